@@ -1,0 +1,75 @@
+import { z } from 'zod';
+
+/**
+ * Deployment configuration, read from the environment once per cold start so that a missing or
+ * malformed variable fails the function's initialisation instead of a request half-way through.
+ */
+const environmentSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  EXPORT_BUCKET_NAME: z.string().min(3).optional(),
+  PUBLIC_BASE_URL: z.url(),
+  AWS_REGION: z.string().default('local'),
+  PLATFORM_VERSION: z.string().default('0.0.0'),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(400),
+  /** KMS key for envelope encryption of secrets at rest (AWS only). */
+  SECRETS_KEY_ID: z.string().optional(),
+  /** KMS asymmetric key that signs access tokens (AWS only). */
+  SIGNING_KEY_ID: z.string().optional(),
+  OPERATOR_KEY_SECRET_ARN: z.string().optional(),
+  /** Local runtime only: the engines' endpoints, the key directory and the operator key. */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  S3_ENDPOINT: z.url().optional(),
+  LOCAL_KEY_DIR: z.string().optional(),
+  OPERATOR_API_KEY: z.string().min(16).optional(),
+});
+
+export type PlatformConfig = Readonly<{
+  tableName: string;
+  exportBucketName: string | undefined;
+  publicBaseUrl: string;
+  region: string;
+  version: string;
+  auditRetentionDays: number;
+  secretsKeyId: string | undefined;
+  signingKeyId: string | undefined;
+  operatorKeySecretArn: string | undefined;
+  dynamodbEndpoint: string | undefined;
+  s3Endpoint: string | undefined;
+  localKeyDir: string | undefined;
+  operatorApiKey: string | undefined;
+  /** True when running against the local engines rather than AWS. */
+  local: boolean;
+}>;
+
+export function loadConfig(environment: NodeJS.ProcessEnv): PlatformConfig {
+  const parsed = environmentSchema.safeParse(environment);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+    throw new Error(`Invalid platform configuration: ${problems}`);
+  }
+  const env = parsed.data;
+  return Object.freeze({
+    tableName: env.TABLE_NAME,
+    exportBucketName: env.EXPORT_BUCKET_NAME,
+    publicBaseUrl: env.PUBLIC_BASE_URL.replace(/\/+$/, ''),
+    region: env.AWS_REGION,
+    version: env.PLATFORM_VERSION,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+    secretsKeyId: env.SECRETS_KEY_ID,
+    signingKeyId: env.SIGNING_KEY_ID,
+    operatorKeySecretArn: env.OPERATOR_KEY_SECRET_ARN,
+    dynamodbEndpoint: env.DYNAMODB_ENDPOINT,
+    s3Endpoint: env.S3_ENDPOINT,
+    localKeyDir: env.LOCAL_KEY_DIR,
+    operatorApiKey: env.OPERATOR_API_KEY,
+    local: env.DYNAMODB_ENDPOINT !== undefined,
+  });
+}
+
+let cached: PlatformConfig | undefined;
+
+/** The configuration of this process, validated on first use (at module initialisation in handlers). */
+export function platformConfig(): PlatformConfig {
+  cached ??= loadConfig(process.env);
+  return cached;
+}

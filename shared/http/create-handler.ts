@@ -1,0 +1,122 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { routes, type RouteDefinition } from '../routes.ts';
+import { logger } from '../observability/logger.ts';
+import { errorResponse, familyForPath } from './error-responses.ts';
+import { parseBody, readRawBody } from './body-parser.ts';
+import type { ApiRequest } from './api-request.ts';
+import { authenticate } from '../auth/authenticate.ts';
+
+export type RouteHandler = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
+
+interface PipelineState {
+  started: number;
+  request?: ApiRequest;
+}
+
+function routeById(id: string): RouteDefinition {
+  const route = routes.find((candidate) => candidate.id === id);
+  if (!route) throw new Error(`Route ${id} is not in the route table`);
+  return route;
+}
+
+function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (values && values.length > 0) headers[name.toLowerCase()] = values.join(', ');
+  }
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined && headers[name.toLowerCase()] === undefined) headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+function firstValues(event: APIGatewayProxyEvent): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [name, value] of Object.entries(event.queryStringParameters ?? {})) {
+    if (value !== undefined) query[name] = value;
+  }
+  for (const [name, values] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
+    const first = values?.[0];
+    if (first !== undefined) query[name] = first;
+  }
+  return query;
+}
+
+function buildRequest(route: RouteDefinition, event: APIGatewayProxyEvent, requestId: string): ApiRequest {
+  const headers = lowerCaseHeaders(event);
+  const rawBody = readRawBody(event);
+  return {
+    route,
+    event,
+    requestId,
+    method: event.httpMethod,
+    path: event.path,
+    pathParameters: Object.fromEntries(
+      Object.entries(event.pathParameters ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
+    query: firstValues(event),
+    headers,
+    rawBody,
+    body: parseBody(route, headers['content-type'], rawBody),
+    sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
+    userAgent: headers['user-agent'] ?? '',
+    principal: undefined,
+  };
+}
+
+/**
+ * Wraps a route's handler in the platform's middleware pipeline (middy): the error responder is
+ * outermost, so anything thrown — by parsing, authentication or the handler — becomes the API
+ * family's error format, and anything that is not a domain error becomes a generic 500.
+ */
+export function createHandler(routeId: string, handle: RouteHandler) {
+  const route = routeById(routeId);
+  const state = new WeakMap<APIGatewayProxyEvent, PipelineState>();
+
+  const errorResponder: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> = {
+    onError: async (request) => {
+      const requestId = request.context.awsRequestId ?? 'unknown';
+      const family = route.family === 'platform' ? familyForPath(request.event.path ?? '') : route.family;
+      const response = errorResponse(request.error, family, requestId);
+      if (response.statusCode >= 500) {
+        logger.error('request failed', { routeId: route.id, error: request.error as Error });
+      }
+      request.response = response;
+      logAccess(request.event, response, state.get(request.event));
+    },
+  };
+
+  const requestLogger: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> = {
+    before: async (request) => {
+      state.set(request.event, { started: performance.now() });
+      logger.appendKeys({ requestId: request.context.awsRequestId, routeId: route.id });
+    },
+    after: async (request) => {
+      if (request.response) logAccess(request.event, request.response, state.get(request.event));
+    },
+  };
+
+  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+    .use(errorResponder)
+    .use(requestLogger)
+    .handler(async (event, context) => {
+      const request = buildRequest(route, event, context.awsRequestId ?? 'unknown');
+      const pipeline = state.get(event);
+      if (pipeline) pipeline.request = request;
+      request.principal = await authenticate(route, request);
+      return handle(request);
+    });
+}
+
+function logAccess(event: APIGatewayProxyEvent, response: APIGatewayProxyResult, pipeline: PipelineState | undefined): void {
+  const principal = pipeline?.request?.principal;
+  logger.info('request', {
+    method: event.httpMethod,
+    path: event.path,
+    status: response.statusCode,
+    durationMs: pipeline ? Math.round((performance.now() - pipeline.started) * 10) / 10 : undefined,
+    organizationId: principal && principal.kind !== 'operator' ? principal.organizationId : undefined,
+    sourceIp: event.requestContext?.identity?.sourceIp,
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * The route table: the single source of truth for every HTTP endpoint of the platform.
+ *
+ * The CDK stacks create one API Gateway method and one Lambda function per entry, and the local
+ * runtime dispatches requests from this very table. It is plain data on purpose: synthesizing
+ * the infrastructure must never load handler code.
+ *
+ * Adding an endpoint = one handler module under functions/ + one row here.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
+
+/** API families share an error format, a rate-limit policy and an infrastructure (nested) stack. */
+export type ApiFamily = 'platform' | 'identity' | 'scim' | 'directory';
+
+/**
+ * What a caller must hold to use a route.
+ * - `public`: no authentication (health, discovery, login, token endpoint).
+ * - `operator`: the deployment's operator key in the X-Operator-Key header.
+ * - any other value: an OAuth scope that the bearer token must carry.
+ */
+export type RoutePermission =
+  | 'public'
+  | 'operator'
+  | 'scim:read'
+  | 'scim:write'
+  | 'directory:read'
+  | 'directory:write'
+  | 'audit:read'
+  | 'identity:read'
+  | 'identity:admin'
+  | 'organization:owner';
+
+/** Least-privilege grants the route's function needs. */
+export interface RouteAccess {
+  table: 'none' | 'read' | 'write';
+  exportBucket?: 'none' | 'read' | 'write';
+  /** Envelope-encryption key for client secrets and other secrets at rest. */
+  secretsKey?: 'none' | 'encrypt' | 'decrypt' | 'both';
+  /** Asymmetric key that signs access tokens. */
+  signingKey?: 'none' | 'sign';
+  /** The deployment's operator API key (a Secrets Manager secret in AWS). */
+  operatorKey?: 'none' | 'read';
+}
+
+export interface RouteDefinition {
+  /** Stable identifier, also the logical name of the function in CDK. */
+  id: string;
+  method: HttpMethod;
+  /** API Gateway path template, e.g. `/api/scim/v2/Users/{id}`; `{proxy+}` is greedy. */
+  path: string;
+  /** Handler module relative to the repository root; it exports `handler`. */
+  handler: string;
+  family: ApiFamily;
+  permission: RoutePermission;
+  /** Does the route change state? Mutating routes must write an audit entry. */
+  mutating: boolean;
+  access: RouteAccess;
+  /** Request body the route accepts; anything else is refused with 415. */
+  body?: 'none' | 'json' | 'scim' | 'form';
+  /** Lambda memory in MB (default 256). */
+  memoryMb?: number;
+  /** Lambda timeout in seconds (default 10). */
+  timeoutSeconds?: number;
+  summary: string;
+}
+
+export const routes: readonly RouteDefinition[] = [
+  {
+    id: 'platform-health',
+    method: 'GET',
+    path: '/api/health',
+    handler: 'functions/platform/get-health.ts',
+    family: 'platform',
+    permission: 'public',
+    mutating: false,
+    access: { table: 'read', exportBucket: 'read' },
+    summary: 'Health of the table and the export bucket, version and region',
+  },
+  {
+    id: 'platform-fallback',
+    method: 'ANY',
+    path: '/{proxy+}',
+    handler: 'functions/platform/route-not-found.ts',
+    family: 'platform',
+    permission: 'public',
+    mutating: false,
+    access: { table: 'none' },
+    summary: 'Answers unknown paths (404) and unsupported methods (405) in the error format of the API family',
+  },
+];
