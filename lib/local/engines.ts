@@ -26,14 +26,14 @@ export function freePort(): Promise<number> {
 /** DynamoDB Local runs on Java 17+; say how to get it rather than failing obscurely. */
 export function assertJavaAvailable(): void {
   try {
-    const output = execFileSync('java', ['-version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    void output;
+    execFileSync('java', ['-version'], { stdio: 'ignore' });
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new Error(
       missing
         ? 'DynamoDB Local needs Java 17 or newer and `java` was not found: install it (Debian/Ubuntu: `apt-get install -y openjdk-17-jre-headless`; macOS: `brew install openjdk@17`).'
         : `DynamoDB Local needs Java 17 or newer and \`java -version\` failed: ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }
@@ -86,7 +86,7 @@ export async function startDynamoDbLocal(options: { directory?: string }): Promi
     await waitUntilReady(endpoint, child, 30_000);
   } catch (error) {
     child.kill('SIGKILL');
-    throw new Error(`${(error as Error).message}${stderr ? `\n${stderr}` : ''}`);
+    throw new Error(`${(error as Error).message}${stderr ? `\n${stderr}` : ''}`, { cause: error });
   }
   return {
     endpoint,

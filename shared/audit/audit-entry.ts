@@ -12,7 +12,8 @@ export interface RequestOrigin {
 }
 
 export interface AuditEvent {
-  organizationId: string;
+  /** null for security events that belong to no organization (sign-in with an unknown email). */
+  organizationId: string | null;
   /** Dotted action name, e.g. `user.created`, `client.secret.rotated`. */
   action: string;
   actor: { actorType: 'user' | 'client' | 'operator' | 'system' | 'anonymous'; actorId: string };
@@ -34,7 +35,7 @@ export function auditEntryItem(event: AuditEvent, now = new Date()): Record<stri
   const id = ulid(now.getTime());
   const retentionSeconds = platformConfig().auditRetentionDays * 86_400;
   return {
-    ...keys.auditEntry(event.organizationId, id),
+    ...(event.organizationId ? keys.auditEntry(event.organizationId, id) : keys.platformAuditEntry(id)),
     type: EntityType.AuditEntry,
     id,
     organizationId: event.organizationId,

@@ -1,8 +1,15 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RouteDefinition } from '../routes.ts';
 import type { ApiRequest } from '../http/api-request.ts';
 import { AuthenticationError, PermissionError } from '../errors/domain-errors.ts';
+import { auditEntryItem, actorFromPrincipal } from '../audit/audit-entry.ts';
+import { dynamo, tableName } from '../storage/clients.ts';
+import { consumeRateLimit } from '../rate-limits/rate-limiter.ts';
+import { rateLimitFor } from '../rate-limits/policy.ts';
 import type { Principal } from './principal.ts';
 import { platformAudience, verifyAccessToken } from './access-tokens.ts';
+import { assertPrincipalActive } from './principal-status.ts';
+import { isUuid } from '../storage/keys.ts';
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i;
 
@@ -20,9 +27,29 @@ function readBearerToken(authorization: string | undefined): string {
   return match[1] as string;
 }
 
+/** Records a refused permission in the organization's audit log, then refuses. */
+async function denyPermission(route: RouteDefinition, request: ApiRequest, principal: Principal): Promise<never> {
+  const organizationId = principal.kind === 'operator' ? null : principal.organizationId;
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: auditEntryItem({
+        organizationId,
+        action: 'permission.denied',
+        actor: actorFromPrincipal(principal),
+        origin: { ipAddress: request.sourceIp, userAgent: request.userAgent },
+        target: { type: 'route', id: route.id },
+        details: { method: request.method, path: request.path, requiredScope: route.permission },
+      }),
+    }),
+  );
+  throw new PermissionError(`This operation requires the '${route.permission}' scope.`);
+}
+
 /**
- * Authenticates a bearer token for a protected route and checks the route's scope from the route
- * table. The organization comes from the verified token only.
+ * Authenticates a bearer token for a protected route: strict verification, the principal still
+ * active, the caller's rate limit for the API family, then the route's scope from the route table.
+ * The organization comes from the verified token only.
  */
 export async function authenticateBearer(route: RouteDefinition, request: ApiRequest): Promise<Principal> {
   const token = readBearerToken(request.headers.authorization);
@@ -32,8 +59,17 @@ export async function authenticateBearer(route: RouteDefinition, request: ApiReq
     claims.sub_type === 'client'
       ? { kind: 'client', organizationId: claims.org_id, clientId: claims.client_registration_id ?? '', scopes }
       : { kind: 'user', organizationId: claims.org_id, userId: claims.sub, scopes };
-  if (!scopes.has(route.permission)) {
-    throw new PermissionError(`This operation requires the '${route.permission}' scope.`);
+  const principalId = principal.kind === 'client' ? principal.clientId : principal.userId;
+  if (!isUuid(principal.organizationId) || !isUuid(principalId)) {
+    throw new AuthenticationError('The access token does not name a valid principal.', 'Bearer error="invalid_token"');
+  }
+  await assertPrincipalActive(principal);
+  if (route.family !== 'platform') {
+    const limit = await rateLimitFor(principal.organizationId, route.family);
+    await consumeRateLimit(`${principal.organizationId}#${principal.kind}#${principalId}#${route.family}`, limit);
+  }
+  if (route.permission !== 'authenticated' && !scopes.has(route.permission)) {
+    return denyPermission(route, request, principal);
   }
   return principal;
 }

@@ -39,7 +39,15 @@ export function parseBody(route: RouteDefinition, contentType: string | undefine
       `Content-Type ${mediaType === '' ? '(none)' : `'${mediaType}'`} is not supported here; send ${expectedLabel[kind]}.`,
     );
   }
-  if (kind === 'form') return Object.fromEntries(new URLSearchParams(raw));
+  if (kind === 'form') {
+    const fields: Record<string, string> = {};
+    for (const [name, value] of new URLSearchParams(raw)) {
+      // RFC 6749 §3.2: request parameters must not be repeated.
+      if (name in fields) throw new MalformedBodyError(`The form field '${name}' appears more than once.`);
+      fields[name] = value;
+    }
+    return fields;
+  }
   try {
     return JSON.parse(raw) as unknown;
   } catch (error) {

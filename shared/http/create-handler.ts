@@ -78,7 +78,7 @@ export function createHandler(routeId: string, handle: RouteHandler) {
     onError: async (request) => {
       const requestId = request.context.awsRequestId ?? 'unknown';
       const family = route.family === 'platform' ? familyForPath(request.event.path ?? '') : route.family;
-      const response = errorResponse(request.error, family, requestId);
+      const response = errorResponse(request.error, family, requestId, route.errorFormat);
       if (response.statusCode >= 500) {
         logger.error('request failed', { routeId: route.id, error: request.error as Error });
       }

@@ -65,7 +65,11 @@ export function statusFor(error: DomainError): number {
  * Turns an error into the response of the caller's API family. Errors that are not domain errors
  * are internal: the caller gets a generic 500 with the request id, never the message or stack.
  */
-export function errorResponse(error: unknown, family: ApiFamily, requestId: string): APIGatewayProxyResult {
+export function errorResponse(error: unknown, family: ApiFamily, requestId: string, format?: 'oauth'): APIGatewayProxyResult {
+  if (format === 'oauth' && error instanceof DomainError && !(error instanceof OAuthError) && error.code !== 'rate_limited') {
+    // The token endpoint speaks only RFC 6749 errors: malformed or unsupported input is invalid_request.
+    return errorResponse(new OAuthError('invalid_request', error.message), family, requestId);
+  }
   if (!(error instanceof DomainError)) {
     return familyBody(family, 500, 'internal_error', `An internal error occurred. Request id: ${requestId}.`, undefined, {});
   }

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError } from '../errors/domain-errors.ts';
+import { ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
 import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, keys } from '../storage/keys.ts';
+import { EntityType, isUuid, keys } from '../storage/keys.ts';
 import { putNew, transact } from '../storage/transactions.ts';
 import { assertPasswordPolicy, hashPassword } from './passwords.ts';
 
@@ -51,7 +51,7 @@ export async function createOrganization(
         userName: email,
         emails: [{ value: email, type: 'work', primary: true }],
         active: true,
-        roleIds: ['owner'],
+        roleIds: new Set(['owner']),
         hasPassword: true,
         source: 'organization-bootstrap',
         version: 1,
@@ -72,4 +72,42 @@ export async function getOrganization(organizationId: string): Promise<Organizat
   const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.organization(organizationId) }));
   if (!result.Item) return undefined;
   return { id: result.Item.id as string, name: result.Item.name as string, createdAt: result.Item.createdAt as string };
+}
+
+/** Operator changes to an organization: its name and its rate-limit overrides. */
+export async function updateOrganization(
+  organizationId: string,
+  changes: { name?: string | undefined; rateLimits?: Record<string, unknown> | undefined },
+  actor: AuditEvent['actor'],
+  origin: RequestOrigin,
+): Promise<Organization & { rateLimits: Record<string, unknown> }> {
+  const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
+  if (!isUuid(organizationId) || fields.length === 0) {
+    if (fields.length === 0) throw new ValidationError('Send at least one of name, rateLimits.');
+    throw new NotFoundError(`Organization ${organizationId} was not found.`);
+  }
+  const names = Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name]));
+  const values = Object.fromEntries(fields.map(([, value], index) => [`:v${index}`, value]));
+  const result = await dynamo().send(
+    new GetCommand({ TableName: tableName(), Key: keys.organization(organizationId), ConsistentRead: true }),
+  );
+  if (!result.Item) throw new NotFoundError(`Organization ${organizationId} was not found.`);
+  await transact([
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.organization(organizationId),
+          UpdateExpression: `SET ${fields.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+      onConditionFailed: () => new NotFoundError(`Organization ${organizationId} was not found.`),
+    },
+    auditStep({ organizationId, action: 'organization.updated', actor, origin, target: { type: 'organization', id: organizationId }, details: { changedAttributes: fields.map(([name]) => name) } }),
+  ]);
+  const updated: Record<string, unknown> = { ...result.Item, ...Object.fromEntries(fields) };
+  return { id: organizationId, name: updated.name as string, createdAt: updated.createdAt as string, rateLimits: (updated.rateLimits as Record<string, unknown> | undefined) ?? {} };
 }

@@ -27,6 +27,14 @@ export const EntityType = {
   SigningKey: 'SigningKey',
   PlatformMarker: 'PlatformMarker',
   UniqueConstraint: 'UniqueConstraint',
+  Client: 'Client',
+  ClientCredentials: 'ClientCredentials',
+  Api: 'Api',
+  ApiGrant: 'ApiGrant',
+  Role: 'Role',
+  Group: 'Group',
+  GroupMembership: 'GroupMembership',
+  RateCounter: 'RateCounter',
 } as const;
 
 export const keys = {
@@ -61,6 +69,56 @@ export const keys = {
   /** signingKeys.published — every public key whose tokens may still be alive. */
   signingKey: (kid: string) => ({ pk: 'PLATFORM#SIGNING_KEYS', sk: `KEY#${kid}` }),
   signingKeyPartition: () => 'PLATFORM#SIGNING_KEYS',
+
+  /** clients.byId, clients.list via begins_with(sk, 'CLIENT#') */
+  client: (organizationId: string, clientId: string) => ({ pk: org(organizationId), sk: `CLIENT#${assertId('client', clientId)}` }),
+  clientPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'CLIENT#' }),
+  /** clients.byCredentialsClientId — the token endpoint finds a client without knowing its organization. */
+  clientCredentials: (credentialsClientId: string) => ({ pk: `CLIENTCRED#${credentialsClientId}`, sk: 'CRED' }),
+
+  /** apis.byId, apis.list via begins_with(sk, 'API#') */
+  api: (organizationId: string, apiId: string) => ({ pk: org(organizationId), sk: `API#${assertId('api', apiId)}` }),
+  apiPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'API#' }),
+  /** Uniqueness claim on an API's identifier (its audience) within an organization. */
+  apiIdentifierClaim: (organizationId: string, identifier: string) => ({ pk: `${org(organizationId)}#UNIQUE`, sk: `APIIDENT#${identifier}` }),
+
+  /** apiGrants.byApi (which clients may get tokens for an API) and, via gsi1, apiGrants.byClient. */
+  apiGrant: (organizationId: string, apiId: string, clientId: string) => ({
+    pk: `${org(organizationId)}#API#${assertId('api', apiId)}`,
+    sk: `CLIENT#${assertId('client', clientId)}`,
+  }),
+  apiGrantIndex: (organizationId: string, apiId: string, clientId: string) => ({
+    gsi1pk: `${org(organizationId)}#CLIENT#${assertId('client', clientId)}#GRANTS`,
+    gsi1sk: apiId,
+  }),
+  apiGrantPartition: (organizationId: string, apiId: string) => `${org(organizationId)}#API#${assertId('api', apiId)}`,
+  clientGrantsIndex: (organizationId: string, clientId: string) => `${org(organizationId)}#CLIENT#${assertId('client', clientId)}#GRANTS`,
+
+  /** roles.byId (custom roles), roles.list via begins_with(sk, 'ROLE#') */
+  role: (organizationId: string, roleId: string) => ({ pk: org(organizationId), sk: `ROLE#${assertId('role', roleId)}` }),
+  rolePrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'ROLE#' }),
+  roleNameClaim: (organizationId: string, name: string) => ({ pk: `${org(organizationId)}#UNIQUE`, sk: `ROLENAME#${name.trim().toLowerCase()}` }),
+
+  /** groups.byId, groups.list via begins_with(sk, 'GROUP#') */
+  group: (organizationId: string, groupId: string) => ({ pk: org(organizationId), sk: `GROUP#${assertId('group', groupId)}` }),
+  groupPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'GROUP#' }),
+  /** groups.membersOf (one item per membership) and, via gsi1, users.groupsOf. */
+  groupMembership: (organizationId: string, groupId: string, userId: string) => ({
+    pk: `${org(organizationId)}#GROUP#${assertId('group', groupId)}`,
+    sk: `MEMBER#${assertId('user', userId)}`,
+  }),
+  groupMembershipIndex: (organizationId: string, groupId: string, userId: string) => ({
+    gsi1pk: `${org(organizationId)}#USER#${assertId('user', userId)}#GROUPS`,
+    gsi1sk: groupId,
+  }),
+  groupMembersPartition: (organizationId: string, groupId: string) => `${org(organizationId)}#GROUP#${assertId('group', groupId)}`,
+  userGroupsIndex: (organizationId: string, userId: string) => `${org(organizationId)}#USER#${assertId('user', userId)}#GROUPS`,
+
+  /** rateLimits.counter — one item per subject and window, expiring with TTL. */
+  rateCounter: (subject: string, window: string) => ({ pk: `RATE#${subject}`, sk: window }),
+
+  /** Security events that belong to no organization (e.g. a sign-in attempt for an unknown email). */
+  platformAuditEntry: (entryId: string) => ({ pk: 'PLATFORM#AUDIT', sk: entryId }),
 
   /** platform.bootstrap — which organization the local runtime bootstrapped. */
   bootstrapMarker: () => ({ pk: 'PLATFORM#BOOTSTRAP', sk: 'BOOTSTRAP' }),

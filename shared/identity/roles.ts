@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
+import { ConflictError, DomainError, NotFoundError, PermissionError, ValidationError } from '../errors/domain-errors.ts';
+import { dynamo, tableName } from '../storage/clients.ts';
+import { EntityType, isUuid, keys } from '../storage/keys.ts';
+import { batchGet, queryAll, queryPrefix } from '../storage/queries.ts';
+import { putNew, transact } from '../storage/transactions.ts';
+import type { Principal } from '../auth/principal.ts';
+import { builtInRole, builtInRoles } from './built-in-roles.ts';
+import type { PlatformScope } from './scopes.ts';
+
+export interface Role {
+  id: string;
+  name: string;
+  description: string;
+  scopes: string[];
+  builtIn: boolean;
+  createdOn: string | null;
+  updatedOn: string | null;
+}
+
+export interface RoleInput {
+  name: string;
+  description: string;
+  scopes: PlatformScope[];
+}
+
+function toRole(item: Record<string, unknown>): Role {
+  return {
+    id: item.id as string,
+    name: item.name as string,
+    description: (item.description as string | undefined) ?? '',
+    scopes: [...((item.scopes as string[] | undefined) ?? [])].sort(),
+    builtIn: false,
+    createdOn: item.createdAt as string,
+    updatedOn: item.updatedAt as string,
+  };
+}
+
+function builtIns(): Role[] {
+  return builtInRoles.map((role) => ({ ...role, scopes: [...role.scopes], builtIn: true, createdOn: null, updatedOn: null }));
+}
+
+function notFound(roleId: string): NotFoundError {
+  return new NotFoundError(`Role ${roleId} was not found.`);
+}
+
+export async function listRoles(organizationId: string): Promise<Role[]> {
+  const prefix = keys.rolePrefix(organizationId);
+  const custom = (await queryPrefix(prefix.pk, prefix.skPrefix)).map(toRole).sort((a, b) => a.name.localeCompare(b.name));
+  return [...builtIns(), ...custom];
+}
+
+export async function getRole(organizationId: string, roleId: string): Promise<Role> {
+  const builtIn = builtIns().find((role) => role.id === roleId);
+  if (builtIn) return builtIn;
+  if (!isUuid(roleId)) throw notFound(roleId);
+  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.role(organizationId, roleId), ConsistentRead: true }));
+  if (!result.Item) throw notFound(roleId);
+  return toRole(result.Item);
+}
+
+/**
+ * Nobody can hand out more than they hold: creating, changing or assigning a role requires the
+ * actor to have every scope of that role (an Administrator cannot mint an Owner-equivalent role).
+ */
+export function assertMayGrant(principal: Principal, scopes: readonly string[]): void {
+  if (principal.kind === 'operator') return;
+  const missing = scopes.filter((scope) => !principal.scopes.has(scope));
+  if (missing.length > 0) {
+    throw new PermissionError(`You cannot grant scopes you do not hold yourself: ${missing.join(', ')}.`);
+  }
+}
+
+function assertNotBuiltInName(name: string): void {
+  if (builtInRoles.some((role) => role.name.toLowerCase() === name.trim().toLowerCase())) {
+    throw new ConflictError(`'${name}' is the name of a built-in role.`, { field: 'name' });
+  }
+}
+
+export async function createRole(organizationId: string, input: RoleInput, principal: Principal, origin: RequestOrigin, actor: AuditEvent['actor']): Promise<Role> {
+  assertMayGrant(principal, input.scopes);
+  assertNotBuiltInName(input.name);
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  const item = { ...keys.role(organizationId, id), type: EntityType.Role, id, organizationId, name: input.name.trim(), description: input.description, scopes: [...new Set(input.scopes)], createdAt: now, updatedAt: now };
+  const taken = () => new ConflictError(`A role named '${input.name}' already exists.`, { field: 'name' });
+  await transact([
+    putNew(item, taken),
+    putNew({ ...keys.roleNameClaim(organizationId, input.name), type: EntityType.UniqueConstraint, ownerId: id }, taken),
+    auditStep({ organizationId, action: 'role.created', actor, origin, target: { type: 'role', id }, details: { name: item.name, scopes: item.scopes } }),
+  ]);
+  return toRole(item);
+}
+
+export async function updateRole(
+  organizationId: string,
+  roleId: string,
+  changes: Partial<RoleInput>,
+  principal: Principal,
+  origin: RequestOrigin,
+  actor: AuditEvent['actor'],
+): Promise<Role> {
+  if (builtInRole(roleId)) throw new ValidationError('Built-in roles cannot be changed.', { field: 'roleId' });
+  const current = await getRole(organizationId, roleId);
+  if (changes.scopes) assertMayGrant(principal, changes.scopes);
+  const renamed = changes.name !== undefined && changes.name.trim() !== current.name;
+  if (renamed) assertNotBuiltInName(changes.name as string);
+  const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) } as Role;
+  const changed = (['name', 'description', 'scopes'] as const).filter((name) => JSON.stringify(current[name]) !== JSON.stringify(next[name]));
+  if (changed.length === 0) return current;
+  const now = new Date().toISOString();
+  const taken = () => new ConflictError(`A role named '${changes.name}' already exists.`, { field: 'name' });
+  await transact([
+    {
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.role(organizationId, roleId), type: EntityType.Role, id: roleId, organizationId, name: next.name.trim(), description: next.description, scopes: [...new Set(next.scopes)], createdAt: current.createdOn, updatedAt: now },
+          ConditionExpression: 'updatedAt = :seen',
+          ExpressionAttributeValues: { ':seen': current.updatedOn },
+        },
+      },
+      onConditionFailed: () => new DomainError('conflict', `Role ${roleId} was changed or deleted concurrently; retry.`),
+    },
+    ...(renamed
+      ? [
+          putNew({ ...keys.roleNameClaim(organizationId, next.name), type: EntityType.UniqueConstraint, ownerId: roleId }, taken),
+          { item: { Delete: { TableName: tableName(), Key: keys.roleNameClaim(organizationId, current.name) } } },
+        ]
+      : []),
+    auditStep({ organizationId, action: 'role.updated', actor, origin, target: { type: 'role', id: roleId }, details: { changedAttributes: changed } }),
+  ]);
+  return { ...next, updatedOn: now };
+}
+
+/** Deletes a custom role. Assignments that still name it grant nothing from then on. */
+export async function deleteRole(organizationId: string, roleId: string, origin: RequestOrigin, actor: AuditEvent['actor']): Promise<void> {
+  if (builtInRole(roleId)) throw new ValidationError('Built-in roles cannot be deleted.', { field: 'roleId' });
+  const current = await getRole(organizationId, roleId);
+  await transact([
+    {
+      item: { Delete: { TableName: tableName(), Key: keys.role(organizationId, roleId), ConditionExpression: 'attribute_exists(pk)' } },
+      onConditionFailed: () => notFound(roleId),
+    },
+    { item: { Delete: { TableName: tableName(), Key: keys.roleNameClaim(organizationId, current.name) } } },
+    auditStep({ organizationId, action: 'role.deleted', actor, origin, target: { type: 'role', id: roleId }, details: { name: current.name } }),
+  ]);
+}
+
+export type RoleHolder = { kind: 'user' | 'group'; id: string };
+
+function holderKey(organizationId: string, holder: RoleHolder) {
+  if (!isUuid(holder.id)) throw new NotFoundError(`${holder.kind === 'user' ? 'User' : 'Group'} ${holder.id} was not found.`);
+  return holder.kind === 'user' ? keys.user(organizationId, holder.id) : keys.group(organizationId, holder.id);
+}
+
+async function holderRoleIds(organizationId: string, holder: RoleHolder): Promise<string[]> {
+  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: holderKey(organizationId, holder), ConsistentRead: true }));
+  if (!result.Item) throw new NotFoundError(`${holder.kind === 'user' ? 'User' : 'Group'} ${holder.id} was not found.`);
+  return [...((result.Item.roleIds as Set<string> | undefined) ?? [])];
+}
+
+async function existingRoles(organizationId: string, roleIds: readonly string[]): Promise<Role[]> {
+  const custom = roleIds.filter((id) => !builtInRole(id) && isUuid(id));
+  const items = custom.length > 0 ? await batchGet(custom.map((id) => keys.role(organizationId, id))) : [];
+  const found = new Map(items.map((item) => [item.id as string, toRole(item)]));
+  return roleIds.flatMap((id) => {
+    const role = builtIns().find((candidate) => candidate.id === id) ?? found.get(id);
+    return role ? [role] : [];
+  });
+}
+
+/** Roles assigned directly to a user or group (roles deleted since are left out). */
+export async function assignedRoles(organizationId: string, holder: RoleHolder): Promise<Role[]> {
+  return existingRoles(organizationId, await holderRoleIds(organizationId, holder));
+}
+
+/**
+ * Assigns roles to a user or group (teams: every member inherits them) — an atomic ADD to the
+ * holder's role set, with one audit entry, so concurrent assignments never lose each other.
+ */
+export async function assignRoles(
+  organizationId: string,
+  holder: RoleHolder,
+  roleIds: string[],
+  principal: Principal,
+  origin: RequestOrigin,
+  actor: AuditEvent['actor'],
+): Promise<Role[]> {
+  const roles = await existingRoles(organizationId, roleIds);
+  const missing = roleIds.filter((id) => !roles.some((role) => role.id === id));
+  if (missing.length > 0) throw new NotFoundError(`Role ${missing.join(', ')} was not found.`);
+  assertMayGrant(principal, roles.flatMap((role) => role.scopes));
+  await transact([
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: holderKey(organizationId, holder),
+          UpdateExpression: 'ADD roleIds :roles',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':roles': new Set(roleIds) },
+        },
+      },
+      onConditionFailed: () => new NotFoundError(`${holder.kind === 'user' ? 'User' : 'Group'} ${holder.id} was not found.`),
+    },
+    auditStep({ organizationId, action: `${holder.kind}.roles.assigned`, actor, origin, target: { type: holder.kind, id: holder.id }, details: { roleIds } }),
+  ]);
+  return assignedRoles(organizationId, holder);
+}
+
+export async function unassignRole(
+  organizationId: string,
+  holder: RoleHolder,
+  roleId: string,
+  principal: Principal,
+  origin: RequestOrigin,
+  actor: AuditEvent['actor'],
+): Promise<void> {
+  const current = await holderRoleIds(organizationId, holder);
+  if (!current.includes(roleId)) throw new NotFoundError(`Role ${roleId} is not assigned to ${holder.kind} ${holder.id}.`);
+  if (holder.kind === 'user' && roleId === 'owner' && principal.kind === 'user' && principal.userId === holder.id) {
+    throw new ValidationError('You cannot remove your own Owner role; ask another Owner.');
+  }
+  const roles = await existingRoles(organizationId, [roleId]);
+  assertMayGrant(principal, roles.flatMap((role) => role.scopes));
+  await transact([
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: holderKey(organizationId, holder),
+          UpdateExpression: 'DELETE roleIds :roles',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':roles': new Set([roleId]) },
+        },
+      },
+      onConditionFailed: () => new NotFoundError(`${holder.kind === 'user' ? 'User' : 'Group'} ${holder.id} was not found.`),
+    },
+    auditStep({ organizationId, action: `${holder.kind}.roles.removed`, actor, origin, target: { type: holder.kind, id: holder.id }, details: { roleIds: [roleId] } }),
+  ]);
+}
+
+/** A user's effective scopes: its own roles plus the roles of every group it belongs to. */
+export async function effectiveScopes(organizationId: string, userId: string, directRoleIds: Iterable<string>): Promise<string[]> {
+  const memberships = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.userGroupsIndex(organizationId, userId) },
+    ProjectionExpression: 'gsi1sk',
+  });
+  const groups = memberships.length > 0 ? await batchGet(memberships.map((membership) => keys.group(organizationId, membership.gsi1sk as string))) : [];
+  const roleIds = new Set<string>(directRoleIds);
+  for (const group of groups) for (const roleId of (group.roleIds as Set<string> | undefined) ?? []) roleIds.add(roleId);
+  const roles = await existingRoles(organizationId, [...roleIds]);
+  return [...new Set(roles.flatMap((role) => role.scopes))].sort();
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { allPlatformScopes } from './scopes.ts';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.ts';
+import { rateLimitOverridesSchema } from '../rate-limits/policy.ts';
+
+/** Request schemas of the Identity Management API: they validate requests and document the API. */
+
+const name = z.string().trim().min(1).max(200);
+const description = z.string().max(2000);
+const email = z.email().max(254);
+
+export const createOrganizationBody = z.strictObject({
+  name,
+  ownerEmail: email,
+  ownerPassword: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
+});
+
+export const updateOrganizationBody = z.strictObject({
+  name: name.optional(),
+  rateLimits: rateLimitOverridesSchema.optional(),
+});
+
+export const loginBody = z.object({
+  emailAddress: z.string().min(1).max(254),
+  password: z.string().min(1).max(1024),
+});
+
+export const clientBody = z.strictObject({
+  name,
+  description: description.default(''),
+  enabled: z.boolean().default(true),
+  clientType: z.literal('machineToMachine').default('machineToMachine'),
+  jwtSigningAlgorithm: z.literal('rs256').default('rs256'),
+  refreshTokenRotation: z.literal(false, { message: 'refresh tokens are not issued, so refreshTokenRotation must be false' }).default(false),
+  grantTypeClientCredentials: z.boolean().default(true),
+});
+
+export const clientUpdateBody = z
+  .strictObject({
+    name: name.optional(),
+    description: description.optional(),
+    enabled: z.boolean().optional(),
+    grantTypeClientCredentials: z.boolean().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, enabled, grantTypeClientCredentials' });
+
+/** `expand` as a comma-separated list of the named values. */
+export function expandQuery<const T extends readonly [string, ...string[]]>(allowed: T) {
+  return z.object({
+    expand: z
+      .string()
+      .optional()
+      .transform((value, context) => {
+        const parts = (value ?? '').split(',').map((part) => part.trim()).filter((part) => part.length > 0);
+        for (const part of parts) {
+          if (!(allowed as readonly string[]).includes(part)) {
+            context.addIssue({ code: 'custom', message: `unknown expand value '${part}'; allowed: ${allowed.join(', ')}` });
+            return z.NEVER;
+          }
+        }
+        return new Set(parts as T[number][]);
+      }),
+  });
+}
+
+export const scopeValue = z.string().min(1).max(128).regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is printable ASCII without spaces, quotes or backslashes');
+const scopeItem = z.strictObject({ value: scopeValue, description: description.default('') });
+
+export const apiBody = z.strictObject({
+  name,
+  identifier: z.url({ protocol: /^https?$/ }).max(600),
+  description: description.default(''),
+  enabled: z.boolean().default(true),
+  scopes: z.array(scopeItem).max(200).default([]),
+});
+
+export const apiUpdateBody = z
+  .strictObject({ name: name.optional(), description: description.optional(), enabled: z.boolean().optional() })
+  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, enabled' });
+
+export const addScopesBody = z.union([scopeItem.transform((scope) => [scope]), z.array(scopeItem).min(1).max(200)]);
+
+export const authorizeClientsBody = z
+  .array(z.strictObject({ clientId: z.string().min(1).max(100), scopes: z.array(scopeValue).max(200).optional() }))
+  .min(1)
+  .max(40);
+
+const platformScope = z.enum(allPlatformScopes as [string, ...string[]]);
+export const roleBody = z.strictObject({ name, description: description.default(''), scopes: z.array(platformScope).min(1).max(50) });
+export const roleUpdateBody = z
+  .strictObject({ name: name.optional(), description: description.optional(), scopes: z.array(platformScope).min(1).max(50).optional() })
+  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, scopes' });
+
+export const assignRolesBody = z.strictObject({ roles: z.array(z.string().min(1).max(100)).min(1).max(50) });
+
+export const tokenForm = z.object({
+  grant_type: z.string().optional(),
+  client_id: z.string().max(200).optional(),
+  client_secret: z.string().max(500).optional(),
+  audience: z.string().max(600).optional(),
+  scope: z.string().max(2000).optional(),
+});

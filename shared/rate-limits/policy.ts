@@ -1,0 +1,45 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import type { ApiFamily } from '../routes.ts';
+import { TtlCache } from '../cache/ttl-cache.ts';
+import { dynamo, tableName } from '../storage/clients.ts';
+import { keys } from '../storage/keys.ts';
+import type { RateLimit } from './rate-limiter.ts';
+
+/**
+ * Default request limits per caller (user or client) and API family. The directory API follows its
+ * published limits (60/minute, 1,000/hour). SCIM is sized so an IdP's sync is never throttled by
+ * us: Entra sends about 25 requests/second per tenant and a first sync of 50,000 users means
+ * ~150,000 requests, so 6,000/minute (100/s) and 300,000/hour leave ample headroom.
+ */
+export const defaultRateLimits: Record<Exclude<ApiFamily, 'platform'>, RateLimit> = {
+  directory: { perMinute: 60, perHour: 1000 },
+  scim: { perMinute: 6000, perHour: 300_000 },
+  identity: { perMinute: 600, perHour: 10_000 },
+};
+
+const limitSchema = z.object({ perMinute: z.number().int().positive(), perHour: z.number().int().positive() });
+export const rateLimitOverridesSchema = z
+  .object({ directory: limitSchema.optional(), scim: limitSchema.optional(), identity: limitSchema.optional() })
+  .strict();
+export type RateLimitOverrides = z.infer<typeof rateLimitOverridesSchema>;
+
+function deploymentOverrides(): RateLimitOverrides {
+  const raw = process.env.RATE_LIMITS;
+  if (!raw) return {};
+  return rateLimitOverridesSchema.parse(JSON.parse(raw));
+}
+
+const deployment = deploymentOverrides();
+const organizationLimits = new TtlCache<RateLimitOverrides>(60_000);
+
+/** The limit for a caller of one family: organization setting, else deployment setting, else default. */
+export async function rateLimitFor(organizationId: string, family: Exclude<ApiFamily, 'platform'>): Promise<RateLimit> {
+  const overrides = await organizationLimits.getOrLoad(organizationId, async () => {
+    const result = await dynamo().send(
+      new GetCommand({ TableName: tableName(), Key: keys.organization(organizationId), ProjectionExpression: 'rateLimits' }),
+    );
+    return (result.Item?.rateLimits as RateLimitOverrides | undefined) ?? {};
+  });
+  return overrides[family] ?? deployment[family] ?? defaultRateLimits[family];
+}

@@ -1,0 +1,226 @@
+import type { RouteDefinition, RouteAccess } from '../routes.ts';
+
+const V1 = '/api/identity/v1';
+const read: RouteAccess = { table: 'read' };
+const write: RouteAccess = { table: 'write' };
+
+/** Identity Management API (/api/identity/v1), the OAuth token endpoint and discovery documents. */
+export const identityRoutes: readonly RouteDefinition[] = [
+  {
+    id: 'identity-organizations-create',
+    method: 'POST',
+    path: `${V1}/organizations`,
+    handler: 'functions/identity/organizations/create-organization.ts',
+    family: 'identity',
+    permission: 'operator',
+    mutating: true,
+    body: 'json',
+    access: { table: 'write', operatorKey: 'read' },
+    memoryMb: 1024,
+    summary: 'Create an organization with its first Owner (platform operators only)',
+  },
+  {
+    id: 'identity-organizations-update',
+    method: 'PATCH',
+    path: `${V1}/organizations/{organizationId}`,
+    handler: 'functions/identity/organizations/update-organization.ts',
+    family: 'identity',
+    permission: 'operator',
+    mutating: true,
+    body: 'json',
+    access: { table: 'write', operatorKey: 'read' },
+    summary: "Rename an organization or set its rate limits (platform operators only)",
+  },
+  {
+    id: 'identity-login',
+    method: 'POST',
+    path: `${V1}/userCredentials/login`,
+    handler: 'functions/identity/credentials/login.ts',
+    family: 'identity',
+    permission: 'public',
+    mutating: true,
+    body: 'json',
+    access: { table: 'write', signingKey: 'sign' },
+    // scrypt needs 128 MiB per hash; more memory also buys the CPU that keeps a login near 0.3 s.
+    memoryMb: 1024,
+    summary: 'Exchange an email address and password for a one-hour access token',
+  },
+  {
+    id: 'identity-me',
+    method: 'GET',
+    path: `${V1}/me`,
+    handler: 'functions/identity/credentials/get-me.ts',
+    family: 'identity',
+    permission: 'authenticated',
+    mutating: false,
+    access: read,
+    summary: 'Who the bearer token belongs to: organization, principal and scopes',
+  },
+  ...crud('clients', 'clientId', 'clients', {
+    list: 'List client registrations',
+    create: 'Create a client registration (expand=credentials returns its secret once)',
+    get: 'Get a client registration (expand=credentials for Owners)',
+    update: 'Enable, disable or rename a client registration',
+    delete: 'Delete a client registration and revoke its authorizations',
+  }, { create: { table: 'write', secretsKey: 'encrypt' }, get: { table: 'read', secretsKey: 'decrypt' } }),
+  {
+    id: 'identity-clients-rotate-secret',
+    method: 'POST',
+    path: `${V1}/clients/{clientId}/secret`,
+    handler: 'functions/identity/clients/rotate-client-secret.ts',
+    family: 'identity',
+    permission: 'identity:admin',
+    mutating: true,
+    access: { table: 'write', secretsKey: 'encrypt' },
+    summary: 'Rotate a client secret; the old secret stops working at once',
+  },
+  ...crud('apis', 'apiId', 'apis', {
+    list: 'List APIs (audiences); expand=scopes,clients',
+    create: 'Create a custom API (audience)',
+    get: 'Get an API; expand=scopes,clients',
+    update: 'Rename, describe, enable or disable a custom API',
+    delete: 'Delete a custom API and revoke its client authorizations',
+  }),
+  {
+    id: 'identity-apis-scopes-list',
+    method: 'GET',
+    path: `${V1}/apis/{apiId}/scopes`,
+    handler: 'functions/identity/apis/list-api-scopes.ts',
+    family: 'identity',
+    permission: 'identity:read',
+    mutating: false,
+    access: read,
+    summary: "List an API's scopes",
+  },
+  {
+    id: 'identity-apis-scopes-add',
+    method: 'POST',
+    path: `${V1}/apis/{apiId}/scopes`,
+    handler: 'functions/identity/apis/add-api-scopes.ts',
+    family: 'identity',
+    permission: 'identity:admin',
+    mutating: true,
+    body: 'json',
+    access: write,
+    summary: 'Add scopes to a custom API',
+  },
+  {
+    id: 'identity-apis-scopes-remove',
+    method: 'DELETE',
+    path: `${V1}/apis/{apiId}/scopes/{scope}`,
+    handler: 'functions/identity/apis/remove-api-scope.ts',
+    family: 'identity',
+    permission: 'identity:admin',
+    mutating: true,
+    access: write,
+    summary: 'Remove a scope from a custom API',
+  },
+  {
+    id: 'identity-apis-clients-list',
+    method: 'GET',
+    path: `${V1}/apis/{apiId}/clients`,
+    handler: 'functions/identity/apis/list-api-clients.ts',
+    family: 'identity',
+    permission: 'identity:read',
+    mutating: false,
+    access: read,
+    summary: 'List the clients authorized for an API',
+  },
+  {
+    id: 'identity-apis-clients-authorize',
+    method: 'POST',
+    path: `${V1}/apis/{apiId}/clients`,
+    handler: 'functions/identity/apis/authorize-api-clients.ts',
+    family: 'identity',
+    permission: 'identity:admin',
+    mutating: true,
+    body: 'json',
+    access: write,
+    summary: 'Authorize clients (by registration clientId UUID) to get tokens for an API',
+  },
+  {
+    id: 'identity-apis-clients-revoke',
+    method: 'DELETE',
+    path: `${V1}/apis/{apiId}/clients/{clientId}`,
+    handler: 'functions/identity/apis/revoke-api-client.ts',
+    family: 'identity',
+    permission: 'identity:admin',
+    mutating: true,
+    access: write,
+    summary: "Revoke a client's authorization for an API",
+  },
+  ...crud('roles', 'roleId', 'roles', {
+    list: 'List built-in and custom roles',
+    create: 'Create a custom role (a named set of scopes)',
+    get: 'Get a role',
+    update: 'Change a custom role',
+    delete: 'Delete a custom role',
+  }),
+  ...roleAssignments('users', 'userId'),
+  ...roleAssignments('groups', 'groupId'),
+  {
+    id: 'oauth-token',
+    method: 'POST',
+    path: '/oauth/token',
+    handler: 'functions/identity/oauth/issue-token.ts',
+    family: 'identity',
+    permission: 'public',
+    mutating: true,
+    body: 'form',
+    errorFormat: 'oauth',
+    access: { table: 'write', signingKey: 'sign' },
+    summary: 'OAuth 2.0 token endpoint (client_credentials grant)',
+  },
+  {
+    id: 'oauth-jwks',
+    method: 'GET',
+    path: '/.well-known/jwks.json',
+    handler: 'functions/identity/oauth/get-jwks.ts',
+    family: 'identity',
+    permission: 'public',
+    mutating: false,
+    access: read,
+    summary: 'Public keys that verify access tokens (JWKS)',
+  },
+  {
+    id: 'oauth-openid-configuration',
+    method: 'GET',
+    path: '/.well-known/openid-configuration',
+    handler: 'functions/identity/oauth/get-openid-configuration.ts',
+    family: 'identity',
+    permission: 'public',
+    mutating: false,
+    access: { table: 'none' },
+    summary: 'Authorization server metadata (issuer, token endpoint, JWKS)',
+  },
+];
+
+/** The five routes of a collection managed through the Identity Management API. */
+function crud(
+  collection: string,
+  idParam: string,
+  folder: string,
+  summaries: Record<'list' | 'create' | 'get' | 'update' | 'delete', string>,
+  access: Partial<Record<'create' | 'get', RouteAccess>> = {},
+): RouteDefinition[] {
+  const singular = collection.replace(/s$/, '');
+  const base = { family: 'identity' as const };
+  return [
+    { ...base, id: `identity-${collection}-list`, method: 'GET', path: `${V1}/${collection}`, handler: `functions/identity/${folder}/list-${collection}.ts`, permission: 'identity:read', mutating: false, access: read, summary: summaries.list },
+    { ...base, id: `identity-${collection}-create`, method: 'POST', path: `${V1}/${collection}`, handler: `functions/identity/${folder}/create-${singular}.ts`, permission: 'identity:admin', mutating: true, body: 'json', access: access.create ?? write, summary: summaries.create },
+    { ...base, id: `identity-${collection}-get`, method: 'GET', path: `${V1}/${collection}/{${idParam}}`, handler: `functions/identity/${folder}/get-${singular}.ts`, permission: 'identity:read', mutating: false, access: access.get ?? read, summary: summaries.get },
+    { ...base, id: `identity-${collection}-update`, method: 'PATCH', path: `${V1}/${collection}/{${idParam}}`, handler: `functions/identity/${folder}/update-${singular}.ts`, permission: 'identity:admin', mutating: true, body: 'json', access: write, summary: summaries.update },
+    { ...base, id: `identity-${collection}-delete`, method: 'DELETE', path: `${V1}/${collection}/{${idParam}}`, handler: `functions/identity/${folder}/delete-${singular}.ts`, permission: 'identity:admin', mutating: true, access: write, summary: summaries.delete },
+  ];
+}
+
+/** Role assignment routes for users or groups (teams). */
+function roleAssignments(holders: 'users' | 'groups', idParam: string): RouteDefinition[] {
+  const holder = holders.replace(/s$/, '');
+  const base = { family: 'identity' as const };
+  return [
+    { ...base, id: `identity-${holders}-roles-list`, method: 'GET', path: `${V1}/${holders}/{${idParam}}/roles`, handler: `functions/identity/roles/list-${holder}-roles.ts`, permission: 'identity:read', mutating: false, access: read, summary: `List the roles assigned to a ${holder}` },
+    { ...base, id: `identity-${holders}-roles-assign`, method: 'POST', path: `${V1}/${holders}/{${idParam}}/roles`, handler: `functions/identity/roles/assign-${holder}-roles.ts`, permission: 'identity:admin', mutating: true, body: 'json', access: write, summary: `Assign roles to a ${holder}` },
+    { ...base, id: `identity-${holders}-roles-remove`, method: 'DELETE', path: `${V1}/${holders}/{${idParam}}/roles/{roleId}`, handler: `functions/identity/roles/remove-${holder}-role.ts`, permission: 'identity:admin', mutating: true, access: write, summary: `Remove a role from a ${holder}` },
+  ];
+}

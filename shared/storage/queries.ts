@@ -1,0 +1,43 @@
+import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { dynamo, tableName } from './clients.ts';
+
+type Item = Record<string, unknown>;
+
+/**
+ * Reads every item of a bounded collection (an organization's clients, APIs, roles), following
+ * LastEvaluatedKey; `maxItems` guards against a collection that outgrew its design.
+ */
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>, maxItems = 5000): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(new QueryCommand({ ...input, TableName: tableName(), ExclusiveStartKey: startKey }));
+    items.push(...((page.Items ?? []) as Item[]));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && items.length < maxItems);
+  return items;
+}
+
+/** Items of one partition whose sort key starts with a prefix. */
+export function queryPrefix(pk: string, skPrefix: string, maxItems?: number): Promise<Item[]> {
+  return queryAll(
+    { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix } },
+    maxItems,
+  );
+}
+
+/** BatchGetItem in chunks of 100, retrying unprocessed keys; order of results is not preserved. */
+export async function batchGet(keyList: { pk: string; sk: string }[]): Promise<Item[]> {
+  const items: Item[] = [];
+  for (let i = 0; i < keyList.length; i += 100) {
+    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
+    for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
+      const result = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }));
+      items.push(...((result.Responses?.[tableName()] ?? []) as Item[]));
+      pending = result.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
+      if (pending && pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+    }
+    if (pending && pending.length > 0) throw new Error('BatchGetItem left keys unprocessed after retries');
+  }
+  return items;
+}

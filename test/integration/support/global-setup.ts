@@ -1,0 +1,41 @@
+import type {} from 'vitest';
+import type { TestProject } from 'vitest/node';
+import { startLocalPlatform, type LocalPlatform } from '../../../lib/local/platform.ts';
+import { freePort } from '../../../lib/local/engines.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    operatorApiKey: string;
+    bootstrapOrganizationId: string;
+    bootstrapOwnerEmail: string;
+    bootstrapOwnerPassword: string;
+  }
+}
+
+let platform: LocalPlatform | undefined;
+
+/**
+ * Starts the real local runtime once per test run (DynamoDB Local in memory, a local S3 server)
+ * on a free loopback port; every test file then creates its own organization.
+ */
+export async function setup(project: TestProject): Promise<void> {
+  const port = await freePort();
+  const bootstrapOwnerPassword = 'bootstrap-owner-password-1';
+  platform = await startLocalPlatform({
+    port,
+    inMemory: true,
+    bootstrapOwnerEmail: 'bootstrap-owner@example.com',
+    bootstrapOwnerPassword,
+    logLevel: 'ERROR',
+  });
+  project.provide('baseUrl', platform.baseUrl);
+  project.provide('operatorApiKey', platform.operatorApiKey);
+  project.provide('bootstrapOrganizationId', platform.bootstrap.organizationId);
+  project.provide('bootstrapOwnerEmail', platform.bootstrap.ownerEmail);
+  project.provide('bootstrapOwnerPassword', bootstrapOwnerPassword);
+}
+
+export async function teardown(): Promise<void> {
+  await platform?.stop();
+}
