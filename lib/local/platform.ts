@@ -21,6 +21,8 @@ export interface LocalPlatformOptions {
   bootstrapOwnerEmail?: string;
   bootstrapOwnerPassword?: string;
   logLevel?: string;
+  /** Extra environment for the handlers (deployment settings such as RATE_LIMITS). */
+  environment?: Record<string, string>;
 }
 
 export interface BootstrapResult {
@@ -36,6 +38,8 @@ export interface LocalPlatform {
   operatorApiKey: string;
   operatorKeyGenerated: boolean;
   bootstrap: BootstrapResult;
+  dataDir: string;
+  dynamodbEndpoint: string;
   stop(): Promise<void>;
 }
 
@@ -88,6 +92,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       OPERATOR_API_KEY: operatorApiKey,
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
       AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+      ...options.environment,
     });
 
     // Imported only now: these modules read the environment set above.
@@ -104,7 +109,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       listening.once('error', fail);
       listening.listen(options.port, host, () => done());
     });
-    return { baseUrl, operatorApiKey, operatorKeyGenerated, bootstrap, stop };
+    return { baseUrl, operatorApiKey, operatorKeyGenerated, bootstrap, stop, dataDir, dynamodbEndpoint: dynamoDb.endpoint };
   } catch (error) {
     await stop();
     throw error;

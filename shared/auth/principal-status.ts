@@ -10,7 +10,7 @@ import type { Principal } from './principal.ts';
  * deleted must lose access sooner. Each Lambda instance re-reads the principal's record at most
  * every 30 seconds, so revocation takes effect within that time at the cost of one GetItem.
  */
-const STATUS_TTL_MS = 30_000;
+const STATUS_TTL_MS = Number(process.env.PRINCIPAL_STATUS_CACHE_SECONDS ?? 30) * 1000;
 const statuses = new TtlCache<boolean>(STATUS_TTL_MS, 5000);
 
 async function isActive(principal: Principal): Promise<boolean> {

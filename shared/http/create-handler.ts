@@ -58,7 +58,7 @@ function buildRequest(route: RouteDefinition, event: APIGatewayProxyEvent, reque
     query: firstValues(event),
     headers,
     rawBody,
-    body: parseBody(route, headers['content-type'], rawBody),
+    body: undefined,
     sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown',
     userAgent: headers['user-agent'] ?? '',
     principal: undefined,
@@ -104,7 +104,9 @@ export function createHandler(routeId: string, handle: RouteHandler) {
       const request = buildRequest(route, event, context.awsRequestId ?? 'unknown');
       const pipeline = state.get(event);
       if (pipeline) pipeline.request = request;
+      // Authenticate before looking at the body: an anonymous caller learns nothing about parsing.
       request.principal = await authenticate(route, request);
+      request.body = parseBody(route, request.headers['content-type'], request.rawBody);
       return handle(request);
     });
 }

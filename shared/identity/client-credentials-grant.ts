@@ -50,9 +50,9 @@ export async function clientCredentialsGrant(request: TokenRequest, origin: Requ
     throw new OAuthError('invalid_client', 'Client authentication failed: send client_id and client_secret (client_secret_post or client_secret_basic).');
   }
   const audience = request.audience ?? platformAudience();
-  const client = await authenticateClientCredentials(request.clientId, request.clientSecret);
-  if (!client) {
-    await auditFailure(null, null, origin, 'invalid_client', audience);
+  const { client, authenticated } = await authenticateClientCredentials(request.clientId, request.clientSecret);
+  if (!client || !authenticated) {
+    await auditFailure(client?.organizationId ?? null, client?.clientId ?? null, origin, client ? 'wrong_secret' : 'unknown_client', audience);
     throw new OAuthError('invalid_client', 'Client authentication failed.');
   }
   const { organizationId, clientId } = client;

@@ -245,17 +245,19 @@ export async function deleteClient(organizationId: string, clientId: string, act
   ]);
 }
 
-/** What the token endpoint needs to authenticate a client, found by its credentials client id. */
+/** What the token endpoint learns from a client's credentials. */
 export interface ClientAuthentication {
-  organizationId: string;
-  clientId: string;
+  /** The registration the credentials client id names, when it exists. */
+  client: { organizationId: string; clientId: string } | undefined;
+  /** True only when the client exists and the secret matches. */
+  authenticated: boolean;
 }
 
 /**
  * Checks client credentials in constant time. Unknown ids and wrong secrets fail alike, and the
  * digest comparison runs for unknown ids too.
  */
-export async function authenticateClientCredentials(credentialsClientId: string, clientSecret: string): Promise<ClientAuthentication | undefined> {
+export async function authenticateClientCredentials(credentialsClientId: string, clientSecret: string): Promise<ClientAuthentication> {
   const plausible = /^[A-Za-z0-9]{32}$/.test(credentialsClientId);
   const result = plausible
     ? await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.clientCredentials(credentialsClientId) }))
@@ -263,6 +265,6 @@ export async function authenticateClientCredentials(credentialsClientId: string,
   const expected = Buffer.from((result.Item?.secretDigest as string | undefined) ?? secretDigest(randomBytes(32).toString('base64url')), 'base64url');
   const presented = Buffer.from(secretDigest(clientSecret), 'base64url');
   const matches = expected.length === presented.length && timingSafeEqual(expected, presented);
-  if (!result.Item || !matches) return undefined;
-  return { organizationId: result.Item.organizationId as string, clientId: result.Item.clientId as string };
+  const client = result.Item ? { organizationId: result.Item.organizationId as string, clientId: result.Item.clientId as string } : undefined;
+  return { client, authenticated: client !== undefined && matches };
 }

@@ -10,6 +10,8 @@ declare module 'vitest' {
     bootstrapOrganizationId: string;
     bootstrapOwnerEmail: string;
     bootstrapOwnerPassword: string;
+    localKeyDir: string;
+    dynamodbEndpoint: string;
   }
 }
 
@@ -28,12 +30,16 @@ export async function setup(project: TestProject): Promise<void> {
     bootstrapOwnerEmail: 'bootstrap-owner@example.com',
     bootstrapOwnerPassword,
     logLevel: 'ERROR',
+    // Deactivation and disabling must show up at once in tests, not after the 30 s cache.
+    environment: { PRINCIPAL_STATUS_CACHE_SECONDS: '0' },
   });
   project.provide('baseUrl', platform.baseUrl);
   project.provide('operatorApiKey', platform.operatorApiKey);
   project.provide('bootstrapOrganizationId', platform.bootstrap.organizationId);
   project.provide('bootstrapOwnerEmail', platform.bootstrap.ownerEmail);
   project.provide('bootstrapOwnerPassword', bootstrapOwnerPassword);
+  project.provide('localKeyDir', `${platform.dataDir}/keys`);
+  project.provide('dynamodbEndpoint', platform.dynamodbEndpoint);
 }
 
 export async function teardown(): Promise<void> {
