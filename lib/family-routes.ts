@@ -1,0 +1,111 @@
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import type { ApiFamily, RouteDefinition } from '../shared/routes.ts';
+import { accessProfileOf, grantProfile, profileName, type AccessProfile } from './access-profile.ts';
+import { acknowledgeFunctionRoleWildcards, acknowledgeInFunctionAuthorization } from './nag-suppressions.ts';
+import { ImportedPlatformData, type PlatformDataExports } from './platform-data.ts';
+import { createRouteFunction } from './platform-function.ts';
+
+/**
+ * Functions per shared role. Each function adds its own log group to the role's policy, and an
+ * IAM role's inline policies may not exceed 10,240 characters in total; 20 log-group ARNs plus the
+ * data grants stay well below that.
+ */
+export const maxFunctionsPerRole = 20;
+
+/** What every family's routes need, whether they live in the API stack or in a nested stack. */
+export interface FamilyRoutesProps {
+  readonly family: ApiFamily;
+  readonly routes: readonly RouteDefinition[];
+  /** The API Gateway resource of a route's path (real in the API stack, imported elsewhere). */
+  readonly resourceFor: (path: string) => apigw.IResource;
+  readonly requestValidator: apigw.IRequestValidator;
+  readonly dataExports: PlatformDataExports;
+  /** Environment shared by all functions of the region. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetentionDays: number;
+  readonly skipBundling: boolean;
+}
+
+/**
+ * The methods, functions, execution roles and invoke permissions of one API family.
+ *
+ * Execution roles are shared by the functions of a family that have exactly the same access
+ * profile (chunked by {@link maxFunctionsPerRole}): identical grants mean no privilege is
+ * widened by sharing, and ~100 routes need a dozen roles instead of a hundred, which keeps each
+ * template far from CloudFormation's resource limit. The only cross-function permission a shared
+ * role carries is writing to its siblings' log groups.
+ */
+export class FamilyRoutes extends Construct {
+  readonly functions = new Map<string, lambda.Function>();
+  readonly methods = new Map<string, apigw.Method>();
+  readonly roles: iam.Role[] = [];
+
+  constructor(scope: Construct, id: string, props: FamilyRoutesProps) {
+    super(scope, id);
+    const data = new ImportedPlatformData(this, 'Data', props.dataExports);
+
+    const byProfile = new Map<string, { profile: AccessProfile; routes: RouteDefinition[] }>();
+    for (const route of props.routes) {
+      if (route.family !== props.family) throw new Error(`Route ${route.id} belongs to ${route.family}, not ${props.family}`);
+      const profile = accessProfileOf(route);
+      const name = profileName(profile);
+      const group = byProfile.get(name) ?? { profile, routes: [] };
+      group.routes.push(route);
+      byProfile.set(name, group);
+    }
+
+    for (const [name, { profile, routes }] of byProfile) {
+      for (let start = 0; start < routes.length; start += maxFunctionsPerRole) {
+        const chunk = routes.slice(start, start + maxFunctionsPerRole);
+        const suffix = start === 0 ? '' : String(start / maxFunctionsPerRole + 1);
+        const role = new iam.Role(this, `${name}Role${suffix}`, {
+          assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+          description: `Identity platform ${props.family} functions with access ${name}`,
+        });
+        grantProfile(role, profile, data);
+        acknowledgeFunctionRoleWildcards(role, profile, props.dataExports);
+        this.roles.push(role);
+
+        for (const route of chunk) this.addRoute(route, profile, role, data, props);
+      }
+    }
+  }
+
+  private addRoute(
+    route: RouteDefinition,
+    profile: AccessProfile,
+    role: iam.IRole,
+    data: ImportedPlatformData,
+    props: FamilyRoutesProps,
+  ): void {
+    const environment: Record<string, string> = { ...props.environment };
+    if (profile.operatorKey === 'read') environment.OPERATOR_KEY_SECRET_ARN = data.operatorKeySecretArn;
+
+    const fn = createRouteFunction(this, route.id, {
+      route,
+      role,
+      environment,
+      logRetentionDays: props.logRetentionDays,
+      skipBundling: props.skipBundling,
+    });
+
+    const method = new apigw.Method(this, `${route.id}Method`, {
+      resource: props.resourceFor(route.path),
+      httpMethod: route.method,
+      // One permission per method: test invocations from the console are not needed.
+      integration: new apigw.LambdaIntegration(fn, { proxy: true, allowTestInvoke: false }),
+      options: {
+        operationName: route.id,
+        authorizationType: apigw.AuthorizationType.NONE,
+        requestValidator: props.requestValidator,
+      },
+    });
+    acknowledgeInFunctionAuthorization(method, route);
+
+    this.functions.set(route.id, fn);
+    this.methods.set(route.id, method);
+  }
+}

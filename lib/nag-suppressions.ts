@@ -1,0 +1,106 @@
+import { Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { RouteDefinition } from '../shared/routes.ts';
+import { profileEncrypts, type AccessProfile } from './access-profile.ts';
+import type { PlatformDataExports } from './platform-data.ts';
+
+/**
+ * Why each acknowledged cdk-nag (AwsSolutions) finding is acceptable. cdk-nag v3 matches
+ * acknowledgements by exact rule id and, for IAM5, by the exact wildcard text; every
+ * acknowledgement below names one finding on one construct, never a whole rule on a stack.
+ */
+export const nagReasons = {
+  accessLogsBucket:
+    'This bucket is the destination of the export bucket\'s server access logs; logging it into itself would loop, ' +
+    'and a third bucket would only move the problem. It is private, TLS-only and versioned.',
+  operatorKeyRotation:
+    'The operator API key is handed to human operators out of band, so an unattended rotation Lambda would lock them out. ' +
+    'It is rotated by the operations runbook (put-secret-value); functions re-read it on cold start.',
+  cloudWatchRole:
+    'AmazonAPIGatewayPushToCloudWatchLogs is the AWS-maintained policy for the account-level role API Gateway uses to write ' +
+    'execution logs (required by APIG6); it is attached only to that role, which only apigateway.amazonaws.com can assume.',
+  cognitoAuthorizer:
+    'The platform is its own OAuth 2.0 authorization server and issues its own RS256 access tokens; there is no Cognito ' +
+    'user pool to authorize against.',
+  xray:
+    'xray:PutTraceSegments and xray:PutTelemetryRecords (added by Lambda active tracing) do not support resource-level ' +
+    'permissions; "*" is the only valid resource.',
+  tableIndexes:
+    'Query on the table\'s global secondary indexes needs the index ARNs; table/index/* is confined to this one table ' +
+    '(indexes are declared in shared/storage/table-schema.ts).',
+  kmsDataKeys:
+    'Writing to the KMS-encrypted table or export bucket, or encrypting with the secrets key, needs kms:GenerateDataKey* ' +
+    'and kms:ReEncrypt*; the statement\'s resources are the specific key ARNs, never "*".',
+  s3ReadActions:
+    'CDK\'s bucket read grant uses s3:GetObject*, s3:GetBucket* and s3:List* so reads of object versions and tags work; ' +
+    'the resources are only the export bucket and its objects.',
+  s3Objects: 'Object-level S3 permissions need an object ARN; bucket/* is confined to the one export bucket.',
+  s3Abort:
+    'Large exports are uploaded in parts and an interrupted upload must be abortable; s3:Abort* (AbortMultipartUpload) ' +
+    'applies only to objects in the export bucket.',
+} as const;
+
+/**
+ * APIG4/COG4 on a method: the API Gateway method has no authorizer because the function itself
+ * authorizes. The reason names what the route requires, straight from the route table.
+ */
+export function acknowledgeInFunctionAuthorization(method: IConstruct, route: RouteDefinition): void {
+  const requirement =
+    route.permission === 'public'
+      ? 'is public by design (no credentials)'
+      : route.permission === 'operator'
+        ? 'requires the operator key (X-Operator-Key), checked in constant time inside the function'
+        : `requires a bearer access token with scope "${route.permission}"`;
+  Validations.of(method).acknowledge(
+    {
+      id: 'AwsSolutions-APIG4',
+      reason:
+        `Route ${route.id} ${requirement}. Authorization happens inside each function: it verifies the RS256 bearer JWT ` +
+        '(signature, issuer, audience, expiry) and the per-route scope from shared/routes.ts, so the route table is the ' +
+        'single source of truth; an API Gateway authorizer would duplicate it.',
+    },
+    { id: 'AwsSolutions-COG4', reason: nagReasons.cognitoAuthorizer },
+  );
+}
+
+/**
+ * IAM5 findings that CDK's grants necessarily produce for a function role with this access
+ * profile. Each is listed by its exact finding text; anything else still fails the synth.
+ */
+export function wildcardFindingsFor(profile: AccessProfile, exports: PlatformDataExports): Map<string, string> {
+  const findings = new Map<string, string>([['Resource::*', nagReasons.xray]]);
+  if (profile.table !== 'none') findings.set(`Resource::${exports.tableArn}/index/*`, nagReasons.tableIndexes);
+  if (profileEncrypts(profile)) {
+    findings.set('Action::kms:ReEncrypt*', nagReasons.kmsDataKeys);
+    findings.set('Action::kms:GenerateDataKey*', nagReasons.kmsDataKeys);
+  }
+  if (profile.exportBucket !== 'none') {
+    findings.set('Action::s3:GetObject*', nagReasons.s3ReadActions);
+    findings.set('Action::s3:GetBucket*', nagReasons.s3ReadActions);
+    findings.set('Action::s3:List*', nagReasons.s3ReadActions);
+    findings.set(`Resource::${exports.exportBucketArn}/*`, nagReasons.s3Objects);
+  }
+  if (profile.exportBucket === 'write') findings.set('Action::s3:Abort*', nagReasons.s3Abort);
+  return findings;
+}
+
+/** Acknowledges exactly the {@link wildcardFindingsFor} findings on one execution role. */
+export function acknowledgeFunctionRoleWildcards(
+  role: IConstruct,
+  profile: AccessProfile,
+  exports: PlatformDataExports,
+): void {
+  const acknowledgements = [...wildcardFindingsFor(profile, exports)].map(([finding, reason]) => ({
+    id: `AwsSolutions-IAM5[${finding}]`,
+    reason,
+  }));
+  Validations.of(role).acknowledge(...acknowledgements);
+}
+
+/** IAM4 on the API Gateway account role that CDK creates for execution logging. */
+export function acknowledgeCloudWatchRole(role: IConstruct): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+    reason: nagReasons.cloudWatchRole,
+  });
+}

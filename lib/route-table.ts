@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+import type { ApiFamily, RouteDefinition } from '../shared/routes.ts';
+
+export const apiFamilies: readonly ApiFamily[] = ['platform', 'identity', 'scim', 'directory'];
+
+/**
+ * Checks the invariants the infrastructure relies on, so that a bad row fails the synth with a
+ * message that names it rather than as a CloudFormation error mid-deploy.
+ */
+export function validateRouteTable(routes: readonly RouteDefinition[]): void {
+  const ids = new Set<string>();
+  const endpoints = new Set<string>();
+  for (const route of routes) {
+    if (!/^[a-z][a-z0-9-]*$/.test(route.id)) throw new Error(`Route id "${route.id}" must be kebab-case`);
+    if (ids.has(route.id)) throw new Error(`Route id ${route.id} appears twice`);
+    ids.add(route.id);
+    if (!apiFamilies.includes(route.family)) throw new Error(`Route ${route.id} has unknown family ${String(route.family)}`);
+    if (!route.path.startsWith('/')) throw new Error(`Route ${route.id}: path must start with /`);
+    const endpoint = `${route.method} ${route.path}`;
+    if (endpoints.has(endpoint)) throw new Error(`Route ${route.id}: ${endpoint} is already routed`);
+    endpoints.add(endpoint);
+    if (route.handler.startsWith('/')) throw new Error(`Route ${route.id}: handler must be relative to the repository root`);
+  }
+  if (!routes.some((route) => route.family === 'platform')) {
+    // The platform family lives in the API stack itself; a REST API must own at least one method.
+    throw new Error('The route table needs at least one platform route (the fallback route is one)');
+  }
+}
+
+/** Routes grouped by family, in the route table's order. */
+export function routesByFamily(routes: readonly RouteDefinition[]): Map<ApiFamily, RouteDefinition[]> {
+  const grouped = new Map<ApiFamily, RouteDefinition[]>();
+  for (const route of routes) {
+    const list = grouped.get(route.family) ?? [];
+    list.push(route);
+    grouped.set(route.family, list);
+  }
+  return grouped;
+}
+
+/** Content hash of the route table; any change to a row gives the API deployment a new id. */
+export function routeTableHash(routes: readonly RouteDefinition[]): string {
+  return createHash('sha256').update(JSON.stringify(routes)).digest('hex');
+}
