@@ -6,6 +6,7 @@
 
 export type ScimObject = Record<string, unknown>;
 
+/** A plain JSON object (not null, not an array). */
 export function isObject(value: unknown): value is ScimObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -20,6 +21,7 @@ export function findKey(object: ScimObject, name: string): string | undefined {
   return undefined;
 }
 
+/** The member of `object` named `name`, case-insensitively. */
 export function getMember(object: ScimObject, name: string): unknown {
   const key = findKey(object, name);
   return key === undefined ? undefined : object[key];
@@ -32,11 +34,13 @@ export function setMember(object: ScimObject, name: string, value: unknown): voi
   object[name] = value;
 }
 
+/** Deletes the member named `name`, whatever its case. */
 export function deleteMember(object: ScimObject, name: string): void {
   const key = findKey(object, name);
   if (key !== undefined) delete object[key];
 }
 
+/** Structural equality of JSON values; members set to undefined count as absent. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) {

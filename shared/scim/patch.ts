@@ -238,6 +238,7 @@ function coerceSingle(definition: AttributeDefinition, raw: unknown, label: stri
         const coerced = coerceSingle(sub, subValue, `${label}.${sub.name}`);
         result[sub.name] = coerced === CLEAR ? null : coerced;
       }
+      unwrapEncodedValue(definition, result);
       return result;
     }
     case 'boolean': {
@@ -261,6 +262,23 @@ function coerceSingle(definition: AttributeDefinition, raw: unknown, label: stri
       if (typeof raw !== 'string') throw invalid('a string');
       return raw;
   }
+}
+
+/**
+ * Entra's app-role assignments put a JSON object in the entry's "value"
+ * (`{"value":"{\"id\":\"…\",\"value\":\"Admin\",\"displayName\":\"Admin\"}"}`): keep the inner value and
+ * display name so the stored role is `{value: "Admin", display: "Admin"}`.
+ */
+function unwrapEncodedValue(definition: AttributeDefinition, entry: ScimObject): void {
+  const encoded = entry.value;
+  if (typeof encoded !== 'string' || !encoded.trimStart().startsWith('{')) return;
+  if (findSubAttribute(definition, 'value')?.type !== 'string') return;
+  const parsed = tryParseJson(encoded);
+  const inner = isObject(parsed) ? getMember(parsed, 'value') : undefined;
+  if (!isObject(parsed) || typeof inner !== 'string') return;
+  entry.value = inner;
+  const display = getMember(parsed, 'display') ?? getMember(parsed, 'displayName');
+  if (typeof display === 'string' && findSubAttribute(definition, 'display') && (entry.display === undefined || entry.display === null)) entry.display = display;
 }
 
 /** Strips null (cleared) and empty members of a coerced complex value; CLEAR when nothing is left. */
@@ -355,6 +373,13 @@ export interface ApplyPatchOptions {
    * documented `Replace emails[type eq "work"].value` relies on the lenient behaviour.
    */
   readonly createOnReplaceNoMatch?: boolean;
+  /**
+   * Silently ignore read-only attributes named by keys of a path-less value, whatever their value.
+   * For building POST/PUT representations through applyPatch, where RFC 7644 §3.3 says read-only
+   * values sent by clients SHALL be ignored. PATCH keeps the default (false): a changed read-only
+   * value is mutability.
+   */
+  readonly ignoreReadOnlyValues?: boolean;
 }
 
 export interface PatchResult {
@@ -438,7 +463,10 @@ function applyWhole(context: ApplyContext, op: PatchOpName, path: PatchPath, att
         elements.push(item);
         touched.add(item);
       } else if (isObject(existing) && isObject(item)) {
-        Object.assign(existing, item);
+        // Same entry: merge the other sub-attributes (e.g. a new primary flag) but keep the stored
+        // spelling of the identifying value, so re-adding an entry is a no-op.
+        const { value: _sameValue, ...rest } = item;
+        Object.assign(existing, rest);
         touched.add(existing);
       }
     }
@@ -448,9 +476,9 @@ function applyWhole(context: ApplyContext, op: PatchOpName, path: PatchPath, att
 
   if (op === 'remove') {
     // A remove carrying a value only removes when the value matches (Entra sends manager this way).
-    if (raw !== undefined && previous !== undefined) {
-      const wanted = coerceSingle(attribute, raw, label);
-      if (wanted !== CLEAR && !sameEntry(attribute, previous, wanted)) return;
+    if (raw !== undefined && raw !== null && previous !== undefined) {
+      const wanted = (Array.isArray(raw) ? raw : [raw]).map((item) => coerceSingle(attribute, item, label)).filter((item) => item !== CLEAR);
+      if (wanted.length > 0 && !wanted.some((item) => sameEntry(attribute, previous, item))) return;
     }
     return store(container, attribute, label, previous, undefined);
   }
@@ -529,10 +557,13 @@ function applyFiltered(
   if (op === 'remove') {
     // Removing entries that are not there is a no-op: clients retry, and the RFC only demands
     // noTarget for a remove without a path.
-    if (!sub) result = elements.filter((element) => !matched.includes(element as ScimObject));
-    else for (const element of matched) {
-      checkSubMutability(subLabel, sub, element, undefined);
-      delete element[sub.name];
+    if (!sub) {
+      result = elements.filter((element) => !matched.includes(element as ScimObject));
+    } else {
+      for (const element of matched) {
+        checkSubMutability(subLabel, sub, element, undefined);
+        delete element[sub.name];
+      }
     }
   } else {
     const value = sub ? coerceSingle(sub, raw, subLabel) : coerceSingle(attribute, raw, label);
@@ -597,7 +628,7 @@ function applyAtPath(context: ApplyContext, op: PatchOpName, path: PatchPath, ra
   const label = labelOf(path, attribute);
   if (attribute.mutability === 'readOnly') {
     if (fromValue) {
-      if (attribute.name === 'meta') return;
+      if (attribute.name === 'meta' || context.options.ignoreReadOnlyValues) return;
       const container = containerFor(context, path, false);
       if (!path.filter && !path.subAttribute && deepEqual(container ? getMember(container, attribute.name) : undefined, raw)) return;
     }
@@ -654,14 +685,18 @@ export function applyPatch(
     if (operation.path === undefined) applyWithoutPath(context, operation.op, operation.value);
     else applyAtPath(context, operation.op, parsePatchPath(operation.path, schema), operation.value, false);
   }
-  // An extension left without values disappears, and so does its URN from `schemas`.
+  // An extension left without values disappears, and so does its URN from `schemas` unless the
+  // client had listed it before with no values.
   for (const extension of schema.extensions) {
     const key = findKey(context.resource, extension.id);
     if (key !== undefined && !hasValue(context.resource[key])) delete context.resource[key];
+    if (findKey(context.resource, extension.id) !== undefined) continue;
+    const listed = (schemas: unknown): boolean =>
+      Array.isArray(schemas) && schemas.some((item) => typeof item === 'string' && item.toLowerCase() === extension.id.toLowerCase());
     const schemas = getMember(context.resource, 'schemas');
-    if (hasValue(getMember(resource, extension.id)) && findKey(context.resource, extension.id) === undefined && Array.isArray(schemas)) {
-      const kept = schemas.filter((item) => !(typeof item === 'string' && item.toLowerCase() === extension.id.toLowerCase()));
-      setMember(context.resource, 'schemas', kept);
+    if (!Array.isArray(schemas) || !listed(schemas)) continue;
+    if (hasValue(getMember(resource, extension.id)) || !listed(getMember(resource, 'schemas'))) {
+      setMember(context.resource, 'schemas', schemas.filter((item) => !(typeof item === 'string' && item.toLowerCase() === extension.id.toLowerCase())));
     }
   }
   const changed = allDefinitions(schema)
@@ -774,7 +809,7 @@ export function planGroupMemberChanges(operations: readonly PatchOperationInput[
     remove.clear();
   };
 
-  normalized.forEach((operation, index) => {
+  const planOperation = (operation: PatchOperation, index: number): void => {
     const label = `Operations[${index}].value`;
     if (operation.path === undefined) {
       if (operation.op === 'remove') throw scimError('noTarget', 'A remove operation needs a "path".', 'path');
@@ -796,6 +831,10 @@ export function planGroupMemberChanges(operations: readonly PatchOperationInput[
     }
 
     const path = parsePatchPath(operation.path, 'Group');
+    if (!path.attribute && !path.extension) {
+      // The core schema URN as a path addresses the resource itself, like no path at all.
+      return planOperation({ op: operation.op, ...(operation.value !== undefined ? { value: operation.value } : {}) }, index);
+    }
     if (path.attribute?.name !== 'members') {
       otherOps.push(operation);
       return;
@@ -822,7 +861,8 @@ export function planGroupMemberChanges(operations: readonly PatchOperationInput[
     else if (operation.op === 'replace') replaceWith(memberIds(operation.value, label));
     else if (operation.value === undefined) clearAll();
     else removeIds(memberIds(operation.value, label));
-  });
+  };
+  normalized.forEach(planOperation);
 
   const current: Set<string> | undefined = replaceAll;
   return {
