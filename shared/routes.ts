@@ -73,5 +73,6 @@ export interface RouteDefinition {
 
 import { platformRoutes } from './route-table/platform.ts';
 import { identityRoutes } from './route-table/identity.ts';
+import { scimRoutes } from './route-table/scim.ts';
 
-export const routes: readonly RouteDefinition[] = [...identityRoutes, ...platformRoutes];
+export const routes: readonly RouteDefinition[] = [...identityRoutes, ...scimRoutes, ...platformRoutes];

@@ -30,7 +30,8 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  | 'invalidCursor';
 
 export interface DomainErrorOptions {
   /** SCIM detail keyword, used when the error surfaces through the SCIM API. */
@@ -157,5 +158,12 @@ export class OAuthError extends DomainError {
 export class ServiceUnavailableError extends DomainError {
   constructor(message: string, options: DomainErrorOptions = {}) {
     super('unavailable', message, options);
+  }
+}
+
+/** An optimistic-concurrency check failed: someone else changed the item first. Safe to retry. */
+export class ConcurrentChangeError extends DomainError {
+  constructor(message: string) {
+    super('conflict', message);
   }
 }

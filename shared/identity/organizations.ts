@@ -44,16 +44,16 @@ export async function createOrganization(
     putNew(
       {
         ...keys.user(organizationId, ownerUserId),
-        ...keys.userNameIndex(organizationId, email),
         type: EntityType.User,
         id: ownerUserId,
         organizationId,
         userName: email,
-        emails: [{ value: email, type: 'work', primary: true }],
         active: true,
+        resource: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: email, emails: [{ value: email, type: 'work', primary: true }], active: true },
         roleIds: new Set(['owner']),
         hasPassword: true,
-        source: 'organization-bootstrap',
+        // A local account: SCIM neither lists nor changes it, and its userName stays reserved.
+        source: 'local',
         version: 1,
         createdAt: now,
         updatedAt: now,

@@ -35,6 +35,8 @@ export const EntityType = {
   Group: 'Group',
   GroupMembership: 'GroupMembership',
   RateCounter: 'RateCounter',
+  Counter: 'Counter',
+  PageBoundary: 'PageBoundary',
 } as const;
 
 export const keys = {
@@ -113,6 +115,22 @@ export const keys = {
   }),
   groupMembersPartition: (organizationId: string, groupId: string) => `${org(organizationId)}#GROUP#${assertId('group', groupId)}`,
   userGroupsIndex: (organizationId: string, userId: string) => `${org(organizationId)}#USER#${assertId('user', userId)}#GROUPS`,
+
+  /** users.byExternalId (gsi2); externalId is case-exact (RFC 7643 §3.1). */
+  userExternalIdIndex: (organizationId: string, externalId: string) => ({ gsi2pk: `${org(organizationId)}#USER_EXT`, gsi2sk: externalId }),
+  /** groups.byDisplayName (gsi1, lower-cased) and groups.byExternalId (gsi2). */
+  groupNameIndex: (organizationId: string, displayName: string) => ({ gsi1pk: `${org(organizationId)}#GROUPNAME`, gsi1sk: displayName.toLowerCase() }),
+  groupExternalIdIndex: (organizationId: string, externalId: string) => ({ gsi2pk: `${org(organizationId)}#GROUP_EXT`, gsi2sk: externalId }),
+
+  /**
+   * counters.byOrganization — sharded, so concurrent creates rarely touch the same item inside a
+   * transaction (which DynamoDB would cancel as a TransactionConflict).
+   */
+  counterShard: (organizationId: string, counter: string, shard: number) => ({ pk: `${org(organizationId)}#COUNTERS`, sk: `${counter}#${shard}` }),
+  countersPartition: (organizationId: string) => `${org(organizationId)}#COUNTERS`,
+
+  /** List paging boundaries: where page N of a listing starts, so startIndex paging never re-reads from the top. */
+  pageBoundary: (organizationId: string, listing: string, startIndex: number) => ({ pk: `${org(organizationId)}#PAGES`, sk: `${listing}#${String(startIndex).padStart(10, "0")}` }),
 
   /** rateLimits.counter — one item per subject and window, expiring with TTL. */
   rateCounter: (subject: string, window: string) => ({ pk: `RATE#${subject}`, sk: window }),

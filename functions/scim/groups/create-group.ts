@@ -1,0 +1,8 @@
+import { createHandler } from '#shared/http/create-handler.ts';
+import { createGroup } from '#shared/scim/groups.ts';
+import { resourceResponse, scimContextOf } from '#shared/scim/scim-http.ts';
+
+export const handler = createHandler('scim-groups-create', async (request) => {
+  const resource = await createGroup(scimContextOf(request), request.body);
+  return resourceResponse(request, 201, 'Group', resource);
+});

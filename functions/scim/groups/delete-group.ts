@@ -1,0 +1,9 @@
+import { createHandler } from '#shared/http/create-handler.ts';
+import { noContent } from '#shared/http/responses.ts';
+import { deleteGroup } from '#shared/scim/groups.ts';
+import { scimContextOf } from '#shared/scim/scim-http.ts';
+
+export const handler = createHandler('scim-groups-delete', async (request) => {
+  await deleteGroup(scimContextOf(request), request.pathParameters.id ?? '', request.headers['if-match']);
+  return noContent();
+});

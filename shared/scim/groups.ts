@@ -1,0 +1,317 @@
+import { randomUUID } from 'node:crypto';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { auditStep } from '../audit/audit-entry.ts';
+import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
+import { dynamo, tableName } from '../storage/clients.ts';
+import { counterStep } from '../storage/counters.ts';
+import { EntityType, isUuid, keys } from '../storage/keys.ts';
+import { batchGet, queryAll } from '../storage/queries.ts';
+import { putNew, transact, type TransactionStep } from '../storage/transactions.ts';
+import { getMember, isObject, type ScimObject } from './json.ts';
+import { applyPatch, parsePatchRequest, planGroupMemberChanges } from './patch.ts';
+import { GROUP_SCHEMA, resolveAttributePath } from './schema.ts';
+import { assertIfMatch, getItem, metaOf, resourceLocation } from './resource-store.ts';
+import { scimLimits } from './scim-config.ts';
+import type { ScimContext } from './users.ts';
+
+type Item = Record<string, unknown>;
+
+export const GROUP_COUNTER = 'groups';
+const IGNORED_ON_INPUT = new Set(['id', 'meta', 'schemas', 'members']);
+/** Membership writes per transaction, leaving room for the chunk's audit entries and the group update. */
+const MEMBER_CHUNK = 96;
+const MAX_CONFLICT_RETRIES = 4;
+
+function notFound(id: string): NotFoundError {
+  return new NotFoundError(`Group ${id} was not found.`);
+}
+
+export async function loadGroup(organizationId: string, id: string): Promise<Item> {
+  if (!isUuid(id)) throw notFound(id);
+  const item = await getItem(keys.group(organizationId, id));
+  if (!item) throw notFound(id);
+  return item;
+}
+
+/** Group attributes other than members, normalised like a PATCH add (members are separate items). */
+function normalizeGroupInput(body: unknown): { resource: ScimObject; members: string[] } {
+  if (!isObject(body)) throw new ValidationError('The request body must be a SCIM Group object.', { scimType: 'invalidSyntax' });
+  const value: ScimObject = {};
+  for (const [name, attribute] of Object.entries(body)) {
+    if (IGNORED_ON_INPUT.has(name.toLowerCase())) continue;
+    if (resolveAttributePath(name, 'Group')) value[name] = attribute;
+  }
+  const { resource } = applyPatch({ schemas: [GROUP_SCHEMA] }, [{ op: 'add', value }], 'Group');
+  const displayName = getMember(resource, 'displayName');
+  if (typeof displayName !== 'string' || displayName.trim() === '') {
+    throw new ValidationError('displayName is required and must be a non-empty string.', { scimType: 'invalidValue', field: 'displayName' });
+  }
+  resource.displayName = displayName.trim();
+  const rawMembers = getMember(body, 'members');
+  const members = rawMembers === undefined || rawMembers === null ? [] : planGroupMemberChanges([{ op: 'replace', path: 'members', value: rawMembers }]).replaceAll ?? [];
+  return { resource, members: [...new Set(members)] };
+}
+
+function groupItem(organizationId: string, id: string, resource: ScimObject, previous: Item | undefined, now: string): Item {
+  const externalId = getMember(resource, 'externalId');
+  return {
+    ...keys.group(organizationId, id),
+    ...keys.groupNameIndex(organizationId, resource.displayName as string),
+    ...(typeof externalId === 'string' && externalId !== '' ? keys.groupExternalIdIndex(organizationId, externalId) : {}),
+    type: EntityType.Group,
+    id,
+    organizationId,
+    displayName: resource.displayName,
+    resource,
+    ...(previous?.roleIds ? { roleIds: previous.roleIds } : {}),
+    version: ((previous?.version as number | undefined) ?? 0) + 1,
+    createdAt: (previous?.createdAt as string | undefined) ?? now,
+    updatedAt: now,
+  };
+}
+
+/** Every membership item of a group (one item per member, so groups of any size fit). */
+async function membershipItems(organizationId: string, groupId: string, limit = 1_000_000): Promise<Item[]> {
+  return queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.groupMembersPartition(organizationId, groupId) } }, limit);
+}
+
+export async function groupMembers(organizationId: string, groupId: string): Promise<ScimObject[]> {
+  const items = await membershipItems(organizationId, groupId, scimLimits.maxInlineMembers + 1);
+  if (items.length > scimLimits.maxInlineMembers) {
+    throw new ValidationError(
+      `Group ${groupId} has more than ${scimLimits.maxInlineMembers} members; request it with excludedAttributes=members and page its members through the directory API.`,
+      { scimType: 'tooMany' },
+    );
+  }
+  return items.map((item) => ({ value: item.userId, display: item.display, type: 'User', $ref: resourceLocation('Users', item.userId as string) }));
+}
+
+export function toScimGroup(item: Item, members: ScimObject[] | undefined): ScimObject {
+  const resource = { ...(item.resource as ScimObject) };
+  const schemas = Array.isArray(resource.schemas) ? resource.schemas : [GROUP_SCHEMA];
+  delete resource.schemas;
+  return { schemas, id: item.id, ...resource, ...(members ? { members } : {}), meta: metaOf(item, 'Group') };
+}
+
+export async function getGroup(organizationId: string, id: string, withMembers: boolean): Promise<{ resource: ScimObject; item: Item }> {
+  const item = await loadGroup(organizationId, id);
+  return { resource: toScimGroup(item, withMembers ? await groupMembers(organizationId, id) : undefined), item };
+}
+
+/** Members must be users of the organization; their display names are kept on the membership. */
+async function resolveNewMembers(organizationId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const invalid = ids.filter((id) => !isUuid(id));
+  const users = await batchGet(ids.filter(isUuid).map((id) => keys.user(organizationId, id)));
+  const found = new Map(
+    users.map((user) => {
+      const resource = (user.resource as ScimObject | undefined) ?? {};
+      const display = (typeof resource.displayName === 'string' && resource.displayName) || (user.userName as string);
+      return [user.id as string, display] as const;
+    }),
+  );
+  const missing = [...invalid, ...ids.filter((id) => isUuid(id) && !found.has(id))];
+  if (missing.length > 0) {
+    throw new ValidationError(`No user with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''} exists; members must be users of this organization.`, {
+      scimType: 'invalidValue',
+      field: 'members',
+    });
+  }
+  return found;
+}
+
+function membershipPut(organizationId: string, groupId: string, userId: string, display: string, now: string): TransactionStep {
+  return {
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.groupMembership(organizationId, groupId, userId), ...keys.groupMembershipIndex(organizationId, groupId, userId), type: EntityType.GroupMembership, groupId, userId, display, addedAt: now },
+      },
+    },
+  };
+}
+
+function membershipDelete(organizationId: string, groupId: string, userId: string): TransactionStep {
+  return { item: { Delete: { TableName: tableName(), Key: keys.groupMembership(organizationId, groupId, userId) } } };
+}
+
+interface MemberDelta {
+  add: string[];
+  remove: string[];
+}
+
+/**
+ * Writes membership changes. Membership writes are idempotent (a put of a present member, a delete
+ * of an absent one change nothing), so a change too large for one transaction is split into
+ * chunks of ~96 writes, each carrying its own audit entry: every landed change has its entry, and
+ * a PATCH interrupted half-way is safely retried. The group's own update (version, attributes) and
+ * its audit entry land in the last transaction.
+ */
+async function writeMembership(context: ScimContext, groupId: string, delta: MemberDelta, displays: Map<string, string>, final: TransactionStep[]): Promise<void> {
+  const now = new Date().toISOString();
+  const operations = [
+    ...delta.add.map((userId) => ({ kind: 'add' as const, userId })),
+    ...delta.remove.map((userId) => ({ kind: 'remove' as const, userId })),
+  ];
+  const chunkSteps = (chunk: typeof operations): TransactionStep[] => {
+    const added = chunk.filter((operation) => operation.kind === 'add').map((operation) => operation.userId);
+    const removed = chunk.filter((operation) => operation.kind === 'remove').map((operation) => operation.userId);
+    return [
+      ...chunk.map((operation) =>
+        operation.kind === 'add'
+          ? membershipPut(context.organizationId, groupId, operation.userId, displays.get(operation.userId) ?? '', now)
+          : membershipDelete(context.organizationId, groupId, operation.userId),
+      ),
+      ...(added.length > 0 ? [auditStep({ ...context, action: 'group.member.added', target: { type: 'group', id: groupId }, details: { memberIds: added } })] : []),
+      ...(removed.length > 0 ? [auditStep({ ...context, action: 'group.member.removed', target: { type: 'group', id: groupId }, details: { memberIds: removed } })] : []),
+    ];
+  };
+  if (operations.length + final.length + 2 <= 100) {
+    await transact([...chunkSteps(operations), ...final]);
+    return;
+  }
+  for (let i = 0; i < operations.length; i += MEMBER_CHUNK) await transact(chunkSteps(operations.slice(i, i + MEMBER_CHUNK)));
+  if (final.length > 0) await transact(final);
+}
+
+export async function createGroup(context: ScimContext, body: unknown): Promise<ScimObject> {
+  const { resource, members } = normalizeGroupInput(body);
+  const displays = await resolveNewMembers(context.organizationId, members);
+  const id = randomUUID();
+  const item = groupItem(context.organizationId, id, resource, undefined, new Date().toISOString());
+  const final: TransactionStep[] = [
+    putNew(item, () => new ConflictError('Group id collision; retry.')),
+    counterStep(context.organizationId, GROUP_COUNTER, 1),
+    auditStep({ ...context, action: 'group.created', target: { type: 'group', id }, details: { displayName: item.displayName, externalId: getMember(resource, 'externalId'), memberCount: members.length } }),
+  ];
+  if (members.length + final.length + 2 <= 100) {
+    await writeMembership(context, id, { add: members, remove: [] }, displays, final);
+  } else {
+    // Create the group first so its members never point at a group that does not exist.
+    await transact(final);
+    await writeMembership(context, id, { add: members, remove: [] }, displays, []);
+  }
+  return toScimGroup(item, members.map((userId) => ({ value: userId, display: displays.get(userId), type: 'User', $ref: resourceLocation('Users', userId) })));
+}
+
+async function currentMemberIds(organizationId: string, groupId: string, ids?: readonly string[]): Promise<Set<string>> {
+  if (ids) {
+    const found = await batchGet(ids.filter(isUuid).map((userId) => keys.groupMembership(organizationId, groupId, userId)));
+    return new Set(found.map((item) => item.userId as string));
+  }
+  return new Set((await membershipItems(organizationId, groupId)).map((item) => item.userId as string));
+}
+
+function groupUpdateStep(before: Item, after: Item | undefined): TransactionStep {
+  if (after) {
+    return {
+      item: { Put: { TableName: tableName(), Item: after, ConditionExpression: 'version = :seen', ExpressionAttributeValues: { ':seen': before.version } } },
+      onConditionFailed: () => new ConcurrentChangeError(`Group ${before.id as string} was changed concurrently.`),
+    };
+  }
+  // Membership-only change: bump the version atomically, so concurrent member changes never conflict.
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: { pk: before.pk as string, sk: before.sk as string },
+        UpdateExpression: 'ADD version :one SET updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString() },
+      },
+    },
+    onConditionFailed: () => notFound(before.id as string),
+  };
+}
+
+/**
+ * Applies a change to a group: attribute changes with optimistic concurrency (retried), member
+ * changes as idempotent per-member writes. Adds of present members and removes of absent ones
+ * are no-ops.
+ */
+async function changeGroup(
+  context: ScimContext,
+  id: string,
+  ifMatch: string | undefined,
+  plan: (before: Item) => Promise<{ resource: ScimObject; changed: string[]; members: { add: string[]; remove: string[]; replaceAll?: string[] | undefined; removeAll?: boolean | undefined } }>,
+): Promise<Item> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await loadGroup(context.organizationId, id);
+    assertIfMatch(ifMatch, before);
+    const { resource, changed, members } = await plan(before);
+    let delta: MemberDelta;
+    if (members.replaceAll !== undefined || members.removeAll) {
+      const present = await currentMemberIds(context.organizationId, id);
+      const target = new Set(members.replaceAll ?? members.add);
+      delta = { add: [...target].filter((userId) => !present.has(userId)), remove: [...present].filter((userId) => !target.has(userId)) };
+    } else {
+      const present = await currentMemberIds(context.organizationId, id, [...members.add, ...members.remove]);
+      delta = { add: [...new Set(members.add)].filter((userId) => !present.has(userId)), remove: [...new Set(members.remove)].filter((userId) => present.has(userId)) };
+    }
+    const displays = await resolveNewMembers(context.organizationId, delta.add);
+    if (changed.length === 0 && delta.add.length === 0 && delta.remove.length === 0) return before;
+    const after = changed.length > 0 ? groupItem(context.organizationId, id, resource, before, new Date().toISOString()) : undefined;
+    const final: TransactionStep[] = [
+      groupUpdateStep(before, after),
+      ...(changed.length > 0 ? [auditStep({ ...context, action: 'group.updated', target: { type: 'group', id }, details: { changedAttributes: changed } })] : []),
+    ];
+    try {
+      await writeMembership(context, id, delta, displays, final);
+      return after ?? { ...before, version: (before.version as number) + 1, updatedAt: new Date().toISOString() };
+    } catch (error) {
+      if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_CONFLICT_RETRIES || ifMatch !== undefined) throw error;
+    }
+  }
+}
+
+/** PATCH /Groups/{id}: member operations in any of the dialects the IdPs send, plus attribute operations. */
+export async function patchGroup(context: ScimContext, id: string, body: unknown, ifMatch: string | undefined): Promise<Item> {
+  const operations = parsePatchRequest(body);
+  const memberPlan = planGroupMemberChanges(operations);
+  return changeGroup(context, id, ifMatch, async (before) => {
+    const patched = memberPlan.otherOps.length > 0 ? applyPatch(before.resource as ScimObject, memberPlan.otherOps, 'Group') : { resource: before.resource as ScimObject, changed: [] };
+    const displayName = getMember(patched.resource, 'displayName');
+    if (typeof displayName !== 'string' || displayName.trim() === '') {
+      throw new ValidationError('displayName cannot be removed or emptied.', { scimType: 'mutability', field: 'displayName' });
+    }
+    return { resource: patched.resource, changed: patched.changed, members: memberPlan };
+  });
+}
+
+/** PUT /Groups/{id}: replaces the attributes and the whole membership. */
+export async function replaceGroup(context: ScimContext, id: string, body: unknown, ifMatch: string | undefined): Promise<Item> {
+  const { resource, members } = normalizeGroupInput(body);
+  if (isObject(body) && typeof body.id === 'string' && body.id !== id) {
+    throw new ValidationError(`The id in the body (${body.id}) does not match the URL.`, { scimType: 'mutability', field: 'id' });
+  }
+  return changeGroup(context, id, ifMatch, async (before) => {
+    const previous = before.resource as ScimObject;
+    const changed = Object.keys({ ...previous, ...resource }).filter((name) => name !== 'schemas' && JSON.stringify(previous[name]) !== JSON.stringify(resource[name]));
+    return { resource, changed, members: { add: [], remove: [], replaceAll: members } };
+  });
+}
+
+/**
+ * Deletes a group: the group, its counter and its audit entry land together; the membership items
+ * are then removed in batches. Readers ignore memberships of groups that no longer exist, so a
+ * cleanup cut short by the function's time limit leaves nothing visible behind.
+ */
+export async function deleteGroup(context: ScimContext, id: string, ifMatch: string | undefined, deadline = Date.now() + 5000): Promise<void> {
+  const before = await loadGroup(context.organizationId, id);
+  assertIfMatch(ifMatch, before);
+  await transact([
+    {
+      item: { Delete: { TableName: tableName(), Key: keys.group(context.organizationId, id), ConditionExpression: 'version = :seen', ExpressionAttributeValues: { ':seen': before.version } } },
+      onConditionFailed: () => new ConcurrentChangeError(`Group ${id} was changed concurrently; retry the delete.`),
+    },
+    counterStep(context.organizationId, GROUP_COUNTER, -1),
+    auditStep({ ...context, action: 'group.deleted', target: { type: 'group', id }, details: { displayName: before.displayName } }),
+  ]);
+  const memberships = await membershipItems(context.organizationId, id);
+  for (let i = 0; i < memberships.length && Date.now() < deadline; i += 25) {
+    let pending: Record<string, unknown>[] | undefined = memberships.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
+    for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
+      const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }));
+      pending = result.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { keys } from '../storage/keys.ts';
+import { batchGet, queryAll } from '../storage/queries.ts';
+import { GROUP_COUNTER, groupMembers, toScimGroup } from './groups.ts';
+import type { ListableResource } from './list-resources.ts';
+import { toScimUser, userGroups, USER_COUNTER } from './users.ts';
+
+type Item = Record<string, unknown>;
+
+async function byIndex(index: 'gsi1' | 'gsi2', partition: string, values: readonly string[]): Promise<Item[]> {
+  const pages = await Promise.all(
+    values.map((value) =>
+      queryAll({ IndexName: index, KeyConditionExpression: `${index}pk = :pk AND ${index}sk = :value`, ExpressionAttributeValues: { ':pk': partition, ':value': value } }),
+    ),
+  );
+  return pages.flat();
+}
+
+/** How SCIM Users are found and rendered for listings. */
+export const userListing: ListableResource = {
+  type: 'User',
+  counter: USER_COUNTER,
+  sortedBy: 'userName',
+  sortedIndexPartition: (organizationId) => keys.userNameIndex(organizationId, '').gsi1pk,
+  prefix: (organizationId) => keys.userPrefix(organizationId),
+  itemKey: (organizationId, id) => keys.user(organizationId, id),
+  lookup: async (organizationId, attribute, values) => {
+    if (attribute === 'userName') {
+      // The uniqueness claim is read strongly consistent: a user created a moment ago is found.
+      const claims = await batchGet(values.map((value) => keys.userNameClaim(organizationId, value)));
+      return batchGet(claims.map((claim) => keys.user(organizationId, claim.ownerId as string)));
+    }
+    return byIndex('gsi2', keys.userExternalIdIndex(organizationId, '').gsi2pk, values);
+  },
+  render: async (organizationId, items, wanted) => {
+    const scimUsers = items.filter((item) => item.source === 'scim');
+    const withGroups = wanted('groups') && scimUsers.length <= 100;
+    return Promise.all(scimUsers.map(async (item) => toScimUser(item, withGroups ? await userGroups(organizationId, item.id as string) : [])));
+  },
+};
+
+/** How SCIM Groups are found and rendered for listings. */
+export const groupListing: ListableResource = {
+  type: 'Group',
+  counter: GROUP_COUNTER,
+  sortedBy: 'displayName',
+  sortedIndexPartition: (organizationId) => keys.groupNameIndex(organizationId, '').gsi1pk,
+  prefix: (organizationId) => keys.groupPrefix(organizationId),
+  itemKey: (organizationId, id) => keys.group(organizationId, id),
+  lookup: async (organizationId, attribute, values) =>
+    attribute === 'displayName'
+      ? byIndex('gsi1', keys.groupNameIndex(organizationId, '').gsi1pk, values.map((value) => value.toLowerCase()))
+      : byIndex('gsi2', keys.groupExternalIdIndex(organizationId, '').gsi2pk, values),
+  render: async (organizationId, items, wanted) =>
+    Promise.all(items.map(async (item) => toScimGroup(item, wanted('members') ? await groupMembers(organizationId, item.id as string) : undefined))),
+};

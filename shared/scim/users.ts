@@ -1,0 +1,319 @@
+import { randomUUID } from 'node:crypto';
+import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
+import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
+import { tableName } from '../storage/clients.ts';
+import { counterStep } from '../storage/counters.ts';
+import { EntityType, isUuid, keys } from '../storage/keys.ts';
+import { batchGet, queryAll } from '../storage/queries.ts';
+import { putNew, transact, type TransactionStep } from '../storage/transactions.ts';
+import { assertPasswordPolicy, hashPassword } from '../identity/passwords.ts';
+import { getMember, isObject, type ScimObject } from './json.ts';
+import { applyPatch, parsePatchRequest } from './patch.ts';
+import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, resolveAttributePath } from './schema.ts';
+import { assertIfMatch, getItem, metaOf } from './resource-store.ts';
+
+type Item = Record<string, unknown>;
+
+export interface ScimContext {
+  organizationId: string;
+  actor: AuditEvent['actor'];
+  origin: RequestOrigin;
+}
+
+/** Attributes a client may send back but never sets (RFC 7643 §2.2 readOnly): ignored on input. */
+const IGNORED_ON_INPUT = new Set(['id', 'meta', 'groups', 'schemas']);
+const USER_COUNTER = 'users';
+const MAX_CONFLICT_RETRIES = 4;
+
+function notFound(id: string): NotFoundError {
+  return new NotFoundError(`User ${id} was not found.`);
+}
+
+/**
+ * Turns a POST/PUT body into the stored representation: read-only attributes are dropped,
+ * attributes the schema does not define are ignored (IdPs send extra ones), and the rest goes
+ * through the PATCH applier so values are coerced exactly as in PATCH ("True" → true, manager as
+ * a bare id, JSON-encoded roles…). The password is split off: it is write-only and never stored
+ * in the representation.
+ */
+export function normalizeUserInput(body: unknown): { resource: ScimObject; password: string | undefined } {
+  if (!isObject(body)) throw new ValidationError('The request body must be a SCIM User object.', { scimType: 'invalidSyntax' });
+  const value: ScimObject = {};
+  for (const [name, attribute] of Object.entries(body)) {
+    if (IGNORED_ON_INPUT.has(name.toLowerCase())) continue;
+    if (name.toLowerCase() === ENTERPRISE_USER_SCHEMA.toLowerCase() || resolveAttributePath(name, 'User')) value[name] = attribute;
+  }
+  const { resource } = applyPatch({ schemas: [USER_SCHEMA] }, [{ op: 'add', value }], 'User');
+  const password = getMember(resource, 'password');
+  for (const key of Object.keys(resource)) if (key.toLowerCase() === 'password') delete resource[key];
+  if (password !== undefined && typeof password !== 'string') {
+    throw new ValidationError('password must be a string.', { scimType: 'invalidValue', field: 'password' });
+  }
+  const userName = getMember(resource, 'userName');
+  if (typeof userName !== 'string' || userName.trim() === '') {
+    throw new ValidationError('userName is required and must be a non-empty string.', { scimType: 'invalidValue', field: 'userName' });
+  }
+  resource.userName = userName.trim();
+  if (getMember(resource, 'active') === undefined) resource.active = true;
+  return { resource, password };
+}
+
+function userItem(organizationId: string, id: string, resource: ScimObject, previous: Item | undefined, hasPassword: boolean, now: string): Item {
+  const userName = resource.userName as string;
+  const externalId = getMember(resource, 'externalId');
+  return {
+    ...keys.user(organizationId, id),
+    ...keys.userNameIndex(organizationId, userName),
+    ...(typeof externalId === 'string' && externalId !== '' ? keys.userExternalIdIndex(organizationId, externalId) : {}),
+    type: EntityType.User,
+    id,
+    organizationId,
+    userName,
+    active: getMember(resource, 'active') !== false,
+    resource,
+    hasPassword,
+    source: 'scim',
+    ...(previous?.roleIds ? { roleIds: previous.roleIds } : {}),
+    version: ((previous?.version as number | undefined) ?? 0) + 1,
+    createdAt: (previous?.createdAt as string | undefined) ?? now,
+    updatedAt: now,
+  };
+}
+
+/** The stored representation (users created before SCIM, e.g. a bootstrap Owner, get a minimal one). */
+export function resourceOf(item: Item): ScimObject {
+  return (item.resource as ScimObject | undefined) ?? { schemas: [USER_SCHEMA], userName: item.userName, active: item.active !== false, ...(item.emails ? { emails: item.emails } : {}) };
+}
+
+/** The SCIM representation of a stored user, with its groups (RFC 7643 §4.1.2: readOnly). */
+export function toScimUser(item: Item, groups: ScimObject[] = []): ScimObject {
+  const base: ScimObject = { ...resourceOf(item) };
+  const schemas = Array.isArray(base.schemas) ? (base.schemas as string[]) : [USER_SCHEMA];
+  delete base.schemas;
+  return { schemas, id: item.id, ...base, groups, meta: metaOf(item, 'User') };
+}
+
+/** The groups a user belongs to, each with its current display name. */
+export async function userGroups(organizationId: string, userId: string): Promise<ScimObject[]> {
+  const memberships = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.userGroupsIndex(organizationId, userId) },
+  });
+  if (memberships.length === 0) return [];
+  const groups = await batchGet(memberships.map((membership) => keys.group(organizationId, membership.gsi1sk as string)));
+  return groups
+    .map((group) => ({ value: group.id, display: group.displayName, type: 'direct', $ref: `../Groups/${group.id as string}` }))
+    .sort((a, b) => String(a.display).localeCompare(String(b.display)));
+}
+
+/**
+ * A SCIM-provisioned user. Local accounts (an organization's first Owner) are not SCIM resources:
+ * an IdP can neither see nor deactivate them, and their userNames stay reserved (409).
+ */
+export async function loadUser(organizationId: string, id: string): Promise<Item> {
+  if (!isUuid(id)) throw notFound(id);
+  const item = await getItem(keys.user(organizationId, id));
+  if (!item || item.source !== 'scim') throw notFound(id);
+  return item;
+}
+
+function uniquenessError(userName: string): ConflictError {
+  return new ConflictError(`A user with userName '${userName}' already exists.`, { scimType: 'uniqueness', field: 'userName' });
+}
+
+function loginTakenError(userName: string): ConflictError {
+  return new ConflictError(`'${userName}' already signs in with a password in another organization; provision this user without a password.`, {
+    scimType: 'uniqueness',
+    field: 'password',
+  });
+}
+
+/** The steps that keep the userName claim and the password sign-in identity in line with a change. */
+async function identitySteps(organizationId: string, id: string, before: Item | undefined, userName: string, password: string | undefined): Promise<TransactionStep[]> {
+  const steps: TransactionStep[] = [];
+  const previousName = before?.userName as string | undefined;
+  const renamed = previousName === undefined || previousName.toLowerCase() !== userName.toLowerCase();
+  if (renamed) {
+    steps.push(putNew({ ...keys.userNameClaim(organizationId, userName), type: EntityType.UniqueConstraint, ownerId: id }, () => uniquenessError(userName)));
+    if (previousName !== undefined) steps.push({ item: { Delete: { TableName: tableName(), Key: keys.userNameClaim(organizationId, previousName) } } });
+  }
+  const hadPassword = before?.hasPassword === true;
+  if (password !== undefined) {
+    assertPasswordPolicy(password);
+    const identity = { ...keys.loginIdentity(userName), type: EntityType.LoginIdentity, organizationId, userId: id, passwordHash: await hashPassword(password) };
+    // The sign-in identity may be replaced only if it is this user's own.
+    steps.push({
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: identity,
+          ConditionExpression: 'attribute_not_exists(pk) OR (organizationId = :org AND userId = :id)',
+          ExpressionAttributeValues: { ':org': organizationId, ':id': id },
+        },
+      },
+      onConditionFailed: () => loginTakenError(userName),
+    });
+    if (hadPassword && renamed && previousName) steps.push({ item: { Delete: { TableName: tableName(), Key: keys.loginIdentity(previousName) } } });
+  } else if (hadPassword && renamed && previousName) {
+    throw new ValidationError('Changing the userName of a user who signs in with a password requires a new password in the same request.', {
+      scimType: 'invalidValue',
+      field: 'password',
+    });
+  }
+  return steps;
+}
+
+function guardedPut(item: Item, before: Item | undefined, id: string): TransactionStep {
+  return before
+    ? {
+        item: {
+          Put: { TableName: tableName(), Item: item, ConditionExpression: 'version = :seen', ExpressionAttributeValues: { ':seen': before.version } },
+        },
+        onConditionFailed: () => new ConcurrentChangeError(`User ${id} was changed concurrently.`),
+      }
+    : putNew(item, () => new ConflictError('User id collision; retry.'));
+}
+
+function changeAction(before: Item, after: Item): string {
+  if (before.active !== false && after.active === false) return 'user.deactivated';
+  if (before.active === false && after.active !== false) return 'user.reactivated';
+  return 'user.updated';
+}
+
+export async function createUser(context: ScimContext, body: unknown): Promise<ScimObject> {
+  const { resource, password } = normalizeUserInput(body);
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  const item = userItem(context.organizationId, id, resource, undefined, password !== undefined, now);
+  await transact([
+    guardedPut(item, undefined, id),
+    ...(await identitySteps(context.organizationId, id, undefined, item.userName as string, password)),
+    counterStep(context.organizationId, USER_COUNTER, 1),
+    auditStep({ ...context, action: 'user.created', target: { type: 'user', id }, details: { userName: item.userName, externalId: getMember(resource, 'externalId'), source: 'scim' } }),
+  ]);
+  return toScimUser(item);
+}
+
+export async function getUser(organizationId: string, id: string): Promise<{ resource: ScimObject; item: Item }> {
+  const item = await loadUser(organizationId, id);
+  return { resource: toScimUser(item, await userGroups(organizationId, id)), item };
+}
+
+/** Writes a changed user with optimistic concurrency; returns undefined when nothing changed. */
+async function writeChange(context: ScimContext, before: Item, resource: ScimObject, password: string | undefined, changed: string[]): Promise<Item | undefined> {
+  if (changed.length === 0 && password === undefined) return undefined;
+  const item = userItem(context.organizationId, before.id as string, resource, before, password !== undefined || before.hasPassword === true, new Date().toISOString());
+  await transact([
+    guardedPut(item, before, before.id as string),
+    ...(await identitySteps(context.organizationId, before.id as string, before, item.userName as string, password)),
+    auditStep({
+      ...context,
+      action: changeAction(before, item),
+      target: { type: 'user', id: before.id as string },
+      details: { changedAttributes: password !== undefined ? [...changed, 'password'] : changed },
+    }),
+  ]);
+  return item;
+}
+
+/**
+ * Runs a read-modify-write until it lands: two concurrent changes to one user never lose an
+ * update (the version condition fails for the later one, which re-reads and re-applies). With
+ * If-Match the client asked for its own version, so a conflict is its 412 instead.
+ */
+async function withRetries(organizationId: string, id: string, ifMatch: string | undefined, change: (before: Item) => Promise<Item | undefined>): Promise<Item> {
+  for (let attempt = 1; ; attempt++) {
+    const before = await loadUser(organizationId, id);
+    assertIfMatch(ifMatch, before);
+    try {
+      return (await change(before)) ?? before;
+    } catch (error) {
+      if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
+      if (ifMatch !== undefined) assertIfMatch(ifMatch, await loadUser(organizationId, id));
+    }
+  }
+}
+
+/** PUT: replaces every attribute the client may set (Okta's update path). */
+export async function replaceUser(context: ScimContext, id: string, body: unknown, ifMatch: string | undefined): Promise<ScimObject> {
+  const { resource, password } = normalizeUserInput(body);
+  if (isObject(body) && typeof body.id === 'string' && body.id !== id) {
+    throw new ValidationError(`The id in the body (${body.id}) does not match the URL.`, { scimType: 'mutability', field: 'id' });
+  }
+  const item = await withRetries(context.organizationId, id, ifMatch, async (before) => {
+    const previous = resourceOf(before);
+    const changed = Object.keys({ ...previous, ...resource }).filter(
+      (name) => name !== 'schemas' && JSON.stringify(previous[name]) !== JSON.stringify(resource[name]),
+    );
+    return writeChange(context, before, resource, password, changed);
+  });
+  return toScimUser(item, await userGroups(context.organizationId, id));
+}
+
+/** PATCH: RFC 7644 §3.5.2 operations, with the IdP dialects the applier understands. */
+export async function patchUser(context: ScimContext, id: string, body: unknown, ifMatch: string | undefined): Promise<ScimObject> {
+  const operations = parsePatchRequest(body);
+  const item = await withRetries(context.organizationId, id, ifMatch, async (before) => {
+    const patched = applyPatch(resourceOf(before), operations, 'User', { createOnReplaceNoMatch: true });
+    const resource = patched.resource;
+    const password = getMember(resource, 'password');
+    for (const key of Object.keys(resource)) if (key.toLowerCase() === 'password') delete resource[key];
+    if (password !== undefined && typeof password !== 'string') throw new ValidationError('password must be a string.', { scimType: 'invalidValue', field: 'password' });
+    const userName = getMember(resource, 'userName');
+    if (typeof userName !== 'string' || userName.trim() === '') {
+      throw new ValidationError('userName cannot be removed or emptied.', { scimType: 'mutability', field: 'userName' });
+    }
+    return writeChange(context, before, resource, password, patched.changed.filter((name) => name.toLowerCase() !== 'password'));
+  });
+  return toScimUser(item, await userGroups(context.organizationId, id));
+}
+
+/**
+ * Deletes a user for good: the user, its userName claim, its sign-in identity and every group
+ * membership, each removal audited. Memberships beyond one transaction's room go first, in
+ * chunks that each carry their audit entry, so every landed change has its entry.
+ */
+export async function deleteUser(context: ScimContext, id: string, ifMatch: string | undefined): Promise<void> {
+  const before = await loadUser(context.organizationId, id);
+  assertIfMatch(ifMatch, before);
+  const memberships = await queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': keys.userGroupsIndex(context.organizationId, id) },
+  });
+  const removal = (chunk: Item[]): TransactionStep[] => [
+    ...chunk.map((membership): TransactionStep => ({ item: { Delete: { TableName: tableName(), Key: { pk: membership.pk as string, sk: membership.sk as string } } } })),
+    ...chunk.map((membership) =>
+      auditStep({ ...context, action: 'group.member.removed', target: { type: 'group', id: membership.gsi1sk as string }, details: { memberIds: [id], reason: 'user.deleted' } }),
+    ),
+  ];
+  const inline = memberships.length <= 45;
+  for (let i = 0; !inline && i < memberships.length; i += 50) await transact(removal(memberships.slice(i, i + 50)));
+  await transact([
+    ...(inline ? removal(memberships) : []),
+    {
+      item: { Delete: { TableName: tableName(), Key: keys.user(context.organizationId, id), ConditionExpression: 'version = :seen', ExpressionAttributeValues: { ':seen': before.version } } },
+      onConditionFailed: () => new ConcurrentChangeError(`User ${id} was changed concurrently; retry the delete.`),
+    },
+    { item: { Delete: { TableName: tableName(), Key: keys.userNameClaim(context.organizationId, before.userName as string) } } },
+    ...(before.hasPassword === true
+      ? [
+          {
+            item: {
+              Delete: {
+                TableName: tableName(),
+                Key: keys.loginIdentity(before.userName as string),
+                ConditionExpression: 'attribute_not_exists(pk) OR userId = :id',
+                ExpressionAttributeValues: { ':id': id },
+              },
+            },
+          },
+        ]
+      : []),
+    counterStep(context.organizationId, USER_COUNTER, -1),
+    auditStep({ ...context, action: 'user.deleted', target: { type: 'user', id }, details: { userName: before.userName } }),
+  ]);
+}
+
+export { USER_COUNTER };
