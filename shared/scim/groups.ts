@@ -268,7 +268,11 @@ export async function patchGroup(context: ScimContext, id: string, body: unknown
   const operations = parsePatchRequest(body);
   const memberPlan = planGroupMemberChanges(operations);
   return changeGroup(context, id, ifMatch, async (before) => {
-    const patched = memberPlan.otherOps.length > 0 ? applyPatch(before.resource as ScimObject, memberPlan.otherOps, 'Group') : { resource: before.resource as ScimObject, changed: [] };
+    // The id rides along so a client repeating it unchanged (Okta's rename) is not a mutability error.
+    const patched = memberPlan.otherOps.length > 0
+      ? applyPatch({ ...(before.resource as ScimObject), id }, memberPlan.otherOps, 'Group')
+      : { resource: before.resource as ScimObject, changed: [] };
+    delete patched.resource.id;
     const displayName = getMember(patched.resource, 'displayName');
     if (typeof displayName !== 'string' || displayName.trim() === '') {
       throw new ValidationError('displayName cannot be removed or emptied.', { scimType: 'mutability', field: 'displayName' });

@@ -255,8 +255,10 @@ export async function replaceUser(context: ScimContext, id: string, body: unknow
 export async function patchUser(context: ScimContext, id: string, body: unknown, ifMatch: string | undefined): Promise<ScimObject> {
   const operations = parsePatchRequest(body);
   const item = await withRetries(context.organizationId, id, ifMatch, async (before) => {
-    const patched = applyPatch(resourceOf(before), operations, 'User', { createOnReplaceNoMatch: true });
+    // The id rides along so a client repeating it unchanged is not a mutability error.
+    const patched = applyPatch({ ...resourceOf(before), id }, operations, 'User', { createOnReplaceNoMatch: true });
     const resource = patched.resource;
+    delete resource.id;
     const password = getMember(resource, 'password');
     for (const key of Object.keys(resource)) if (key.toLowerCase() === 'password') delete resource[key];
     if (password !== undefined && typeof password !== 'string') throw new ValidationError('password must be a string.', { scimType: 'invalidValue', field: 'password' });
