@@ -1,9 +1,8 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { RouteDefinition } from '../routes.ts';
 import type { ApiRequest } from '../http/api-request.ts';
 import { AuthenticationError, PermissionError } from '../errors/domain-errors.ts';
-import { auditEntryItem, actorFromPrincipal } from '../audit/audit-entry.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
+import { auditStep, actorFromPrincipal } from '../audit/audit-entry.ts';
+import { transact } from '../storage/transactions.ts';
 import { consumeRateLimit } from '../rate-limits/rate-limiter.ts';
 import { rateLimitFor } from '../rate-limits/policy.ts';
 import type { Principal } from './principal.ts';
@@ -30,19 +29,16 @@ function readBearerToken(authorization: string | undefined): string {
 /** Records a refused permission in the organization's audit log, then refuses. */
 async function denyPermission(route: RouteDefinition, request: ApiRequest, principal: Principal): Promise<never> {
   const organizationId = principal.kind === 'operator' ? null : principal.organizationId;
-  await dynamo().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: auditEntryItem({
-        organizationId,
-        action: 'permission.denied',
-        actor: actorFromPrincipal(principal),
-        origin: { ipAddress: request.sourceIp, userAgent: request.userAgent },
-        target: { type: 'route', id: route.id },
-        details: { method: request.method, path: request.path, requiredScope: route.permission },
-      }),
+  await transact([
+    auditStep({
+      organizationId,
+      action: 'permission.denied',
+      actor: actorFromPrincipal(principal),
+      origin: { ipAddress: request.sourceIp, userAgent: request.userAgent },
+      target: { type: 'route', id: route.id },
+      details: { method: request.method, path: request.path, requiredScope: route.permission },
     }),
-  );
+  ]);
   throw new PermissionError(`This operation requires the '${route.permission}' scope.`);
 }
 

@@ -232,7 +232,7 @@ export async function deleteClient(organizationId: string, clientId: string, act
   }));
   // A transaction holds 100 items. With more authorizations than fit beside the client, they are
   // revoked first (safe on its own); the client, its credentials and the audit entry land together.
-  const inline = grantDeletes.length <= 97;
+  const inline = grantDeletes.length <= 95;
   for (let i = 0; !inline && i < grantDeletes.length; i += 100) await transact(grantDeletes.slice(i, i + 100));
   await transact([
     ...(inline ? grantDeletes : []),

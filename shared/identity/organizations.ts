@@ -62,8 +62,7 @@ export async function createOrganization(
     ),
     putNew({ ...keys.userNameClaim(organizationId, email), type: EntityType.UniqueConstraint, ownerId: ownerUserId }, emailTaken),
     putNew({ ...keys.loginIdentity(email), type: EntityType.LoginIdentity, organizationId, userId: ownerUserId, passwordHash }, emailTaken),
-    auditStep({ organizationId, action: 'organization.created', actor, origin, target: { type: 'organization', id: organizationId }, details: { name: input.name } }),
-    auditStep({ organizationId, action: 'user.created', actor, origin, target: { type: 'user', id: ownerUserId }, details: { roles: ['owner'] } }),
+    auditStep({ organizationId, action: 'organization.created', actor, origin, target: { type: 'organization', id: organizationId }, details: { name: input.name, ownerUserId, ownerRoles: ['owner'] } }),
   ]);
   return { organizationId, ownerUserId };
 }

@@ -6,7 +6,7 @@ import { dynamo, tableName } from '../storage/clients.ts';
 import { counterStep } from '../storage/counters.ts';
 import { EntityType, isUuid, keys } from '../storage/keys.ts';
 import { batchGet, queryAll } from '../storage/queries.ts';
-import { putNew, transact, type TransactionStep } from '../storage/transactions.ts';
+import { MAX_TRANSACTION_ITEMS, putNew, transact, type TransactionStep } from '../storage/transactions.ts';
 import { getMember, isObject, type ScimObject } from './json.ts';
 import { applyPatch, parsePatchRequest, planGroupMemberChanges } from './patch.ts';
 import { GROUP_SCHEMA, resolveAttributePath } from './schema.ts';
@@ -165,7 +165,7 @@ async function writeMembership(context: ScimContext, groupId: string, delta: Mem
       ...(removed.length > 0 ? [auditStep({ ...context, action: 'group.member.removed', target: { type: 'group', id: groupId }, details: { memberIds: removed } })] : []),
     ];
   };
-  if (operations.length + final.length + 2 <= 100) {
+  if (operations.length + final.length + 3 <= MAX_TRANSACTION_ITEMS) {
     await transact([...chunkSteps(operations), ...final]);
     return;
   }
@@ -183,7 +183,7 @@ export async function createGroup(context: ScimContext, body: unknown): Promise<
     counterStep(context.organizationId, GROUP_COUNTER, 1),
     auditStep({ ...context, action: 'group.created', target: { type: 'group', id }, details: { displayName: item.displayName, externalId: getMember(resource, 'externalId'), memberCount: members.length } }),
   ];
-  if (members.length + final.length + 2 <= 100) {
+  if (members.length + final.length + 3 <= MAX_TRANSACTION_ITEMS) {
     await writeMembership(context, id, { add: members, remove: [] }, displays, final);
   } else {
     // Create the group first so its members never point at a group that does not exist.

@@ -291,7 +291,7 @@ export async function deleteUser(context: ScimContext, id: string, ifMatch: stri
     ),
   ];
   const inline = memberships.length <= 45;
-  for (let i = 0; !inline && i < memberships.length; i += 50) await transact(removal(memberships.slice(i, i + 50)));
+  for (let i = 0; !inline && i < memberships.length; i += 45) await transact(removal(memberships.slice(i, i + 45)));
   await transact([
     ...(inline ? removal(memberships) : []),
     {

@@ -1,6 +1,8 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamo, tableName } from './clients.ts';
+import { EntityType, keys } from './keys.ts';
+import { COUNTER_SHARDS } from './counters.ts';
 import { DomainError, ServiceUnavailableError } from '../errors/domain-errors.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -24,10 +26,45 @@ export function putNew(item: Record<string, unknown>, onConditionFailed: () => D
 }
 
 /**
+ * Audit entries are counted per organization and day (sharded counters read by the audit list's
+ * totalCount). The counter update joins whatever transaction writes the entries, so the count can
+ * never drift from the log: one Update per organization-day, added here so no caller can forget.
+ */
+function withAuditCounters(steps: TransactionStep[]): TransactionStep[] {
+  const perDay = new Map<string, { organizationId: string; day: string; count: number; expiresAt: number }>();
+  for (const step of steps) {
+    const item = step.item.Put?.Item;
+    if (!item || item.type !== EntityType.AuditEntry || typeof item.organizationId !== 'string') continue;
+    const day = String(item.timestamp).slice(0, 10);
+    const key = `${item.organizationId}|${day}`;
+    const entry = perDay.get(key) ?? { organizationId: item.organizationId, day, count: 0, expiresAt: item.expiresAt as number };
+    entry.count += 1;
+    perDay.set(key, entry);
+  }
+  const counters = [...perDay.values()].map(({ organizationId, day, count, expiresAt }): TransactionStep => ({
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.counterShard(organizationId, `audit#${day}`, Math.floor(Math.random() * COUNTER_SHARDS)),
+        UpdateExpression: 'ADD #count :n SET #type = :type, expiresAt = :ttl',
+        ExpressionAttributeNames: { '#count': 'count', '#type': 'type' },
+        ExpressionAttributeValues: { ':n': count, ':type': EntityType.Counter, ':ttl': expiresAt + 86_400 },
+      },
+    },
+  }));
+  return [...steps, ...counters];
+}
+
+/** DynamoDB's limit on items per transaction. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/**
  * Writes all steps atomically (a change and its audit entry always land together). A failed
  * condition becomes the step's domain error; contention that outlasts the SDK's retries is a 503.
  */
-export async function transact(steps: TransactionStep[], attempts = 3): Promise<void> {
+export async function transact(changes: TransactionStep[], attempts = 3): Promise<void> {
+  const steps = withAuditCounters(changes);
+  if (steps.length > MAX_TRANSACTION_ITEMS) throw new Error(`A transaction of ${steps.length} items exceeds DynamoDB's limit`);
   for (let attempt = 1; ; attempt++) {
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: steps.map((step) => step.item) }));
