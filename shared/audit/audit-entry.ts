@@ -34,8 +34,15 @@ export function actorFromPrincipal(principal: Principal | undefined): AuditEvent
 export function auditEntryItem(event: AuditEvent, now = new Date()): Record<string, unknown> {
   const id = ulid(now.getTime());
   const retentionSeconds = platformConfig().auditRetentionDays * 86_400;
+  const details = { ipAddress: event.origin.ipAddress, userAgent: event.origin.userAgent, ...event.details };
   return {
-    ...(event.organizationId ? keys.auditEntry(event.organizationId, id) : keys.platformAuditEntry(id)),
+    ...(event.organizationId
+      ? {
+          ...keys.auditEntry(event.organizationId, id),
+          ...keys.auditActionIndex(event.organizationId, event.action, id),
+          ...keys.auditActorIndex(event.organizationId, event.actor.actorId, id),
+        }
+      : keys.platformAuditEntry(id)),
     type: EntityType.AuditEntry,
     id,
     organizationId: event.organizationId,
@@ -44,7 +51,12 @@ export function auditEntryItem(event: AuditEvent, now = new Date()): Record<stri
     actorId: event.actor.actorId,
     ...(event.target ? { targetType: event.target.type, targetId: event.target.id } : {}),
     timestamp: now.toISOString(),
-    details: { ipAddress: event.origin.ipAddress, userAgent: event.origin.userAgent, ...event.details },
+    details,
+    // Lower-cased text the audit list's free-text query searches (DynamoDB's contains is case-sensitive).
+    searchText: [event.action, event.actor.actorType, event.actor.actorId, event.target?.type, event.target?.id, details.ipAddress, details.userAgent]
+      .filter((part) => part !== undefined && part !== '')
+      .join(' ')
+      .toLowerCase(),
     expiresAt: Math.floor(now.getTime() / 1000) + retentionSeconds,
   };
 }

@@ -159,6 +159,32 @@ export const identityRoutes: readonly RouteDefinition[] = [
   ...roleAssignments('users', 'userId'),
   ...roleAssignments('groups', 'groupId'),
   {
+    id: 'identity-audit-list',
+    method: 'GET',
+    path: `${V1}/audit/list`,
+    handler: 'functions/identity/audit/list-audit-entries.ts',
+    family: 'identity',
+    permission: 'audit:read',
+    mutating: false,
+    access: { table: 'write' },
+    summary: 'List audit log entries (paged, sorted, filtered by query and time range)',
+  },
+  {
+    id: 'identity-audit-export',
+    method: 'GET',
+    path: `${V1}/audit/log`,
+    handler: 'functions/identity/audit/export-audit-log.ts',
+    family: 'identity',
+    permission: 'audit:read',
+    mutating: true,
+    access: { table: 'write', exportBucket: 'write' },
+    memoryMb: 512,
+    // Exports stream from DynamoDB to S3; large ones need more than API Gateway's default 29 s
+    // integration timeout (raise the account's Regional REST API integration timeout quota).
+    timeoutSeconds: 300,
+    summary: 'Export audit log entries as CSV or NDJSON (a download, or a redirect to a presigned S3 URL)',
+  },
+  {
     id: 'oauth-token',
     method: 'POST',
     path: '/oauth/token',

@@ -67,6 +67,9 @@ export const keys = {
   /** audit.byOrganizationAndTime — sort key is a ULID, so time-ordered. */
   auditEntry: (organizationId: string, entryId: string) => ({ pk: `${org(organizationId)}#AUDIT`, sk: entryId }),
   auditPartition: (organizationId: string) => `${org(organizationId)}#AUDIT`,
+  /** audit.byAction (gsi1) and audit.byActor (gsi2), both time-ordered by the entry's ULID. */
+  auditActionIndex: (organizationId: string, action: string, entryId: string) => ({ gsi1pk: `${org(organizationId)}#AUDIT#ACTION#${action}`, gsi1sk: entryId }),
+  auditActorIndex: (organizationId: string, actorId: string, entryId: string) => ({ gsi2pk: `${org(organizationId)}#AUDIT#ACTOR#${actorId}`, gsi2sk: entryId }),
 
   /** signingKeys.published — every public key whose tokens may still be alive. */
   signingKey: (kid: string) => ({ pk: 'PLATFORM#SIGNING_KEYS', sk: `KEY#${kid}` }),

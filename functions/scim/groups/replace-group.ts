@@ -7,6 +7,6 @@ export const handler = createHandler('scim-groups-replace', async (request) => {
   const context = scimContextOf(request);
   const id = request.pathParameters.id ?? '';
   await replaceGroup(context, id, request.body, request.headers['if-match']);
-  const { resource, item } = await getGroup(context.organizationId, id, attributeWanted(projectionOf(request), 'members'));
+  const { resource } = await getGroup(context.organizationId, id, attributeWanted(projectionOf(request), 'members'));
   return resourceResponse(request, 200, 'Group', resource);
 });
