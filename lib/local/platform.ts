@@ -40,6 +40,7 @@ export interface LocalPlatform {
   bootstrap: BootstrapResult;
   dataDir: string;
   dynamodbEndpoint: string;
+  s3Endpoint: string;
   stop(): Promise<void>;
 }
 
@@ -109,7 +110,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       listening.once('error', fail);
       listening.listen(options.port, host, () => done());
     });
-    return { baseUrl, operatorApiKey, operatorKeyGenerated, bootstrap, stop, dataDir, dynamodbEndpoint: dynamoDb.endpoint };
+    return { baseUrl, operatorApiKey, operatorKeyGenerated, bootstrap, stop, dataDir, dynamodbEndpoint: dynamoDb.endpoint, s3Endpoint: s3.endpoint };
   } catch (error) {
     await stop();
     throw error;

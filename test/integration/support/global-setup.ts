@@ -12,6 +12,7 @@ declare module 'vitest' {
     bootstrapOwnerPassword: string;
     localKeyDir: string;
     dynamodbEndpoint: string;
+    s3Endpoint: string;
   }
 }
 
@@ -40,6 +41,7 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('bootstrapOwnerPassword', bootstrapOwnerPassword);
   project.provide('localKeyDir', `${platform.dataDir}/keys`);
   project.provide('dynamodbEndpoint', platform.dynamodbEndpoint);
+  project.provide('s3Endpoint', platform.s3Endpoint);
 }
 
 export async function teardown(): Promise<void> {
