@@ -110,7 +110,7 @@ describe('audit log export', () => {
     expect(rows.map((row) => row.id)).toEqual(stored.map((entry) => entry.id));
     expect(rows[0]).toMatchObject({ action: stored[0]?.action, actorId: stored[0]?.actorId, ipAddress: stored[0]?.details.ipAddress });
     const formula = rows.find((row) => row.details?.includes('HYPERLINK'));
-    expect(formula?.details.startsWith('{')).toBe(true);
+    expect(formula?.details?.startsWith('{')).toBe(true);
     expect(result.text).not.toMatch(/(^|,)=HYPERLINK/m);
   });
 
