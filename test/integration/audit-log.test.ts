@@ -9,7 +9,14 @@ const LIST = '/api/identity/v1/audit/list';
 beforeAll(async () => {
   tenant = await createTenant();
   // A known history: 12 client changes by the owner, with a formula-looking name among them.
-  for (let i = 0; i < 5; i++) await call('POST', '/api/identity/v1/clients', { token: tenant.ownerToken, json: { name: i === 2 ? '=HYPERLINK("http://evil.example")' : `client ${i}` } });
+  for (let i = 0; i < 5; i++) {
+    await call('POST', '/api/identity/v1/clients', {
+      token: tenant.ownerToken,
+      json: { name: `client ${i}` },
+      // An attacker-controlled header that lands in a CSV cell of its own.
+      headers: i === 2 ? { 'User-Agent': "=cmd|' /C calc'!A0" } : {},
+    });
+  }
   const list = await call('GET', '/api/identity/v1/clients', { token: tenant.ownerToken });
   for (const client of list.body.items.slice(0, 3)) {
     await call('PATCH', `/api/identity/v1/clients/${client.clientId}`, { token: tenant.ownerToken, json: { enabled: false } });
@@ -109,9 +116,9 @@ describe('audit log export', () => {
     const rows = parse(result.text, { columns: true }) as Record<string, string>[];
     expect(rows.map((row) => row.id)).toEqual(stored.map((entry) => entry.id));
     expect(rows[0]).toMatchObject({ action: stored[0]?.action, actorId: stored[0]?.actorId, ipAddress: stored[0]?.details.ipAddress });
-    const formula = rows.find((row) => row.details?.includes('HYPERLINK'));
-    expect(formula?.details?.startsWith('{')).toBe(true);
-    expect(result.text).not.toMatch(/(^|,)=HYPERLINK/m);
+    const formula = rows.find((row) => row.userAgent?.includes('calc'));
+    expect(formula?.userAgent).toBe("'=cmd|' /C calc'!A0");
+    expect(result.text).not.toMatch(/(^|,)"?=cmd/m);
   });
 
   it('exports NDJSON that parses back to the entries, and an empty range is a valid empty file', async () => {
