@@ -5,7 +5,7 @@ import { ConflictError, DomainError, NotFoundError, ValidationError } from '../e
 import { dynamo, tableName } from '../storage/clients.ts';
 import { EntityType, isUuid, keys } from '../storage/keys.ts';
 import { batchGet, queryAll, queryPrefix } from '../storage/queries.ts';
-import { putNew, transact, type TransactionStep } from '../storage/transactions.ts';
+import { putNew, transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
 import { platformAudience } from '../auth/access-tokens.ts';
 import { platformScopes, type PlatformScope } from './scopes.ts';
 import { getClient } from './clients.ts';
@@ -200,17 +200,18 @@ export async function deleteApi(organizationId: string, apiId: string, actor: Au
   const grants = (await grantItems(organizationId, apiId)).map(
     (grant): TransactionStep => ({ item: { Delete: { TableName: tableName(), Key: { pk: grant.pk as string, sk: grant.sk as string } } } }),
   );
-  const inline = grants.length <= 96;
-  for (let i = 0; !inline && i < grants.length; i += 100) await transact(grants.slice(i, i + 100));
-  await transact([
-    ...(inline ? grants : []),
-    {
-      item: { Delete: { TableName: tableName(), Key: keys.api(organizationId, apiId), ConditionExpression: 'attribute_exists(pk)' } },
-      onConditionFailed: () => notFound(apiId),
-    },
-    { item: { Delete: { TableName: tableName(), Key: keys.apiIdentifierClaim(organizationId, current.identifier) } } },
-    auditStep({ organizationId, action: 'api.deleted', actor, origin, target: { type: 'api', id: apiId }, details: { identifier: current.identifier } }),
-  ]);
+  await transactWithCleanup(
+    grants,
+    () => [
+      {
+        item: { Delete: { TableName: tableName(), Key: keys.api(organizationId, apiId), ConditionExpression: 'attribute_exists(pk)' } },
+        onConditionFailed: () => notFound(apiId),
+      },
+      { item: { Delete: { TableName: tableName(), Key: keys.apiIdentifierClaim(organizationId, current.identifier) } } },
+      auditStep({ organizationId, action: 'api.deleted', actor, origin, target: { type: 'api', id: apiId }, details: { identifier: current.identifier } }),
+    ],
+    (chunk) => [auditStep({ organizationId, action: 'client.revoked', actor, origin, target: { type: 'api', id: apiId }, details: { reason: 'api.deleted', grants: chunk.length } })],
+  );
 }
 
 /** Clients authorized to get tokens for an API, with the scopes each was granted. */

@@ -6,7 +6,7 @@ import { DomainError, NotFoundError, PermissionError } from '../errors/domain-er
 import { dynamo, tableName } from '../storage/clients.ts';
 import { EntityType, isUuid, keys } from '../storage/keys.ts';
 import { queryAll, queryPrefix } from '../storage/queries.ts';
-import { putNew, transact, type TransactionStep } from '../storage/transactions.ts';
+import { putNew, transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
 import type { Principal } from '../auth/principal.ts';
 
 /** A client registration (machine-to-machine OAuth client) as the management API shows it. */
@@ -230,19 +230,18 @@ export async function deleteClient(organizationId: string, clientId: string, act
   const grantDeletes: TransactionStep[] = grants.map((grant) => ({
     item: { Delete: { TableName: tableName(), Key: { pk: grant.pk as string, sk: grant.sk as string } } },
   }));
-  // A transaction holds 100 items. With more authorizations than fit beside the client, they are
-  // revoked first (safe on its own); the client, its credentials and the audit entry land together.
-  const inline = grantDeletes.length <= 95;
-  for (let i = 0; !inline && i < grantDeletes.length; i += 100) await transact(grantDeletes.slice(i, i + 100));
-  await transact([
-    ...(inline ? grantDeletes : []),
-    {
-      item: { Delete: { TableName: tableName(), Key: keys.client(organizationId, clientId), ConditionExpression: 'attribute_exists(pk)' } },
-      onConditionFailed: () => notFound(clientId),
-    },
-    { item: { Delete: { TableName: tableName(), Key: keys.clientCredentials(current.credentialsClientId as string) } } },
-    auditStep({ organizationId, action: 'client.deleted', actor, origin, target: { type: 'client', id: clientId }, details: { name: current.name, revokedApis: grants.map((grant) => grant.gsi1sk) } }),
-  ]);
+  await transactWithCleanup(
+    grantDeletes,
+    () => [
+      {
+        item: { Delete: { TableName: tableName(), Key: keys.client(organizationId, clientId), ConditionExpression: 'attribute_exists(pk)' } },
+        onConditionFailed: () => notFound(clientId),
+      },
+      { item: { Delete: { TableName: tableName(), Key: keys.clientCredentials(current.credentialsClientId as string) } } },
+      auditStep({ organizationId, action: 'client.deleted', actor, origin, target: { type: 'client', id: clientId }, details: { name: current.name, revokedApis: grants.map((grant) => grant.gsi1sk) } }),
+    ],
+    (chunk) => [auditStep({ organizationId, action: 'client.revoked', actor, origin, target: { type: 'client', id: clientId }, details: { reason: 'client.deleted', grants: chunk.length } })],
+  );
 }
 
 /** What the token endpoint learns from a client's credentials. */

@@ -5,7 +5,7 @@ import { tableName } from '../storage/clients.ts';
 import { counterStep } from '../storage/counters.ts';
 import { EntityType, isUuid, keys } from '../storage/keys.ts';
 import { batchGet, queryAll } from '../storage/queries.ts';
-import { putNew, transact, type TransactionStep } from '../storage/transactions.ts';
+import { putNew, transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
 import { assertPasswordPolicy, hashPassword } from '../identity/passwords.ts';
 import { getMember, isObject, type ScimObject } from './json.ts';
 import { applyPatch, parsePatchRequest } from './patch.ts';
@@ -58,7 +58,7 @@ export function normalizeUserInput(body: unknown): { resource: ScimObject; passw
   return { resource, password };
 }
 
-function userItem(organizationId: string, id: string, resource: ScimObject, previous: Item | undefined, hasPassword: boolean, now: string): Item {
+export function userItem(organizationId: string, id: string, resource: ScimObject, previous: Item | undefined, hasPassword: boolean, now: string): Item {
   const userName = resource.userName as string;
   const externalId = getMember(resource, 'externalId');
   return {
@@ -273,8 +273,8 @@ export async function patchUser(context: ScimContext, id: string, body: unknown,
 
 /**
  * Deletes a user for good: the user, its userName claim, its sign-in identity and every group
- * membership, each removal audited. Memberships beyond one transaction's room go first, in
- * chunks that each carry their audit entry, so every landed change has its entry.
+ * membership, with one `user.deleted` entry naming the groups it left. A user in more groups than
+ * one transaction holds leaves them first, in chunks audited as `user.memberships.removed`.
  */
 export async function deleteUser(context: ScimContext, id: string, ifMatch: string | undefined): Promise<void> {
   const before = await loadUser(context.organizationId, id);
@@ -284,38 +284,35 @@ export async function deleteUser(context: ScimContext, id: string, ifMatch: stri
     KeyConditionExpression: 'gsi1pk = :pk',
     ExpressionAttributeValues: { ':pk': keys.userGroupsIndex(context.organizationId, id) },
   });
-  const removal = (chunk: Item[]): TransactionStep[] => [
-    ...chunk.map((membership): TransactionStep => ({ item: { Delete: { TableName: tableName(), Key: { pk: membership.pk as string, sk: membership.sk as string } } } })),
-    ...chunk.map((membership) =>
-      auditStep({ ...context, action: 'group.member.removed', target: { type: 'group', id: membership.gsi1sk as string }, details: { memberIds: [id], reason: 'user.deleted' } }),
-    ),
-  ];
-  const inline = memberships.length <= 45;
-  for (let i = 0; !inline && i < memberships.length; i += 45) await transact(removal(memberships.slice(i, i + 45)));
-  await transact([
-    ...(inline ? removal(memberships) : []),
-    {
-      item: { Delete: { TableName: tableName(), Key: keys.user(context.organizationId, id), ConditionExpression: 'version = :seen', ExpressionAttributeValues: { ':seen': before.version } } },
-      onConditionFailed: () => new ConcurrentChangeError(`User ${id} was changed concurrently; retry the delete.`),
-    },
-    { item: { Delete: { TableName: tableName(), Key: keys.userNameClaim(context.organizationId, before.userName as string) } } },
-    ...(before.hasPassword === true
-      ? [
-          {
-            item: {
-              Delete: {
-                TableName: tableName(),
-                Key: keys.loginIdentity(before.userName as string),
-                ConditionExpression: 'attribute_not_exists(pk) OR userId = :id',
-                ExpressionAttributeValues: { ':id': id },
+  const removals = memberships.map((membership): TransactionStep => ({ item: { Delete: { TableName: tableName(), Key: { pk: membership.pk as string, sk: membership.sk as string } } } }));
+  const groupOf = (step: TransactionStep) => String(step.item.Delete?.Key?.pk).split('#GROUP#')[1] as string;
+  await transactWithCleanup(
+    removals,
+    (removalsIncluded) => [
+      {
+        item: { Delete: { TableName: tableName(), Key: keys.user(context.organizationId, id), ConditionExpression: 'version = :seen', ExpressionAttributeValues: { ':seen': before.version } } },
+        onConditionFailed: () => new ConcurrentChangeError(`User ${id} was changed concurrently; retry the delete.`),
+      },
+      { item: { Delete: { TableName: tableName(), Key: keys.userNameClaim(context.organizationId, before.userName as string) } } },
+      ...(before.hasPassword === true
+        ? [
+            {
+              item: {
+                Delete: {
+                  TableName: tableName(),
+                  Key: keys.loginIdentity(before.userName as string),
+                  ConditionExpression: 'attribute_not_exists(pk) OR userId = :id',
+                  ExpressionAttributeValues: { ':id': id },
+                },
               },
             },
-          },
-        ]
-      : []),
-    counterStep(context.organizationId, USER_COUNTER, -1),
-    auditStep({ ...context, action: 'user.deleted', target: { type: 'user', id }, details: { userName: before.userName } }),
-  ]);
+          ]
+        : []),
+      counterStep(context.organizationId, USER_COUNTER, -1),
+      auditStep({ ...context, action: 'user.deleted', target: { type: 'user', id }, details: { userName: before.userName, removedFromGroups: removalsIncluded ? memberships.map((membership) => membership.gsi1sk) : [] } }),
+    ],
+    (chunk) => [auditStep({ ...context, action: 'user.memberships.removed', target: { type: 'user', id }, details: { groupIds: chunk.map(groupOf), reason: 'user.deleted' } })],
+  );
 }
 
 export { USER_COUNTER };

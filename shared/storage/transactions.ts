@@ -86,3 +86,30 @@ export async function transact(changes: TransactionStep[], attempts = 3): Promis
     }
   }
 }
+
+/** Items kept free in every transaction for the audit counters `transact` adds. */
+const COUNTER_HEADROOM = 2;
+
+/**
+ * Writes a change that needs `cleanup` writes (revoking grants, removing memberships) before its
+ * `final` writes (told whether the cleanup rides along). When everything fits, it is one transaction. Otherwise the cleanup goes first,
+ * in chunks that each carry the audit entries `auditChunk` makes for them — every landed write
+ * has its entry and the cleanup is idempotent, so a retry converges — and `final` goes last.
+ */
+export async function transactWithCleanup(
+  cleanup: TransactionStep[],
+  final: (cleanupIncluded: boolean) => TransactionStep[],
+  auditChunk: (chunk: TransactionStep[]) => TransactionStep[],
+): Promise<void> {
+  const room = MAX_TRANSACTION_ITEMS - COUNTER_HEADROOM;
+  if (cleanup.length + final(true).length <= room) {
+    await transact([...cleanup, ...final(true)]);
+    return;
+  }
+  const chunkSize = room - auditChunk(cleanup.slice(0, 1)).length;
+  for (let i = 0; i < cleanup.length; i += chunkSize) {
+    const chunk = cleanup.slice(i, i + chunkSize);
+    await transact([...chunk, ...auditChunk(chunk)]);
+  }
+  await transact(final(false));
+}

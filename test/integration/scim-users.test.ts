@@ -205,6 +205,22 @@ describe('SCIM Users: read, replace, patch, delete', () => {
     expect(after.body.members ?? []).toEqual([]);
   });
 
+  it('deleting a user in more groups than one transaction holds leaves every group, fully audited', async () => {
+    const created = await t.scim('POST', '/Users', userBody(unique('joiner')));
+    const groups: string[] = [];
+    for (let i = 0; i < 110; i++) {
+      const group = await t.scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `many-${i}-${randomUUID()}`, members: [{ value: created.body.id }] });
+      groups.push(group.body.id);
+    }
+    expect((await t.scim('GET', `/Users/${created.body.id}`)).body.groups).toHaveLength(110);
+    expect((await t.scim('DELETE', `/Users/${created.body.id}`)).status).toBe(204);
+    for (const groupId of [groups[0], groups[55], groups[109]]) expect((await t.scim('GET', `/Groups/${groupId}`)).body.members ?? []).toEqual([]);
+    const entries = (await auditEntries(t.tenant.organizationId)).filter((entry) => entry.targetId === created.body.id);
+    const left = entries.filter((entry) => entry.action === 'user.memberships.removed').flatMap((entry) => entry.details.groupIds as string[]);
+    const final = entries.find((entry) => entry.action === 'user.deleted');
+    expect([...left, ...(final?.details.removedFromGroups ?? [])].sort()).toEqual([...groups].sort());
+  });
+
   it('hides local accounts (the organization Owner) from SCIM and keeps their userName reserved', async () => {
     const listed = await t.scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${t.tenant.ownerEmail}"`)}`);
     expect(listed.body.totalResults).toBe(0);
