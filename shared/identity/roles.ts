@@ -5,7 +5,7 @@ import { ConflictError, DomainError, NotFoundError, PermissionError, ValidationE
 import { dynamo, tableName } from '../storage/clients.ts';
 import { EntityType, isUuid, keys } from '../storage/keys.ts';
 import { batchGet, queryAll, queryPrefix } from '../storage/queries.ts';
-import { putNew, transact } from '../storage/transactions.ts';
+import { putNew, transact, type TransactionStep } from '../storage/transactions.ts';
 import type { Principal } from '../auth/principal.ts';
 import { builtInRole, builtInRoles } from './built-in-roles.ts';
 import type { PlatformScope } from './scopes.ts';
@@ -152,13 +152,33 @@ export async function deleteRole(organizationId: string, roleId: string, origin:
 export type RoleHolder = { kind: 'user' | 'group'; id: string };
 
 function holderKey(organizationId: string, holder: RoleHolder) {
-  if (!isUuid(holder.id)) throw new NotFoundError(`${holder.kind === 'user' ? 'User' : 'Group'} ${holder.id} was not found.`);
+  if (!isUuid(holder.id)) throw holderMissing(holder);
   return holder.kind === 'user' ? keys.user(organizationId, holder.id) : keys.group(organizationId, holder.id);
+}
+
+function holderMissing(holder: RoleHolder): NotFoundError {
+  return new NotFoundError(`${holder.kind === 'user' ? 'User' : 'Group'} ${holder.id} was not found.`);
+}
+
+/** An atomic change to a holder's role set (a DynamoDB string set), so concurrent assignments never lose each other. */
+function roleSetChange(organizationId: string, holder: RoleHolder, operation: 'ADD' | 'DELETE', roleIds: string[]): TransactionStep {
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: holderKey(organizationId, holder),
+        UpdateExpression: `${operation} roleIds :roles`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':roles': new Set(roleIds) },
+      },
+    },
+    onConditionFailed: () => holderMissing(holder),
+  };
 }
 
 async function holderRoleIds(organizationId: string, holder: RoleHolder): Promise<string[]> {
   const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: holderKey(organizationId, holder), ConsistentRead: true }));
-  if (!result.Item) throw new NotFoundError(`${holder.kind === 'user' ? 'User' : 'Group'} ${holder.id} was not found.`);
+  if (!result.Item) throw holderMissing(holder);
   return [...((result.Item.roleIds as Set<string> | undefined) ?? [])];
 }
 
@@ -194,18 +214,7 @@ export async function assignRoles(
   if (missing.length > 0) throw new NotFoundError(`Role ${missing.join(', ')} was not found.`);
   assertMayGrant(principal, roles.flatMap((role) => role.scopes));
   await transact([
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: holderKey(organizationId, holder),
-          UpdateExpression: 'ADD roleIds :roles',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':roles': new Set(roleIds) },
-        },
-      },
-      onConditionFailed: () => new NotFoundError(`${holder.kind === 'user' ? 'User' : 'Group'} ${holder.id} was not found.`),
-    },
+    roleSetChange(organizationId, holder, 'ADD', roleIds),
     auditStep({ organizationId, action: `${holder.kind}.roles.assigned`, actor, origin, target: { type: holder.kind, id: holder.id }, details: { roleIds } }),
   ]);
   return assignedRoles(organizationId, holder);
@@ -227,18 +236,7 @@ export async function unassignRole(
   const roles = await existingRoles(organizationId, [roleId]);
   assertMayGrant(principal, roles.flatMap((role) => role.scopes));
   await transact([
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: holderKey(organizationId, holder),
-          UpdateExpression: 'DELETE roleIds :roles',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':roles': new Set([roleId]) },
-        },
-      },
-      onConditionFailed: () => new NotFoundError(`${holder.kind === 'user' ? 'User' : 'Group'} ${holder.id} was not found.`),
-    },
+    roleSetChange(organizationId, holder, 'DELETE', [roleId]),
     auditStep({ organizationId, action: `${holder.kind}.roles.removed`, actor, origin, target: { type: holder.kind, id: holder.id }, details: { roleIds: [roleId] } }),
   ]);
 }
