@@ -119,7 +119,7 @@ async function resolveNewMembers(organizationId: string, ids: readonly string[])
   return found;
 }
 
-function membershipPut(organizationId: string, groupId: string, userId: string, display: string, now: string): TransactionStep {
+export function membershipPut(organizationId: string, groupId: string, userId: string, display: string, now: string): TransactionStep {
   return {
     item: {
       Put: {

@@ -33,8 +33,15 @@ export interface ListableResource {
   itemKey: (organizationId: string, id: string) => { pk: string; sk: string };
   /** Finds items by an indexed attribute's exact values. */
   lookup: (organizationId: string, attribute: string, values: readonly string[]) => Promise<Item[]>;
-  /** Renders stored items as SCIM resources (may load related data, e.g. members). */
-  render: (organizationId: string, items: Item[], wanted: (attribute: string) => boolean) => Promise<ScimObject[]>;
+  /** Renders stored items as SCIM resources, without related data. */
+  render: (items: Item[]) => ScimObject[];
+  /**
+   * Adds related data that costs a query per resource (a user's groups, a group's members) to the
+   * resources of one page, when the request wants it.
+   */
+  enrich: (organizationId: string, resources: ScimObject[], request: Pick<ListRequest, 'attributes' | 'excludedAttributes'>) => Promise<ScimObject[]>;
+  /** The related attribute `enrich` adds, so filters on it can be served. */
+  relatedAttribute: string;
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -73,13 +80,12 @@ export function attributeWanted(request: Pick<ListRequest, 'attributes' | 'exclu
 export async function listResources(organizationId: string, resource: ListableResource, request: ListRequest): Promise<ScimObject> {
   const filter = parseListFilter(request.filter);
   const { startIndex, count } = pageWindow(request);
-  const wanted = (attribute: string) => attributeWanted(request, attribute);
   const project = compileProjection(resource.type, { attributes: request.attributes, excludedAttributes: request.excludedAttributes });
   const sortKey = request.sortBy?.trim();
   const sortsByIndex = sortKey === undefined || sortKey.toLowerCase() === resource.sortedBy.toLowerCase();
 
   if (filter === undefined && sortsByIndex) {
-    return indexedListing(organizationId, resource, request, startIndex, count, project, wanted);
+    return indexedListing(organizationId, resource, request, startIndex, count, project);
   }
 
   let candidates: Item[];
@@ -95,14 +101,17 @@ export async function listResources(organizationId: string, resource: ListableRe
       1_000_000,
     );
   }
-  const needsFullRender = filter !== undefined && filterTouches(filter, resource.type === 'User' ? 'groups' : 'members');
-  let rendered = await resource.render(organizationId, candidates, needsFullRender ? () => true : wanted);
+  // Related data is loaded for the page only — unless the filter itself is about it.
+  const filterNeedsRelated = filter !== undefined && filterTouches(filter, resource.relatedAttribute);
+  let rendered = resource.render(candidates);
+  if (filterNeedsRelated) rendered = await resource.enrich(organizationId, rendered, { attributes: resource.relatedAttribute });
   if (filter) {
     const predicate = compileFilter(filter, resource.type);
     rendered = rendered.filter((candidate) => predicate(candidate));
   }
   rendered = sortKey ? sortResources(rendered, sortKey, request.sortOrder, resource.type) : rendered.sort((a, b) => String(a.id).localeCompare(String(b.id)));
-  const page = rendered.slice(startIndex - 1, startIndex - 1 + count);
+  const slice = rendered.slice(startIndex - 1, startIndex - 1 + count);
+  const page = filterNeedsRelated ? slice : await resource.enrich(organizationId, slice, request);
   return listResponse(rendered.length, startIndex, page.map(project));
 }
 
@@ -121,7 +130,6 @@ async function indexedListing(
   startIndex: number,
   count: number,
   project: (resource: ScimObject) => ScimObject,
-  wanted: (attribute: string) => boolean,
 ): Promise<ScimObject> {
   const descending = (request.sortOrder ?? '').toLowerCase() === 'descending';
   const listing = `${resource.type}:${descending ? 'desc' : 'asc'}`;
@@ -173,7 +181,7 @@ async function indexedListing(
       if (!lastKey) break;
     }
   }
-  const resources = (await resource.render(organizationId, items, wanted)).map(project);
+  const resources = (await resource.enrich(organizationId, resource.render(items), request)).map(project);
   const more = lastKey !== undefined && items.length === count;
   if (request.cursor !== undefined) {
     return listResponse(totalResults, 1, resources, more && lastKey ? { nextCursor: encodeCursor(lastKey, keyFields) } : {});

@@ -1,7 +1,8 @@
 import { keys } from '../storage/keys.ts';
 import { batchGet, queryAll } from '../storage/queries.ts';
 import { GROUP_COUNTER, groupMembers, toScimGroup } from './groups.ts';
-import type { ListableResource } from './list-resources.ts';
+import { attributeWanted, type ListableResource } from './list-resources.ts';
+import { parseAttributeList } from './projection.ts';
 import { toScimUser, userGroups, USER_COUNTER } from './users.ts';
 
 type Item = Record<string, unknown>;
@@ -31,10 +32,13 @@ export const userListing: ListableResource = {
     }
     return byIndex('gsi2', keys.userExternalIdIndex(organizationId, '').gsi2pk, values);
   },
-  render: async (organizationId, items, wanted) => {
-    const scimUsers = items.filter((item) => item.source === 'scim');
-    const withGroups = wanted('groups') && scimUsers.length <= 100;
-    return Promise.all(scimUsers.map(async (item) => toScimUser(item, withGroups ? await userGroups(organizationId, item.id as string) : [])));
+  render: (items) => items.filter((item) => item.source === 'scim').map((item) => toScimUser(item)),
+  // `groups` costs a query per user, so list pages carry it only when asked for by name
+  // (attributes=groups); GET /Users/{id} always returns it.
+  relatedAttribute: 'groups',
+  enrich: async (organizationId, resources, request) => {
+    if (!parseAttributeList(request.attributes).some((name) => name.toLowerCase().replace(/^.*:/, '').split('.')[0] === 'groups')) return resources;
+    return Promise.all(resources.map(async (resource) => ({ ...resource, groups: await userGroups(organizationId, resource.id as string) })));
   },
 };
 
@@ -50,6 +54,10 @@ export const groupListing: ListableResource = {
     attribute === 'displayName'
       ? byIndex('gsi1', keys.groupNameIndex(organizationId, '').gsi1pk, values.map((value) => value.toLowerCase()))
       : byIndex('gsi2', keys.groupExternalIdIndex(organizationId, '').gsi2pk, values),
-  render: async (organizationId, items, wanted) =>
-    Promise.all(items.map(async (item) => toScimGroup(item, wanted('members') ? await groupMembers(organizationId, item.id as string) : undefined))),
+  render: (items) => items.map((item) => toScimGroup(item, undefined)),
+  relatedAttribute: 'members',
+  enrich: async (organizationId, resources, request) => {
+    if (!attributeWanted(request, 'members')) return resources;
+    return Promise.all(resources.map(async (resource) => ({ ...resource, members: await groupMembers(organizationId, resource.id as string) })));
+  },
 };

@@ -123,6 +123,18 @@ describe('SCIM listing: sorting, paging, projection', () => {
     expect(sub.body.name).toEqual({ givenName: 'Alice' });
   });
 
+  it('lists a user’s groups only when asked by name, and filters on them', async () => {
+    const group = await t.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Listed team', members: [{ value: ids.get('bob@example.org') }] });
+    const plain = await t.scim('GET', '/Users');
+    expect(plain.body.Resources.every((user: { groups?: unknown[] }) => (user.groups ?? []).length === 0)).toBe(true);
+    const asked = await t.scim('GET', '/Users?attributes=userName,groups');
+    const bob = asked.body.Resources.find((user: { userName: string }) => user.userName === 'bob@example.org');
+    expect(bob.groups.map((entry: { value: string }) => entry.value)).toEqual([group.body.id]);
+    const filtered = await t.scim('GET', q(`groups.value eq "${group.body.id}"`));
+    expect(names(filtered.body)).toEqual(['bob@example.org']);
+    await t.scim('DELETE', `/Groups/${group.body.id}`);
+  });
+
   it('searches with POST /.search on a resource type and on the root', async () => {
     const search = await t.scim('POST', '/Users/.search', {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],

@@ -1,0 +1,171 @@
+/**
+ * Request contracts of the SCIM routes (RFC 7644): the zod schemas their handlers validate with
+ * and the OpenAPI definition documents. They check the envelope — query parameters, headers, the
+ * SearchRequest, PatchOp and BulkRequest messages, the resource attributes' types — and never
+ * refuse what the domain layer accepts: the deeper rules (filter grammar, PATCH paths, attribute
+ * mutability, member ids) stay where they are enforced today, with the same SCIM error types.
+ */
+import { z } from 'zod';
+import { requestContract } from '../http/request-contract.ts';
+import type { ScimTypeOfIssue } from '../http/validation.ts';
+import { MAX_PATCH_OPERATIONS, PATCH_OP_SCHEMA } from './patch.ts';
+import { canonicalMemberNames, scimGroupSchema, scimUserSchema } from './resource-zod.ts';
+import { BULK_REQUEST_SCHEMA } from './bulk.ts';
+import { SEARCH_REQUEST_SCHEMA, scimLimits } from './scim-config.ts';
+
+function listsSchema(urn: string) {
+  return z
+    .array(z.string())
+    .refine((schemas) => schemas.some((schema) => schema.toLowerCase() === urn.toLowerCase()), {
+      message: `must contain "${urn}"`,
+      params: { scimType: 'invalidSyntax' },
+    })
+    .meta({ description: `Must contain ${urn}`, examples: [[urn]] });
+}
+
+/** Envelope problems (missing or wrong `schemas`, `Operations`) are invalidSyntax (RFC 7644 §3.12). */
+const envelopeIssues = (members: readonly string[]): ScimTypeOfIssue => (issue) =>
+  typeof issue.path[0] === 'string' && members.includes(issue.path[0]) ? 'invalidSyntax' : undefined;
+
+const projection = {
+  attributes: z.string().meta({ description: 'Comma-separated attributes to return (RFC 7644 §3.9), e.g. userName,emails' }).optional(),
+  excludedAttributes: z.string().meta({ description: 'Comma-separated attributes to leave out (RFC 7644 §3.9), e.g. members' }).optional(),
+};
+
+const listParameters = {
+  filter: z
+    .string()
+    .meta({ description: 'RFC 7644 §3.4.2.2 filter, e.g. userName eq "joe.bloggs@example.com"' })
+    .optional(),
+  startIndex: z.coerce
+    .number()
+    .int()
+    .meta({ description: '1-based index of the first result; values below 1 are read as 1', default: 1, examples: [1] })
+    .optional(),
+  count: z.coerce
+    .number()
+    .int()
+    .meta({
+      description: `Page size (default ${scimLimits.defaultCount}); at most ${scimLimits.maxResults} results are returned (filter.maxResults), negative values are read as 0`,
+      default: scimLimits.defaultCount,
+      examples: [10],
+    })
+    .optional(),
+  sortBy: z.string().meta({ description: 'Attribute to sort by, e.g. userName or meta.lastModified' }).optional(),
+  sortOrder: z
+    .string()
+    .refine((value) => ['ascending', 'descending'].includes(value.toLowerCase()), { message: 'sortOrder must be "ascending" or "descending".' })
+    .meta({ description: 'ascending (default) or descending' })
+    .optional(),
+  ...projection,
+  cursor: z.string().meta({ description: 'Cursor paging (IETF draft SCIM Cursor Pagination): empty to start, then the nextCursor of the previous page' }).optional(),
+};
+
+export const scimListQuery = z.object(listParameters);
+export const scimProjectionQuery = z.object(projection);
+
+const ifMatch = z.object({
+  'if-match': z.string().meta({ description: 'Apply only if the resource still has this version (meta.version / ETag); 412 otherwise' }).optional(),
+});
+const ifNoneMatch = z.object({
+  'if-none-match': z.string().meta({ description: 'Answer 304 Not Modified when the resource still has this version (ETag)' }).optional(),
+});
+
+const nullable = <T extends z.ZodType>(schema: T) => schema.nullish();
+const textOrList = z.union([z.array(z.string()), z.string()]);
+
+/** POST /.search (RFC 7644 §3.4.3). */
+export const scimSearchRequest = z
+  .looseObject({
+    schemas: listsSchema(SEARCH_REQUEST_SCHEMA),
+    filter: nullable(listParameters.filter.unwrap()),
+    startIndex: nullable(listParameters.startIndex.unwrap()),
+    count: nullable(listParameters.count.unwrap()),
+    sortBy: nullable(z.string()),
+    sortOrder: nullable(listParameters.sortOrder.unwrap()),
+    attributes: nullable(textOrList).meta({ description: 'Attributes to return' }),
+    excludedAttributes: nullable(textOrList).meta({ description: 'Attributes to leave out' }),
+    cursor: nullable(z.string()),
+  })
+  .meta({ description: 'A SearchRequest message (RFC 7644 §3.4.3)' });
+
+const patchOperation = z.preprocess(
+  canonicalMemberNames(['op', 'path', 'value']),
+  z.looseObject({
+    op: z
+      .string()
+      .refine((op) => ['add', 'remove', 'replace'].includes(op.toLowerCase()), { message: 'op must be "add", "remove" or "replace"', params: { scimType: 'invalidSyntax' } })
+      .meta({ description: 'add, remove or replace (any case)', examples: ['replace'] }),
+    path: z.string().nullish().meta({ description: 'Attribute path (RFC 7644 §3.5.2 / Figure 7); absent for a path-less operation', examples: ['userName'] }),
+    value: z.unknown().optional().meta({ description: 'The value to add or replace with (required for add and replace)' }),
+  }),
+);
+
+/** PATCH (RFC 7644 §3.5.2). */
+export const scimPatchRequest = z.preprocess(
+  canonicalMemberNames(['schemas', 'Operations']),
+  z
+    .looseObject({
+      schemas: listsSchema(PATCH_OP_SCHEMA),
+      Operations: z.array(patchOperation).min(1).max(MAX_PATCH_OPERATIONS).meta({ description: `1 to ${MAX_PATCH_OPERATIONS} operations, applied in order` }),
+    })
+    .meta({ description: 'A PatchOp message (RFC 7644 §3.5.2)' }),
+);
+
+/** POST /Bulk (RFC 7644 §3.7). */
+export const scimBulkRequest = z
+  .looseObject({
+    schemas: listsSchema(BULK_REQUEST_SCHEMA),
+    failOnErrors: z.coerce.number().int().optional().meta({ description: 'Stop after this many errors (default: run every operation)' }),
+    Operations: z
+      .array(
+        z.looseObject({
+          method: z.string().meta({ description: 'POST, PUT, PATCH or DELETE', examples: ['POST'] }),
+          bulkId: z.string().optional().meta({ description: 'Client-chosen id that later operations reference as bulkId:<id>' }),
+          path: z.string().meta({ description: '/Users, /Groups, /Users/{id} or /Groups/{id}', examples: ['/Users'] }),
+          version: z.string().optional().meta({ description: 'If-Match version for PUT, PATCH and DELETE' }),
+          data: z.unknown().optional().meta({ description: 'The resource (POST, PUT) or PatchOp message (PATCH)' }),
+        }),
+      )
+      .min(1)
+      .max(scimLimits.bulkMaxOperations)
+      .meta({ description: `1 to ${scimLimits.bulkMaxOperations} operations (see /ServiceProviderConfig)` }),
+  })
+  .meta({ description: 'A BulkRequest message (RFC 7644 §3.7)' });
+
+export const scimUserInput = scimUserSchema('input');
+export const scimGroupInput = scimGroupSchema('input');
+
+const resourceBody = { scimType: 'invalidValue' as const };
+const envelope = (members: readonly string[]) => ({ scimTypeOf: envelopeIssues(members) });
+
+export const listUsersRequest = requestContract('scim-users-list', { query: scimListQuery });
+export const searchUsersRequest = requestContract('scim-users-search', { body: scimSearchRequest }, envelope(['schemas']));
+export const createUserRequest = requestContract('scim-users-create', { query: scimProjectionQuery, body: scimUserInput }, resourceBody);
+export const getUserRequest = requestContract('scim-users-get', { query: scimProjectionQuery, headers: ifNoneMatch });
+export const replaceUserRequest = requestContract('scim-users-replace', { query: scimProjectionQuery, headers: ifMatch, body: scimUserInput }, resourceBody);
+export const patchUserRequest = requestContract('scim-users-patch', { query: scimProjectionQuery, headers: ifMatch, body: scimPatchRequest }, {
+  scimType: 'invalidSyntax',
+  scimTypeOf: (issue) => (issue.path.at(-1) === 'path' ? 'invalidPath' : undefined),
+});
+export const deleteUserRequest = requestContract('scim-users-delete', { headers: ifMatch });
+
+export const listGroupsRequest = requestContract('scim-groups-list', { query: scimListQuery });
+export const searchGroupsRequest = requestContract('scim-groups-search', { body: scimSearchRequest }, envelope(['schemas']));
+export const createGroupRequest = requestContract('scim-groups-create', { query: scimProjectionQuery, body: scimGroupInput }, resourceBody);
+export const getGroupRequest = requestContract('scim-groups-get', { query: scimProjectionQuery, headers: ifNoneMatch });
+export const replaceGroupRequest = requestContract('scim-groups-replace', { query: scimProjectionQuery, headers: ifMatch, body: scimGroupInput }, resourceBody);
+export const patchGroupRequest = requestContract('scim-groups-patch', { query: scimProjectionQuery, headers: ifMatch, body: scimPatchRequest }, {
+  scimType: 'invalidSyntax',
+  scimTypeOf: (issue) => (issue.path.at(-1) === 'path' ? 'invalidPath' : undefined),
+});
+export const deleteGroupRequest = requestContract('scim-groups-delete', { headers: ifMatch });
+
+export const searchAllRequest = requestContract('scim-search-all', { body: scimSearchRequest }, envelope(['schemas']));
+export const bulkRequest = requestContract('scim-bulk', { body: scimBulkRequest }, {
+  scimTypeOf: (issue) => {
+    if (issue.path[0] === 'Operations' && issue.path.length === 1 && issue.code === 'too_big') return 'tooMany';
+    if (issue.path[0] === 'failOnErrors') return 'invalidValue';
+    return 'invalidSyntax';
+  },
+});
