@@ -137,7 +137,7 @@ export async function updateApi(
   changes: Partial<Omit<ApiInput, 'identifier'>>,
   actor: AuditEvent['actor'],
   origin: RequestOrigin,
-  action = 'api.updated',
+  action?: string,
 ): Promise<ApiResource> {
   if (apiId === PLATFORM_API_ID) throw builtInRefusal();
   const current = await getApi(organizationId, apiId);
@@ -169,7 +169,14 @@ export async function updateApi(
       },
       onConditionFailed: () => new DomainError('conflict', `API ${apiId} was changed or deleted concurrently; retry.`),
     },
-    auditStep({ organizationId, action, actor, origin, target: { type: 'api', id: apiId }, details: { changedAttributes: changed.map(([name]) => name) } }),
+    auditStep({
+      organizationId,
+      action: action ?? (changes.enabled === false && current.enabled ? 'api.disabled' : changes.enabled === true && !current.enabled ? 'api.enabled' : 'api.updated'),
+      actor,
+      origin,
+      target: { type: 'api', id: apiId },
+      details: { changedAttributes: changed.map(([name]) => name) },
+    }),
   ]);
   return next;
 }

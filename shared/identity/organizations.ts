@@ -80,17 +80,24 @@ export async function updateOrganization(
   actor: AuditEvent['actor'],
   origin: RequestOrigin,
 ): Promise<Organization & { rateLimits: Record<string, unknown> }> {
-  const fields = Object.entries(changes).filter(([, value]) => value !== undefined);
-  if (!isUuid(organizationId) || fields.length === 0) {
-    if (fields.length === 0) throw new ValidationError('Send at least one of name, rateLimits.');
-    throw new NotFoundError(`Organization ${organizationId} was not found.`);
-  }
-  const names = Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name]));
-  const values = Object.fromEntries(fields.map(([, value], index) => [`:v${index}`, value]));
+  const requested = Object.entries(changes).filter(([, value]) => value !== undefined);
+  if (requested.length === 0) throw new ValidationError('Send at least one of name, rateLimits.');
+  if (!isUuid(organizationId)) throw new NotFoundError(`Organization ${organizationId} was not found.`);
   const result = await dynamo().send(
     new GetCommand({ TableName: tableName(), Key: keys.organization(organizationId), ConsistentRead: true }),
   );
   if (!result.Item) throw new NotFoundError(`Organization ${organizationId} was not found.`);
+  const current = result.Item;
+  const fields = requested.filter(([name, value]) => JSON.stringify(current[name]) !== JSON.stringify(value));
+  const presented = (item: Record<string, unknown>) => ({
+    id: organizationId,
+    name: item.name as string,
+    createdAt: item.createdAt as string,
+    rateLimits: (item.rateLimits as Record<string, unknown> | undefined) ?? {},
+  });
+  if (fields.length === 0) return presented(current);
+  const names = Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name]));
+  const values = Object.fromEntries(fields.map(([, value], index) => [`:v${index}`, value]));
   await transact([
     {
       item: {
@@ -107,6 +114,5 @@ export async function updateOrganization(
     },
     auditStep({ organizationId, action: 'organization.updated', actor, origin, target: { type: 'organization', id: organizationId }, details: { changedAttributes: fields.map(([name]) => name) } }),
   ]);
-  const updated: Record<string, unknown> = { ...result.Item, ...Object.fromEntries(fields) };
-  return { id: organizationId, name: updated.name as string, createdAt: updated.createdAt as string, rateLimits: (updated.rateLimits as Record<string, unknown> | undefined) ?? {} };
+  return presented({ ...current, ...Object.fromEntries(fields) });
 }

@@ -213,6 +213,8 @@ export async function assignRoles(
   const missing = roleIds.filter((id) => !roles.some((role) => role.id === id));
   if (missing.length > 0) throw new NotFoundError(`Role ${missing.join(', ')} was not found.`);
   assertMayGrant(principal, roles.flatMap((role) => role.scopes));
+  const current = await holderRoleIds(organizationId, holder);
+  if (roleIds.every((id) => current.includes(id))) return assignedRoles(organizationId, holder);
   await transact([
     roleSetChange(organizationId, holder, 'ADD', roleIds),
     auditStep({ organizationId, action: `${holder.kind}.roles.assigned`, actor, origin, target: { type: holder.kind, id: holder.id }, details: { roleIds } }),

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { requestContract } from '../http/request-contract.ts';
+import { pageQuerySchema } from '../http/paging.ts';
 import { allPlatformScopes } from './scopes.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.ts';
 import { rateLimitOverridesSchema } from '../rate-limits/policy.ts';
@@ -21,8 +23,8 @@ export const updateOrganizationBody = z.strictObject({
 });
 
 export const loginBody = z.object({
-  emailAddress: z.string().min(1).max(254),
-  password: z.string().min(1).max(1024),
+  emailAddress: z.string().min(1).max(254).meta({ description: 'Email address of the account', examples: ['owner@yourcompany.com'] }),
+  password: z.string().min(1).max(1024).meta({ description: 'Password of the account', format: 'password' }),
 });
 
 export const clientBody = z.strictObject({
@@ -49,6 +51,7 @@ export function expandQuery<const T extends readonly [string, ...string[]]>(allo
   return z.object({
     expand: z
       .string()
+      .meta({ description: `Comma-separated related data to include: ${allowed.join(', ')}`, examples: [allowed.join(',')] })
       .optional()
       .transform((value, context) => {
         const parts = (value ?? '').split(',').map((part) => part.trim()).filter((part) => part.length > 0);
@@ -94,9 +97,45 @@ export const roleUpdateBody = z
 export const assignRolesBody = z.strictObject({ roles: z.array(z.string().min(1).max(100)).min(1).max(50) });
 
 export const tokenForm = z.object({
-  grant_type: z.string().optional(),
-  client_id: z.string().max(200).optional(),
-  client_secret: z.string().max(500).optional(),
-  audience: z.string().max(600).optional(),
-  scope: z.string().max(2000).optional(),
+  grant_type: z.string().optional().meta({ description: 'Must be client_credentials', examples: ['client_credentials'] }),
+  client_id: z.string().max(200).optional().meta({ description: 'credentials.clientId of the client registration (or use HTTP Basic authentication)' }),
+  client_secret: z.string().max(500).optional().meta({ description: 'credentials.clientSecret of the client registration', format: 'password' }),
+  audience: z.string().max(600).optional().meta({ description: 'The API (audience) the token is for; may be sent in the query string instead' }),
+  scope: z.string().max(2000).optional().meta({ description: 'Space-separated scopes to narrow the token to (default: all the client is authorized for)' }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Request contracts: what each route validates, bound to its route id (and documented from it).
+
+const clientsPage = pageQuerySchema({ pageSize: 20, maxPageSize: 100 });
+
+export const createOrganizationRequest = requestContract('identity-organizations-create', { body: createOrganizationBody });
+export const updateOrganizationRequest = requestContract('identity-organizations-update', { body: updateOrganizationBody });
+export const loginRequest = requestContract('identity-login', { body: loginBody });
+
+export const listClientsRequest = requestContract('identity-clients-list', { query: clientsPage });
+export const createClientRequest = requestContract('identity-clients-create', { query: expandQuery(['credentials']), body: clientBody });
+export const getClientRequest = requestContract('identity-clients-get', { query: expandQuery(['credentials']) });
+export const updateClientRequest = requestContract('identity-clients-update', { body: clientUpdateBody });
+
+export const listApisRequest = requestContract('identity-apis-list', {
+  query: pageQuerySchema({ pageSize: 20, maxPageSize: 100 }).extend(expandQuery(['scopes', 'clients']).shape),
+});
+export const createApiRequest = requestContract('identity-apis-create', { body: apiBody });
+export const getApiRequest = requestContract('identity-apis-get', { query: expandQuery(['scopes', 'clients']) });
+export const updateApiRequest = requestContract('identity-apis-update', { body: apiUpdateBody });
+export const addApiScopesRequest = requestContract('identity-apis-scopes-add', { body: addScopesBody });
+export const authorizeApiClientsRequest = requestContract('identity-apis-clients-authorize', { body: authorizeClientsBody });
+
+export const listRolesRequest = requestContract('identity-roles-list', { query: pageQuerySchema({ pageSize: 20, maxPageSize: 100 }) });
+export const createRoleRequest = requestContract('identity-roles-create', { body: roleBody });
+export const updateRoleRequest = requestContract('identity-roles-update', { body: roleUpdateBody });
+export const assignUserRolesRequest = requestContract('identity-users-roles-assign', { body: assignRolesBody });
+export const assignGroupRolesRequest = requestContract('identity-groups-roles-assign', { body: assignRolesBody });
+
+export const issueTokenRequest = requestContract('oauth-token', {
+  query: z.object({
+    audience: z.string().max(600).optional().meta({ description: 'The API (audience) the token is for; may be sent in the form instead', examples: ['https://platform.invicti.com/api'] }),
+  }),
+  body: tokenForm,
 });
