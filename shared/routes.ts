@@ -68,11 +68,25 @@ export interface RouteDefinition {
   memoryMb?: number;
   /** Lambda timeout in seconds (default 10). */
   timeoutSeconds?: number;
+  /**
+   * Files of npm packages the handler reads at run time (e.g. Swagger UI's static assets). The
+   * CDK bundling copies each listed file next to the function's bundle, under
+   * `package-files/<package>/<file>`; the local runtime reads them from node_modules. Handlers read
+   * them with `readPackageFile` (shared/http/package-files.ts).
+   */
+  packageFiles?: readonly PackageFiles[];
   summary: string;
+}
+
+/** Files of one npm package, relative to its root folder. */
+export interface PackageFiles {
+  package: string;
+  files: readonly string[];
 }
 
 import { platformRoutes } from './route-table/platform.ts';
 import { identityRoutes } from './route-table/identity.ts';
 import { scimRoutes } from './route-table/scim.ts';
+import { samlRoutes } from './route-table/saml.ts';
 
-export const routes: readonly RouteDefinition[] = [...identityRoutes, ...scimRoutes, ...platformRoutes];
+export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...platformRoutes];

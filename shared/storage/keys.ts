@@ -37,6 +37,10 @@ export const EntityType = {
   RateCounter: 'RateCounter',
   Counter: 'Counter',
   PageBoundary: 'PageBoundary',
+  SamlSettings: 'SamlSettings',
+  SamlServiceProvider: 'SamlServiceProvider',
+  SamlRequest: 'SamlRequest',
+  SamlAssertionUse: 'SamlAssertionUse',
 } as const;
 
 export const keys = {
@@ -140,6 +144,22 @@ export const keys = {
 
   /** Security events that belong to no organization (e.g. a sign-in attempt for an unknown email). */
   platformAuditEntry: (entryId: string) => ({ pk: 'PLATFORM#AUDIT', sk: entryId }),
+
+  // SAML
+  /** saml.settings — an organization's IdP trust settings (one item). */
+  samlSettings: (organizationId: string) => ({ pk: org(organizationId), sk: 'SAML#SETTINGS' }),
+  /** saml.serviceProvider — the organization's SP signing key pair (private key envelope-encrypted) and certificate. */
+  samlServiceProvider: (organizationId: string) => ({ pk: org(organizationId), sk: 'SAML#SP' }),
+  /** saml.requests — outstanding AuthnRequest ids (TTL), consumed once by InResponseTo. Ids are `_` + 32 hex digits. */
+  samlRequest: (organizationId: string, requestId: string) => {
+    if (!/^_[0-9a-f]{32}$/.test(requestId)) throw new Error('Refusing to build a key from a malformed SAML request id');
+    return { pk: `${org(organizationId)}#SAMLREQ`, sk: requestId };
+  },
+  /** saml.assertionUses — replay cache of consumed assertions (TTL), keyed by a digest of issuer and assertion ID. */
+  samlAssertionUse: (organizationId: string, assertionDigest: string) => {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(assertionDigest)) throw new Error('Refusing to build a key from a malformed assertion digest');
+    return { pk: `${org(organizationId)}#SAMLASSERTION`, sk: assertionDigest };
+  },
 
   /** platform.bootstrap — which organization the local runtime bootstrapped. */
   bootstrapMarker: () => ({ pk: 'PLATFORM#BOOTSTRAP', sk: 'BOOTSTRAP' }),

@@ -1,0 +1,60 @@
+import type { z } from 'zod';
+import type { ScimType } from '../errors/domain-errors.ts';
+import type { ApiRequest } from './api-request.ts';
+import { validate, type ScimTypeOfIssue } from './validation.ts';
+
+/** The parts of a request a route validates; each is a zod schema. */
+export interface RequestSchemas {
+  /** Query parameters, one property per parameter (documented one by one). */
+  readonly query?: z.ZodObject;
+  /** Request headers by lower-case name (documented as header parameters). */
+  readonly headers?: z.ZodObject;
+  /** The body: JSON, SCIM JSON or form fields, as the route's `body` kind says. */
+  readonly body?: z.ZodType;
+}
+
+/**
+ * What one route accepts, bound to the route's id. The handler validates with it
+ * ({@link validateRequest}) and the OpenAPI generator documents it, so the published definition
+ * is generated from exactly the schemas that validate requests.
+ */
+export type RequestContract<S extends RequestSchemas = RequestSchemas> = S & {
+  readonly routeId: string;
+  /** SCIM error type of a validation failure (default invalidValue; see validate()). */
+  readonly scimType?: ScimType;
+  readonly scimTypeOf?: ScimTypeOfIssue;
+};
+
+export function requestContract<const S extends RequestSchemas>(
+  routeId: string,
+  schemas: S,
+  options: { scimType?: ScimType; scimTypeOf?: ScimTypeOfIssue } = {},
+): RequestContract<S> {
+  return Object.freeze({ ...schemas, ...options, routeId });
+}
+
+type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface ValidatedRequest<S extends RequestSchemas> {
+  query: Output<S['query']>;
+  headers: Output<S['headers']>;
+  body: Output<S['body']>;
+}
+
+/**
+ * Validates a request against its route's contract. A contract of another route is a wiring bug
+ * (the documentation would describe other rules than the ones applied), so it fails loudly.
+ */
+export function validateRequest<S extends RequestSchemas>(contract: RequestContract<S>, request: ApiRequest): ValidatedRequest<S> {
+  if (contract.routeId !== request.route.id) {
+    throw new Error(`Route ${request.route.id} validates with the contract of ${contract.routeId}`);
+  }
+  const check = (schema: z.ZodType | undefined, value: unknown, where: 'query' | 'header' | 'body' | 'form') =>
+    schema === undefined ? undefined : validate(schema, value, where, contract.scimType, contract.scimTypeOf);
+  const form = request.route.body === 'form';
+  return {
+    query: check(contract.query, request.query, 'query'),
+    headers: check(contract.headers, request.headers, 'header'),
+    body: check(contract.body, form ? (request.body ?? {}) : request.body, form ? 'form' : 'body'),
+  } as ValidatedRequest<S>;
+}

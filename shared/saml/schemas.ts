@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { CertificateError, validateIdpCertificate } from './certificates.ts';
+
+/** SAML core §8.3.6: entity identifiers are absolute URIs of at most 1024 characters. */
+export const entityIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(1024)
+  .refine((value) => /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(value), 'must be an absolute URI (https://… or urn:…)');
+
+function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The IdP's sign-in URL: https, or http only for a loopback IdP (a test IdP on the same machine). */
+export const ssoUrlSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(2048)
+  .superRefine((value, context) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      context.addIssue({ code: 'custom', message: 'must be an absolute URL' });
+      return;
+    }
+    if (url.username || url.password) context.addIssue({ code: 'custom', message: 'must not contain credentials' });
+    else if (url.hash) context.addIssue({ code: 'custom', message: 'must not contain a fragment' });
+    else if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+      context.addIssue({ code: 'custom', message: 'must use https (http is accepted only for loopback hosts such as localhost or 127.0.0.1)' });
+    } else if (url.protocol !== 'https:' && url.protocol !== 'http:') context.addIssue({ code: 'custom', message: 'must use https' });
+  });
+
+/** The IdP's signing certificate: a parseable X.509 certificate, not expired, RSA ≥ 2048 bits or EC. */
+export const certificateSchema = z
+  .string()
+  .min(1)
+  .max(20_000)
+  .superRefine((value, context) => {
+    try {
+      validateIdpCertificate(value);
+    } catch (error) {
+      if (!(error instanceof CertificateError)) throw error;
+      context.addIssue({ code: 'custom', message: error.message });
+    }
+  });
+
+/** The name of a SAML attribute (often a claim URI) to read a user property from. */
+const attributeName = z.string().trim().min(1).max(512);
+
+export const attributeMappingsSchema = z.strictObject({
+  email: attributeName.optional(),
+  firstName: attributeName.optional(),
+  lastName: attributeName.optional(),
+  displayName: attributeName.optional(),
+});
+
+export type AttributeMappings = z.infer<typeof attributeMappingsSchema>;
+
+/**
+ * POST /saml/settings: the seed's fields (entityId is OUR service provider's entity id), plus the
+ * IdP's entity id, the switches, and optionally the IdP's metadata document to fill entityId-free
+ * IdP fields from. Omitted fields keep their current value.
+ */
+export const samlSettingsBody = z.strictObject({
+  entityId: entityIdSchema.optional(),
+  ssoUrl: ssoUrlSchema.optional(),
+  certificate: certificateSchema.optional(),
+  idpEntityId: entityIdSchema.nullable().optional(),
+  idpMetadataXml: z.string().min(1).max(512 * 1024).optional(),
+  attributeMappings: attributeMappingsSchema.optional(),
+  enabled: z.boolean().optional(),
+  allowIdpInitiated: z.boolean().optional(),
+  jitProvisioning: z.boolean().optional(),
+  defaultGroupId: z.uuid().nullable().optional(),
+});
+
+export type SamlSettingsInput = z.infer<typeof samlSettingsBody>;
+
+export const organizationQuery = z.object({ organization: z.uuid() });
+
+export const loginQuery = z.object({
+  organization: z.uuid(),
+  RelayState: z.string().max(1024).optional(),
+});
+
+/** The HTTP-POST binding's form fields (SAML bindings §3.5.4). */
+export const acsForm = z.object({
+  SAMLResponse: z.string().min(1).max(1024 * 1024),
+  RelayState: z.string().max(1024).optional(),
+});
