@@ -5,7 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { RouteDefinition } from '../shared/routes.ts';
+import type { PackageFiles, RouteDefinition } from '../shared/routes.ts';
+import { PACKAGE_FILES_FOLDER } from '../shared/http/package-files.ts';
 import { repoRoot } from './config.ts';
 
 /**
@@ -39,6 +40,35 @@ export const bundlingOptions: BundlingOptions = {
   // pin the SDK version we tested with.
   externalModules: [],
 };
+
+/**
+ * Shell commands that copy a route's `packageFiles` from node_modules next to its bundle (run by
+ * NodejsFunction after esbuild; the function reads them with readPackageFile). File names are
+ * checked by validateRouteTable, so they need no quoting beyond the paths'.
+ */
+export function packageFileCommands(packageFiles: readonly PackageFiles[], inputDir: string, outputDir: string): string[] {
+  return packageFiles.flatMap((entry) =>
+    entry.files.flatMap((file) => {
+      const source = path.posix.join(inputDir, 'node_modules', entry.package, file);
+      const target = path.posix.join(outputDir, PACKAGE_FILES_FOLDER, entry.package, file);
+      return [`mkdir -p "${path.posix.dirname(target)}"`, `cp "${source}" "${target}"`];
+    }),
+  );
+}
+
+/** The bundling of one route: the shared settings, plus copying its package files if it has any. */
+export function bundlingFor(route: RouteDefinition): BundlingOptions {
+  const packageFiles = route.packageFiles ?? [];
+  if (packageFiles.length === 0) return bundlingOptions;
+  return {
+    ...bundlingOptions,
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir, outputDir) => packageFileCommands(packageFiles, inputDir, outputDir),
+    },
+  };
+}
 
 /**
  * Placeholder code for synth-only runs (infra tests): it fails loudly if ever deployed. Keeping a
@@ -96,6 +126,6 @@ export function createRouteFunction(scope: Construct, id: string, props: RouteFu
     handler: 'handler',
     projectRoot: repoRoot,
     depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
-    bundling: bundlingOptions,
+    bundling: bundlingFor(route),
   });
 }

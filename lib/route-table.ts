@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { ApiFamily, RouteDefinition } from '../shared/routes.ts';
 
+const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+const PACKAGE_FILE = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
+
 export const apiFamilies: readonly ApiFamily[] = ['platform', 'identity', 'scim', 'directory'];
 
 /**
@@ -20,6 +23,14 @@ export function validateRouteTable(routes: readonly RouteDefinition[]): void {
     if (endpoints.has(endpoint)) throw new Error(`Route ${route.id}: ${endpoint} is already routed`);
     endpoints.add(endpoint);
     if (route.handler.startsWith('/')) throw new Error(`Route ${route.id}: handler must be relative to the repository root`);
+    for (const entry of route.packageFiles ?? []) {
+      if (!PACKAGE_NAME.test(entry.package)) throw new Error(`Route ${route.id}: packageFiles names an invalid npm package "${entry.package}"`);
+      for (const file of entry.files) {
+        if (!PACKAGE_FILE.test(file) || file.split('/').includes('..')) {
+          throw new Error(`Route ${route.id}: packageFiles file "${file}" must be a relative path of letters, digits, '.', '_' and '-'`);
+        }
+      }
+    }
   }
   if (!routes.some((route) => route.family === 'platform')) {
     // The platform family lives in the API stack itself; a REST API must own at least one method.

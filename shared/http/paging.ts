@@ -3,8 +3,8 @@ import { z } from 'zod';
 /** `pageSize` / `pageNumber` as the Identity Management API takes them (1-based pages). */
 export function pageQuerySchema(defaults: { pageSize: number; maxPageSize: number }) {
   return z.object({
-    pageSize: z.coerce.number().int().min(1).max(defaults.maxPageSize).default(defaults.pageSize),
-    pageNumber: z.coerce.number().int().min(1).max(1_000_000).default(1),
+    pageSize: z.coerce.number().int().min(1).max(defaults.maxPageSize).default(defaults.pageSize).meta({ description: 'Items per page' }),
+    pageNumber: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page to return, 1-based' }),
   });
 }
 

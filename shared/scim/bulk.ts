@@ -1,12 +1,12 @@
 import { DomainError, ValidationError } from '../errors/domain-errors.ts';
 import { errorResponse } from '../http/error-responses.ts';
 import { isObject, type ScimObject } from './json.ts';
-import { scimLimits } from './scim-config.ts';
+import { BULK_REQUEST_SCHEMA, scimLimits } from './scim-config.ts';
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from './groups.ts';
 import { createUser, deleteUser, patchUser, replaceUser, type ScimContext } from './users.ts';
 import { versionTag } from './resource-store.ts';
 
-export const BULK_REQUEST_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+export { BULK_REQUEST_SCHEMA };
 export const BULK_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
 
 interface BulkOperation {

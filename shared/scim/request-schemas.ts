@@ -10,8 +10,7 @@ import { requestContract } from '../http/request-contract.ts';
 import type { ScimTypeOfIssue } from '../http/validation.ts';
 import { MAX_PATCH_OPERATIONS, PATCH_OP_SCHEMA } from './patch.ts';
 import { canonicalMemberNames, scimGroupSchema, scimUserSchema } from './resource-zod.ts';
-import { BULK_REQUEST_SCHEMA } from './bulk.ts';
-import { SEARCH_REQUEST_SCHEMA, scimLimits } from './scim-config.ts';
+import { BULK_REQUEST_SCHEMA, SEARCH_REQUEST_SCHEMA, scimLimits } from './scim-config.ts';
 
 function listsSchema(urn: string) {
   return z

@@ -1,13 +1,13 @@
 import { createHandler } from '#shared/http/create-handler.ts';
-import { validate } from '#shared/http/validation.ts';
+import { validateRequest } from '#shared/http/request-contract.ts';
 import { tenantOf } from '#shared/http/request-context.ts';
-import { auditExportQuery } from '#shared/audit/schemas.ts';
+import { exportAuditLogRequest } from '#shared/audit/schemas.ts';
 import { parseAuditQuery, parseTimeRange } from '#shared/audit/audit-query.ts';
 import { exportAuditLog } from '#shared/audit/audit-export.ts';
 
 /** Small exports come back as the file itself; larger ones as a redirect to a presigned S3 URL. */
 export const handler = createHandler('identity-audit-export', async (request) => {
-  const query = validate(auditExportQuery, request.query, 'query');
+  const { query } = validateRequest(exportAuditLogRequest, request);
   const { organizationId, actor, origin } = tenantOf(request);
   const result = await exportAuditLog(
     organizationId,

@@ -1,13 +1,13 @@
 import { createHandler } from '#shared/http/create-handler.ts';
 import { jsonResponse } from '#shared/http/responses.ts';
-import { validate } from '#shared/http/validation.ts';
+import { validateRequest } from '#shared/http/request-contract.ts';
 import { tenantOf } from '#shared/http/request-context.ts';
-import { auditListQuery } from '#shared/audit/schemas.ts';
+import { listAuditEntriesRequest } from '#shared/audit/schemas.ts';
 import { parseAuditQuery, parseTimeRange } from '#shared/audit/audit-query.ts';
 import { listAuditLog } from '#shared/audit/audit-log.ts';
 
 export const handler = createHandler('identity-audit-list', async (request) => {
-  const query = validate(auditListQuery, request.query, 'query');
+  const { query } = validateRequest(listAuditEntriesRequest, request);
   const { organizationId } = tenantOf(request);
   const page = await listAuditLog(organizationId, {
     pageSize: query.pageSize,

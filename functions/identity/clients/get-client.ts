@@ -1,14 +1,12 @@
 import { createHandler } from '#shared/http/create-handler.ts';
 import { jsonResponse } from '#shared/http/responses.ts';
-import { validate } from '#shared/http/validation.ts';
+import { validateRequest } from '#shared/http/request-contract.ts';
 import { tenantOf } from '#shared/http/request-context.ts';
-import { expandQuery } from '#shared/identity/schemas.ts';
+import { getClientRequest } from '#shared/identity/schemas.ts';
 import { getClient, readClientCredentials } from '#shared/identity/clients.ts';
 
-const query = expandQuery(['credentials']);
-
 export const handler = createHandler('identity-clients-get', async (request) => {
-  const { expand } = validate(query, request.query, 'query');
+  const { expand } = validateRequest(getClientRequest, request).query;
   const { organizationId, principal } = tenantOf(request);
   const clientId = request.pathParameters.clientId ?? '';
   const client = await getClient(organizationId, clientId);

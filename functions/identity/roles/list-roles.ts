@@ -1,14 +1,13 @@
 import { createHandler } from '#shared/http/create-handler.ts';
 import { jsonResponse } from '#shared/http/responses.ts';
-import { validate } from '#shared/http/validation.ts';
+import { validateRequest } from '#shared/http/request-contract.ts';
 import { tenantOf } from '#shared/http/request-context.ts';
-import { pageOf, pageQuerySchema } from '#shared/http/paging.ts';
+import { pageOf } from '#shared/http/paging.ts';
+import { listRolesRequest } from '#shared/identity/schemas.ts';
 import { listRoles } from '#shared/identity/roles.ts';
 
-const query = pageQuerySchema({ pageSize: 20, maxPageSize: 100 });
-
 export const handler = createHandler('identity-roles-list', async (request) => {
-  const { pageSize, pageNumber } = validate(query, request.query, 'query');
+  const { pageSize, pageNumber } = validateRequest(listRolesRequest, request).query;
   const { organizationId } = tenantOf(request);
   return jsonResponse(200, pageOf(await listRoles(organizationId), pageSize, pageNumber));
 });

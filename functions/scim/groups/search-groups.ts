@@ -1,11 +1,14 @@
 import { createHandler } from '#shared/http/create-handler.ts';
+import { validateRequest } from '#shared/http/request-contract.ts';
 import { scimResponse } from '#shared/http/responses.ts';
 import { listResources, readListRequest } from '#shared/scim/list-resources.ts';
 import { groupListing } from '#shared/scim/listables.ts';
 import { readSearchRequest } from '#shared/scim/search-request.ts';
 import { scimContextOf } from '#shared/scim/scim-http.ts';
+import { searchGroupsRequest } from '#shared/scim/request-schemas.ts';
 
 export const handler = createHandler('scim-groups-search', async (request) => {
+  validateRequest(searchGroupsRequest, request);
   const { organizationId } = scimContextOf(request);
   return scimResponse(200, await listResources(organizationId, groupListing, readListRequest(readSearchRequest(request.body))));
 });

@@ -1,0 +1,68 @@
+import type { RouteDefinition } from '../routes.ts';
+
+/** One published API definition (one OpenAPI document, one entry of Swagger UI's selector). */
+export interface ApiDefinition {
+  /** `/api/openapi/<id>.json` */
+  readonly id: 'identity' | 'scim' | 'directory';
+  readonly title: string;
+  readonly description: string;
+  /** Tags in display order, named as the seeds name them. */
+  readonly tags: readonly { name: string; description: string }[];
+  readonly includes: (route: RouteDefinition) => boolean;
+}
+
+/** Routes that no definition documents: the catch-all and the documentation itself. */
+export const undocumentedRouteIds: ReadonlySet<string> = new Set(['platform-fallback', 'platform-docs-page', 'platform-docs-asset', 'platform-openapi-document']);
+
+export const apiDefinitions: readonly ApiDefinition[] = [
+  {
+    id: 'identity',
+    title: 'Identity Management API',
+    description:
+      'Manage SAML SSO configuration, retrieve audit logs, and configure RBAC through APIs, clients, scopes and roles; ' +
+      'obtain access tokens (sign-in and the OAuth 2.0 client-credentials grant). Paths: /api/identity/v1, /oauth, /.well-known.\n\n' +
+      'To try an operation: get a token (POST /api/identity/v1/userCredentials/login), click **Authorize**, paste the `accessToken`, ' +
+      'then expand an operation, **Try it out** and **Execute**.',
+    tags: [
+      { name: 'Authentication', description: 'Sign in and inspect the current token' },
+      { name: 'OAuth', description: 'OAuth 2.0 token endpoint and discovery documents' },
+      { name: 'Organizations', description: 'Organizations and their first Owner (platform operators)' },
+      { name: 'Clients', description: 'Client registrations (machine-to-machine clients) and their credentials' },
+      { name: 'Api', description: 'APIs (audiences), their scopes and the clients authorized for them' },
+      { name: 'Roles', description: 'Built-in and custom roles, and role assignments to users and groups (teams)' },
+      { name: 'SAML', description: 'SAML 2.0 single sign-on settings and metadata' },
+      { name: 'Auditing', description: 'The audit log: list and export' },
+    ],
+    includes: (route) => route.family === 'identity' && !undocumentedRouteIds.has(route.id),
+  },
+  {
+    id: 'scim',
+    title: 'Identity SCIM v2',
+    description:
+      'Provision and manage users and groups with SCIM 2.0 (RFC 7643/7644) at /api/scim/v2, with the enterprise User extension. ' +
+      'Authenticate with a bearer token from the client-credentials grant (POST /oauth/token?audience=<base-url>/api) of a client ' +
+      'authorized for the platform API: scim:read for reads, scim:write for changes.',
+    tags: [
+      { name: 'Users', description: 'SCIM Users' },
+      { name: 'Groups', description: 'SCIM Groups (teams)' },
+      { name: 'Search', description: 'POST /.search across resource types' },
+      { name: 'Bulk', description: 'Many operations in one request' },
+      { name: 'Discovery', description: 'ServiceProviderConfig, ResourceTypes and Schemas' },
+    ],
+    includes: (route) => route.family === 'scim' && !undocumentedRouteIds.has(route.id),
+  },
+  {
+    id: 'directory',
+    title: 'Directory API',
+    description:
+      'Programmatic access to directory data at /api (users, groups, objects, connections, sync runs). ' +
+      'Authenticate with a bearer token; rate limits are 60 requests per minute and 1,000 per hour per caller. ' +
+      'Only the endpoints listed here are available in this deployment.',
+    tags: [{ name: 'Health', description: 'System health check' }],
+    includes: (route) => (route.family === 'directory' || (route.family === 'platform' && route.path.startsWith('/api/'))) && !undocumentedRouteIds.has(route.id),
+  },
+];
+
+export function apiDefinition(id: string): ApiDefinition | undefined {
+  return apiDefinitions.find((definition) => definition.id === id);
+}

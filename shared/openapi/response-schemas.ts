@@ -1,0 +1,253 @@
+/**
+ * zod schemas of the responses, for the OpenAPI definitions only (no handler imports this module:
+ * responses are shaped by the domain layer's types). Error bodies mirror
+ * shared/http/error-responses.ts, the one place that renders them.
+ */
+import { z } from 'zod';
+import { LIST_RESPONSE_SCHEMA } from '../scim/scim-config.ts';
+import { scimGroupSchema, scimUserSchema } from '../scim/resource-zod.ts';
+import { allPlatformScopes } from '../identity/scopes.ts';
+
+const uuid = z.uuid();
+const timestamp = z.iso.datetime({ offset: true });
+
+// ---------------------------------------------------------------------------------------------
+// Error bodies, one per API family
+
+export const identityError = z
+  .object({
+    error: z.string().meta({ description: 'Stable error code, e.g. invalid_input, not_found, forbidden, rate_limited', examples: ['not_found'] }),
+    message: z.string().meta({ description: 'What went wrong, for people' }),
+    statusCode: z.int().meta({ description: 'The HTTP status code', examples: [404] }),
+  })
+  .meta({ description: 'Error body of the Identity Management API' });
+
+export const directoryError = z
+  .object({
+    error: z.string().meta({ description: 'The HTTP reason phrase', examples: ['Not Found'] }),
+    message: z.string(),
+    statusCode: z.int().meta({ examples: [404] }),
+  })
+  .meta({ description: 'Error body of the Directory API' });
+
+export const oauthError = z
+  .object({
+    error: z
+      .enum(['invalid_request', 'invalid_client', 'invalid_grant', 'unauthorized_client', 'unsupported_grant_type', 'invalid_scope', 'invalid_target', 'rate_limited'])
+      .meta({ description: 'RFC 6749 §5.2 error code' }),
+    error_description: z.string().optional(),
+  })
+  .meta({ description: 'Token endpoint error (RFC 6749 §5.2)' });
+
+export const scimError = z
+  .object({
+    schemas: z.array(z.literal('urn:ietf:params:scim:api:messages:2.0:Error')),
+    status: z.string().meta({ description: 'The HTTP status code, as a string', examples: ['400'] }),
+    scimType: z
+      .enum(['invalidFilter', 'tooMany', 'uniqueness', 'mutability', 'invalidSyntax', 'invalidPath', 'noTarget', 'invalidValue', 'invalidVers', 'sensitive', 'invalidCursor', 'expiredCursor'])
+      .optional()
+      .meta({ description: 'Only on 400 and 409 responses (RFC 7644 §3.12)' }),
+    detail: z.string(),
+  })
+  .meta({ description: 'SCIM error (RFC 7644 §3.12)' });
+
+// ---------------------------------------------------------------------------------------------
+// Identity Management API
+
+export const pageInfo = z.object({
+  totalCount: z.int(),
+  pageSize: z.int(),
+  currentPage: z.int(),
+  totalPages: z.int(),
+});
+
+export const clientCredentials = z
+  .object({
+    clientId: z.string().meta({ description: 'client_id for the token endpoint' }),
+    clientSecret: z.string().meta({ description: 'client_secret for the token endpoint (256-bit random value)' }),
+  })
+  .meta({ description: 'Credentials for the client-credentials grant' });
+
+export const client = z.object({
+  clientId: uuid.meta({ description: 'The registration id (authorize this one for APIs)' }),
+  name: z.string(),
+  description: z.string(),
+  enabled: z.boolean(),
+  clientType: z.literal('machineToMachine'),
+  jwtSigningAlgorithm: z.literal('rs256'),
+  refreshTokenRotation: z.boolean(),
+  grantTypeClientCredentials: z.boolean(),
+  createdOn: timestamp,
+  updatedOn: timestamp,
+  secretRotatedOn: timestamp,
+  credentials: clientCredentials.nullable().meta({ description: 'Only with expand=credentials (Owners); null otherwise' }),
+});
+export const clientList = z.object({ items: z.array(client), pageInfo });
+export const rotatedSecret = z.object({ credentials: clientCredentials });
+
+export const apiScope = z.object({ value: z.string(), description: z.string() });
+export const authorizedClient = z.object({
+  clientId: uuid,
+  name: z.string(),
+  scopes: z.array(z.string()),
+  authorizedOn: timestamp,
+});
+export const api = z.object({
+  id: uuid,
+  name: z.string(),
+  identifier: z.string().meta({ description: 'The audience value of tokens for this API' }),
+  description: z.string(),
+  enabled: z.boolean(),
+  builtIn: z.boolean().meta({ description: 'The platform API (00000000-0000-0000-0000-000000000001) is built in and cannot be changed' }),
+  createdOn: timestamp,
+  updatedOn: timestamp,
+  scopes: z.array(apiScope).optional().meta({ description: 'With expand=scopes (always on create and update)' }),
+  clients: z.array(authorizedClient).optional().meta({ description: 'With expand=clients' }),
+});
+export const apiList = z.object({ items: z.array(api), pageInfo });
+export const apiScopeList = z.object({ items: z.array(apiScope) });
+export const authorizedClientList = z.array(authorizedClient);
+
+export const role = z.object({
+  id: z.string().meta({ description: 'A UUID for custom roles; owner, administrator, … for built-in ones' }),
+  name: z.string(),
+  description: z.string(),
+  scopes: z.array(z.enum(allPlatformScopes as [string, ...string[]])),
+  builtIn: z.boolean(),
+  createdOn: timestamp.nullable(),
+  updatedOn: timestamp.nullable(),
+});
+export const rolePage = z.object({ items: z.array(role), pageInfo });
+export const roleItems = z.object({ items: z.array(role) });
+
+export const auditEntry = z.object({
+  id: z.string().meta({ description: 'Time-ordered id (ULID)' }),
+  organizationId: uuid,
+  userId: z.string().nullable().meta({ description: 'The acting user; null when a client or the system acted' }),
+  actor: z.object({ type: z.enum(['user', 'client', 'operator', 'system', 'anonymous']), id: z.string() }),
+  action: z.string().meta({ examples: ['user.login'] }),
+  target: z.object({ type: z.string(), id: z.string() }).nullable(),
+  timestamp,
+  details: z.record(z.string(), z.unknown()).meta({ description: 'ip address, user agent, changed attribute names, … — never secrets' }),
+});
+export const auditPage = z.object({ items: z.array(auditEntry), pageInfo });
+
+export const loginResult = z.object({
+  accessToken: z.string().meta({ description: 'RS256 JWT access token (RFC 9068) for the platform API' }),
+  expiresIn: z.int().meta({ description: 'Seconds until the token expires', examples: [3600] }),
+  tokenType: z.literal('Bearer'),
+});
+
+export const me = z.object({
+  organizationId: uuid,
+  principalType: z.enum(['user', 'client']),
+  userId: uuid.optional(),
+  clientId: z.string().optional(),
+  scopes: z.array(z.string()),
+});
+
+export const organizationCreated = z.object({ organizationId: uuid, ownerUserId: uuid });
+export const organization = z.object({
+  id: uuid,
+  name: z.string(),
+  createdAt: timestamp,
+  rateLimits: z.record(z.string(), z.unknown()),
+});
+
+export const tokenResponse = z.object({
+  access_token: z.string(),
+  token_type: z.literal('Bearer'),
+  expires_in: z.int().meta({ examples: [3600] }),
+  scope: z.string().meta({ description: 'Space-separated scopes the token carries' }),
+});
+
+export const jwks = z.object({
+  keys: z.array(
+    z.looseObject({ kty: z.literal('RSA'), kid: z.string(), use: z.literal('sig').optional(), alg: z.literal('RS256').optional(), n: z.string(), e: z.string() }),
+  ),
+});
+
+export const openIdConfiguration = z.looseObject({
+  issuer: z.url(),
+  token_endpoint: z.url(),
+  jwks_uri: z.url(),
+  grant_types_supported: z.array(z.string()),
+  token_endpoint_auth_methods_supported: z.array(z.string()),
+  scopes_supported: z.array(z.string()),
+});
+
+export const auditExportFile = z.string().meta({ description: 'The export file (CSV, or NDJSON for exportType=json)', format: 'binary' });
+
+// ---------------------------------------------------------------------------------------------
+// Platform
+
+const dependencyHealth = z.object({ status: z.enum(['ok', 'unavailable']), latencyMs: z.number() });
+export const health = z.object({
+  status: z.enum(['ok', 'degraded']),
+  version: z.string(),
+  region: z.string(),
+  checks: z.object({ table: dependencyHealth, exportBucket: dependencyHealth }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// SCIM
+
+export const scimUser = scimUserSchema('output');
+export const scimGroup = scimGroupSchema('output');
+
+function listResponse(resource: z.ZodType, description: string) {
+  return z
+    .object({
+      schemas: z.array(z.literal(LIST_RESPONSE_SCHEMA)),
+      totalResults: z.int(),
+      startIndex: z.int(),
+      itemsPerPage: z.int(),
+      nextCursor: z.string().optional().meta({ description: 'With cursor paging: the cursor of the next page, absent on the last one' }),
+      Resources: z.array(resource),
+    })
+    .meta({ description });
+}
+
+export const scimUserList = listResponse(scimUser, 'A ListResponse of Users (RFC 7644 §3.4.2)');
+export const scimGroupList = listResponse(scimGroup, 'A ListResponse of Groups (RFC 7644 §3.4.2)');
+export const scimResourceList = listResponse(z.union([scimUser, scimGroup]), 'A ListResponse of Users and Groups');
+
+export const serviceProviderConfig = z
+  .looseObject({
+    schemas: z.array(z.string()),
+    documentationUri: z.url().optional(),
+    patch: z.object({ supported: z.boolean() }),
+    bulk: z.object({ supported: z.boolean(), maxOperations: z.int(), maxPayloadSize: z.int() }),
+    filter: z.object({ supported: z.boolean(), maxResults: z.int() }),
+    changePassword: z.object({ supported: z.boolean() }),
+    sort: z.object({ supported: z.boolean() }),
+    etag: z.object({ supported: z.boolean() }),
+    authenticationSchemes: z.array(z.looseObject({ type: z.string(), name: z.string(), description: z.string() })),
+  })
+  .meta({ description: 'ServiceProviderConfig (RFC 7643 §5)' });
+
+export const resourceType = z
+  .looseObject({ schemas: z.array(z.string()), id: z.string(), name: z.string(), endpoint: z.string(), schema: z.string(), schemaExtensions: z.array(z.looseObject({ schema: z.string(), required: z.boolean() })) })
+  .meta({ description: 'ResourceType (RFC 7643 §6)' });
+export const resourceTypeList = listResponse(resourceType, 'A ListResponse of ResourceTypes');
+
+export const scimSchema = z
+  .looseObject({ schemas: z.array(z.string()), id: z.string(), name: z.string(), description: z.string(), attributes: z.array(z.looseObject({ name: z.string(), type: z.string() })) })
+  .meta({ description: 'Schema (RFC 7643 §7)' });
+export const scimSchemaList = listResponse(scimSchema, 'A ListResponse of Schemas');
+
+export const bulkResponse = z
+  .object({
+    schemas: z.array(z.literal('urn:ietf:params:scim:api:messages:2.0:BulkResponse')),
+    Operations: z.array(
+      z.looseObject({
+        method: z.string(),
+        bulkId: z.string().optional(),
+        location: z.string().optional(),
+        version: z.string().optional(),
+        status: z.string().meta({ examples: ['201'] }),
+        response: z.unknown().optional().meta({ description: 'The SCIM error of a failed operation' }),
+      }),
+    ),
+  })
+  .meta({ description: 'A BulkResponse message (RFC 7644 §3.7)' });
