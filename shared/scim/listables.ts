@@ -27,8 +27,8 @@ export const userListing: ListableResource = {
   lookup: async (organizationId, attribute, values) => {
     if (attribute === 'userName') {
       // The uniqueness claim is read strongly consistent: a user created a moment ago is found.
-      const claims = await batchGet(values.map((value) => keys.userNameClaim(organizationId, value)));
-      return batchGet(claims.map((claim) => keys.user(organizationId, claim.ownerId as string)));
+      const claims = await batchGet(values.map((value) => keys.userNameClaim(organizationId, value)), true);
+      return batchGet(claims.map((claim) => keys.user(organizationId, claim.ownerId as string)), true);
     }
     return byIndex('gsi2', keys.userExternalIdIndex(organizationId, '').gsi2pk, values);
   },

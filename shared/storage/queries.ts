@@ -26,13 +26,16 @@ export function queryPrefix(pk: string, skPrefix: string, maxItems?: number): Pr
   );
 }
 
-/** BatchGetItem in chunks of 100, retrying unprocessed keys; order of results is not preserved. */
-export async function batchGet(keyList: { pk: string; sk: string }[]): Promise<Item[]> {
+/**
+ * BatchGetItem in chunks of 100, retrying unprocessed keys; order of results is not preserved.
+ * `consistent` asks for strongly consistent reads (twice the read units) for read-your-writes.
+ */
+export async function batchGet(keyList: { pk: string; sk: string }[], consistent = false): Promise<Item[]> {
   const items: Item[] = [];
   for (let i = 0; i < keyList.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
     for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
-      const result = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending } } }));
+      const result = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }));
       items.push(...((result.Responses?.[tableName()] ?? []) as Item[]));
       pending = result.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
       if (pending && pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
