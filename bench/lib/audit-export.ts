@@ -1,0 +1,138 @@
+/**
+ * The audit export, measured as a Lambda instance would run it: the bundled export function
+ * (built with the deployment's esbuild options) in a fresh Node process, invoked once with the API
+ * Gateway event of `GET /api/identity/v1/audit/log`, streaming from DynamoDB Local to the local S3
+ * server. Peak memory is the child's own maxRSS (getrusage) and /proc/<pid>/status VmHWM, polled.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { routes } from '../../shared/routes.ts';
+import { s3 } from '../../shared/storage/clients.ts';
+import { toProxyEvent } from '../../lib/local/lambda-adapter.ts';
+import { LOCAL_EXPORT_BUCKET, LOCAL_TABLE_NAME, type LocalPlatform } from '../../lib/local/platform.ts';
+import { esbuildOptionsFromCdk } from './cold-start.ts';
+import { round } from './stats.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const child = resolve(import.meta.dirname, 'export-child.mjs');
+const HANDLER = 'functions/identity/audit/export-audit-log.ts';
+
+export interface ExportMeasurement {
+  requested: number | 'all';
+  status: number;
+  entries: number;
+  bytes: number;
+  seconds: number;
+  entriesPerSecond: number;
+  initMs: number;
+  peakRssMb: number;
+  vmHwmMb: number;
+  rssAfterInitMb: number;
+  heapUsedEndMb: number;
+  delivered: 'inline' | 'presigned redirect' | 'error';
+  error?: string;
+}
+
+async function bundleFile(bundleDir: string | undefined, scratch: string): Promise<string> {
+  const existing = bundleDir ? join(bundleDir, `${HANDLER.replace(/\.ts$/, '').replaceAll('/', '__')}.mjs`) : undefined;
+  if (existing && existsSync(existing)) return existing;
+  const outfile = join(scratch, 'export-audit-log.mjs');
+  await build({ ...esbuildOptionsFromCdk(), entryPoints: [resolve(repoRoot, HANDLER)], outfile, absWorkingDir: repoRoot });
+  return outfile;
+}
+
+function vmHwmMb(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function runAuditExport(options: { platform: LocalPlatform; token: string; maxEntries: number | undefined; bundleDir: string | undefined; timeoutMs: number }): Promise<ExportMeasurement> {
+  const scratch = mkdtempSync(join(tmpdir(), 'identity-platform-bench-export-'));
+  try {
+    const bundle = await bundleFile(options.bundleDir, scratch);
+    const route = routes.find((candidate) => candidate.id === 'identity-audit-export');
+    if (!route) throw new Error('identity-audit-export is not in the route table');
+    const url = new URL(`/api/identity/v1/audit/log?exportType=csv${options.maxEntries ? `&pageSize=${options.maxEntries}` : ''}`, options.platform.baseUrl);
+    const headers = { host: url.host, authorization: `Bearer ${options.token}`, 'user-agent': 'identity-platform-bench' };
+    const request = { method: 'GET', httpVersion: '1.1', rawHeaders: Object.entries(headers).flat(), headers, socket: { remoteAddress: '127.0.0.1' } } as unknown as IncomingMessage;
+    const eventFile = join(scratch, 'event.json');
+    writeFileSync(eventFile, JSON.stringify(toProxyEvent(request, url, Buffer.alloc(0), route, {}, 'local')));
+
+    const started = performance.now();
+    const processHandle = spawn(process.execPath, ['--enable-source-maps', child, pathToFileURL(bundle).href, eventFile], {
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        TABLE_NAME: LOCAL_TABLE_NAME,
+        EXPORT_BUCKET_NAME: LOCAL_EXPORT_BUCKET,
+        PUBLIC_BASE_URL: options.platform.baseUrl,
+        DYNAMODB_ENDPOINT: options.platform.dynamodbEndpoint,
+        S3_ENDPOINT: options.platform.s3Endpoint,
+        LOCAL_KEY_DIR: join(options.platform.dataDir, 'keys'),
+        AWS_REGION: 'local',
+        AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        RATE_LIMITS: process.env.RATE_LIMITS ?? '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    processHandle.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    processHandle.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    let hwm = 0;
+    const poll = setInterval(() => {
+      if (processHandle.pid) hwm = Math.max(hwm, vmHwmMb(processHandle.pid) ?? 0);
+    }, 50);
+    const timer = setTimeout(() => processHandle.kill('SIGKILL'), options.timeoutMs);
+    const code = await new Promise<number | null>((done) => processHandle.once('exit', (exitCode) => done(exitCode)));
+    clearInterval(poll);
+    clearTimeout(timer);
+    const seconds = (performance.now() - started) / 1000;
+    const requested = options.maxEntries ?? 'all';
+    const line = stdout.trim().split('\n').at(-1);
+    if (code !== 0 || !line) {
+      return { requested, status: 0, entries: 0, bytes: 0, seconds: round(seconds), entriesPerSecond: 0, initMs: 0, peakRssMb: 0, vmHwmMb: round(hwm), rssAfterInitMb: 0, heapUsedEndMb: 0, delivered: 'error', error: `exit ${code}: ${stderr.slice(-500)}` };
+    }
+    const result = JSON.parse(line) as {
+      status: number;
+      headers: Record<string, string>;
+      initMs: number;
+      handlerMs: number;
+      maxRssMb: number;
+      rssAfterInitMb: number;
+      heapUsedEndMb: number;
+    };
+    const entries = Number(result.headers['X-Audit-Export-Entries'] ?? 0);
+    let bytes = 0;
+    const key = result.headers['X-Audit-Export-Key'];
+    if (key) bytes = (await s3().send(new HeadObjectCommand({ Bucket: LOCAL_EXPORT_BUCKET, Key: key }))).ContentLength ?? 0;
+    return {
+      requested,
+      status: result.status,
+      entries,
+      bytes,
+      seconds: round(result.handlerMs / 1000),
+      entriesPerSecond: round(entries / (result.handlerMs / 1000)),
+      initMs: round(result.initMs),
+      peakRssMb: round(result.maxRssMb),
+      vmHwmMb: round(hwm),
+      rssAfterInitMb: round(result.rssAfterInitMb),
+      heapUsedEndMb: round(result.heapUsedEndMb),
+      delivered: result.status === 302 ? 'presigned redirect' : result.status === 200 ? 'inline' : 'error',
+      ...(result.status >= 400 ? { error: `status ${result.status}` } : {}),
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,41 @@
+// Audit export probe: a fresh `node` process (as a Lambda instance would be) that loads the bundled
+// export function, invokes it once with an API Gateway event and reports time and peak memory.
+import { readFileSync } from 'node:fs';
+
+const [bundleUrl, eventFile] = process.argv.slice(2);
+const rssAtStartMb = process.memoryUsage().rss / 1048576;
+const started = performance.now();
+const { handler } = await import(bundleUrl);
+const loaded = performance.now();
+const rssAfterInitMb = process.memoryUsage().rss / 1048576;
+const event = JSON.parse(readFileSync(eventFile, 'utf8'));
+const context = {
+  callbackWaitsForEmptyEventLoop: false,
+  functionName: 'identity-audit-export',
+  functionVersion: '$LATEST',
+  invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:identity-audit-export',
+  memoryLimitInMB: '512',
+  awsRequestId: event.requestContext.requestId,
+  logGroupName: '/aws/lambda/identity-audit-export',
+  logStreamName: 'bench',
+  getRemainingTimeInMillis: () => 300_000,
+  done: () => undefined,
+  fail: () => undefined,
+  succeed: () => undefined,
+};
+const result = await handler(event, context);
+const finished = performance.now();
+const report = {
+  status: result.statusCode,
+  headers: result.headers ?? {},
+  bodyBytes: Buffer.byteLength(result.body ?? ''),
+  initMs: loaded - started,
+  handlerMs: finished - loaded,
+  rssAtStartMb,
+  rssAfterInitMb,
+  rssEndMb: process.memoryUsage().rss / 1048576,
+  heapUsedEndMb: process.memoryUsage().heapUsed / 1048576,
+  maxRssMb: process.resourceUsage().maxRSS / 1024,
+};
+process.stdout.write(`${JSON.stringify(report)}\n`);
+process.exit(0);

@@ -1,0 +1,717 @@
+/**
+ * The benchmark run. Phases, in order (each bounded in requests and time; the whole run in
+ * BENCH_BUDGET_SECONDS, default 570):
+ *   1. cold start of every function bundle (nothing else running);
+ *   2. the local runtime (DynamoDB Local in memory, s3rver, the HTTP server), one organization per
+ *      size (1,000 / 10,000 / 100,000 users) and one for the audit log, seeded with BatchWriteItem;
+ *   3. DynamoDB Local's own throughput (the ceiling);
+ *   4. per size: cost per operation in process (round trips, capacity, CPU); latency through HTTP at
+ *      c=1, interleaved across the sizes so machine noise hits them alike;
+ *   5. at the largest size: CPU profiles, latency and throughput at c=8 and c=32;
+ *   6. list paging deep into the largest organization; a 10,000-member group;
+ *   7. audit list deep pages and the audit export in a child process (peak RSS);
+ *   8. report (JSON) and chart (SVG) under bench/results/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { startLocalPlatform, LOCAL_TABLE_NAME, type LocalPlatform } from '../../lib/local/platform.ts';
+import { freePort } from '../../lib/local/engines.ts';
+import { routes } from '../../shared/routes.ts';
+import { dynamoCallsInFlight, dynamoUsageTotals, type DynamoUsage } from '../../shared/storage/clients.ts';
+import { keys } from '../../shared/storage/keys.ts';
+import { coldStart, removeBundles, type ColdStartReport } from './cold-start.ts';
+import { cpuLoadBetween, cpuSnapshot, machineInfo, type CpuLoad } from './machine.ts';
+import { elapsedSeconds, progress } from './log.ts';
+import { invokeInProcess, type InvocationMeasurement } from './invoke.ts';
+import { LoadGenerator } from './load-client.ts';
+import type { EngineOperation, EngineResult, HttpResult, RequestSpec } from './load-protocol.ts';
+import { createGroup, createTenant, patchBody, SCIM } from './fixtures.ts';
+import { newLevel, operationCatalogue, sample, SCALE_OPERATIONS, type Level, type OperationDefinition } from './operations.ts';
+import { Seeder, seedAuditEntries, seedMemberships, seedUsers, type SeedResult } from './seed.ts';
+import { itemSizeBytes } from './item-size.ts';
+import { explainGap, minimumFor, type ItemSizes, type Minimum } from './minimums.ts';
+import { median, round, spread, summarize, type LatencySummary } from './stats.ts';
+import { runAuditExport, type ExportMeasurement } from './audit-export.ts';
+import { renderChart } from './chart.ts';
+import { renderMarkdown } from './markdown.ts';
+import { profileInvocations, type CpuBreakdown } from './profile.ts';
+import { findings } from './findings.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const resultsDir = resolve(repoRoot, process.env.BENCH_RESULTS_DIR ?? 'bench/results');
+
+const env = (name: string, fallback: number) => {
+  const raw = process.env[name];
+  const value = raw === undefined || raw === '' ? fallback : Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+
+const auditEntries = env('BENCH_AUDIT_ENTRIES', 200_000);
+const config = {
+  // 9.5 minutes by default; the opt-in large audit log adds ~1 s per 1,000 extra entries (seeding and export).
+  budgetSeconds: env('BENCH_BUDGET_SECONDS', 570 + Math.max(0, auditEntries - 200_000) / 1000),
+  scaleLevels: (process.env.BENCH_SCALE_LEVELS ?? '1000,10000,100000').split(',').map(Number),
+  auditEntries,
+  bigGroupMembers: env('BENCH_GROUP_MEMBERS', 10_000),
+  initRuns: env('BENCH_INIT_RUNS', 3),
+  concurrencies: [1, 8, 32],
+  inProcessRuns: 10,
+  loadSeconds: env('BENCH_LOAD_SECONDS', 1.5),
+  loadMaxRequests: 4000,
+};
+
+/** Rate limits far above what the bench sends, so the benchmark measures work, not 429s. */
+const UNTHROTTLED = { perMinute: 100_000_000, perHour: 1_000_000_000 };
+
+interface CostMeasurement {
+  runs: number;
+  statuses: Record<string, number>;
+  roundTrips: number;
+  roundTripsMax: number;
+  readCapacityUnits: number;
+  writeCapacityUnits: number;
+  indexCapacityUnits: number;
+  /** DynamoDB Local's own figure for the transactions (it under-counts; writeCapacityUnits charges them by the documented rules). */
+  engineReportedTransactionUnits: number;
+  calls: Record<string, number>;
+  cpuMsMedian: number;
+  cpuMsP95: number;
+  wallMsMedian: number;
+}
+
+interface HttpMeasurement {
+  concurrency: number;
+  requests: number;
+  seconds: number;
+  throughput: number;
+  latencyMs: LatencySummary;
+  statuses: Record<string, number>;
+  sampleError?: string;
+  /** Server side, per request (warm-up included in the average): DynamoDB use and CPU of the process running the handlers. */
+  server: { roundTrips: number; readCapacityUnits: number; writeCapacityUnits: number; cpuMs: number };
+  engineCeiling?: { requestsPerSecond: number; ratio: number };
+  /** Raw latencies in issue order, only when asked for (the deep paging walk). */
+  raw?: number[];
+}
+
+const phaseLoads: { phase: string; load: CpuLoad | undefined; loadAverage: number[] }[] = [];
+
+async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
+  progress(`▶ ${name}`);
+  const before = cpuSnapshot();
+  try {
+    return await work();
+  } finally {
+    const load = cpuLoadBetween(before, cpuSnapshot());
+    phaseLoads.push({ phase: name, load, loadAverage: loadavg().map((value) => round(value)) });
+    progress(`✔ ${name}${load ? ` (machine busy ${load.machineBusyCores} cores, of which other processes ${load.otherCores})` : ''}`);
+  }
+}
+
+function usageDelta(before: DynamoUsage | undefined, after: DynamoUsage | undefined): DynamoUsage {
+  const zero: DynamoUsage = { roundTrips: 0, calls: {}, readCapacityUnits: 0, writeCapacityUnits: 0, indexCapacityUnits: 0, engineReportedTransactionUnits: 0 };
+  if (!before || !after) return zero;
+  const calls: Record<string, number> = {};
+  for (const [name, count] of Object.entries(after.calls)) calls[name] = count - (before.calls[name] ?? 0);
+  return {
+    roundTrips: after.roundTrips - before.roundTrips,
+    calls,
+    readCapacityUnits: after.readCapacityUnits - before.readCapacityUnits,
+    writeCapacityUnits: after.writeCapacityUnits - before.writeCapacityUnits,
+    indexCapacityUnits: after.indexCapacityUnits - before.indexCapacityUnits,
+    engineReportedTransactionUnits: after.engineReportedTransactionUnits - before.engineReportedTransactionUnits,
+  };
+}
+
+function summarizeInvocations(invocations: InvocationMeasurement[]): CostMeasurement {
+  const statuses: Record<string, number> = {};
+  for (const invocation of invocations) statuses[invocation.status] = (statuses[invocation.status] ?? 0) + 1;
+  const trips = invocations.map((invocation) => invocation.usage.roundTrips);
+  const medianTrips = median(trips);
+  const representative = invocations.find((invocation) => invocation.usage.roundTrips === medianTrips) ?? invocations[0];
+  return {
+    runs: invocations.length,
+    statuses,
+    roundTrips: medianTrips,
+    roundTripsMax: Math.max(...trips),
+    readCapacityUnits: round(median(invocations.map((invocation) => invocation.usage.readCapacityUnits))),
+    writeCapacityUnits: round(median(invocations.map((invocation) => invocation.usage.writeCapacityUnits))),
+    indexCapacityUnits: round(median(invocations.map((invocation) => invocation.usage.indexCapacityUnits))),
+    engineReportedTransactionUnits: round(median(invocations.map((invocation) => invocation.usage.engineReportedTransactionUnits))),
+    calls: representative?.usage.calls ?? {},
+    cpuMsMedian: round(median(invocations.map((invocation) => invocation.cpuMs))),
+    cpuMsP95: round(summarize(invocations.map((invocation) => invocation.cpuMs)).p95),
+    wallMsMedian: round(median(invocations.map((invocation) => invocation.wallMs))),
+  };
+}
+
+/** Engine rates per command kind, used to turn a request's round trips into the engine's ceiling. */
+type EngineRates = Record<EngineOperation, Record<number, number>>;
+
+function engineKind(command: string): EngineOperation {
+  if (command === 'GetItemCommand' || command === 'BatchGetItemCommand') return 'GetItem';
+  if (command === 'QueryCommand' || command === 'ScanCommand') return 'Query';
+  if (command === 'TransactWriteItemsCommand') return 'TransactWriteItems';
+  return 'UpdateItem';
+}
+
+/** Requests/s the engine alone could serve for requests of this round-trip mix, at this concurrency. */
+function engineCeiling(calls: Record<string, number>, rates: EngineRates | undefined, concurrency: number): number | undefined {
+  if (!rates) return undefined;
+  let secondsPerRequest = 0;
+  for (const [command, count] of Object.entries(calls)) {
+    const rate = rates[engineKind(command)]?.[concurrency];
+    if (!rate) return undefined;
+    secondsPerRequest += count / rate;
+  }
+  return secondsPerRequest > 0 ? 1 / secondsPerRequest : undefined;
+}
+
+
+export async function main(): Promise<void> {
+  const startedAt = new Date();
+  const deadline = Date.now() + config.budgetSeconds * 1000;
+  const secondsLeft = () => (deadline - Date.now()) / 1000;
+  const machine = machineInfo();
+  progress(`machine: ${machine.nproc} cores, ${machine.cpuModel}, Node ${machine.node}, load average ${machine.loadAverageAtStart.join(' ')}`);
+  progress(`budget ${Math.round(config.budgetSeconds)} s; sizes ${config.scaleLevels.join(', ')} users; audit entries ${config.auditEntries}`);
+
+  // 1. Cold start, before anything else runs.
+  const coldStartReport: ColdStartReport | undefined =
+    process.env.BENCH_SKIP_COLD_START === '1'
+      ? undefined
+      : await phase('cold start: bundle sizes and init times', () => coldStart({ runs: config.initRuns, comparisonRuns: 3, deadline: Date.now() + 150_000 }));
+
+  // 2. The local runtime.
+  const port = await freePort();
+  const platform: LocalPlatform = await phase('local runtime', () =>
+    startLocalPlatform({
+      port,
+      inMemory: true,
+      logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR',
+      bootstrapOwnerPassword: 'bench-bootstrap-owner-password',
+      environment: { RATE_LIMITS: JSON.stringify({ scim: UNTHROTTLED, identity: UNTHROTTLED, directory: UNTHROTTLED }) },
+    }),
+  );
+  const load = new LoadGenerator();
+  const seeder = new Seeder(platform.dynamodbEndpoint, LOCAL_TABLE_NAME);
+  const baseUrl = platform.baseUrl;
+  const report: Record<string, unknown> = {};
+
+  try {
+    const sizes = [...new Set(config.scaleLevels)].sort((a, b) => a - b);
+    const topSize = sizes.at(-1) as number;
+    const { levels, audit, bigGroup, smallGroup } = await phase('organizations and groups', async () => {
+      const created: Level[] = [];
+      for (const size of sizes) {
+        const tenant = await createTenant(baseUrl, platform.operatorApiKey, `Bench organization of ${size} users`);
+        created.push(await newLevel(baseUrl, tenant, size, size === topSize ? 32 : 8));
+      }
+      const top = created.at(-1) as Level;
+      return {
+        levels: created,
+        audit: await createTenant(baseUrl, platform.operatorApiKey, 'Bench audit organization'),
+        bigGroup: await createGroup(baseUrl, top.tenant, 'Big group'),
+        smallGroup: await createGroup(baseUrl, top.tenant, 'Small group'),
+      };
+    });
+    const top = levels.at(-1) as Level;
+    const operations = operationCatalogue(baseUrl, audit);
+    const byId = (id: string) => {
+      const found = operations.find((operation) => operation.id === id);
+      if (!found) throw new Error(`unknown operation ${id}`);
+      return found;
+    };
+
+    // Seeding, straight into the table.
+    const seeding: Record<string, SeedResult & { what: string }> = {};
+    const addSeeding = (name: string, what: string, result: SeedResult) => {
+      const previous = seeding[name];
+      const items = (previous?.items ?? 0) + result.items;
+      const seconds = (previous?.seconds ?? 0) + result.seconds;
+      seeding[name] = { what, items, seconds: round(seconds), itemsPerSecond: round(items / seconds) };
+    };
+    let auditSeed: SeedResult | undefined;
+    for (const level of levels) {
+      await phase(`seed ${level.users.toLocaleString('en')} users`, async () => {
+        const seeded = await seedUsers(seeder, level.tenant.organizationId, 0, level.users, 'user');
+        Object.assign(level.data, seeded.users);
+        addSeeding('users', 'SCIM users (user item + userName claim) and counters, BatchWriteItem', seeded.result);
+        const deletable = await seedUsers(seeder, level.tenant.organizationId, 0, level === top ? 2500 : 300, 'deletable');
+        level.deletables.push(...deletable.users.ids);
+        addSeeding('users', 'SCIM users (user item + userName claim) and counters, BatchWriteItem', deletable.result);
+      });
+    }
+    await phase(`seed ${config.auditEntries.toLocaleString('en')} audit entries`, async () => {
+      auditSeed = await seedAuditEntries(seeder, audit.organizationId, config.auditEntries, Date.now() + Math.max(60, secondsLeft() - 300) * 1000);
+      addSeeding('audit', 'audit entries (+ per-day counters), BatchWriteItem', auditSeed);
+    });
+    const countedUsers = async (level: Level) => {
+      const shards = await seeder.query({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.countersPartition(level.tenant.organizationId), ':prefix': 'users#' },
+        ConsistentRead: true,
+      });
+      return shards.reduce((sum, shard) => sum + ((shard.count as number | undefined) ?? 0), 0);
+    };
+
+    // 3. The engine alone.
+    const engine = await phase('engine ceiling: DynamoDB Local alone', async () => {
+      const results: EngineResult[] = [];
+      const getKeys = sample(top.data.ids, 2000, 99).map((id) => keys.user(top.tenant.organizationId, id));
+      const queryKeys = sample(top.data.userNames, 2000, 98).map((userName) => keys.userNameIndex(top.tenant.organizationId, userName));
+      for (const operation of ['GetItem', 'Query', 'UpdateItem', 'TransactWriteItems'] as const) {
+        for (const concurrency of config.concurrencies) {
+          results.push(await load.engine({ endpoint: platform.dynamodbEndpoint, tableName: LOCAL_TABLE_NAME, operation, concurrency, maxOps: 5000, maxSeconds: 1, warmup: 50, getKeys, queryKeys }));
+        }
+      }
+      return results;
+    });
+    const engineRates: EngineRates = { GetItem: {}, Query: {}, UpdateItem: {}, TransactWriteItems: {} };
+    for (const result of engine) engineRates[result.operation][result.concurrency] = result.opsPerSecond;
+
+    // Measuring helpers.
+    /** Waits until no DynamoDB call is in flight (a request that timed out leaves its work running). */
+    const quiesce = async (maxSeconds = 45) => {
+      const until = Date.now() + maxSeconds * 1000;
+      while (dynamoCallsInFlight() > 0 && Date.now() < until) await new Promise((done) => setTimeout(done, 100));
+      return dynamoCallsInFlight() === 0;
+    };
+    /** In-process invocations; with `settle`, each one's usage also counts the work it left running after answering. */
+    const measureInProcess = async (specs: RequestSpec[], warmup = 2, settle = false): Promise<CostMeasurement & { settled?: boolean }> => {
+      const invocations: InvocationMeasurement[] = [];
+      let settled = true;
+      for (const [index, spec] of specs.entries()) {
+        const measured = await invokeInProcess(spec);
+        if (settle) settled = (await quiesce()) && settled;
+        if (index >= warmup) invocations.push(measured);
+      }
+      return { ...summarizeInvocations(invocations), ...(settle ? { settled } : {}) };
+    };
+    const httpRun = async (specs: RequestSpec[], concurrency: number, options: { maxRequests: number; maxSeconds: number; warmup: number; once?: boolean; keepRaw?: boolean }): Promise<HttpMeasurement> => {
+      const usageBefore = dynamoUsageTotals();
+      const cpuBefore = process.cpuUsage();
+      const result: HttpResult = await load.http({
+        baseUrl,
+        concurrency,
+        maxRequests: options.maxRequests,
+        maxSeconds: options.maxSeconds,
+        warmup: options.warmup,
+        requests: specs,
+        ...(options.once ? { once: true } : {}),
+        seqPrefix: `h${Date.now().toString(36)}x`,
+      });
+      const cpu = process.cpuUsage(cpuBefore);
+      const usage = usageDelta(usageBefore, dynamoUsageTotals());
+      const served = Math.max(1, result.requests + result.warmupSent);
+      return {
+        concurrency,
+        requests: result.requests,
+        seconds: round(result.seconds),
+        throughput: round(result.throughput),
+        latencyMs: summarize(result.latenciesMs),
+        statuses: result.statuses,
+        ...(result.sampleError ? { sampleError: result.sampleError } : {}),
+        server: {
+          roundTrips: round(usage.roundTrips / served),
+          readCapacityUnits: round(usage.readCapacityUnits / served),
+          writeCapacityUnits: round(usage.writeCapacityUnits / served),
+          cpuMs: round((cpu.user + cpu.system) / 1000 / served),
+        },
+        ...(options.keepRaw ? { raw: result.latenciesMs } : {}),
+      };
+    };
+    const httpOperation = async (operation: OperationDefinition, level: Level, concurrency: number, maxSeconds: number, maxRequests: number, warmup: number, keepRaw = false) => {
+      // A pool consumed once (users to delete) is lent in part and the unused rest handed back.
+      const total = operation.once ? Math.min(maxRequests, 1500) + warmup : maxRequests + warmup;
+      const specs = operation.requests(level, total);
+      const result = await httpRun(specs, concurrency, { maxRequests, maxSeconds, warmup, keepRaw, ...(operation.once ? { once: true } : {}) });
+      if (operation.once) operation.release?.(level, specs.slice(result.requests + warmup));
+      return result;
+    };
+    /** Several short c=1 runs merged into one measurement. */
+    const merge = (runs: HttpMeasurement[]): HttpMeasurement => {
+      const raw = runs.flatMap((run) => run.raw ?? []);
+      const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+      const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+      const weighted = (pick: (run: HttpMeasurement) => number) => round(runs.reduce((sum, run) => sum + pick(run) * run.requests, 0) / Math.max(1, requests));
+      const statuses: Record<string, number> = {};
+      for (const run of runs) for (const [status, count] of Object.entries(run.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
+      const sampleError = runs.find((run) => run.sampleError)?.sampleError;
+      return {
+        concurrency: runs[0]?.concurrency ?? 1,
+        requests,
+        seconds: round(seconds),
+        throughput: round(requests / Math.max(1e-9, seconds)),
+        latencyMs: summarize(raw),
+        statuses,
+        ...(sampleError ? { sampleError } : {}),
+        server: {
+          roundTrips: weighted((run) => run.server.roundTrips),
+          readCapacityUnits: weighted((run) => run.server.readCapacityUnits),
+          writeCapacityUnits: weighted((run) => run.server.writeCapacityUnits),
+          cpuMs: weighted((run) => run.server.cpuMs),
+        },
+      };
+    };
+    const withCeiling = (http: HttpMeasurement, calls: Record<string, number> | undefined) => {
+      const ceiling = engineCeiling(calls ?? {}, engineRates, http.concurrency);
+      if (ceiling) http.engineCeiling = { requestsPerSecond: round(ceiling), ratio: round(http.throughput / ceiling) };
+      return http;
+    };
+
+    // 4. Per size: cost in process, then latency at c=1 interleaved across the sizes.
+    const costs = new Map<Level, Record<string, CostMeasurement>>();
+    const itemOneIds = operations.map((operation) => operation.id);
+    for (const level of levels) {
+      await phase(`cost per operation at ${level.users.toLocaleString('en')} users (in process)`, async () => {
+        const perOperation: Record<string, CostMeasurement> = {};
+        for (const id of level === top ? itemOneIds : SCALE_OPERATIONS) {
+          const runs = level === top ? 20 : config.inProcessRuns;
+          const cost = await measureInProcess(byId(id).requests(level, runs + 2));
+          perOperation[id] = cost;
+          progress(`  ${level.users}: ${id}: ${cost.roundTrips} round trips, ${cost.readCapacityUnits} RCU, ${cost.writeCapacityUnits} WCU, CPU ${cost.cpuMsMedian} ms, ${cost.wallMsMedian} ms`);
+        }
+        costs.set(level, perOperation);
+      });
+    }
+    const latencyAtOne = new Map<Level, Record<string, HttpMeasurement>>();
+    await phase('latency at c=1 through HTTP, sizes interleaved', async () => {
+      for (const id of itemOneIds) {
+        const operation = byId(id);
+        const measuredLevels = SCALE_OPERATIONS.includes(id) ? levels : [top];
+        const runs = new Map<Level, HttpMeasurement[]>();
+        const rounds = measuredLevels.length > 1 ? 2 : 1;
+        for (let round = 0; round < rounds; round++) {
+          for (const level of measuredLevels) {
+            const run = await httpOperation(operation, level, 1, rounds > 1 ? 0.7 : 1.5, rounds > 1 ? 60 : 150, 3, true);
+            runs.set(level, [...(runs.get(level) ?? []), run]);
+          }
+        }
+        for (const level of measuredLevels) {
+          const merged = withCeiling(merge(runs.get(level) ?? []), costs.get(level)?.[id]?.calls);
+          latencyAtOne.set(level, { ...(latencyAtOne.get(level) ?? {}), [id]: merged });
+        }
+        progress(`  ${id}: p50 ${measuredLevels.map((level) => `${latencyAtOne.get(level)?.[id]?.latencyMs.p50} ms @${level.users}`).join(', ')}`);
+      }
+    });
+
+    // 5. CPU profiles and load at the largest size.
+    const cpuProfiles: Record<string, CpuBreakdown> = {};
+    await phase('CPU profiles (in process)', async () => {
+      for (const id of itemOneIds) cpuProfiles[id] = await profileInvocations(byId(id).requests(top, id === 'scim.users.list.withGroups' ? 5 : 15));
+    });
+    const loadResults: Record<string, HttpMeasurement[]> = {};
+    for (const id of itemOneIds) {
+      const atOne = latencyAtOne.get(top)?.[id];
+      if (atOne) loadResults[id] = [atOne];
+    }
+    await phase('load: concurrency 8 and 32 through HTTP', async () => {
+      for (const operation of operations) {
+        for (const concurrency of config.concurrencies.filter((value) => value > 1)) {
+          if (secondsLeft() < 150) {
+            progress(`  skipping ${operation.id} at ${concurrency}: time budget`);
+            continue;
+          }
+          const seconds = operation.id === 'scim.users.list.withGroups' ? config.loadSeconds * 1.5 : config.loadSeconds;
+          const http = withCeiling(await httpOperation(operation, top, concurrency, seconds, config.loadMaxRequests, concurrency * 2), costs.get(top)?.[operation.id]?.calls);
+          (loadResults[operation.id] ??= []).push(http);
+          progress(`  ${operation.id} c=${concurrency}: ${http.throughput} req/s, p50 ${http.latencyMs.p50} p99 ${http.latencyMs.p99} ms${http.engineCeiling ? `, ${http.engineCeiling.ratio} of the engine's ceiling` : ''}`);
+        }
+      }
+    });
+    const costAtTop = costs.get(top) ?? {};
+
+    // Sizes of real items, for the minimums.
+    const itemSizes: ItemSizes = await phase('item sizes', async () => {
+      const org = top.tenant.organizationId;
+      const size = (item: Record<string, unknown> | undefined) => (item ? itemSizeBytes(item) : 0);
+      const sumSizes = (items: Record<string, unknown>[]) => items.reduce((sum, item) => sum + itemSizeBytes(item), 0);
+      const user = await seeder.get(keys.user(org, top.data.ids[0] as string));
+      const group = await seeder.get(keys.group(org, top.groupPool[0] as string));
+      const page = await seeder.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.userNameIndex(org, '').gsi1pk }, Limit: 100 });
+      const auditPage = await seeder.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.auditPartition(audit.organizationId) }, Limit: 20, ScanIndexForward: false });
+      const counters = (organizationId: string, prefix: string) =>
+        seeder.query({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': keys.countersPartition(organizationId), ':prefix': prefix } });
+      const membership = await seeder.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.groupMembersPartition(org, top.groupPool[0] as string) }, Limit: 1 });
+      const rate = await seeder.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `RATE#${org}#client#${top.tenant.clientId}#scim` }, Limit: 1 });
+      const boundary = await seeder.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.pageBoundary(org, 'x', 0).pk }, Limit: 1 });
+      const created = await seeder.query({
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.userNameIndex(org, '').gsi1pk, ':prefix': 'createdp' },
+        Limit: 20,
+      });
+      const auditEntryByAction: Record<string, number> = {};
+      for (const action of ['user.created', 'user.updated', 'group.member.added', 'user.deleted', 'client.token.issued']) {
+        const entries = await seeder.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.auditActionIndex(org, action, '').gsi1pk }, Limit: 5 });
+        auditEntryByAction[action] = Math.max(0, ...entries.map((entry) => itemSizeBytes(entry)));
+      }
+      return {
+        user: size(user),
+        createdUser: Math.max(0, ...created.map((item) => itemSizeBytes(item))),
+        auditEntryByAction,
+        userNameClaim: size(await seeder.get(keys.userNameClaim(org, top.data.userNames[0] as string))),
+        rateCounter: size(rate[0]) || 200,
+        userCounterShards: sumSizes(await counters(org, 'users#')),
+        membership: size(membership[0]),
+        group: size(group),
+        groupIndexEntries: (group?.gsi1pk ? 1 : 0) + (group?.gsi2pk ? 1 : 0),
+        auditEntry: sumSizes(auditPage) / Math.max(1, auditPage.length),
+        auditCounterShards: sumSizes(await counters(audit.organizationId, 'audit#')),
+        credentials: size(await seeder.get(keys.clientCredentials(top.tenant.credentialsClientId))),
+        clientRegistration: size(await seeder.get(keys.client(org, top.tenant.clientId))),
+        grant: size(await seeder.get(keys.apiGrant(org, '00000000-0000-0000-0000-000000000001', top.tenant.clientId))),
+        pageBoundary: size(boundary[0]) || 300,
+        listPage100: sumSizes(page),
+        auditPage20: sumSizes(auditPage),
+      };
+    });
+
+    // 6. Deep paging in the largest organization.
+    const deepPaging = await phase('list paging deep into the largest organization', async () => {
+      const org = top.tenant.organizationId;
+      const counter = await countedUsers(top);
+      const headers = { Authorization: `Bearer ${top.tenant.token}` };
+      const pageSpec = (startIndex: number, extra = '') => ({ method: 'GET', path: `${SCIM}/Users?startIndex=${startIndex}&count=100${extra}`, headers });
+      // The measurements above recorded boundaries only near the top; a deep jump skips keys from there.
+      const deepStart = Math.max(1, Math.floor((counter - 100) / 100) * 100 + 1);
+      const coldJump = await measureInProcess([pageSpec(deepStart, '&attributes=userName')], 0);
+      // A walk from the first page, in order, in pages of 1,000 (the advertised maximum) so that it
+      // reaches the bottom within the budget; every page records where the next one starts.
+      const pages = Math.ceil(counter / 1000);
+      const walkSpecs = Array.from({ length: pages }, (_, k) => ({ method: 'GET', path: `${SCIM}/Users?startIndex=${1 + k * 1000}&count=1000&attributes=userName`, headers }));
+      const walk = await httpRun(walkSpecs, 1, { maxRequests: pages, maxSeconds: Math.max(10, Math.min(30, secondsLeft() - 150)), warmup: 0, once: true, keepRaw: true });
+      const raw = walk.raw ?? [];
+      delete walk.raw;
+      const tenth = Math.max(1, Math.ceil(raw.length / 10));
+      const latencyByTenthMs = Array.from({ length: Math.ceil(raw.length / tenth) }, (_, index) => round(median(raw.slice(index * tenth, (index + 1) * tenth))));
+      // Pages of 100 (what IdPs request) at the top, the middle and the bottom, each from a recorded boundary.
+      const walked = Math.max(1, walk.requests);
+      const depths = [...new Set([1, Math.floor(walked / 2) * 1000 + 1, (walked - 1) * 1000 + 1])];
+      const atDepth: Record<string, unknown>[] = [];
+      for (const startIndex of depths) {
+        // The engine alone at this depth: the same gsi1 query from the recorded boundary.
+        const boundary = startIndex > 1 ? await seeder.get(keys.pageBoundary(org, 'User:asc', startIndex)) : undefined;
+        const engineMs: number[] = [];
+        for (let i = 0; i < 5; i++) {
+          const began = performance.now();
+          await seeder.query({
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.userNameIndex(org, '').gsi1pk },
+            Limit: 100,
+            ...(boundary?.exclusiveStartKey ? { ExclusiveStartKey: boundary.exclusiveStartKey as Record<string, unknown> } : {}),
+          });
+          engineMs.push(performance.now() - began);
+        }
+        atDepth.push({
+          startIndex,
+          boundaryRecorded: startIndex === 1 || boundary !== undefined,
+          engineQueryMs: round(median(engineMs)),
+          defaultAttributes: await measureInProcess([pageSpec(startIndex), pageSpec(startIndex), pageSpec(startIndex), pageSpec(startIndex)], 1),
+          withGroups: await measureInProcess([pageSpec(startIndex, '&attributes=userName,groups'), pageSpec(startIndex, '&attributes=userName,groups')], 1),
+        });
+      }
+      return {
+        users: counter,
+        coldJump: { startIndex: deepStart, ...coldJump },
+        walk: { pageSize: 1000, pagesRequested: pages, deepestStartIndex: 1 + (walk.requests - 1) * 1000, ...walk, latencyByTenthMs },
+        atDepth,
+      };
+    });
+
+    // 6b. The 10,000-member group.
+    const bigGroupReport = await phase(`a ${config.bigGroupMembers.toLocaleString('en')}-member group`, async () => {
+      const members = top.data.ids.slice(0, config.bigGroupMembers);
+      const seeded = await seedMemberships(seeder, top.tenant.organizationId, bigGroup, members);
+      addSeeding('memberships', 'group memberships, BatchWriteItem', seeded);
+      let next = config.bigGroupMembers;
+      const headers = (body = false) => ({ Authorization: `Bearer ${top.tenant.token}`, ...(body ? { 'Content-Type': 'application/scim+json' } : {}) });
+      const newMember = () => top.data.ids[next++ % top.data.ids.length] as string;
+      const addSpecs = (group: string, count: number) =>
+        Array.from({ length: count }, () => ({ method: 'PATCH', path: `${SCIM}/Groups/${group}`, headers: headers(true), body: JSON.stringify(patchBody({ op: 'add', path: 'members', value: [{ value: newMember() }] })) }));
+      const removeSpecs = (group: string, count: number) =>
+        members.slice(0, count).map((member) => ({ method: 'PATCH', path: `${SCIM}/Groups/${group}`, headers: headers(true), body: JSON.stringify(patchBody({ op: 'remove', path: `members[value eq "${member}"]` })) }));
+      const getSpecs = (group: string, query: string, count: number) => Array.from({ length: count }, () => ({ method: 'GET', path: `${SCIM}/Groups/${group}${query}`, headers: headers() }));
+      const memberGet = (id: string, count: number) => Array.from({ length: count }, () => ({ method: 'GET', path: `${SCIM}/Users/${id}`, headers: headers() }));
+      const both = async (name: string, make: (group: string) => RequestSpec[]) => ({ operation: name, small: await measureInProcess(make(smallGroup)), big: await measureInProcess(make(bigGroup)) });
+      return {
+        members: config.bigGroupMembers,
+        comparisons: [
+          await both('PATCH add one member', (group) => addSpecs(group, 10)),
+          await both('GET group excludedAttributes=members', (group) => getSpecs(group, '?excludedAttributes=members', 10)),
+          await both('GET group with members inline', (group) => getSpecs(group, '', 5)),
+          { operation: 'PATCH remove one member (big group only)', big: await measureInProcess(removeSpecs(bigGroup, 10)) },
+          { operation: 'GET /Users/{id} of a member of the big group', big: await measureInProcess(memberGet(members[20] as string, 10)) },
+        ],
+      };
+    });
+
+    // 7. Audit log: deep pages, filters, the export.
+    const auditReport = await phase('audit log: list pages and export', async () => {
+      const entries = auditSeed?.items ?? 0;
+      const list = (query: string) => ({ method: 'GET', path: `/api/identity/v1/audit/list${query}`, headers: { Authorization: `Bearer ${audit.token}` } });
+      const deepPage = Math.max(2, Math.min(1000, Math.floor(entries / 100)));
+      await quiesce();
+      const coldDeep = await measureInProcess([list(`?pageSize=100&pageNumber=${deepPage}`)], 0, true);
+      const nextAfterDeep = coldDeep.statuses['200'] ? await measureInProcess([list(`?pageSize=100&pageNumber=${deepPage + 1}`)], 0, true) : undefined;
+      const filtered = await measureInProcess([list('?query=action:user.created')], 0, true);
+      const textSearch = await measureInProcess([list('?query=nomatch-anywhere')], 0, true);
+      await quiesce();
+      const exports: ExportMeasurement[] = [];
+      for (const maxEntries of [1, 20_000, undefined]) {
+        if (secondsLeft() < 30) break;
+        exports.push(await runAuditExport({ platform, token: audit.token, maxEntries, bundleDir: coldStartReport?.outDir, timeoutMs: Math.max(30_000, (secondsLeft() - 10) * 1000) }));
+        progress(`  export ${maxEntries ?? 'all'}: ${exports.at(-1)?.entries} entries in ${exports.at(-1)?.seconds} s, peak RSS ${exports.at(-1)?.peakRssMb} MB`);
+      }
+      return {
+        entries,
+        functionTimeoutSeconds: routes.find((route) => route.id === 'identity-audit-list')?.timeoutSeconds ?? 10,
+        coldDeepPage: { pageNumber: deepPage, pageSize: 100, ...coldDeep },
+        pageAfterDeep: nextAfterDeep,
+        filteredByAction: filtered,
+        textSearchNoMatch: textSearch,
+        exports,
+      };
+    });
+
+    // Assemble the report.
+    const operationsReport = operations.map((operation) => {
+      const measured = costAtTop[operation.id];
+      const minimum: Minimum | undefined = minimumFor(operation.id, itemSizes);
+      return {
+        id: operation.id,
+        label: operation.label,
+        routeId: operation.routeId,
+        measuredAt: `${topSize.toLocaleString('en')} users`,
+        measured,
+        minimum,
+        gap: measured && minimum
+          ? { roundTrips: measured.roundTrips - minimum.roundTrips, readCapacityUnits: round(measured.readCapacityUnits - minimum.readUnits), writeCapacityUnits: round(measured.writeCapacityUnits - minimum.writeUnits) }
+          : undefined,
+        explanation: explainGap(operation.id, measured, minimum),
+      };
+    });
+    const directoryRoute = routes.find((route) => route.method === 'GET' && route.path === '/api/users');
+    operationsReport.push({
+      id: 'directory.users.list',
+      label: 'Directory API GET /api/users (page)',
+      routeId: directoryRoute?.id ?? '(none)',
+      measuredAt: 'not implemented',
+      measured: undefined,
+      minimum: undefined,
+      gap: undefined,
+      explanation: directoryRoute
+        ? 'A route exists now: add it to bench/lib/operations.ts to measure it.'
+        : 'Not implemented: the route table has no GET /api/users (shared/routes.ts), so there is nothing to measure.',
+    });
+
+    const scaleReport = [];
+    for (const id of SCALE_OPERATIONS) {
+      const points = [];
+      for (const level of levels) {
+        const cost = costs.get(level)?.[id];
+        const http = latencyAtOne.get(level)?.[id];
+        if (!cost || !http) continue;
+        points.push({
+          users: level.users,
+          usersCounted: await countedUsers(level),
+          roundTrips: cost.roundTrips,
+          readCapacityUnits: cost.readCapacityUnits,
+          writeCapacityUnits: cost.writeCapacityUnits,
+          inProcessWallMs: cost.wallMsMedian,
+          cpuMs: cost.cpuMsMedian,
+          p50Ms: http.latencyMs.p50,
+          p95Ms: http.latencyMs.p95,
+          p99Ms: http.latencyMs.p99,
+          requests: http.requests,
+          statuses: http.statuses,
+        });
+      }
+      const trips = points.map((point) => point.roundTrips);
+      const unitSpread = spread(points.map((point) => point.readCapacityUnits + point.writeCapacityUnits));
+      const p50s = points.map((point) => point.p50Ms);
+      const latencyFlat = spread(p50s) <= 0.3 || Math.max(...p50s) - Math.min(...p50s) < 2;
+      const costFlat = new Set(trips).size === 1 && unitSpread <= 0.1;
+      scaleReport.push({
+        id,
+        label: byId(id).label,
+        points,
+        flat: {
+          roundTrips: new Set(trips).size === 1,
+          capacityUnitsSpread: unitSpread,
+          p50Spread: spread(p50s),
+          verdict: costFlat && latencyFlat ? 'flat' : costFlat ? 'flat in cost; latency differs' : 'cost grows',
+        },
+      });
+    }
+
+    const cpuReport = operations.map((operation) => ({
+      id: operation.id,
+      inProcess: costAtTop[operation.id] ? { cpuMsMedian: costAtTop[operation.id]?.cpuMsMedian, cpuMsP95: costAtTop[operation.id]?.cpuMsP95, wallMsMedian: costAtTop[operation.id]?.wallMsMedian } : undefined,
+      serverCpuMsPerRequest: Object.fromEntries((loadResults[operation.id] ?? []).map((result) => [`c${result.concurrency}`, result.server.cpuMs])),
+      profile: cpuProfiles[operation.id],
+    }));
+
+    Object.assign(report, {
+      schemaVersion: 1,
+      command: 'npm run bench',
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      durationSeconds: round(elapsedSeconds()),
+      config,
+      machine,
+      noise: {
+        note: 'CPU taken by other processes on the machine while each phase ran (cores of 2). Figures taken while others are high are inflated.',
+        loadAverageAtEnd: loadavg().map((value) => round(value)),
+        phases: phaseLoads,
+      },
+      seeding,
+      itemSizesBytes: itemSizes,
+      perOperation: operationsReport,
+      engine: {
+        note: 'DynamoDB Local alone, driven by the load generator process with its own SDK client, in this run (GetItem: consistent read of a user; Query: gsi1 userName eq; UpdateItem: counter ADD; TransactWriteItems: audit-like item with two index entries + small item + counter).',
+        results: engine.map((result) => ({ operation: result.operation, concurrency: result.concurrency, opsPerSecond: round(result.opsPerSecond), latencyMs: summarize(result.latenciesMs), errors: result.errors })),
+      },
+      load: {
+        note: "Through real HTTP (load generator in its own process, keep-alive), at the largest size. c=1 is the interleaved run of the scale phase. engineCeiling = requests/s DynamoDB Local alone serves for this operation's round trips (each at the engine's measured rate for its kind, same concurrency, as if sequential); ratio = ours / that.",
+        operations: Object.entries(loadResults).map(([id, results]) => ({ id, label: byId(id).label, results })),
+      },
+      scale: {
+        levels: sizes,
+        note: 'One organization per size in one table; cost per operation in process (median), latency through HTTP at c=1 in three rounds interleaved across the sizes.',
+        operations: scaleReport,
+        deepPaging,
+        bigGroup: bigGroupReport,
+      },
+      coldStart: coldStartReport,
+      audit: auditReport,
+      cpu: {
+        note: 'inProcess: process.cpuUsage() around one handler invocation (same module, same API Gateway event; I/O wait excluded since DynamoDB Local is another process), median of the runs. serverCpuMsPerRequest: CPU of the process running the local server and handlers divided by the requests served during each load run (HTTP parsing and GC included). profile: V8 sampling profiler over separate invocations, self time by package.',
+        operations: cpuReport,
+      },
+    });
+    report.findings = findings(report);
+  } finally {
+    await load.close().catch(() => undefined);
+    seeder.destroy();
+    await platform.stop();
+    removeBundles(coldStartReport);
+  }
+
+  writeResults(report);
+}
+
+function writeResults(report: Record<string, unknown>): void {
+  mkdirSync(resultsDir, { recursive: true });
+  const stamp = String(report.startedAt ?? new Date().toISOString()).replace(/[:.]/g, '-');
+  const files = { json: `${JSON.stringify(report, null, 2)}\n`, svg: renderChart(report), md: renderMarkdown(report) };
+  for (const [extension, content] of Object.entries(files)) {
+    writeFileSync(resolve(resultsDir, `${stamp}.${extension}`), content);
+    writeFileSync(resolve(resultsDir, `latest.${extension}`), content);
+  }
+  progress(`report: ${resultsDir}/${stamp}.json, .svg and .md (also latest.*) after ${round(elapsedSeconds())} s`);
+}

@@ -1,0 +1,169 @@
+/**
+ * A Markdown digest of a report (bench/results/<timestamp>.md, latest.md): the tables a reviewer
+ * reads in a diff, generated from the same JSON as the chart.
+ */
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- reads the plain JSON report */
+
+const n = (value: unknown, digits = 1) => (typeof value === 'number' && Number.isFinite(value) ? Number(value.toFixed(digits)).toLocaleString('en') : '–');
+const row = (cells: unknown[]) => `| ${cells.map((cell) => String(cell ?? '–').replace(/\|/g, '\\|')).join(' | ')} |`;
+const table = (header: string[], rows: unknown[][]) => [row(header), row(header.map(() => '---')), ...rows.map(row)].join('\n');
+
+export function renderMarkdown(report: any): string {
+  const out: string[] = [];
+  const machine = report.machine ?? {};
+  out.push(`# Benchmark ${report.startedAt}`);
+  out.push(
+    `${machine.nproc} cores (\`nproc\`), ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, ${machine.java}. ` +
+      `\`${report.command}\` took ${n(report.durationSeconds, 0)} s. Load average at start ${(machine.loadAverageAtStart ?? []).join(' ')}; ` +
+      `other processes took at most ${n(Math.max(0, ...(report.noise?.phases ?? []).map((phase: any) => phase.load?.otherCores ?? 0)), 2)} cores during a phase.`,
+  );
+
+  const ops: any[] = report.perOperation ?? [];
+  out.push(`\n## 1. Cost per operation (${ops[0]?.measuredAt ?? ''}; measured vs minimum)\n`);
+  out.push(
+    table(
+      ['operation', 'round trips', 'RCU', 'WCU', 'CPU ms', 'minimum RT / RCU / WCU', 'gap'],
+      ops.map((op) =>
+        op.measured
+          ? [op.label, op.measured.roundTrips, n(op.measured.readCapacityUnits), n(op.measured.writeCapacityUnits), n(op.measured.cpuMsMedian), `${op.minimum?.roundTrips} / ${n(op.minimum?.readUnits)} / ${n(op.minimum?.writeUnits)}`, op.explanation]
+          : [op.label, 'not implemented', '', '', '', '', op.explanation],
+      ),
+    ),
+  );
+
+  const load: any[] = report.load?.operations ?? [];
+  out.push('\n## 2. Latency and throughput through HTTP (ms p50 / p95 / p99, requests/s, share of the engine\'s ceiling)\n');
+  const engine: any[] = report.engine?.results ?? [];
+  out.push(
+    `DynamoDB Local alone: ${['GetItem', 'Query', 'UpdateItem', 'TransactWriteItems']
+      .map((operation) => `${operation} ${engine.filter((result) => result.operation === operation).map((result) => `${n(result.opsPerSecond, 0)}/s @${result.concurrency}`).join(', ')}`)
+      .join('; ')}.\n`,
+  );
+  out.push(
+    table(
+      ['operation', 'c=1', 'c=8', 'c=32'],
+      load.map((entry) => [
+        entry.label,
+        ...[1, 8, 32].map((concurrency) => {
+          const result = entry.results.find((candidate: any) => candidate.concurrency === concurrency);
+          if (!result?.requests) return '–';
+          return `${n(result.latencyMs.p50)} / ${n(result.latencyMs.p95)} / ${n(result.latencyMs.p99)} · ${n(result.throughput, 0)}/s${result.engineCeiling ? ` · ${Math.round(result.engineCeiling.ratio * 100)}%` : ''}`;
+        }),
+      ]),
+    ),
+  );
+
+  const scale = report.scale ?? {};
+  out.push(`\n## 3. Growth with data (${(scale.levels ?? []).map((level: number) => level.toLocaleString('en')).join(' / ')} users)\n`);
+  out.push(
+    table(
+      ['operation', 'p50 ms (HTTP, c=1)', 'round trips', 'RCU + WCU', 'verdict'],
+      (scale.operations ?? []).map((op: any) => [
+        op.label,
+        op.points.map((point: any) => n(point.p50Ms)).join(' / '),
+        op.points.map((point: any) => point.roundTrips).join(' / '),
+        op.points.map((point: any) => n(point.readCapacityUnits + point.writeCapacityUnits)).join(' / '),
+        op.flat?.verdict,
+      ]),
+    ),
+  );
+  const deep = scale.deepPaging;
+  if (deep) {
+    out.push(
+      `\nPaging ${n(deep.users, 0)} users: a walk in order of ${deep.walk?.requests} pages of ${deep.walk?.pageSize} costs ${n(deep.walk?.server?.roundTrips)} round trips and ${n(deep.walk?.server?.readCapacityUnits)} RCU per page at every depth (p50 per tenth: ${(deep.walk?.latencyByTenthMs ?? []).join(', ')} ms). ` +
+        `Pages of 100 at ${(deep.atDepth ?? []).map((depth: any) => `startIndex ${n(depth.startIndex, 0)}: ${depth.defaultAttributes?.roundTrips} RT, ${n(depth.defaultAttributes?.readCapacityUnits)} RCU, ${n(depth.defaultAttributes?.wallMsMedian)} ms (engine alone ${n(depth.engineQueryMs)} ms)`).join('; ')}. ` +
+        `A cold jump to startIndex ${n(deep.coldJump?.startIndex, 0)}: ${deep.coldJump?.roundTrips} RT, ${n(deep.coldJump?.readCapacityUnits)} RCU, ${n(deep.coldJump?.wallMsMedian)} ms.`,
+    );
+  }
+  const group = scale.bigGroup;
+  if (group) {
+    out.push(`\nA ${n(group.members, 0)}-member group (in process, RT / RCU / WCU / ms):\n`);
+    out.push(
+      table(
+        ['operation', 'empty group', `${n(group.members, 0)} members`],
+        (group.comparisons ?? []).map((entry: any) => [
+          entry.operation,
+          entry.small ? `${entry.small.roundTrips} / ${n(entry.small.readCapacityUnits)} / ${n(entry.small.writeCapacityUnits)} / ${n(entry.small.wallMsMedian)}` : '–',
+          entry.big ? `${entry.big.roundTrips} / ${n(entry.big.readCapacityUnits)} / ${n(entry.big.writeCapacityUnits)} / ${n(entry.big.wallMsMedian)}` : '–',
+        ]),
+      ),
+    );
+  }
+
+  const cold = report.coldStart;
+  if (cold) {
+    out.push(`\n## 4. Cold start (${cold.summary?.bundles} bundles; targets ≤ 1 MB, median init ≤ ${cold.targets?.maxMedianInitMs} ms)\n`);
+    out.push(
+      `Largest ${n(cold.summary?.largestKb, 0)} KB; median init ${n(cold.summary?.medianInitMs)} ms; zod ${n(cold.summary?.zodKbPerBundle, 0)} KB in every bundle. Over 1 MB: ${cold.summary?.overSizeTarget?.join(', ') || 'none'}. Over ${cold.targets?.maxMedianInitMs} ms: ${cold.summary?.overInitTarget?.join(', ') || 'none'}. ${cold.sdkDecision}\n`,
+    );
+    out.push(
+      table(
+        ['bundle (largest first)', 'KB', 'init ms (median, min–max)', 'largest contributors'],
+        (cold.bundles ?? []).slice(0, 12).map((bundle: any) => [
+          bundle.handler,
+          n(bundle.kb, 0),
+          `${n(bundle.initMsMedian)} (${n(bundle.initMsMin)}–${n(bundle.initMsMax)})`,
+          (bundle.topContributors ?? []).slice(0, 4).map((entry: any) => `${entry.name} ${n(entry.kb, 0)}`).join(', '),
+        ]),
+      ),
+    );
+    out.push('\nSame functions three ways (KB / median init ms):\n');
+    out.push(
+      table(
+        ['function', 'as deployed', 'SDK from the runtime', "zod `import * as z` (proposal)"],
+        (cold.comparison ?? []).map((entry: any) => [
+          entry.handler,
+          `${n(entry.deployed.kb, 0)} / ${n(entry.deployed.initMsMedian)}`,
+          `${n(entry.sdkFromRuntime.kb, 0)} / ${n(entry.sdkFromRuntime.initMsMedian)}`,
+          `${n(entry.zodNamespaceImport.kb, 0)} / ${n(entry.zodNamespaceImport.initMsMedian)}`,
+        ]),
+      ),
+    );
+  }
+
+  const audit = report.audit;
+  if (audit) {
+    out.push(`\n## 5. Audit log (${n(audit.entries, 0)} entries)\n`);
+    out.push(
+      table(
+        ['export (CSV)', 'entries', 'MB', 'seconds', 'entries/s', 'peak RSS MB', 'delivered'],
+        (audit.exports ?? []).map((entry: any) => [entry.requested, n(entry.entries, 0), n(entry.bytes / 1048576), n(entry.seconds), n(entry.entriesPerSecond, 0), n(entry.peakRssMb), entry.delivered]),
+      ),
+    );
+    const listRows = [
+      ['deep page without boundary', audit.coldDeepPage],
+      ['the page after it', audit.pageAfterDeep],
+      ['query=action:user.created', audit.filteredByAction],
+      ['free text matching nothing', audit.textSearchNoMatch],
+    ].filter(([, value]) => value);
+    out.push('');
+    out.push(
+      table(
+        ['audit list request', 'status', 'round trips', 'RCU', 'ms'],
+        listRows.map(([name, value]: any) => [name, Object.keys(value.statuses ?? {}).join('/'), value.roundTrips, n(value.readCapacityUnits), n(value.wallMsMedian)]),
+      ),
+    );
+  }
+
+  const cpu: any[] = report.cpu?.operations ?? [];
+  out.push('\n## 6. CPU per request (ms; in process median, server process under load at c=8 / c=32; where it goes)\n');
+  out.push(
+    table(
+      ['operation', 'in process', 'c=8', 'c=32', 'profile (share of CPU)'],
+      cpu.map((entry) => [
+        ops.find((op) => op.id === entry.id)?.label ?? entry.id,
+        n(entry.inProcess?.cpuMsMedian),
+        n(entry.serverCpuMsPerRequest?.c8),
+        n(entry.serverCpuMsPerRequest?.c32),
+        (entry.profile?.byPackage ?? []).slice(0, 4).map((part: any) => `${part.name} ${Math.round(part.share * 100)}%`).join(', '),
+      ]),
+    ),
+  );
+
+  out.push('\n## Findings\n');
+  for (const finding of report.findings ?? []) {
+    out.push(`- **${finding.title}** (${finding.kind}; ${finding.where}). ${finding.evidence} *Proposal:* ${finding.proposal}`);
+  }
+  return `${out.join('\n')}\n`;
+}
