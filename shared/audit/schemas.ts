@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestContract } from '../http/request-contract.ts';
 
 /** Query parameters of the audit endpoints (validated here, documented in the OpenAPI definition). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `pageSize` / `pageNumber` as the Identity Management API takes them (1-based pages). */
 export function pageQuerySchema(defaults: { pageSize: number; maxPageSize: number }) {

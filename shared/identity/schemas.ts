@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestContract } from '../http/request-contract.ts';
 import { pageQuerySchema } from '../http/paging.ts';
 import { allPlatformScopes } from './scopes.ts';

@@ -4,7 +4,7 @@
  * responses, examples). Request schemas are the zod schemas the handlers validate with, turned
  * into JSON Schema 2020-12 by zod itself; a route without an operation doc fails the build.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDefinition } from '../routes.ts';
 import { familyForPath } from '../http/error-responses.ts';
 import type { ApiDefinition } from './definitions.ts';

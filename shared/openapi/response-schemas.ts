@@ -3,7 +3,7 @@
  * responses are shaped by the domain layer's types). Error bodies mirror
  * shared/http/error-responses.ts, the one place that renders them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LIST_RESPONSE_SCHEMA } from '../scim/scim-config.ts';
 import { scimGroupSchema, scimUserSchema } from '../scim/resource-zod.ts';
 import { allPlatformScopes } from '../identity/scopes.ts';

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiFamily } from '../routes.ts';
 import { TtlCache } from '../cache/ttl-cache.ts';
 import { dynamo, tableName } from '../storage/clients.ts';

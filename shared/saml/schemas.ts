@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CertificateError, validateIdpCertificate } from './certificates.ts';
 
 /** SAML core §8.3.6: entity identifiers are absolute URIs of at most 1024 characters. */

@@ -5,7 +5,7 @@
  * refuse what the domain layer accepts: the deeper rules (filter grammar, PATCH paths, attribute
  * mutability, member ids) stay where they are enforced today, with the same SCIM error types.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestContract } from '../http/request-contract.ts';
 import type { ScimTypeOfIssue } from '../http/validation.ts';
 import { MAX_PATCH_OPERATIONS, PATCH_OP_SCHEMA } from './patch.ts';

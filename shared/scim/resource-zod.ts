@@ -9,7 +9,7 @@
  * expected, a bare id where a complex value with a `value` sub-attribute is expected).
  * `output` schemas are what the service provider returns.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isObject } from './json.ts';
 import {
   COMMON_ATTRIBUTES,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { requestContract } from '../../http/request-contract.ts';
 import { acsForm, loginQuery, organizationQuery, samlSettingsBody } from '../../saml/schemas.ts';
 import * as ex from '../examples.ts';
