@@ -1,11 +1,12 @@
 /**
  * Re-renders the chart and the Markdown digest of a stored report:
  *   npx tsx bench/render.ts bench/results/<timestamp>.json
- * (writes <timestamp>.svg and <timestamp>.md next to it).
+ * (recomputes its findings and writes <timestamp>.svg and <timestamp>.md next to it).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderChart } from './lib/chart.ts';
 import { renderMarkdown } from './lib/markdown.ts';
+import { findings } from './lib/findings.ts';
 
 const file = process.argv[2];
 if (!file || !file.endsWith('.json')) {
@@ -13,6 +14,9 @@ if (!file || !file.endsWith('.json')) {
   process.exit(2);
 }
 const report = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+// Findings are recomputed, so a stored report can be re-read with the current explanations.
+report.findings = findings(report);
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(file.replace(/\.json$/, '.svg'), renderChart(report));
 writeFileSync(file.replace(/\.json$/, '.md'), renderMarkdown(report));
 console.warn(`wrote ${file.replace(/\.json$/, '.svg')} and ${file.replace(/\.json$/, '.md')}`);

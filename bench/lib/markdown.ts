@@ -108,15 +108,16 @@ export function renderMarkdown(report: any): string {
         ]),
       ),
     );
-    out.push('\nSame functions three ways (KB / median init ms):\n');
+    const withZod = (cold.comparison ?? []).some((entry: any) => entry.zodNamespaceImport);
+    out.push('\nSame functions, bundled as deployed and with the AWS SDK left to the runtime (KB / median init ms):\n');
     out.push(
       table(
-        ['function', 'as deployed', 'SDK from the runtime', "zod `import * as z` (proposal)"],
+        ['function', 'as deployed', 'SDK from the runtime', ...(withZod ? ["zod `import * as z` (proposal)"] : [])],
         (cold.comparison ?? []).map((entry: any) => [
           entry.handler,
           `${n(entry.deployed.kb, 0)} / ${n(entry.deployed.initMsMedian)}`,
           `${n(entry.sdkFromRuntime.kb, 0)} / ${n(entry.sdkFromRuntime.initMsMedian)}`,
-          `${n(entry.zodNamespaceImport.kb, 0)} / ${n(entry.zodNamespaceImport.initMsMedian)}`,
+          ...(withZod ? [entry.zodNamespaceImport ? `${n(entry.zodNamespaceImport.kb, 0)} / ${n(entry.zodNamespaceImport.initMsMedian)}` : '–'] : []),
         ]),
       ),
     );
@@ -141,7 +142,7 @@ export function renderMarkdown(report: any): string {
     out.push(
       table(
         ['audit list request', 'status', 'round trips', 'RCU', 'ms'],
-        listRows.map(([name, value]: any) => [name, Object.keys(value.statuses ?? {}).join('/'), value.roundTrips, n(value.readCapacityUnits), n(value.wallMsMedian)]),
+        listRows.map(([name, value]: any) => [name, Object.keys(value.statuses ?? {}).join('/'), value.roundTrips, `${n(value.readCapacityUnits)}${value.settled === false ? ' (still running: lower bound)' : ''}`, n(value.wallMsMedian)]),
       ),
     );
   }

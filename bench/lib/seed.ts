@@ -80,6 +80,11 @@ export class Seeder {
     return ((await this.client.send(new QueryCommand({ ...input, TableName: this.tableName }))).Items ?? []) as Item[];
   }
 
+  async page(input: Omit<QueryCommandInput, 'TableName'>): Promise<{ items: Item[]; lastKey: Record<string, unknown> | undefined }> {
+    const result = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName }));
+    return { items: (result.Items ?? []) as Item[], lastKey: result.LastEvaluatedKey };
+  }
+
   async update(input: Omit<UpdateCommandInput, 'TableName'> & { TableName?: string }): Promise<void> {
     await this.client.send(new UpdateCommand({ ...input, TableName: this.tableName } as UpdateCommandInput));
   }
