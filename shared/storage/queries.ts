@@ -1,7 +1,24 @@
-import { BatchGetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from './clients.ts';
 
 type Item = Record<string, unknown>;
+
+/** One item by key; strongly consistent unless `consistent` is false. Internal to shared/storage. */
+export async function getItem(key: { pk: string; sk: string }, consistent = true): Promise<Item | undefined> {
+  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
+  return result.Item;
+}
+
+export interface QueryPage {
+  items: Item[];
+  lastKey: Record<string, unknown> | undefined;
+}
+
+/** One page of a query (at most `Limit` items), with the key to continue from. */
+export async function queryPage(input: Omit<QueryCommandInput, 'TableName'>): Promise<QueryPage> {
+  const result = await dynamo().send(new QueryCommand({ ...input, TableName: tableName() }));
+  return { items: (result.Items ?? []) as Item[], lastKey: result.LastEvaluatedKey };
+}
 
 /**
  * Reads every item of a bounded collection (an organization's clients, APIs, roles), following

@@ -13,11 +13,46 @@ export interface TransactionStep {
   onConditionFailed?: () => DomainError;
 }
 
-export function put(item: Record<string, unknown>, condition?: string, onConditionFailed?: () => DomainError): TransactionStep {
+/** Puts an item, optionally only when `condition` holds (a bare expression, or one with values bound as `:name`). */
+export function put(
+  item: Record<string, unknown>,
+  condition?: string | { expression: string; values?: Record<string, unknown> },
+  onConditionFailed?: () => DomainError,
+): TransactionStep {
+  const when = typeof condition === 'string' ? { expression: condition } : condition;
   return {
-    item: { Put: { TableName: tableName(), Item: item, ...(condition ? { ConditionExpression: condition } : {}) } },
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: item,
+        ...(when ? { ConditionExpression: when.expression, ...(when.values ? { ExpressionAttributeValues: when.values } : {}) } : {}),
+      },
+    },
     ...(onConditionFailed ? { onConditionFailed } : {}),
   };
+}
+
+/** Deletes an item, optionally only when `condition` holds (values bound as `:name`). */
+export function remove(
+  key: { pk: string; sk: string },
+  condition?: { expression: string; values?: Record<string, unknown> },
+  onConditionFailed?: () => DomainError,
+): TransactionStep {
+  return {
+    item: {
+      Delete: {
+        TableName: tableName(),
+        Key: key,
+        ...(condition ? { ConditionExpression: condition.expression, ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}) } : {}),
+      },
+    },
+    ...(onConditionFailed ? { onConditionFailed } : {}),
+  };
+}
+
+/** Requires an item to exist without writing it (a transaction's precondition). */
+export function mustExist(key: { pk: string; sk: string }, onConditionFailed: () => DomainError): TransactionStep {
+  return { item: { ConditionCheck: { TableName: tableName(), Key: key, ConditionExpression: 'attribute_exists(pk)' } }, onConditionFailed };
 }
 
 /** Puts an item that must not exist yet (uniqueness claims, new entities). */

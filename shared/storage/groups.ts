@@ -1,0 +1,258 @@
+/**
+ * The groups repository: the only module that reads or writes group items and group memberships.
+ * One group record serves every source (SCIM, directory sync); a membership is its own item, so
+ * groups of any size fit and one member's change never rewrites the group.
+ *
+ * Access patterns (README, "Storage"):
+ * - groups.byId / groups.byIds — GetItem / BatchGetItem on the organization partition;
+ * - groups.byDisplayName — gsi1, lower-cased; groups.byExternalId — gsi2, case-exact;
+ * - groups.all — the organization's group items; groups.scimListingPage — gsi1 in displayName order;
+ * - groups.membersOf / membersOfPage — the group's membership partition;
+ * - groups.ofUser — gsi1 on memberships: the groups one user belongs to;
+ * - groups.membershipsAmong — which of some users are members (BatchGetItem).
+ */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { DomainError } from '../errors/domain-errors.ts';
+import { dynamo, tableName } from './clients.ts';
+import { EntityType, isUuid, keys } from './keys.ts';
+import type { ListPosition } from './page-boundaries.ts';
+import { batchGet, getItem, queryAll, queryPage } from './queries.ts';
+import { put, putNew, remove, type TransactionStep } from './transactions.ts';
+
+type Item = Record<string, unknown>;
+
+/** Where a group came from; `connectionId` names the directory connection of a synchronised one. */
+export type GroupSource = 'scim' | 'ldap' | 'activeDirectory' | 'local';
+
+/** One group. `resource` is its SCIM-shaped representation without members. */
+export interface GroupRecord {
+  id: string;
+  organizationId: string;
+  displayName: string;
+  resource: Record<string, unknown>;
+  source?: GroupSource | undefined;
+  connectionId?: string | undefined;
+  roleIds?: Set<string> | undefined;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One user's membership of one group; `display` is the member's name as shown in the group. */
+export interface MembershipRecord {
+  groupId: string;
+  userId: string;
+  display: string;
+  /** ISO 8601. */
+  addedAt: string;
+}
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'] as const;
+
+function toRecord(item: Item): GroupRecord {
+  const record: Item = { ...item };
+  for (const name of KEY_ATTRIBUTES) delete record[name];
+  record.resource ??= { displayName: item.displayName };
+  return record as unknown as GroupRecord;
+}
+
+function toMembership(item: Item): MembershipRecord {
+  return { groupId: item.groupId as string, userId: item.userId as string, display: (item.display as string | undefined) ?? '', addedAt: (item.addedAt as string | undefined) ?? '' };
+}
+
+function toItem(record: GroupRecord): Item {
+  const entry = Object.entries(record.resource).find(([name]) => name.toLowerCase() === 'externalid');
+  const externalId = typeof entry?.[1] === 'string' && entry[1] !== '' ? entry[1] : undefined;
+  return {
+    ...keys.group(record.organizationId, record.id),
+    ...keys.groupNameIndex(record.organizationId, record.displayName),
+    ...(externalId !== undefined ? keys.groupExternalIdIndex(record.organizationId, externalId) : {}),
+    type: EntityType.Group,
+    ...record,
+  };
+}
+
+/** groups.byId — undefined when absent or when `id` is not a UUID; strongly consistent by default. */
+export async function byId(organizationId: string, id: string, options: { consistent?: boolean } = {}): Promise<GroupRecord | undefined> {
+  if (!isUuid(id)) return undefined;
+  const item = await getItem(keys.group(organizationId, id), options.consistent ?? true);
+  return item ? toRecord(item) : undefined;
+}
+
+/** groups.byIds — the groups that exist among `ids`, in no particular order. */
+export async function byIds(organizationId: string, ids: readonly string[]): Promise<GroupRecord[]> {
+  const valid = [...new Set(ids.filter(isUuid))];
+  return valid.length === 0 ? [] : (await batchGet(valid.map((id) => keys.group(organizationId, id)))).map(toRecord);
+}
+
+async function byIndexValues(index: 'gsi1' | 'gsi2', partition: string, values: readonly string[]): Promise<GroupRecord[]> {
+  const pages = await Promise.all(
+    values.map((value) =>
+      queryAll({ IndexName: index, KeyConditionExpression: `${index}pk = :pk AND ${index}sk = :value`, ExpressionAttributeValues: { ':pk': partition, ':value': value } }),
+    ),
+  );
+  return pages.flat().map(toRecord);
+}
+
+/** groups.byDisplayName — case-insensitive exact match on each value. */
+export function byDisplayNames(organizationId: string, displayNames: readonly string[]): Promise<GroupRecord[]> {
+  return byIndexValues('gsi1', keys.groupNameIndex(organizationId, '').gsi1pk, displayNames.map((name) => name.toLowerCase()));
+}
+
+/** groups.byExternalId — case-exact match on each value. */
+export function byExternalIds(organizationId: string, externalIds: readonly string[]): Promise<GroupRecord[]> {
+  return byIndexValues('gsi2', keys.groupExternalIdIndex(organizationId, '').gsi2pk, externalIds);
+}
+
+/** groups.all — every group item of an organization, up to `maxItems`. */
+export async function all(organizationId: string, maxItems = 1_000_000): Promise<GroupRecord[]> {
+  const prefix = keys.groupPrefix(organizationId);
+  return (await queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix } }, maxItems)).map(toRecord);
+}
+
+/** groups.scimListingPage — up to `limit` groups in lower-cased displayName order after `after` (see users.scimListingPage). */
+export async function scimListingPage(
+  organizationId: string,
+  options: { after: ListPosition | undefined; limit: number; descending: boolean; skipOnly?: boolean },
+): Promise<{ records: GroupRecord[]; count: number; next: ListPosition | undefined }> {
+  const partition = keys.groupNameIndex(organizationId, '').gsi1pk;
+  const page = await queryPage({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': partition },
+    ...(options.after ? { ExclusiveStartKey: { gsi1pk: partition, gsi1sk: options.after[0], pk: keys.groupPrefix(organizationId).pk, sk: options.after[1] } } : {}),
+    ScanIndexForward: !options.descending,
+    Limit: options.limit,
+    ...(options.skipOnly ? { ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk' } : {}),
+  });
+  return {
+    records: options.skipOnly ? [] : page.items.map(toRecord),
+    count: page.items.length,
+    next: page.lastKey ? [String(page.lastKey.gsi1sk), String(page.lastKey.sk)] : undefined,
+  };
+}
+
+/** groups.putStep — writes a whole group record: new when `expectedVersion` is undefined, else only over that version. */
+export function putStep(record: GroupRecord, options: { expectedVersion: number | undefined; onConflict: () => DomainError }): TransactionStep {
+  const item = toItem(record);
+  if (options.expectedVersion === undefined) return putNew(item, options.onConflict);
+  return put(item, { expression: 'version = :seen', values: { ':seen': options.expectedVersion } }, options.onConflict);
+}
+
+/** groups.touchStep — bumps a group's version and updatedAt (a membership-only change), never conflicting with another such change. */
+export function touchStep(organizationId: string, id: string, now: string, onMissing: () => DomainError): TransactionStep {
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.group(organizationId, id),
+        UpdateExpression: 'ADD version :one SET updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':one': 1, ':now': now },
+      },
+    },
+    onConditionFailed: onMissing,
+  };
+}
+
+/** groups.deleteStep — deletes the group item if its version is still `expectedVersion` (memberships are removed separately). */
+export function deleteStep(organizationId: string, id: string, options: { expectedVersion: number; onConflict: () => DomainError }): TransactionStep {
+  return remove(keys.group(organizationId, id), { expression: 'version = :seen', values: { ':seen': options.expectedVersion } }, options.onConflict);
+}
+
+/** groups.mustExistStep — a precondition that the group exists. */
+export function mustExistStep(organizationId: string, id: string, onMissing: () => DomainError): TransactionStep {
+  return { item: { ConditionCheck: { TableName: tableName(), Key: keys.group(organizationId, id), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFailed: onMissing };
+}
+
+/** groups.roleSetStep — atomic ADD/DELETE on a group's role set (team roles), bumping its version; `onMissing` when the group is gone. */
+export function roleSetStep(organizationId: string, groupId: string, operation: 'ADD' | 'DELETE', roleIds: readonly string[], onMissing: () => DomainError): TransactionStep {
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.group(organizationId, groupId),
+        UpdateExpression: `${operation} roleIds :roles ADD version :one`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':roles': new Set(roleIds), ':one': 1 },
+      },
+    },
+    onConditionFailed: onMissing,
+  };
+}
+
+// --- memberships --------------------------------------------------------------------------------
+
+/** groups.membersOf — every membership of a group, up to `maxItems`. */
+export async function membersOf(organizationId: string, groupId: string, maxItems = 1_000_000): Promise<MembershipRecord[]> {
+  if (!isUuid(groupId)) return [];
+  return (await queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.groupMembersPartition(organizationId, groupId) } }, maxItems)).map(toMembership);
+}
+
+/** groups.membersOfPage — one page of a group's memberships in member-id order, after `after`. */
+export async function membersOfPage(
+  organizationId: string,
+  groupId: string,
+  options: { after: ListPosition | undefined; limit: number },
+): Promise<{ members: MembershipRecord[]; next: ListPosition | undefined }> {
+  const pk = keys.groupMembersPartition(organizationId, groupId);
+  const page = await queryPage({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ...(options.after ? { ExclusiveStartKey: { pk, sk: options.after[0] } } : {}),
+    Limit: options.limit,
+  });
+  return { members: page.items.map(toMembership), next: page.lastKey ? [String(page.lastKey.sk)] : undefined };
+}
+
+/** groups.membershipsAmong — the memberships of `group` held by any of `userIds` (strongly consistent). */
+export async function membershipsAmong(organizationId: string, groupId: string, userIds: readonly string[]): Promise<MembershipRecord[]> {
+  const valid = [...new Set(userIds.filter(isUuid))];
+  if (valid.length === 0) return [];
+  return (await batchGet(valid.map((userId) => keys.groupMembership(organizationId, groupId, userId)), true)).map(toMembership);
+}
+
+/** groups.ofUser — the memberships of one user across the organization's groups (gsi1, eventually consistent). */
+export async function ofUser(organizationId: string, userId: string): Promise<MembershipRecord[]> {
+  if (!isUuid(userId)) return [];
+  return (await queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.userGroupsIndex(organizationId, userId) } })).map((item) => ({
+    ...toMembership(item),
+    groupId: (item.groupId as string | undefined) ?? (item.gsi1sk as string),
+  }));
+}
+
+/** memberships.addStep — makes `userId` a member of `groupId` (idempotent: re-adding rewrites the same item). */
+export function membershipAddStep(organizationId: string, membership: MembershipRecord): TransactionStep {
+  return put({
+    ...keys.groupMembership(organizationId, membership.groupId, membership.userId),
+    ...keys.groupMembershipIndex(organizationId, membership.groupId, membership.userId),
+    type: EntityType.GroupMembership,
+    ...membership,
+  });
+}
+
+/** memberships.removeStep — removes a membership (idempotent). */
+export function membershipRemoveStep(organizationId: string, groupId: string, userId: string): TransactionStep {
+  return remove(keys.groupMembership(organizationId, groupId, userId));
+}
+
+/**
+ * memberships.removeMany — deletes memberships outside a transaction (BatchWriteItem, 25 at a
+ * time, unprocessed items retried). For cleanup of memberships whose group or user is already
+ * gone; the caller audits what it removed.
+ *
+ * @throws Error when DynamoDB leaves items unprocessed after five attempts.
+ */
+export async function removeMemberships(organizationId: string, memberships: readonly Pick<MembershipRecord, 'groupId' | 'userId'>[]): Promise<void> {
+  for (let i = 0; i < memberships.length; i += 25) {
+    let pending: Record<string, unknown>[] | undefined = memberships
+      .slice(i, i + 25)
+      .map((membership) => ({ DeleteRequest: { Key: keys.groupMembership(organizationId, membership.groupId, membership.userId) } }));
+    for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }));
+      pending = result.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
+    }
+    if (pending && pending.length > 0) throw new Error('BatchWriteItem left memberships unprocessed after retries');
+  }
+}

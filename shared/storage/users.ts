@@ -1,0 +1,245 @@
+/**
+ * The users repository: the only module that reads or writes user items, userName claims and
+ * sign-in identities. One user record serves every source (SCIM, LDAP and Active Directory sync,
+ * SAML just-in-time sign-in, local accounts); `source` and `connectionId` are attributes of it.
+ *
+ * Access patterns (README, "Storage"):
+ * - users.byId — GetItem on the organization partition;
+ * - users.byIds — BatchGetItem;
+ * - users.byUserName — the userName uniqueness claim, then the user (both strongly consistent);
+ * - users.byExternalId — gsi2, case-exact (RFC 7643 §3.1);
+ * - users.all — the organization's user items (filtered SCIM listings, directory scans);
+ * - users.scimListingPage — gsi1 in lower-cased userName order, holding the users SCIM lists;
+ * - users.loginIdentityByEmail — the deployment-wide sign-in identity of an email.
+ */
+import type { DomainError } from '../errors/domain-errors.ts';
+import { scimVisible } from '../scim/visibility.ts';
+import { tableName } from './clients.ts';
+import { EntityType, isUuid, keys } from './keys.ts';
+import type { ListPosition } from './page-boundaries.ts';
+import { batchGet, getItem, queryAll, queryPage } from './queries.ts';
+import { put, putNew, remove, type TransactionStep } from './transactions.ts';
+
+type Item = Record<string, unknown>;
+
+/** Where a user record came from; the source owns it (seed 004, "Users"). */
+export type UserSource = 'scim' | 'ldap' | 'activeDirectory' | 'saml-jit' | 'local';
+
+/** One user, whatever its source. `resource` is its SCIM-shaped representation (core and extension attributes). */
+export interface UserRecord {
+  id: string;
+  organizationId: string;
+  userName: string;
+  active: boolean;
+  resource: Record<string, unknown>;
+  hasPassword: boolean;
+  source: UserSource;
+  /** The directory connection a synchronised user came from (ldap, activeDirectory). */
+  connectionId?: string | undefined;
+  /** Legacy marker of SAML JIT users stored before `source: 'saml-jit'` existed. */
+  provisionedBy?: string | undefined;
+  roleIds?: Set<string> | undefined;
+  /** Optimistic-concurrency version, 1 on create. */
+  version: number;
+  /** ISO 8601 timestamps. */
+  createdAt: string;
+  updatedAt: string;
+  lastSignInAt?: string | undefined;
+}
+
+/** The deployment-wide password sign-in identity of one email address. */
+export interface LoginIdentityRecord {
+  email: string;
+  organizationId: string;
+  userId: string;
+  /** The scrypt hash string (shared/identity/passwords.ts). */
+  passwordHash: string;
+}
+
+const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'] as const;
+
+function toRecord(item: Item): UserRecord {
+  const record: Item = { ...item };
+  for (const name of KEY_ATTRIBUTES) delete record[name];
+  // Records written before every source had its own tag: a SAML JIT user was tagged 'scim'.
+  if (record.source === 'scim' && record.provisionedBy === 'saml-jit') record.source = 'saml-jit';
+  record.resource ??= { userName: item.userName, active: item.active !== false };
+  return record as unknown as UserRecord;
+}
+
+function externalIdOf(record: UserRecord): string | undefined {
+  const entry = Object.entries(record.resource).find(([name]) => name.toLowerCase() === 'externalid');
+  return typeof entry?.[1] === 'string' && entry[1] !== '' ? entry[1] : undefined;
+}
+
+function toItem(record: UserRecord): Item {
+  const externalId = externalIdOf(record);
+  return {
+    ...keys.user(record.organizationId, record.id),
+    // The userName index holds exactly the users SCIM lists, so its pages need no filtering.
+    ...(scimVisible(record) ? keys.userNameIndex(record.organizationId, record.userName) : {}),
+    ...(externalId !== undefined ? keys.userExternalIdIndex(record.organizationId, externalId) : {}),
+    type: EntityType.User,
+    ...record,
+  };
+}
+
+/** users.byId — undefined when absent (or when `id` is not a UUID). Strongly consistent by default. */
+export async function byId(organizationId: string, id: string, options: { consistent?: boolean } = {}): Promise<UserRecord | undefined> {
+  if (!isUuid(id)) return undefined;
+  const item = await getItem(keys.user(organizationId, id), options.consistent ?? true);
+  return item ? toRecord(item) : undefined;
+}
+
+/** users.byIds — the users that exist among `ids` (malformed ids are skipped), in no particular order. */
+export async function byIds(organizationId: string, ids: readonly string[], options: { consistent?: boolean } = {}): Promise<UserRecord[]> {
+  const valid = [...new Set(ids.filter(isUuid))];
+  if (valid.length === 0) return [];
+  return (await batchGet(valid.map((id) => keys.user(organizationId, id)), options.consistent ?? false)).map(toRecord);
+}
+
+/**
+ * users.byUserName — case-insensitive (RFC 7643 §4.1.1: userName is caseExact false), read through
+ * the uniqueness claim strongly consistent, so a user created a moment ago is found.
+ */
+export async function byUserNames(organizationId: string, userNames: readonly string[]): Promise<UserRecord[]> {
+  if (userNames.length === 0) return [];
+  const claims = await batchGet(userNames.map((userName) => keys.userNameClaim(organizationId, userName)), true);
+  const owners = claims.map((claim) => claim.ownerId).filter((id): id is string => typeof id === 'string' && isUuid(id));
+  return owners.length === 0 ? [] : (await batchGet(owners.map((id) => keys.user(organizationId, id)), true)).map(toRecord);
+}
+
+/** users.byUserName for one name. */
+export async function byUserName(organizationId: string, userName: string): Promise<UserRecord | undefined> {
+  const claim = await getItem(keys.userNameClaim(organizationId, userName));
+  if (!claim || typeof claim.ownerId !== 'string') return undefined;
+  return byId(organizationId, claim.ownerId);
+}
+
+/** users.byExternalId — exact match on each value (gsi2, eventually consistent). */
+export async function byExternalIds(organizationId: string, externalIds: readonly string[]): Promise<UserRecord[]> {
+  const partition = keys.userExternalIdIndex(organizationId, '').gsi2pk;
+  const pages = await Promise.all(
+    externalIds.map((value) =>
+      queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :value', ExpressionAttributeValues: { ':pk': partition, ':value': value } }),
+    ),
+  );
+  return pages.flat().map(toRecord);
+}
+
+/** users.all — every user item of an organization, up to `maxItems` (1,000,000 by default). */
+export async function all(organizationId: string, maxItems = 1_000_000): Promise<UserRecord[]> {
+  const prefix = keys.userPrefix(organizationId);
+  return (await queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix } }, maxItems)).map(toRecord);
+}
+
+/**
+ * users.scimListingPage — up to `limit` SCIM-visible users in lower-cased userName order, after
+ * `after`. With `skipOnly`, only keys are read (to move forward cheaply) and `records` is empty.
+ * Positions are opaque to callers: `[userName key, item key]`.
+ */
+export async function scimListingPage(
+  organizationId: string,
+  options: { after: ListPosition | undefined; limit: number; descending: boolean; skipOnly?: boolean },
+): Promise<{ records: UserRecord[]; count: number; next: ListPosition | undefined }> {
+  const partition = keys.userNameIndex(organizationId, '').gsi1pk;
+  const page = await queryPage({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': partition },
+    ...(options.after ? { ExclusiveStartKey: { gsi1pk: partition, gsi1sk: options.after[0], pk: keys.userPrefix(organizationId).pk, sk: options.after[1] } } : {}),
+    ScanIndexForward: !options.descending,
+    Limit: options.limit,
+    ...(options.skipOnly ? { ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk' } : {}),
+  });
+  return {
+    records: options.skipOnly ? [] : page.items.map(toRecord),
+    count: page.items.length,
+    next: page.lastKey ? [String(page.lastKey.gsi1sk), String(page.lastKey.sk)] : undefined,
+  };
+}
+
+/**
+ * users.putStep — writes a whole user record. Without `expectedVersion` the user must not exist
+ * yet; with it, the stored version must still be that one (optimistic concurrency).
+ */
+export function putStep(record: UserRecord, options: { expectedVersion: number | undefined; onConflict: () => DomainError }): TransactionStep {
+  const item = toItem(record);
+  if (options.expectedVersion === undefined) return putNew(item, options.onConflict);
+  return put(item, { expression: 'version = :seen', values: { ':seen': options.expectedVersion } }, options.onConflict);
+}
+
+/** users.deleteStep — deletes a user if its stored version is still `expectedVersion`. */
+export function deleteStep(organizationId: string, id: string, options: { expectedVersion: number; onConflict: () => DomainError }): TransactionStep {
+  return remove(keys.user(organizationId, id), { expression: 'version = :seen', values: { ':seen': options.expectedVersion } }, options.onConflict);
+}
+
+/** users.mustExistStep — a precondition that the user exists. */
+export function mustExistStep(organizationId: string, id: string, onMissing: () => DomainError): TransactionStep {
+  return { item: { ConditionCheck: { TableName: tableName(), Key: keys.user(organizationId, id), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFailed: onMissing };
+}
+
+/**
+ * users.roleSetStep — atomically adds to or deletes from a user's role set (a DynamoDB string set),
+ * so concurrent assignments never lose each other, and bumps the version so a concurrent
+ * read-modify-write of the record re-reads instead of writing the old role set back. Fails with
+ * `onMissing` when the user is gone.
+ */
+export function roleSetStep(organizationId: string, userId: string, operation: 'ADD' | 'DELETE', roleIds: readonly string[], onMissing: () => DomainError): TransactionStep {
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(organizationId, userId),
+        UpdateExpression: `${operation} roleIds :roles ADD version :one`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':roles': new Set(roleIds), ':one': 1 },
+      },
+    },
+    onConditionFailed: onMissing,
+  };
+}
+
+// --- userName uniqueness claims -----------------------------------------------------------------
+
+/** users.claimUserNameStep — reserves a userName (case-insensitive) for `ownerId`; fails with `onTaken` if held. */
+export function claimUserNameStep(organizationId: string, userName: string, ownerId: string, onTaken: () => DomainError): TransactionStep {
+  return putNew({ ...keys.userNameClaim(organizationId, userName), type: EntityType.UniqueConstraint, ownerId }, onTaken);
+}
+
+/** users.releaseUserNameStep — frees a userName claim. */
+export function releaseUserNameStep(organizationId: string, userName: string): TransactionStep {
+  return remove(keys.userNameClaim(organizationId, userName));
+}
+
+// --- sign-in identities -------------------------------------------------------------------------
+
+/** users.loginIdentityByEmail — the sign-in identity of an email (trimmed, case-insensitive), eventually consistent. */
+export async function loginIdentityByEmail(email: string): Promise<LoginIdentityRecord | undefined> {
+  const item = await getItem(keys.loginIdentity(email), false);
+  if (!item) return undefined;
+  return { email: email.trim().toLowerCase(), organizationId: item.organizationId as string, userId: item.userId as string, passwordHash: item.passwordHash as string };
+}
+
+/**
+ * users.putLoginIdentityStep — sets the password sign-in identity of an email. It may replace an
+ * existing identity only when that identity belongs to the same user; otherwise `onTaken`.
+ */
+export function putLoginIdentityStep(identity: LoginIdentityRecord, onTaken: () => DomainError): TransactionStep {
+  return {
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...keys.loginIdentity(identity.email), type: EntityType.LoginIdentity, organizationId: identity.organizationId, userId: identity.userId, passwordHash: identity.passwordHash },
+        ConditionExpression: 'attribute_not_exists(pk) OR (organizationId = :org AND userId = :id)',
+        ExpressionAttributeValues: { ':org': identity.organizationId, ':id': identity.userId },
+      },
+    },
+    onConditionFailed: onTaken,
+  };
+}
+
+/** users.deleteLoginIdentityStep — removes an email's sign-in identity if it is absent or belongs to `userId`. */
+export function deleteLoginIdentityStep(email: string, userId: string): TransactionStep {
+  return remove(keys.loginIdentity(email), { expression: 'attribute_not_exists(pk) OR userId = :id', values: { ':id': userId } });
+}
