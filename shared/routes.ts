@@ -75,6 +75,12 @@ export interface RouteDefinition {
    * them with `readPackageFile` (shared/http/package-files.ts).
    */
   packageFiles?: readonly PackageFiles[];
+  /**
+   * Workers (ids from the worker table, shared/workers.ts) this route starts with `startWorker`.
+   * The route's function gets exactly the send or invoke grant for each and the environment
+   * variable that names the worker's queue or function; starting an undeclared worker fails.
+   */
+  starts?: readonly string[];
   summary: string;
 }
 

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { startDynamoDbLocal, startS3Server, type RunningEngine } from './engines.ts';
 import { ensureTable } from './provision.ts';
 import { createLocalServer } from './server.ts';
+import type { LocalWorkers } from './workers.ts';
 
 export const LOCAL_TABLE_NAME = 'identity-platform';
 export const LOCAL_EXPORT_BUCKET = 'identity-platform-audit-exports';
@@ -41,6 +42,8 @@ export interface LocalPlatform {
   dataDir: string;
   dynamodbEndpoint: string;
   s3Endpoint: string;
+  /** The worker table's workers running in this process (queues, schedules, async invokes). */
+  workers: LocalWorkers;
   stop(): Promise<void>;
 }
 
@@ -62,10 +65,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   const dataDir = scratch ?? resolve(options.dataDir ?? '.data');
   const engines: RunningEngine[] = [];
   let server: Server | undefined;
+  let workers: LocalWorkers | undefined;
 
   const stop = async () => {
     if (server) await new Promise<void>((done) => server?.close(() => done()));
     server?.closeAllConnections();
+    // After the server (no request can start work any more), before the engines the workers use.
+    await workers?.stop();
     await Promise.allSettled(engines.map((engine) => engine.stop()));
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   };
@@ -104,13 +110,22 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       keyDir: join(dataDir, 'keys'),
     });
 
+    const [{ LocalWorkers: Workers }, { workers: workerTable, validateWorkerTable }, { routes }] = await Promise.all([
+      import('./workers.ts'),
+      import('../../shared/workers.ts'),
+      import('../../shared/routes.ts'),
+    ]);
+    validateWorkerTable(workerTable, routes, (path) => existsSync(join(repoRoot, path)));
+    workers = new Workers(workerTable);
+    workers.start();
+
     server = createLocalServer();
     const listening = server;
     await new Promise<void>((done, fail) => {
       listening.once('error', fail);
       listening.listen(options.port, host, () => done());
     });
-    return { baseUrl, operatorApiKey, operatorKeyGenerated, bootstrap, stop, dataDir, dynamodbEndpoint: dynamoDb.endpoint, s3Endpoint: s3.endpoint };
+    return { baseUrl, operatorApiKey, operatorKeyGenerated, bootstrap, stop, dataDir, dynamodbEndpoint: dynamoDb.endpoint, s3Endpoint: s3.endpoint, workers };
   } catch (error) {
     await stop();
     throw error;

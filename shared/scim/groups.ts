@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { auditStep } from '../audit/audit-entry.ts';
 import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
+import { tableName } from '../storage/clients.ts';
 import { counterStep } from '../storage/counters.ts';
 import { EntityType, isUuid, keys } from '../storage/keys.ts';
 import { batchGet, queryAll } from '../storage/queries.ts';
@@ -13,6 +12,8 @@ import { GROUP_SCHEMA, resolveAttributePath } from './schema.ts';
 import { assertIfMatch, getItem, metaOf, resourceLocation } from './resource-store.ts';
 import { scimLimits } from './scim-config.ts';
 import type { ScimContext } from './users.ts';
+import { logger } from '../observability/logger.ts';
+import { startWorker } from '../workers/start-worker.ts';
 
 type Item = Record<string, unknown>;
 
@@ -296,10 +297,10 @@ export async function replaceGroup(context: ScimContext, id: string, body: unkno
 
 /**
  * Deletes a group: the group, its counter and its audit entry land together; the membership items
- * are then removed in batches. Readers ignore memberships of groups that no longer exist, so a
- * cleanup cut short by the function's time limit leaves nothing visible behind.
+ * are then removed by the `sweep-group-memberships` worker (shared/workers/sweep-group-memberships.ts),
+ * audited, however many there are. Until it has run, readers ignore memberships of the deleted group.
  */
-export async function deleteGroup(context: ScimContext, id: string, ifMatch: string | undefined, deadline = Date.now() + 5000): Promise<void> {
+export async function deleteGroup(context: ScimContext, id: string, ifMatch: string | undefined): Promise<void> {
   const before = await loadGroup(context.organizationId, id);
   assertIfMatch(ifMatch, before);
   await transact([
@@ -310,12 +311,11 @@ export async function deleteGroup(context: ScimContext, id: string, ifMatch: str
     counterStep(context.organizationId, GROUP_COUNTER, -1),
     auditStep({ ...context, action: 'group.deleted', target: { type: 'group', id }, details: { displayName: before.displayName } }),
   ]);
-  const memberships = await membershipItems(context.organizationId, id);
-  for (let i = 0; i < memberships.length && Date.now() < deadline; i += 25) {
-    let pending: Record<string, unknown>[] | undefined = memberships.slice(i, i + 25).map((item) => ({ DeleteRequest: { Key: { pk: item.pk, sk: item.sk } } }));
-    for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
-      const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }));
-      pending = result.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
-    }
+  try {
+    await startWorker('sweep-group-memberships', { organizationId: context.organizationId, groupId: id });
+  } catch (error) {
+    // The group is gone whatever happens here, and a retried DELETE would only find it missing, so
+    // failing the request could not help: leave the leftovers to readers' filtering and say so.
+    logger.error('group deleted but its membership sweep could not be started', { organizationId: context.organizationId, groupId: id, error: error instanceof Error ? error.message : String(error) });
   }
 }

@@ -165,6 +165,11 @@ export function mustExistStep(organizationId: string, id: string, onMissing: () 
   return { item: { ConditionCheck: { TableName: tableName(), Key: keys.group(organizationId, id), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFailed: onMissing };
 }
 
+/** groups.mustBeAbsentStep — a precondition that the group does not exist (a sweep of a deleted group's leftovers). */
+export function mustBeAbsentStep(organizationId: string, id: string, onPresent: () => DomainError): TransactionStep {
+  return { item: { ConditionCheck: { TableName: tableName(), Key: keys.group(organizationId, id), ConditionExpression: 'attribute_not_exists(pk)' } }, onConditionFailed: onPresent };
+}
+
 /** groups.roleSetStep — atomic ADD/DELETE on a group's role set (team roles), bumping its version; `onMissing` when the group is gone. */
 export function roleSetStep(organizationId: string, groupId: string, operation: 'ADD' | 'DELETE', roleIds: readonly string[], onMissing: () => DomainError): TransactionStep {
   return {
