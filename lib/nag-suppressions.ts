@@ -38,6 +38,9 @@ export const nagReasons = {
   s3Abort:
     'Large exports are uploaded in parts and an interrupted upload must be abortable; s3:Abort* (AbortMultipartUpload) ' +
     'applies only to objects in the export bucket.',
+  asyncWorkerDeadLetters:
+    'This queue is the on-failure destination of an async worker (Lambda sends events there after its retries): it is ' +
+    'the dead-letter queue itself, encrypted and TLS-only, and a dead-letter queue of it would have nothing to catch.',
 } as const;
 
 /**
@@ -103,4 +106,9 @@ export function acknowledgeCloudWatchRole(role: IConstruct): void {
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
     reason: nagReasons.cloudWatchRole,
   });
+}
+
+/** SQS3 on the queue that collects an async worker's failed events (a dead-letter queue SQS3 cannot see as one). */
+export function acknowledgeAsyncWorkerDeadLetters(queue: IConstruct): void {
+  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: nagReasons.asyncWorkerDeadLetters });
 }
