@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { scheduleRateMs, type WorkerDefinition } from '../../shared/workers.ts';
-import { setWorkerTransport } from '../../shared/workers/start-worker.ts';
+import { setWorkerTransport, type WorkerTransport } from '../../shared/workers/start-worker.ts';
 import { lambdaContext } from './lambda-adapter.ts';
 
 type WorkerHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -57,6 +57,11 @@ interface LocalQueue {
  */
 export class LocalWorkers {
   readonly deadLetters: DeadLetter[] = [];
+  /** What `start` installs for startWorker: enqueue into the local FIFOs, invoke deferred. */
+  readonly transport: WorkerTransport = {
+    enqueue: async (worker, body) => this.enqueue(worker.id, body),
+    invoke: async (worker, body) => this.invokeLater(worker, body),
+  };
   private readonly queues = new Map<string, LocalQueue>();
   private readonly scheduleTimers = new Set<NodeJS.Timeout>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
@@ -71,10 +76,7 @@ export class LocalWorkers {
   }
 
   start(): void {
-    setWorkerTransport({
-      enqueue: async (worker, body) => this.enqueue(worker.id, body),
-      invoke: async (worker, body) => this.invokeLater(worker, body),
-    });
+    setWorkerTransport(this.transport);
     for (const worker of this.workers) {
       if (worker.trigger.kind !== 'schedule') continue;
       const period = scheduleRateMs(worker.trigger.expression);
@@ -90,7 +92,8 @@ export class LocalWorkers {
   async stop(): Promise<void> {
     this.stopped = true;
     setWorkerTransport(undefined);
-    for (const timer of [...this.scheduleTimers, ...this.retryTimers]) clearTimeout(timer);
+    for (const timer of this.scheduleTimers) clearInterval(timer);
+    for (const timer of this.retryTimers) clearTimeout(timer);
     this.scheduleTimers.clear();
     this.retryTimers.clear();
     const grace = new Promise<void>((done) => setTimeout(done, STOP_GRACE_MS).unref());
@@ -100,7 +103,9 @@ export class LocalWorkers {
   /** Resolves once no queue holds a message, no retry is pending and no invocation is running. */
   async idle(): Promise<void> {
     while (this.running.size > 0 || this.retryTimers.size > 0 || [...this.queues.values()].some((queue) => queue.ready.length > 0)) {
-      await Promise.race([Promise.allSettled([...this.running]), new Promise((done) => setTimeout(done, 20))]);
+      // Always through a timer: a pending retry only fires if the event loop gets to run timers.
+      const tick = new Promise((done) => setTimeout(done, 20));
+      await (this.running.size > 0 ? Promise.race([Promise.allSettled([...this.running]), tick]) : tick);
     }
   }
 
