@@ -3,6 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useLocalEngines } from './support/in-process.ts';
 import { call } from './support/platform-client.ts';
 import { GROUP_SCHEMA, patchOp, scimTenant, userBody, type ScimTenant } from './support/scim-client.ts';
+import type * as GroupsRepository from '../../shared/storage/groups.ts';
+import type * as SweepModule from '../../shared/workers/sweep-group-memberships.ts';
+import type * as StartModule from '../../shared/workers/start-worker.ts';
 
 /**
  * Deleting a group hands its membership items to the sweep-group-memberships worker (a queue
@@ -10,12 +13,10 @@ import { GROUP_SCHEMA, patchOp, scimTenant, userBody, type ScimTenant } from './
  * repository against the test's DynamoDB Local — the same code the platform reads them with.
  */
 let t: ScimTenant;
-type GroupsRepository = typeof import('../../shared/storage/groups.ts');
-type SweepModule = typeof import('../../shared/workers/sweep-group-memberships.ts');
-type StartModule = typeof import('../../shared/workers/start-worker.ts');
-let groups: GroupsRepository;
-let sweep: SweepModule;
-let start: StartModule;
+// Imported after useLocalEngines(): the modules read the engines' endpoints on first use.
+let groups: typeof GroupsRepository;
+let sweep: typeof SweepModule;
+let start: typeof StartModule;
 
 beforeAll(async () => {
   useLocalEngines();
