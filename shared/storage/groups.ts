@@ -15,6 +15,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DomainError } from '../errors/domain-errors.ts';
 import { dynamo, tableName } from './clients.ts';
 import { EntityType, isUuid, keys } from './keys.ts';
+import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
 import { batchGet, getItem, queryAll, queryPage } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
@@ -87,7 +88,7 @@ export async function byIds(organizationId: string, ids: readonly string[]): Pro
 
 async function byIndexValues(index: 'gsi1' | 'gsi2', partition: string, values: readonly string[]): Promise<GroupRecord[]> {
   const pages = await Promise.all(
-    values.map((value) =>
+    values.filter(fitsInKey).map((value) =>
       queryAll({ IndexName: index, KeyConditionExpression: `${index}pk = :pk AND ${index}sk = :value`, ExpressionAttributeValues: { ':pk': partition, ':value': value } }),
     ),
   );
@@ -172,7 +173,7 @@ export function roleSetStep(organizationId: string, groupId: string, operation: 
       Update: {
         TableName: tableName(),
         Key: keys.group(organizationId, groupId),
-        UpdateExpression: `${operation} roleIds :roles ADD version :one`,
+        UpdateExpression: operation === 'ADD' ? 'ADD roleIds :roles, version :one' : 'DELETE roleIds :roles ADD version :one',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':roles': new Set(roleIds), ':one': 1 },
       },
@@ -223,12 +224,17 @@ export async function ofUser(organizationId: string, userId: string): Promise<Me
 
 /** memberships.addStep — makes `userId` a member of `groupId` (idempotent: re-adding rewrites the same item). */
 export function membershipAddStep(organizationId: string, membership: MembershipRecord): TransactionStep {
-  return put({
+  return put(membershipItemOf(organizationId, membership));
+}
+
+/** The stored item of a membership (keys and index attributes included); bench/ seeds with it. */
+export function membershipItemOf(organizationId: string, membership: MembershipRecord): Item {
+  return {
     ...keys.groupMembership(organizationId, membership.groupId, membership.userId),
     ...keys.groupMembershipIndex(organizationId, membership.groupId, membership.userId),
     type: EntityType.GroupMembership,
     ...membership,
-  });
+  };
 }
 
 /** memberships.removeStep — removes a membership (idempotent). */
