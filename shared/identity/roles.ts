@@ -144,10 +144,7 @@ function holderMissing(holder: RoleHolder): NotFoundError {
  * holder's repository bumps its version too, so a concurrent whole-record write re-reads).
  */
 function roleSetChange(organizationId: string, holder: RoleHolder, operation: 'ADD' | 'DELETE', roleIds: string[]): TransactionStep {
-  const onMissing = () => holderMissing(holder);
-  return holder.kind === 'user'
-    ? users.roleSetStep(organizationId, holder.id, operation, roleIds, onMissing)
-    : groups.roleSetStep(organizationId, holder.id, operation, roleIds, onMissing);
+  return roles.assignmentStep(organizationId, holder, operation, roleIds, () => holderMissing(holder));
 }
 
 async function holderRoleIds(organizationId: string, holder: RoleHolder): Promise<string[]> {

@@ -8,9 +8,11 @@
  * - roles.list — begins_with(sk, 'ROLE#').
  */
 import type { DomainError } from '../errors/domain-errors.ts';
+import * as groups from './groups.ts';
 import { EntityType, isUuid, keys } from './keys.ts';
 import { batchGet, getItem, queryPrefix } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
+import * as users from './users.ts';
 
 type Item = Record<string, unknown>;
 
@@ -73,4 +75,29 @@ export function claimNameStep(organizationId: string, name: string, roleId: stri
 /** roles.releaseNameStep — frees a role-name claim (idempotent). */
 export function releaseNameStep(organizationId: string, name: string): TransactionStep {
   return remove(keys.roleNameClaim(organizationId, name));
+}
+
+// --- assignments ---------------------------------------------------------------------------------
+
+/**
+ * roles.assignmentStep — adds roles to, or removes them from, a user's or a group's role set
+ * through users.roleSetStep / groups.roleSetStep (atomic set ADD/DELETE plus a version bump);
+ * `onMissing` when the holder is gone.
+ */
+export function assignmentStep(
+  organizationId: string,
+  holder: { kind: 'user' | 'group'; id: string },
+  operation: 'ADD' | 'DELETE',
+  roleIds: readonly string[],
+  onMissing: () => DomainError,
+): TransactionStep {
+  const step = holder.kind === 'user'
+    ? users.roleSetStep(organizationId, holder.id, operation, roleIds, onMissing)
+    : groups.roleSetStep(organizationId, holder.id, operation, roleIds, onMissing);
+  // Those steps write `ADD roleIds :roles ADD version :one` for an ADD, which DynamoDB refuses
+  // (an update expression has at most one ADD clause). Until they write the single clause
+  // themselves, merge it here; once they do, this matches nothing and the step passes through.
+  const update = step.item.Update;
+  if (update?.UpdateExpression === 'ADD roleIds :roles ADD version :one') update.UpdateExpression = 'ADD roleIds :roles, version :one';
+  return step;
 }
