@@ -8,7 +8,7 @@ import { rateLimitFor } from '../rate-limits/policy.ts';
 import type { Principal } from './principal.ts';
 import { platformAudience, verifyAccessToken } from './access-tokens.ts';
 import { assertPrincipalActive } from './principal-status.ts';
-import { isUuid } from '../storage/keys.ts';
+import { isUuid } from '../uuid.ts';
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i;
 
