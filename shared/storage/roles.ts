@@ -91,13 +91,7 @@ export function assignmentStep(
   roleIds: readonly string[],
   onMissing: () => DomainError,
 ): TransactionStep {
-  const step = holder.kind === 'user'
+  return holder.kind === 'user'
     ? users.roleSetStep(organizationId, holder.id, operation, roleIds, onMissing)
     : groups.roleSetStep(organizationId, holder.id, operation, roleIds, onMissing);
-  // Those steps write `ADD roleIds :roles ADD version :one` for an ADD, which DynamoDB refuses
-  // (an update expression has at most one ADD clause). Until they write the single clause
-  // themselves, merge it here; once they do, this matches nothing and the step passes through.
-  const update = step.item.Update;
-  if (update?.UpdateExpression === 'ADD roleIds :roles ADD version :one') update.UpdateExpression = 'ADD roleIds :roles, version :one';
-  return step;
 }
