@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
+import type { DomainError} from '../errors/domain-errors.ts';
+import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
 import * as apis from '../storage/apis.ts';
 import type { ApiRecord } from '../storage/apis.ts';
 import * as clients from '../storage/client-registrations.ts';
@@ -136,37 +138,39 @@ export async function updateApi(
   origin: RequestOrigin,
   action?: string,
 ): Promise<ApiResource> {
-  if (apiId === PLATFORM_API_ID) throw builtInRefusal();
-  const current = await getApi(organizationId, apiId);
-  const changed = Object.entries(changes).filter(([name, value]) => value !== undefined && JSON.stringify(current[name as keyof ApiResource]) !== JSON.stringify(value));
-  if (changed.length === 0) return current;
-  const now = new Date().toISOString();
-  const next = { ...current, ...Object.fromEntries(changed), updatedOn: now };
-  await transact([
-    apis.putStep(
-      {
-        id: apiId,
+  return retryOnConflict(async () => {
+    if (apiId === PLATFORM_API_ID) throw builtInRefusal();
+    const current = await getApi(organizationId, apiId);
+    const changed = Object.entries(changes).filter(([name, value]) => value !== undefined && JSON.stringify(current[name as keyof ApiResource]) !== JSON.stringify(value));
+    if (changed.length === 0) return current;
+    const now = new Date().toISOString();
+    const next = { ...current, ...Object.fromEntries(changed), updatedOn: now };
+    await transact([
+      apis.putStep(
+        {
+          id: apiId,
+          organizationId,
+          name: next.name,
+          identifier: next.identifier,
+          description: next.description,
+          enabled: next.enabled,
+          scopes: next.scopes,
+          createdAt: current.createdOn,
+          updatedAt: now,
+        },
+        { expectedUpdatedAt: current.updatedOn, onConflict: () => new ConcurrentChangeError(`API ${apiId} was changed or deleted concurrently; retry.`) },
+      ),
+      auditStep({
         organizationId,
-        name: next.name,
-        identifier: next.identifier,
-        description: next.description,
-        enabled: next.enabled,
-        scopes: next.scopes,
-        createdAt: current.createdOn,
-        updatedAt: now,
-      },
-      { expectedUpdatedAt: current.updatedOn, onConflict: () => new DomainError('conflict', `API ${apiId} was changed or deleted concurrently; retry.`) },
-    ),
-    auditStep({
-      organizationId,
-      action: action ?? (changes.enabled === false && current.enabled ? 'api.disabled' : changes.enabled === true && !current.enabled ? 'api.enabled' : 'api.updated'),
-      actor,
-      origin,
-      target: { type: 'api', id: apiId },
-      details: { changedAttributes: changed.map(([name]) => name) },
-    }),
-  ]);
-  return next;
+        action: action ?? (changes.enabled === false && current.enabled ? 'api.disabled' : changes.enabled === true && !current.enabled ? 'api.enabled' : 'api.updated'),
+        actor,
+        origin,
+        target: { type: 'api', id: apiId },
+        details: { changedAttributes: changed.map(([name]) => name) },
+      }),
+    ]);
+    return next;
+  });
 }
 
 export async function addApiScopes(organizationId: string, apiId: string, scopes: ApiScope[], actor: AuditEvent['actor'], origin: RequestOrigin): Promise<ApiScope[]> {

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
 import { decryptSecret, encryptSecret } from '../crypto/envelope.ts';
-import { DomainError, NotFoundError, PermissionError } from '../errors/domain-errors.ts';
+import { ConcurrentChangeError, NotFoundError, PermissionError } from '../errors/domain-errors.ts';
 import * as apis from '../storage/apis.ts';
 import * as clients from '../storage/client-registrations.ts';
 import type { ClientCredentialsRecord, ClientRecord } from '../storage/client-registrations.ts';
@@ -144,21 +145,23 @@ export async function updateClient(
   actor: AuditEvent['actor'],
   origin: RequestOrigin,
 ): Promise<ClientRegistration> {
-  const current = await loadClient(organizationId, clientId);
-  const stored = current as unknown as Record<string, unknown>;
-  const changed = Object.entries(changes).filter(([name, value]) => value !== undefined && stored[name] !== value);
-  if (changed.length === 0) return toRegistration(current);
-  const now = new Date().toISOString();
-  const updated: ClientRecord = { ...current, ...Object.fromEntries(changed), updatedAt: now };
-  const action = changes.enabled === false && current.enabled !== false ? 'client.disabled' : changes.enabled === true && current.enabled === false ? 'client.enabled' : 'client.updated';
-  await transact([
-    clients.putStep(updated, {
-      expectedUpdatedAt: current.updatedAt,
-      onConflict: () => new DomainError('conflict', `Client ${clientId} was changed or deleted concurrently; retry.`),
-    }),
-    auditStep({ organizationId, action, actor, origin, target: { type: 'client', id: clientId }, details: { changedAttributes: changed.map(([name]) => name) } }),
-  ]);
-  return toRegistration(updated);
+  return retryOnConflict(async () => {
+    const current = await loadClient(organizationId, clientId);
+    const stored = current as unknown as Record<string, unknown>;
+    const changed = Object.entries(changes).filter(([name, value]) => value !== undefined && stored[name] !== value);
+    if (changed.length === 0) return toRegistration(current);
+    const now = new Date().toISOString();
+    const updated: ClientRecord = { ...current, ...Object.fromEntries(changed), updatedAt: now };
+    const action = changes.enabled === false && current.enabled !== false ? 'client.disabled' : changes.enabled === true && current.enabled === false ? 'client.enabled' : 'client.updated';
+    await transact([
+      clients.putStep(updated, {
+        expectedUpdatedAt: current.updatedAt,
+        onConflict: () => new ConcurrentChangeError(`Client ${clientId} was changed or deleted concurrently; retry.`),
+      }),
+      auditStep({ organizationId, action, actor, origin, target: { type: 'client', id: clientId }, details: { changedAttributes: changed.map(([name]) => name) } }),
+    ]);
+    return toRegistration(updated);
+  });
 }
 
 export async function rotateClientSecret(

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
-import { ConflictError, DomainError, NotFoundError, PermissionError, ValidationError } from '../errors/domain-errors.ts';
+import { ConcurrentChangeError, ConflictError, NotFoundError, PermissionError, ValidationError } from '../errors/domain-errors.ts';
 import * as groups from '../storage/groups.ts';
 import * as roles from '../storage/roles.ts';
 import type { RoleRecord } from '../storage/roles.ts';
@@ -101,25 +102,27 @@ export async function updateRole(
   origin: RequestOrigin,
   actor: AuditEvent['actor'],
 ): Promise<Role> {
-  if (builtInRole(roleId)) throw new ValidationError('Built-in roles cannot be changed.', { field: 'roleId' });
-  const current = await getRole(organizationId, roleId);
-  if (changes.scopes) assertMayGrant(principal, changes.scopes);
-  const renamed = changes.name !== undefined && changes.name.trim() !== current.name;
-  if (renamed) assertNotBuiltInName(changes.name as string);
-  const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) } as Role;
-  const changed = (['name', 'description', 'scopes'] as const).filter((name) => JSON.stringify(current[name]) !== JSON.stringify(next[name]));
-  if (changed.length === 0) return current;
-  const now = new Date().toISOString();
-  const taken = () => new ConflictError(`A role named '${changes.name}' already exists.`, { field: 'name' });
-  await transact([
-    roles.putStep(
-      { id: roleId, organizationId, name: next.name.trim(), description: next.description, scopes: [...new Set(next.scopes)], createdAt: current.createdOn as string, updatedAt: now },
-      { expectedUpdatedAt: current.updatedOn as string, onConflict: () => new DomainError('conflict', `Role ${roleId} was changed or deleted concurrently; retry.`) },
-    ),
-    ...(renamed ? [roles.claimNameStep(organizationId, next.name, roleId, taken), roles.releaseNameStep(organizationId, current.name)] : []),
-    auditStep({ organizationId, action: 'role.updated', actor, origin, target: { type: 'role', id: roleId }, details: { changedAttributes: changed } }),
-  ]);
-  return { ...next, updatedOn: now };
+  return retryOnConflict(async () => {
+    if (builtInRole(roleId)) throw new ValidationError('Built-in roles cannot be changed.', { field: 'roleId' });
+    const current = await getRole(organizationId, roleId);
+    if (changes.scopes) assertMayGrant(principal, changes.scopes);
+    const renamed = changes.name !== undefined && changes.name.trim() !== current.name;
+    if (renamed) assertNotBuiltInName(changes.name as string);
+    const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) } as Role;
+    const changed = (['name', 'description', 'scopes'] as const).filter((name) => JSON.stringify(current[name]) !== JSON.stringify(next[name]));
+    if (changed.length === 0) return current;
+    const now = new Date().toISOString();
+    const taken = () => new ConflictError(`A role named '${changes.name}' already exists.`, { field: 'name' });
+    await transact([
+      roles.putStep(
+        { id: roleId, organizationId, name: next.name.trim(), description: next.description, scopes: [...new Set(next.scopes)], createdAt: current.createdOn as string, updatedAt: now },
+        { expectedUpdatedAt: current.updatedOn as string, onConflict: () => new ConcurrentChangeError(`Role ${roleId} was changed or deleted concurrently; retry.`) },
+      ),
+      ...(renamed ? [roles.claimNameStep(organizationId, next.name, roleId, taken), roles.releaseNameStep(organizationId, current.name)] : []),
+      auditStep({ organizationId, action: 'role.updated', actor, origin, target: { type: 'role', id: roleId }, details: { changedAttributes: changed } }),
+    ]);
+    return { ...next, updatedOn: now };
+  });
 }
 
 /** Deletes a custom role. Assignments that still name it grant nothing from then on. */
