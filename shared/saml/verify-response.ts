@@ -83,7 +83,7 @@ function parse(xml: string) {
   try {
     return parseXmlStrict(xml);
   } catch (error) {
-    if (error instanceof UnsafeXmlError) reject(error.kind);
+    if (error instanceof UnsafeXmlError) reject(error.kind, error.kind === 'xml_too_deep' ? error.message : undefined);
     throw error;
   }
 }

@@ -119,7 +119,7 @@ describe('SAML settings', () => {
     expect(saved.body.certificateFingerprint).toBe(new X509Certificate(ec.certificate).fingerprint256);
   });
 
-  it('fills the IdP fields from IdP metadata XML, picking the signing certificate that expires last', async () => {
+  it('fills the IdP fields from IdP metadata XML, keeping every signing certificate, the one that expires last first', async () => {
     const own = await createTenant('SAML metadata import');
     const older = createTestIdp({ notAfter: new Date(Date.now() + 30 * 86_400_000) });
     const entityId = `https://sts.windows.net/${randomUUID()}/`;
@@ -131,6 +131,7 @@ describe('SAML settings', () => {
       certificateFingerprint: new X509Certificate(idp.certificate).fingerprint256,
       entityId: `${baseUrl()}${SAML}/metadata?organization=${own.organizationId}`,
     });
+    expect(saved.body.certificates.map((entry: { fingerprint: string }) => entry.fingerprint)).toEqual([idp, older].map((key) => new X509Certificate(key.certificate).fingerprint256));
     const audit = (await auditEntries(own.organizationId)).find((entry) => entry.action === 'saml.settings.updated');
     expect(audit?.details.fromIdpMetadata).toBe(true);
   });
