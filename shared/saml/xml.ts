@@ -70,11 +70,11 @@ export function xmlNestingDepth(xml: string, limit = Number.POSITIVE_INFINITY): 
         else if (char === '>') break;
         cursor++;
       }
-      if (xml[cursor - 1] !== '/') {
-        depth += 1;
-        if (depth > deepest) deepest = depth;
-        if (deepest > limit) return deepest;
-      }
+      // An empty-element tag (`<x/>`) is as deep as a start tag but closes itself.
+      const selfClosing = xml[cursor - 1] === '/';
+      if (depth + 1 > deepest) deepest = depth + 1;
+      if (deepest > limit) return deepest;
+      if (!selfClosing) depth += 1;
       next = cursor + 1;
     }
     index = xml.indexOf('<', next);
