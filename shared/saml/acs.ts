@@ -3,7 +3,7 @@ import { issueAccessToken, platformAudience } from '../auth/access-tokens.ts';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.ts';
 import { getOrganization } from '../identity/organizations.ts';
 import { effectiveScopes } from '../identity/roles.ts';
-import { isUuid } from '../storage/keys.ts';
+import { isUuid } from '../uuid.ts';
 import * as samlStore from '../storage/saml.ts';
 import { transact, type TransactionStep } from '../storage/transactions.ts';
 import * as users from '../storage/users.ts';

@@ -1,12 +1,7 @@
-import { GetCommand, QueryCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, keys } from '../storage/keys.ts';
 import { platformConfig } from '../config.ts';
 import { PreconditionFailedError, ValidationError } from '../errors/domain-errors.ts';
 import { SCIM_BASE_PATH } from './scim-config.ts';
 import type { ScimObject } from './json.ts';
-
-type Item = Record<string, unknown>;
 
 /** What SCIM needs of a stored resource to describe it: id, version and timestamps. */
 type Versioned = { id: string; version: number; createdAt: string; updatedAt: string };
@@ -50,62 +45,6 @@ export function matchesIfNoneMatch(ifNoneMatch: string | undefined, item: Versio
   if (ifNoneMatch === undefined) return false;
   const strip = (tag: string) => tag.trim().replace(/^W\//, '');
   return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || strip(tag) === strip(versionTag(item)));
-}
-
-// Transitional: audit and SAML still read through these until their repositories land.
-export async function getItem(key: { pk: string; sk: string }, consistent = true): Promise<Item | undefined> {
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
-  return result.Item;
-}
-
-export interface QueryPage {
-  items: Item[];
-  lastKey: Record<string, unknown> | undefined;
-}
-
-export async function queryPage(input: Omit<QueryCommandInput, 'TableName'>): Promise<QueryPage> {
-  const result = await dynamo().send(new QueryCommand({ ...input, TableName: tableName() }));
-  return { items: (result.Items ?? []) as Item[], lastKey: result.LastEvaluatedKey };
-}
-
-/**
- * Pages of an index-ordered listing addressed by SCIM's 1-based startIndex. DynamoDB cannot skip
- * to an offset, so each served page records where the next one starts (a small TTL item); a client
- * walking the pages in order — as every IdP does — reads only the items it is sent.
- */
-export async function readPageBoundary(organizationId: string, listing: string, startIndex: number): Promise<{ startIndex: number; key: Record<string, unknown> | undefined }> {
-  if (startIndex <= 1) return { startIndex: 1, key: undefined };
-  const result = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-      ExpressionAttributeValues: {
-        ':pk': keys.pageBoundary(organizationId, listing, 0).pk,
-        ':low': keys.pageBoundary(organizationId, listing, 0).sk,
-        ':high': keys.pageBoundary(organizationId, listing, startIndex).sk,
-      },
-      ScanIndexForward: false,
-      Limit: 1,
-    }),
-  );
-  const boundary = result.Items?.[0];
-  if (!boundary) return { startIndex: 1, key: undefined };
-  return { startIndex: boundary.startIndex as number, key: boundary.exclusiveStartKey as Record<string, unknown> };
-}
-
-export async function writePageBoundary(organizationId: string, listing: string, startIndex: number, key: Record<string, unknown>): Promise<void> {
-  await dynamo().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.pageBoundary(organizationId, listing, startIndex),
-        type: EntityType.PageBoundary,
-        startIndex,
-        exclusiveStartKey: key,
-        expiresAt: Math.floor(Date.now() / 1000) + 3600,
-      },
-    }),
-  );
 }
 
 /**
