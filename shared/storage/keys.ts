@@ -5,14 +5,12 @@
  * Organization ids are UUIDs, so they never contain the `#` delimiter and one tenant's key
  * prefix can never match another's (`assertId` enforces it).
  */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '../uuid.ts';
 
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid };
 
 function assertId(kind: string, value: string): string {
-  if (!UUID.test(value)) throw new Error(`Refusing to build a key from a malformed ${kind} id`);
+  if (!isUuid(value)) throw new Error(`Refusing to build a key from a malformed ${kind} id`);
   return value;
 }
 

@@ -1,10 +1,13 @@
 import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from './clients.ts';
+import { keysFit } from './limits.ts';
 
 type Item = Record<string, unknown>;
 
 /** One item by key; strongly consistent unless `consistent` is false. Internal to shared/storage. */
 export async function getItem(key: { pk: string; sk: string }, consistent = true): Promise<Item | undefined> {
+  // A key longer than the engine allows cannot name a stored item.
+  if (!keysFit(key)) return undefined;
   const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
   return result.Item;
 }
@@ -47,7 +50,9 @@ export function queryPrefix(pk: string, skPrefix: string, maxItems?: number): Pr
  * BatchGetItem in chunks of 100, retrying unprocessed keys; order of results is not preserved.
  * `consistent` asks for strongly consistent reads (twice the read units) for read-your-writes.
  */
-export async function batchGet(keyList: { pk: string; sk: string }[], consistent = false): Promise<Item[]> {
+export async function batchGet(requested: { pk: string; sk: string }[], consistent = false): Promise<Item[]> {
+  // DynamoDB refuses a batch with duplicate keys or over-long key values; neither can add a result.
+  const keyList = [...new Map(requested.filter(keysFit).map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
   const items: Item[] = [];
   for (let i = 0; i < keyList.length; i += 100) {
     let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);

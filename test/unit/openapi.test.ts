@@ -84,7 +84,9 @@ describe('the OpenAPI documents', () => {
       const expected =
         route.permission === 'public'
           ? []
-          : route.permission === 'operator'
+          : route.permission === 'optional-bearer'
+            ? [{}, { bearerAuth: [] }]
+            : route.permission === 'operator'
             ? [{ operatorKey: [] }]
             : [{ bearerAuth: route.permission === 'authenticated' ? [] : [route.permission] }];
       expect(operation.security, route.id).toEqual(expected);
