@@ -98,5 +98,6 @@ import { platformRoutes } from './route-table/platform.ts';
 import { identityRoutes } from './route-table/identity.ts';
 import { scimRoutes } from './route-table/scim.ts';
 import { samlRoutes } from './route-table/saml.ts';
+import { directoryRoutes } from './route-table/directory.ts';
 
-export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...platformRoutes];
+export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...directoryRoutes, ...platformRoutes];

@@ -6,6 +6,7 @@ import { errorResponse, familyForPath } from './error-responses.ts';
 import { parseBody, readRawBody } from './body-parser.ts';
 import type { ApiRequest } from './api-request.ts';
 import { authenticate } from '../auth/authenticate.ts';
+import { withRateLimitHeaders } from './rate-limit-headers.ts';
 
 export type RouteHandler = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
 
@@ -78,7 +79,7 @@ export function createHandler(routeId: string, handle: RouteHandler) {
     onError: async (request) => {
       const requestId = request.context.awsRequestId ?? 'unknown';
       const family = route.family === 'platform' ? familyForPath(request.event.path ?? '') : route.family;
-      const response = errorResponse(request.error, family, requestId, route.errorFormat);
+      const response = withRateLimitHeaders(route, state.get(request.event)?.request?.rateLimit, errorResponse(request.error, family, requestId, route.errorFormat));
       if (response.statusCode >= 500) {
         logger.error('request failed', { routeId: route.id, error: request.error as Error });
       }
@@ -107,7 +108,7 @@ export function createHandler(routeId: string, handle: RouteHandler) {
       // Authenticate before looking at the body: an anonymous caller learns nothing about parsing.
       request.principal = await authenticate(route, request);
       request.body = parseBody(route, request.headers['content-type'], request.rawBody);
-      return handle(request);
+      return withRateLimitHeaders(route, request.rateLimit, await handle(request));
     });
 }
 

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import type { RouteDefinition } from '../routes.ts';
 import { familyForPath } from '../http/error-responses.ts';
+import { publishesRateLimitHeaders } from '../http/rate-limit-headers.ts';
 import type { ApiDefinition } from './definitions.ts';
 import type { ExampleDoc, OperationDoc, OperationDocs, ResponseDoc } from './operation-docs.ts';
 import { directoryError, identityError, oauthError, scimError } from './response-schemas.ts';
@@ -100,6 +101,12 @@ function successMediaTypes(route: RouteDefinition): readonly string[] {
   const family = route.family === 'platform' ? familyForPath(route.path) : route.family;
   return family === 'scim' ? ['application/scim+json'] : ['application/json'];
 }
+
+const rateLimitHeaderDocs: Readonly<Record<string, string>> = {
+  'X-RateLimit-Limit': 'Requests allowed in the window that binds the caller (per minute or per hour)',
+  'X-RateLimit-Remaining': 'Requests left in that window',
+  'X-RateLimit-Reset': 'When that window ends, in epoch seconds (UTC)',
+};
 
 /** The error responses every route of its kind can give, from the route table alone. */
 function standardErrors(route: RouteDefinition, doc: OperationDoc): Record<number, ResponseDoc> {
@@ -298,8 +305,10 @@ function operationOf(route: RouteDefinition, doc: OperationDoc, components: Comp
     const mediaTypes = response.contentTypes ?? (code >= 400 ? error.mediaTypes : successMediaTypes(route));
     const examples = examplesOf(response.examples ?? (code >= 400 && !response.schema ? { error: { summary: response.description, value: errorExample(route, code) } } : undefined));
     const rendered: Json = { description: response.description };
-    if (response.headers) {
-      rendered.headers = Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
+    // Every answer to a caller that was counted carries its rate-limit state; a 401 has no caller yet.
+    const headers = { ...(publishesRateLimitHeaders(route) && code !== 401 ? rateLimitHeaderDocs : {}), ...response.headers };
+    if (Object.keys(headers).length > 0) {
+      rendered.headers = Object.fromEntries(Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
     }
     if (schema) {
       const reference = components.ref(schema, `${pascal(route.id)}Response${status}`);

@@ -279,6 +279,15 @@ export const routeLimitSamples: Record<string, RouteLimitSample> = {
   'scim-schemas-list': { request: none },
   'scim-schemas-get': { request: () => ({ params: { id: USER_SCHEMA } }) },
 
+  // --- directory (Users and Groups) ---
+  'directory-users-list': { request: () => ({ params: {}, query: { search: 'jane', department: 'IT', status: 'active', connectionId: randomUUID(), page: '1', pageSize: '25' } }) },
+  'directory-users-get': { request: (ctx) => ({ params: { id: ctx.fixtures.scimUser.id } }) },
+  'directory-users-groups-list': { request: (ctx) => ({ params: { id: ctx.fixtures.scimUser.id }, query: { page: '1', pageSize: '50' } }) },
+  'directory-users-attributes-get': { request: (ctx) => ({ params: { id: ctx.fixtures.scimUser.id } }) },
+  'directory-groups-list': { request: () => ({ params: {}, query: { search: 'group', page: '1', pageSize: '50' } }) },
+  'directory-groups-get': { request: (ctx) => ({ params: { id: ctx.fixtures.scimGroup.id } }) },
+  'directory-groups-members-list': { request: (ctx) => ({ params: { id: ctx.fixtures.scimGroup.id }, query: { page: '1', pageSize: '50' } }) },
+
   // --- platform ---
   'platform-health': { request: none },
   'platform-docs-page': { request: () => ({ params: {}, query: { definition: 'scim' } }) },
