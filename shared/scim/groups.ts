@@ -13,6 +13,7 @@ import { assertIfMatch, metaOf, resourceLocation } from './resource-store.ts';
 import { scimLimits } from './scim-config.ts';
 import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { memberDisplay } from './member-display.ts';
+import { assertScimWritable } from './visibility.ts';
 import { assertKeyedAttributesFit } from './keyed-attributes.ts';
 import type { ScimContext } from './users.ts';
 import { logger } from '../observability/logger.ts';
@@ -185,6 +186,7 @@ async function changeGroup(
 ): Promise<GroupRecord> {
   return retryOnConflict(async () => {
     const before = await loadGroup(context.organizationId, id);
+    assertScimWritable(before, 'Group');
     assertIfMatch(ifMatch, before);
     const { resource, changed, members } = await plan(before);
     let delta: MemberDelta;
@@ -248,6 +250,7 @@ export async function replaceGroup(context: ScimContext, id: string, body: unkno
 export async function deleteGroup(context: ScimContext, id: string, ifMatch: string | undefined): Promise<void> {
   await retryOnConflict(async () => {
     const current = await loadGroup(context.organizationId, id);
+    assertScimWritable(current, 'Group');
     assertIfMatch(ifMatch, current);
     await deleteGroupVersion(context, current);
   });

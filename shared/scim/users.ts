@@ -12,7 +12,7 @@ import { applyPatch, parsePatchRequest } from './patch.ts';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, resolveAttributePath } from './schema.ts';
 import { assertIfMatch, metaOf } from './resource-store.ts';
 import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
-import { scimVisible } from './visibility.ts';
+import { assertScimWritable, scimVisible } from './visibility.ts';
 import { assertKeyedAttributesFit } from './keyed-attributes.ts';
 
 export interface ScimContext {
@@ -203,6 +203,7 @@ async function writeChange(context: ScimContext, before: UserRecord, resource: S
 async function withRetries(organizationId: string, id: string, ifMatch: string | undefined, change: (before: UserRecord) => Promise<UserRecord | undefined>): Promise<UserRecord> {
   return retryOnConflict(async () => {
     const before = await loadUser(organizationId, id);
+    assertScimWritable(before, 'User');
     assertIfMatch(ifMatch, before);
     return (await change(before)) ?? before;
   });
@@ -252,6 +253,7 @@ export async function patchUser(context: ScimContext, id: string, body: unknown,
 export async function deleteUser(context: ScimContext, id: string, ifMatch: string | undefined): Promise<void> {
   await retryOnConflict(async () => {
     const before = await loadUser(context.organizationId, id);
+    assertScimWritable(before, 'User');
     assertIfMatch(ifMatch, before);
     await deleteUserVersion(context, before);
   });
