@@ -92,5 +92,6 @@ import { platformRoutes } from './route-table/platform.ts';
 import { identityRoutes } from './route-table/identity.ts';
 import { scimRoutes } from './route-table/scim.ts';
 import { samlRoutes } from './route-table/saml.ts';
+import { directoryConnectionRoutes } from './route-table/directory-connections.ts';
 
-export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...platformRoutes];
+export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...directoryConnectionRoutes, ...platformRoutes];

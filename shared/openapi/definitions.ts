@@ -58,7 +58,10 @@ export const apiDefinitions: readonly ApiDefinition[] = [
       'Programmatic access to directory data at /api (users, groups, objects, connections, sync runs). ' +
       'Authenticate with a bearer token; rate limits are 60 requests per minute and 1,000 per hour per caller. ' +
       'Only the endpoints listed here are available in this deployment.',
-    tags: [{ name: 'Health', description: 'System health check' }],
+    tags: [
+      { name: 'Connections', description: 'Directory connections: SCIM, LDAP and Active Directory, and testing them' },
+      { name: 'Health', description: 'System health check' },
+    ],
     includes: (route) => (route.family === 'directory' || (route.family === 'platform' && route.path.startsWith('/api/'))) && !undocumentedRouteIds.has(route.id),
   },
 ];
