@@ -322,7 +322,7 @@ export function classifyLdapError(error: unknown): LdapFailure {
   if (error instanceof LdapTlsError) return { reason: 'tls_failure', ...(error.resultCode !== undefined ? { resultCode: error.resultCode } : {}), message };
   if (error instanceof ResultCodeError) {
     // ldapts' message is the server's diagnostic text (often empty) followed by "Code: 0x31".
-    const diagnostic = message.replace(/\s*Code: 0x[0-9a-f]+$/i, '').trim();
+    const diagnostic = message.replace(/\s*Code: 0x[0-9a-f]+/gi, '').trim();
     const text = error.code === 49 ? 'Invalid credentials: the bind DN or password is wrong' : `The directory answered with LDAP result code ${error.code}`;
     return { reason: error.code === 49 ? 'invalid_credentials' : 'ldap_error', resultCode: error.code, message: diagnostic ? `${text} (${diagnostic})` : text };
   }
