@@ -327,11 +327,12 @@ export async function testConnection(organizationId: string, connectionId: strin
   const budget = Math.min(settings.connectTimeoutMs + 2 * settings.operationTimeoutMs, TEST_BUDGET_MS);
   const started = performance.now();
   let connection: DirectoryConnection | undefined;
+  let abandoned = false;
   let result: ConnectionTestResult;
   try {
     const dse = await withTimeout(
       (async () => {
-        connection = await DirectoryConnection.open({
+        const opened = await DirectoryConnection.open({
           host: settings.host,
           port: settings.port,
           tlsMode: settings.tlsMode,
@@ -340,11 +341,20 @@ export async function testConnection(organizationId: string, connectionId: strin
           connectTimeoutMs: settings.connectTimeoutMs,
           operationTimeoutMs: settings.operationTimeoutMs,
         });
-        await connection.bind(settings.bindDn, password);
-        return connection.rootDse();
+        // Opened after the budget ran out: nobody will use or close it but us.
+        if (abandoned) {
+          await opened.close();
+          throw new Error('abandoned');
+        }
+        connection = opened;
+        await opened.bind(settings.bindDn, password);
+        return opened.rootDse();
       })(),
       budget,
       'The connection test',
+      () => {
+        abandoned = true;
+      },
     );
     result = {
       success: true,
