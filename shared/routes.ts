@@ -99,5 +99,6 @@ import { identityRoutes } from './route-table/identity.ts';
 import { scimRoutes } from './route-table/scim.ts';
 import { samlRoutes } from './route-table/saml.ts';
 import { directoryRoutes } from './route-table/directory.ts';
+import { directoryConnectionRoutes } from './route-table/directory-connections.ts';
 
-export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...directoryRoutes, ...platformRoutes];
+export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...directoryRoutes, ...directoryConnectionRoutes, ...platformRoutes];

@@ -7,6 +7,7 @@
  * Every field is always present (null when the record has no value), so a page exported to CSV
  * has the same columns on every row.
  */
+import { scimConnectionId } from './scim-connection.ts';
 import type { GroupRecord, GroupSource, MembershipRecord } from '../storage/groups.ts';
 import type { UserRecord, UserSource } from '../storage/users.ts';
 import { memberDisplay } from '../scim/member-display.ts';
@@ -108,12 +109,22 @@ export function toDirectoryUser(record: UserRecord): DirectoryUser {
     managerId: text(member(member(enterprise, 'manager'), 'value')),
     status: record.active ? 'active' : 'disabled',
     source: record.source,
-    connectionId: record.connectionId ?? null,
+    connectionId: sourceConnectionId(record),
     externalId: text(member(resource, 'externalId')),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     lastSignInAt: record.lastSignInAt ?? null,
   };
+}
+
+/**
+ * The connection a record came through: a synchronised record names its own; whatever SCIM
+ * provisioned came through the organization's one `scim` connection (its id needs no read); local
+ * accounts and SAML JIT users came through none.
+ */
+export function sourceConnectionId(record: { organizationId: string; source?: string | undefined; connectionId?: string | undefined }): string | null {
+  if (record.connectionId) return record.connectionId;
+  return record.source === 'scim' ? scimConnectionId(record.organizationId) : null;
 }
 
 /** Attributes that are not the user's data: SCIM envelope fields, and the password, which is never stored or shown. */
@@ -122,7 +133,7 @@ const NOT_ATTRIBUTES = new Set(['schemas', 'id', 'meta', 'groups', 'password']);
 /** Every attribute of a user record, as its source holds them. */
 export function toDirectoryUserAttributes(record: UserRecord): DirectoryUserAttributes {
   const attributes = Object.fromEntries(Object.entries(record.resource).filter(([name]) => !NOT_ATTRIBUTES.has(name.toLowerCase())));
-  return { id: record.id, source: record.source, connectionId: record.connectionId ?? null, attributes };
+  return { id: record.id, source: record.source, connectionId: sourceConnectionId(record), attributes };
 }
 
 /** The group as the Directory API shows it. Groups stored before `source` existed were created over SCIM. */
@@ -132,7 +143,7 @@ export function toDirectoryGroup(record: GroupRecord): DirectoryGroup {
     displayName: record.displayName,
     description: text(member(record.resource, 'description')),
     source: record.source ?? 'scim',
-    connectionId: record.connectionId ?? null,
+    connectionId: sourceConnectionId({ ...record, source: record.source ?? 'scim' }),
     externalId: text(member(record.resource, 'externalId')),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
+import { scimConnectionStep } from '../directory/scim-connection.ts';
 import * as organizations from '../storage/organizations.ts';
 import type { OrganizationRecord } from '../storage/organizations.ts';
 import { transact } from '../storage/transactions.ts';
@@ -21,9 +22,9 @@ export interface Organization {
 }
 
 /**
- * Creates an organization with its first Owner in one transaction: the organization, the owner's
- * user record, the owner's userName claim, the owner's sign-in identity (unique across the
- * deployment) and the audit entries either all land or none does.
+ * Creates an organization with its first Owner in one transaction: the organization, its `scim`
+ * directory connection, the owner's user record, the owner's userName claim, the owner's sign-in
+ * identity (unique across the deployment) and the audit entries either all land or none does.
  */
 export async function createOrganization(
   input: CreateOrganizationInput,
@@ -55,6 +56,7 @@ export async function createOrganization(
 
   await transact([
     organizations.putStep({ id: organizationId, name: input.name, createdAt: now }, () => new ConflictError('Organization id collision; retry.')),
+    scimConnectionStep(organizationId, now),
     users.putStep(owner, { expectedVersion: undefined, onConflict: emailTaken }),
     users.claimUserNameStep(organizationId, email, ownerUserId, emailTaken),
     users.putLoginIdentityStep({ email, organizationId, userId: ownerUserId, passwordHash }, emailTaken),

@@ -64,6 +64,7 @@ export const apiDefinitions: readonly ApiDefinition[] = [
     tags: [
       { name: 'Users', description: 'Users of every source, their groups and attributes' },
       { name: 'Groups', description: 'Groups and their members' },
+      { name: 'Connections', description: 'Directory connections: SCIM, LDAP and Active Directory, and testing them' },
       { name: 'Health', description: 'System health check' },
     ],
     includes: (route) => (route.family === 'directory' || (route.family === 'platform' && route.path.startsWith('/api/'))) && !undocumentedRouteIds.has(route.id),

@@ -5,6 +5,7 @@
  * format, the published rate limits with X-RateLimit-* on every answer, and the scope.
  */
 import { randomUUID } from 'node:crypto';
+import { scimConnectionId } from '../../shared/directory/scim-connection.ts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -141,7 +142,7 @@ describe('GET /api/users', () => {
       managerId: null,
       status: 'active',
       source: 'scim',
-      connectionId: null,
+      connectionId: scimConnectionId(tenant.organizationId),
       externalId: null,
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as string,
@@ -187,6 +188,8 @@ describe('GET /api/users', () => {
     expect((await ids('status=all')).length).toBe(TOTAL_USERS);
     expect(await ids(`connectionId=${ldapConnectionId}`)).toEqual([ldapUserId]);
     expect(await ids(`connectionId=${randomUUID()}`)).toEqual([]);
+    // SCIM-provisioned users came through the organization's one scim connection (its id is derived, no read).
+    expect((await ids(`connectionId=${scimConnectionId(tenant.organizationId)}`)).length).toBe(7);
     const seed = await directory<Page<DirectoryUser>>('/api/users?department=IT&status=active&page=1&pageSize=25');
     expect(seed.body).toMatchObject({ totalCount: 1, page: 1, pageSize: 25, data: [{ id: users.alice?.id }] });
   });
@@ -226,7 +229,7 @@ describe('GET /api/users/{id}, /groups and /attributes', () => {
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ totalCount: 1, page: 1, pageSize: 50 });
     expect(result.body.data).toEqual([
-      { id: groupId, displayName: groupName, description: null, source: 'scim', connectionId: null, externalId: `grp-${tag}`, createdAt: expect.any(String) as string, updatedAt: expect.any(String) as string },
+      { id: groupId, displayName: groupName, description: null, source: 'scim', connectionId: scimConnectionId(tenant.organizationId), externalId: `grp-${tag}`, createdAt: expect.any(String) as string, updatedAt: expect.any(String) as string },
     ]);
     const none = await directory<Page<unknown>>(`/api/users/${users.zebediah?.id}/groups`);
     expect(none.body).toEqual({ data: [], totalCount: 0, page: 1, pageSize: 50 });
@@ -235,7 +238,7 @@ describe('GET /api/users/{id}, /groups and /attributes', () => {
   it("shows every attribute the source holds, the enterprise extension included, never the password", async () => {
     const result = await directory(`/api/users/${users.alice?.id}/attributes`);
     expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ id: users.alice?.id, source: 'scim', connectionId: null });
+    expect(result.body).toMatchObject({ id: users.alice?.id, source: 'scim', connectionId: scimConnectionId(tenant.organizationId) });
     expect(result.body.attributes).toMatchObject({ userName: users.alice?.userName, name: { givenName: 'Alice', familyName: 'Anderson' }, title: 'Engineer', active: true });
     expect(result.body.attributes[ENTERPRISE]).toMatchObject({ department: 'IT', employeeNumber: '1001' });
     expect(result.text.toLowerCase()).not.toContain('password');

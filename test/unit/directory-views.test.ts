@@ -1,3 +1,4 @@
+import { scimConnectionId } from '../../shared/directory/scim-connection.ts';
 import { describe, expect, it } from 'vitest';
 import { matchesUserFilter, toDirectoryGroup, toDirectoryUser, toDirectoryUserAttributes, userEmails } from '../../shared/directory/views.ts';
 import { pageOf } from '../../shared/directory/pages.ts';
@@ -61,8 +62,9 @@ describe('the directory view of a user record', () => {
   });
 
   it('shows groups stored before groups had a source as SCIM groups', () => {
-    const group = toDirectoryGroup({ id: 'g', organizationId: 'o', displayName: 'Team', resource: { displayName: 'Team' }, version: 1, createdAt: 'c', updatedAt: 'u' });
-    expect(group).toEqual({ id: 'g', displayName: 'Team', description: null, source: 'scim', connectionId: null, externalId: null, createdAt: 'c', updatedAt: 'u' });
+    const organizationId = '11111111-1111-4111-8111-111111111111';
+    const group = toDirectoryGroup({ id: 'g', organizationId, displayName: 'Team', resource: { displayName: 'Team' }, version: 1, createdAt: 'c', updatedAt: 'u' });
+    expect(group).toEqual({ id: 'g', displayName: 'Team', description: null, source: 'scim', connectionId: scimConnectionId(organizationId), externalId: null, createdAt: 'c', updatedAt: 'u' });
   });
 });
 

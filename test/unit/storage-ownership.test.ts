@@ -31,6 +31,10 @@ describe('one module writes each entity (issue 11)', () => {
     ]);
   });
 
+  it('only the connections repository builds directory connection keys', () => {
+    expect(buildersOf(['connection', 'connectionPrefix'])).toEqual([join('shared', 'storage', 'connections.ts')]);
+  });
+
   it('the check itself finds a key builder where one is written', () => {
     // Guards the scan: the repositories it names really are found by it.
     expect(buildersOf(['user']).length).toBeGreaterThan(0);

@@ -16,6 +16,7 @@ import { baseUrl } from './platform-client.ts';
 import type { SampleContext } from './mutating-route-samples.ts';
 import { GROUP_SCHEMA, patchOp, USER_SCHEMA, ENTERPRISE } from './scim-client.ts';
 import { buildResponseXml, type TestIdp } from './saml/test-idp.ts';
+import { scimConnectionId } from '../../../shared/directory/scim-connection.ts';
 
 export const SEARCH_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:SearchRequest';
 export const BULK_REQUEST = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
@@ -289,6 +290,34 @@ export const routeLimitSamples: Record<string, RouteLimitSample> = {
   'directory-groups-members-list': { request: (ctx) => ({ params: { id: ctx.fixtures.scimGroup.id }, query: { page: '1', pageSize: '50' } }) },
 
   // --- platform ---
+  // --- Directory API: connections ---
+  'directory-connections-list': { request: () => ({ params: {}, query: { page: '1', pageSize: '5', type: 'ldap' } }) },
+  'directory-connections-create': {
+    request: () => ({
+      params: {},
+      body: {
+        name: unique('Directory'),
+        type: 'activeDirectory',
+        status: 'active',
+        host: 'dc1.example.test',
+        port: 636,
+        tlsMode: 'ldaps',
+        allowInsecure: false,
+        tlsServerName: 'dc1.example.test',
+        baseDn: 'DC=example,DC=test',
+        bindDn: 'reader@example.test',
+        password: 'a bind password',
+        pageSize: 500,
+        connectTimeoutMs: 1000,
+        operationTimeoutMs: 1000,
+      },
+    }),
+  },
+  'directory-connections-get': { request: (ctx) => ({ params: { id: scimConnectionId(ctx.tenant.organizationId) } }) },
+  'directory-connections-update': { request: (ctx) => ({ params: { id: scimConnectionId(ctx.tenant.organizationId) }, body: { name: 'SCIM provisioning' } }) },
+  'directory-connections-delete': { request: () => ({ params: { id: randomUUID() } }) },
+  'directory-connections-test': { request: () => ({ params: { id: randomUUID() } }) },
+
   'platform-health': { request: none },
   'platform-docs-page': { request: () => ({ params: {}, query: { definition: 'scim' } }) },
   'platform-docs-asset': { request: () => ({ params: { asset: 'swagger-ui.css' } }) },
