@@ -98,7 +98,7 @@ export class WorkersStack extends NestedStack {
     const profile: AccessProfile = {
       table: worker.access.table === 'readWrite' ? 'write' : 'read',
       exportBucket: 'none',
-      secretsKey: 'none',
+      secretsKey: worker.access.secretsKey ?? 'none',
       signingKey: 'none',
       operatorKey: 'none',
     };

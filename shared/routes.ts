@@ -100,5 +100,6 @@ import { scimRoutes } from './route-table/scim.ts';
 import { samlRoutes } from './route-table/saml.ts';
 import { directoryRoutes } from './route-table/directory.ts';
 import { directoryConnectionRoutes } from './route-table/directory-connections.ts';
+import { directorySyncRoutes } from './route-table/directory-sync.ts';
 
-export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...directoryRoutes, ...directoryConnectionRoutes, ...platformRoutes];
+export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...directoryRoutes, ...directoryConnectionRoutes, ...directorySyncRoutes, ...platformRoutes];

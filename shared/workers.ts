@@ -34,8 +34,11 @@ export interface WorkerDefinition {
   readonly memoryMb: number;
   /** Lambda timeout in seconds; a queue's visibility timeout is derived from it. */
   readonly timeoutSeconds: number;
-  /** Table grants: `read` (GetItem, Query, …) or `readWrite`. Nothing else is granted. */
-  readonly access: { readonly table: 'read' | 'readWrite' };
+  /**
+   * Table grants: `read` (GetItem, Query, …) or `readWrite`; `secretsKey: 'decrypt'` to open
+   * envelope-encrypted secrets (e.g. a connection's bind password). Nothing else is granted.
+   */
+  readonly access: { readonly table: 'read' | 'readWrite'; readonly secretsKey?: 'decrypt' };
   /**
    * Workers this worker starts (for example itself, to continue where it stopped): it gets exactly
    * the send (queue) or invoke (async) grant for each and an environment variable naming it.
@@ -45,8 +48,9 @@ export interface WorkerDefinition {
 }
 
 import { scimWorkers } from './worker-table/scim.ts';
+import { directoryWorkers } from './worker-table/directory.ts';
 
-export const workers: readonly WorkerDefinition[] = [...scimWorkers];
+export const workers: readonly WorkerDefinition[] = [...scimWorkers, ...directoryWorkers];
 
 /** The worker table row with this id, or undefined. */
 export function workerById(id: string, table: readonly WorkerDefinition[] = workers): WorkerDefinition | undefined {
@@ -103,6 +107,7 @@ export function validateWorkerTable(
     if (!Number.isInteger(worker.memoryMb) || worker.memoryMb < 128 || worker.memoryMb > 10_240) throw new Error(`${label}: memoryMb must be an integer from 128 to 10240`);
     if (!Number.isInteger(worker.timeoutSeconds) || worker.timeoutSeconds < 1 || worker.timeoutSeconds > 900) throw new Error(`${label}: timeoutSeconds must be an integer from 1 to 900`);
     if (worker.access.table !== 'read' && worker.access.table !== 'readWrite') throw new Error(`${label}: access.table must be read or readWrite`);
+    if (worker.access.secretsKey !== undefined && worker.access.secretsKey !== 'decrypt') throw new Error(`${label}: access.secretsKey must be decrypt when given`);
     const trigger = worker.trigger;
     switch (trigger.kind) {
       case 'queue':

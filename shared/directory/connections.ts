@@ -105,7 +105,8 @@ async function ensureScimConnection(organizationId: string, origin: RequestOrigi
   }
 }
 
-function passwordContext(organizationId: string, connectionId: string) {
+/** The encryption context of a connection's bind password (sync decrypts it with the same). */
+export function passwordContext(organizationId: string, connectionId: string) {
   return { organizationId, connectionId, purpose: 'directory-bind-password' };
 }
 

@@ -13,7 +13,7 @@
  * the connection's CA (or the system's trust store when it has none) and the host name — or
  * `tlsServerName` when the certificate names another host than the one dialled (e.g. an IP).
  */
-import { Client, ResultCodeError, type Entry, type SearchOptions } from 'ldapts';
+import { Client, FilterParser, ResultCodeError, type Entry, type SearchOptions } from 'ldapts';
 import { checkServerIdentity as tlsCheckServerIdentity, type ConnectionOptions } from 'node:tls';
 
 /** LDAP OIDs the RootDSE advertises (RFC 4512 §5.1). */
@@ -337,4 +337,15 @@ export function classifyLdapError(error: unknown): LdapFailure {
   if (/certificate|SSL|TLS|handshake/i.test(message)) return { reason: 'tls_failure', message };
   if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|Connection closed|Socket error/i.test(message)) return { reason: 'unreachable', message };
   return { reason: 'ldap_error', message };
+}
+
+/** Is `value` an LDAP search filter in the string form of RFC 4515 (`(&(objectClass=person)(mail=*))`)? */
+export function isLdapFilter(value: string): boolean {
+  if (!value.startsWith('(') || !value.endsWith(')')) return false;
+  try {
+    FilterParser.parseString(value);
+    return true;
+  } catch {
+    return false;
+  }
 }

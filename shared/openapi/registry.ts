@@ -11,6 +11,8 @@ import { platformOperations } from './operations/platform.ts';
 import * as directory from './operations/directory.ts';
 import * as directoryConnections from './operations/directory-connections.ts';
 import * as connectionContracts from '../directory/connection-schemas.ts';
+import * as directorySync from './operations/directory-sync.ts';
+import * as syncContracts from '../directory/sync-schemas.ts';
 import * as saml from './operations/saml.ts';
 import { acsForm, samlSettingsBody } from '../saml/schemas.ts';
 import { scimOperations } from './operations/scim.ts';
@@ -20,7 +22,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.t
 import type { ApiDefinition } from './definitions.ts';
 import type { RouteDefinition } from '../routes.ts';
 
-export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...directory.directoryOperations, ...directoryConnections.directoryConnectionOperations, ...platformOperations };
+export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...directory.directoryOperations, ...directoryConnections.directoryConnectionOperations, ...directorySync.directorySyncOperations, ...platformOperations };
 
 /** Component names shown in Swagger UI's Schemas section (others get names from their route id). */
 export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
@@ -97,6 +99,13 @@ export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType,
   [directoryConnections.connectionTestResult, 'ConnectionTestResult'],
   [connectionContracts.connectionCreateBody, 'ConnectionCreate'],
   [connectionContracts.connectionUpdateBody, 'ConnectionUpdate'],
+  [directorySync.syncProjectView, 'SyncProject'],
+  [directorySync.syncProjectList, 'SyncProjectList'],
+  [directorySync.syncRunView, 'SyncRun'],
+  [directorySync.syncRunList, 'SyncRunList'],
+  [directorySync.syncRunDetail, 'SyncRunDetail'],
+  [syncContracts.syncProjectCreateBody, 'SyncProjectCreate'],
+  [syncContracts.syncProjectUpdateBody, 'SyncProjectUpdate'],
 ]);
 
 export function generateDocument(definition: ApiDefinition, routes: readonly RouteDefinition[], baseUrl: string, version: string): OpenApiDocument {

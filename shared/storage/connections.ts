@@ -16,7 +16,7 @@ import type { SealedSecret } from '../crypto/envelope.ts';
 import type { DomainError } from '../errors/domain-errors.ts';
 import { EntityType, isUuid, keys } from './keys.ts';
 import { getItem, queryPrefix } from './queries.ts';
-import { put, putNew, remove, type TransactionStep } from './transactions.ts';
+import { mustExist, put, putNew, remove, type TransactionStep } from './transactions.ts';
 
 type Item = Record<string, unknown>;
 
@@ -100,4 +100,9 @@ export function putStep(record: ConnectionRecord, options: { expectedVersion: nu
 /** connections.deleteStep — deletes a connection whose stored version is still `expectedVersion` (`onConflict` otherwise). */
 export function deleteStep(organizationId: string, connectionId: string, options: { expectedVersion: number; onConflict: () => DomainError }): TransactionStep {
   return remove(keys.connection(organizationId, connectionId), { expression: 'version = :seen', values: { ':seen': options.expectedVersion } }, options.onConflict);
+}
+
+/** connections.mustExistStep — a precondition that the connection exists (`onMissing` otherwise). */
+export function mustExistStep(organizationId: string, connectionId: string, onMissing: () => DomainError): TransactionStep {
+  return mustExist(keys.connection(organizationId, connectionId), onMissing);
 }

@@ -32,6 +32,9 @@ export interface GroupRecord {
   resource: Record<string, unknown>;
   source?: GroupSource | undefined;
   connectionId?: string | undefined;
+  /** A synchronised group's stable id in its source directory and its DN there (see users.ts). */
+  directoryId?: string | undefined;
+  directoryDn?: string | undefined;
   roleIds?: Set<string> | undefined;
   version: number;
   createdAt: string;
@@ -66,7 +69,11 @@ function toItem(record: GroupRecord): Item {
   return {
     ...keys.group(record.organizationId, record.id),
     ...keys.groupNameIndex(record.organizationId, record.displayName),
-    ...(externalId !== undefined ? keys.groupExternalIdIndex(record.organizationId, externalId) : {}),
+    ...(record.connectionId !== undefined && record.directoryId !== undefined
+      ? keys.groupDirectoryIndex(record.organizationId, record.connectionId, record.directoryId)
+      : externalId !== undefined
+        ? keys.groupExternalIdIndex(record.organizationId, externalId)
+        : {}),
     type: EntityType.Group,
     ...record,
   };
@@ -102,6 +109,12 @@ export function byDisplayNames(organizationId: string, displayNames: readonly st
 /** groups.byExternalId — case-exact match on each value. */
 export function byExternalIds(organizationId: string, externalIds: readonly string[]): Promise<GroupRecord[]> {
   return byIndexValues('gsi2', keys.groupExternalIdIndex(organizationId, '').gsi2pk, externalIds);
+}
+
+/** groups.byConnection — every group synchronised from one directory connection (gsi2; eventually consistent). */
+export async function byConnection(organizationId: string, connectionId: string, maxItems = 1_000_000): Promise<GroupRecord[]> {
+  const partition = keys.groupDirectoryIndex(organizationId, connectionId, '').gsi2pk;
+  return (await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': partition } }, maxItems)).map(toRecord);
 }
 
 /** groups.all — every group item of an organization, up to `maxItems`. */

@@ -40,7 +40,18 @@ export const EntityType = {
   SamlRequest: 'SamlRequest',
   SamlAssertionUse: 'SamlAssertionUse',
   DirectoryConnection: 'DirectoryConnection',
+  SyncProject: 'SyncProject',
+  SyncProjectState: 'SyncProjectState',
+  SyncRunClaim: 'SyncRunClaim',
+  SyncRun: 'SyncRun',
+  SyncChange: 'SyncChange',
 } as const;
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+function assertRunId(value: string): string {
+  if (!ULID.test(value)) throw new Error('Refusing to build a key from a malformed sync run id');
+  return value;
+}
 
 export const keys = {
   /** organizations.byId */
@@ -163,6 +174,35 @@ export const keys = {
   /** connections.byId, connections.list via begins_with(sk, 'CONNECTION#') — directory connections (scim, ldap, activeDirectory). */
   connection: (organizationId: string, connectionId: string) => ({ pk: org(organizationId), sk: `CONNECTION#${assertId('connection', connectionId)}` }),
   connectionPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'CONNECTION#' }),
+
+  /** users.byConnection / users.byDirectoryId (gsi2): synchronised users by their stable id in the source directory. */
+  userDirectoryIndex: (organizationId: string, connectionId: string, directoryId: string) => ({
+    gsi2pk: `${org(organizationId)}#CONNECTION#${assertId('connection', connectionId)}#USERS`,
+    gsi2sk: directoryId,
+  }),
+  /** groups.byConnection / groups.byDirectoryId (gsi2): synchronised groups by their stable id in the source directory. */
+  groupDirectoryIndex: (organizationId: string, connectionId: string, directoryId: string) => ({
+    gsi2pk: `${org(organizationId)}#CONNECTION#${assertId('connection', connectionId)}#GROUPS`,
+    gsi2sk: directoryId,
+  }),
+
+  /** syncProjects.byId, syncProjects.list via begins_with(sk, 'SYNCPROJECT#'). */
+  syncProject: (organizationId: string, projectId: string) => ({ pk: org(organizationId), sk: `SYNCPROJECT#${assertId('sync project', projectId)}` }),
+  syncProjectPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'SYNCPROJECT#' }),
+  /** syncProjects.byConnection (gsi1): the projects reading from one connection. */
+  syncProjectConnectionIndex: (organizationId: string, connectionId: string, projectId: string) => ({
+    gsi1pk: `${org(organizationId)}#CONNECTION#${assertId('connection', connectionId)}#SYNCPROJECTS`,
+    gsi1sk: projectId,
+  }),
+  /** A project's run claim (at most one run at a time) and its delta watermark. */
+  syncRunClaim: (organizationId: string, projectId: string) => ({ pk: `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}`, sk: 'RUNNING' }),
+  syncProjectState: (organizationId: string, projectId: string) => ({ pk: `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}`, sk: 'STATE' }),
+  /** syncRuns.byId, syncRuns.history: time-ordered (ULID run ids). */
+  syncRun: (organizationId: string, runId: string) => ({ pk: `${org(organizationId)}#SYNCRUNS`, sk: assertRunId(runId) }),
+  syncRunPartition: (organizationId: string) => `${org(organizationId)}#SYNCRUNS`,
+  /** syncRuns.changes: one change record per processed object, in processing order. */
+  syncChange: (organizationId: string, runId: string, sequence: number) => ({ pk: `${org(organizationId)}#SYNCRUN#${assertRunId(runId)}`, sk: `CHANGE#${String(sequence).padStart(9, '0')}` }),
+  syncChangePartition: (organizationId: string, runId: string) => `${org(organizationId)}#SYNCRUN#${assertRunId(runId)}`,
 
   /** platform.bootstrap — which organization the local runtime bootstrapped. */
   bootstrapMarker: () => ({ pk: 'PLATFORM#BOOTSTRAP', sk: 'BOOTSTRAP' }),

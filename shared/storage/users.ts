@@ -37,6 +37,13 @@ export interface UserRecord {
   source: UserSource;
   /** The directory connection a synchronised user came from (ldap, activeDirectory). */
   connectionId?: string | undefined;
+  /**
+   * A synchronised user's stable id in its source directory (OpenLDAP entryUUID, Active Directory
+   * objectGUID as a lower-case UUID) and its DN there. With `connectionId` it indexes the user for
+   * sync (users.byConnection); such a user carries no SCIM externalId index entry.
+   */
+  directoryId?: string | undefined;
+  directoryDn?: string | undefined;
   /** Legacy marker of SAML JIT users stored before `source: 'saml-jit'` existed. */
   provisionedBy?: string | undefined;
   roleIds?: Set<string> | undefined;
@@ -80,7 +87,11 @@ export function itemOf(record: UserRecord): Item {
     ...keys.user(record.organizationId, record.id),
     // The userName index holds exactly the users SCIM lists, so its pages need no filtering.
     ...(scimVisible(record) ? keys.userNameIndex(record.organizationId, record.userName) : {}),
-    ...(externalId !== undefined ? keys.userExternalIdIndex(record.organizationId, externalId) : {}),
+    ...(record.connectionId !== undefined && record.directoryId !== undefined
+      ? keys.userDirectoryIndex(record.organizationId, record.connectionId, record.directoryId)
+      : externalId !== undefined
+        ? keys.userExternalIdIndex(record.organizationId, externalId)
+        : {}),
     type: EntityType.User,
     ...record,
   };
@@ -127,6 +138,15 @@ export async function byExternalIds(organizationId: string, externalIds: readonl
     ),
   );
   return pages.flat().map(toRecord);
+}
+
+/**
+ * users.byConnection — every user synchronised from one directory connection (gsi2 partition of
+ * the connection, in directory-id order; eventually consistent), up to `maxItems`.
+ */
+export async function byConnection(organizationId: string, connectionId: string, maxItems = 1_000_000): Promise<UserRecord[]> {
+  const partition = keys.userDirectoryIndex(organizationId, connectionId, '').gsi2pk;
+  return (await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': partition } }, maxItems)).map(toRecord);
 }
 
 /** users.all — every user item of an organization, up to `maxItems` (1,000,000 by default). */

@@ -9,6 +9,11 @@ export const workerPayloads = {
     organizationId: z.string().min(1).max(100),
     groupId: z.uuid(),
   }),
+  'sync-run': z.strictObject({
+    organizationId: z.uuid(),
+    projectId: z.uuid(),
+    runId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a ULID' }),
+  }),
 } as const;
 
 export type StartableWorkerId = keyof typeof workerPayloads;

@@ -22,17 +22,23 @@ function buildersOf(names: readonly string[]): string[] {
 
 describe('one module writes each entity (issue 11)', () => {
   it('only the users repository builds user, userName-claim and sign-in identity keys', () => {
-    expect(buildersOf(['user', 'userPrefix', 'userNameIndex', 'userNameClaim', 'userExternalIdIndex', 'loginIdentity'])).toEqual([join('shared', 'storage', 'users.ts')]);
+    expect(buildersOf(['user', 'userPrefix', 'userNameIndex', 'userNameClaim', 'userExternalIdIndex', 'userDirectoryIndex', 'loginIdentity'])).toEqual([join('shared', 'storage', 'users.ts')]);
   });
 
   it('only the groups repository builds group and membership keys', () => {
-    expect(buildersOf(['group', 'groupPrefix', 'groupNameIndex', 'groupExternalIdIndex', 'groupMembership', 'groupMembershipIndex', 'groupMembersPartition', 'userGroupsIndex'])).toEqual([
+    expect(buildersOf(['group', 'groupPrefix', 'groupNameIndex', 'groupExternalIdIndex', 'groupDirectoryIndex', 'groupMembership', 'groupMembershipIndex', 'groupMembersPartition', 'userGroupsIndex'])).toEqual([
       join('shared', 'storage', 'groups.ts'),
     ]);
   });
 
   it('only the connections repository builds directory connection keys', () => {
     expect(buildersOf(['connection', 'connectionPrefix'])).toEqual([join('shared', 'storage', 'connections.ts')]);
+  });
+
+  it('only the sync projects repository builds sync project, run claim, run and change-record keys', () => {
+    expect(buildersOf(['syncProject', 'syncProjectPrefix', 'syncProjectConnectionIndex', 'syncRunClaim', 'syncProjectState', 'syncRun', 'syncRunPartition', 'syncChange', 'syncChangePartition'])).toEqual([
+      join('shared', 'storage', 'sync-projects.ts'),
+    ]);
   });
 
   it('the check itself finds a key builder where one is written', () => {

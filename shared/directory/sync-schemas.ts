@@ -1,0 +1,142 @@
+/**
+ * Request schemas of the Directory API's sync routes (seed "REST API Reference",
+ * "Synchronization"): they validate requests and document the API (shared/openapi).
+ */
+import * as z from 'zod';
+import { requestContract } from '../http/request-contract.ts';
+import { DIRECTORY_DEFAULT_PAGE_SIZE, DIRECTORY_MAX_PAGE_SIZE, isDistinguishedName, LDAP_MAX_PAGE_SIZE } from './connection-schemas.ts';
+import { isLdapFilter } from './ldap-client.ts';
+
+/** The user fields a project may map a source attribute to. */
+export const SYNC_USER_FIELDS = ['userName', 'givenName', 'familyName', 'displayName', 'email', 'employeeNumber', 'department', 'title', 'manager', 'active'] as const;
+export type SyncUserField = (typeof SYNC_USER_FIELDS)[number];
+
+/**
+ * Default attribute mappings per connection type (user field → source attribute). `active` on
+ * OpenLDAP reads an attribute whose value `disabled`, `inactive` or `false` marks a disabled account
+ * (OpenLDAP has no disabled bit); on Active Directory it is userAccountControl's ACCOUNTDISABLE bit (2).
+ * Active Directory's userName is the userPrincipalName, or the sAMAccountName when there is none.
+ */
+export const DEFAULT_MAPPINGS: Record<'ldap' | 'activeDirectory', Record<SyncUserField, string>> = {
+  ldap: {
+    userName: 'uid',
+    givenName: 'givenName',
+    familyName: 'sn',
+    displayName: 'cn',
+    email: 'mail',
+    employeeNumber: 'employeeNumber',
+    department: 'departmentNumber',
+    title: 'title',
+    manager: 'manager',
+    active: 'employeeType',
+  },
+  activeDirectory: {
+    userName: 'userPrincipalName',
+    givenName: 'givenName',
+    familyName: 'sn',
+    displayName: 'displayName',
+    email: 'mail',
+    employeeNumber: 'employeeID',
+    department: 'department',
+    title: 'title',
+    manager: 'manager',
+    active: 'userAccountControl',
+  },
+};
+
+export const SYNC_DEFAULT_THRESHOLD = { count: 50, percent: 20 } as const;
+export const MAX_SEARCH_BASES = 10;
+
+const ATTRIBUTE_TYPE = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)$/;
+const attributeName = z.string().regex(ATTRIBUTE_TYPE, { message: 'must be an LDAP attribute name' }).max(128);
+const name = z.string().trim().min(1).max(200).meta({ description: 'Display name', examples: ['Corporate directory: people and groups'] });
+const searchBases = z
+  .array(z.string().trim().min(1).max(1024).refine(isDistinguishedName, { message: 'must be a distinguished name (RFC 4514)' }))
+  .max(MAX_SEARCH_BASES)
+  .meta({ description: `DNs searched (subtree), at most ${MAX_SEARCH_BASES}; empty or absent: the connection's baseDn` });
+const filter = z
+  .string()
+  .max(2048)
+  .refine(isLdapFilter, { message: 'must be an LDAP filter in RFC 4515 form, e.g. (department=Engineering)' })
+  .meta({ description: "Extra LDAP filter (RFC 4515) ANDed with each object class's own filter", examples: ['(!(description=service account))'] });
+const objectClasses = z
+  .array(z.enum(['user', 'group']))
+  .min(1)
+  .max(2)
+  .refine((values) => new Set(values).size === values.length, { message: 'must not repeat an object class' })
+  .meta({ description: 'What the project synchronises' });
+const attributeMappings = z
+  .partialRecord(z.enum(SYNC_USER_FIELDS), attributeName)
+  .meta({ description: 'User field → source attribute; fields not named keep the default of the connection type' });
+const mode = z.enum(['full', 'delta']).meta({ description: 'full: read everything, deactivate what disappeared; delta: read only what changed since the last run (OpenLDAP entryCSN, AD uSNChanged)' });
+const onDisappear = z.enum(['deactivate', 'delete']).meta({ description: 'What a full run does to synchronised users that are no longer in the directory' });
+const deletionThreshold = z
+  .strictObject({
+    count: z.number().int().min(0).max(1_000_000).meta({ description: 'At most this many deactivations or deletions per run' }),
+    percent: z.number().min(0).max(100).meta({ description: 'At most this share of the synchronised users per run' }),
+  })
+  .meta({ description: 'A run that would deactivate or delete more stops as failed with reason deletion_threshold and changes nothing' });
+const pageSize = z.number().int().min(1).max(LDAP_MAX_PAGE_SIZE).meta({ description: "Entries per LDAP page; default: the connection's page size" });
+
+export const syncProjectCreateBody = z.strictObject({
+  name,
+  connectionId: z.uuid().meta({ description: 'An ldap or activeDirectory connection' }),
+  searchBases: searchBases.default([]),
+  filter: filter.optional(),
+  objectClasses: objectClasses.default(['user', 'group']),
+  attributeMappings: attributeMappings.default({}),
+  mode: mode.default('full'),
+  onDisappear: onDisappear.default('deactivate'),
+  deletionThreshold: deletionThreshold.default({ ...SYNC_DEFAULT_THRESHOLD }),
+  pageSize: pageSize.optional(),
+});
+
+export const syncProjectUpdateBody = z
+  .strictObject({
+    name: name.optional(),
+    searchBases: searchBases.optional(),
+    filter: filter.nullable().optional().meta({ description: 'LDAP filter; null removes it' }),
+    objectClasses: objectClasses.optional(),
+    attributeMappings: attributeMappings.optional(),
+    mode: mode.optional(),
+    onDisappear: onDisappear.optional(),
+    deletionThreshold: deletionThreshold.optional(),
+    pageSize: pageSize.nullable().optional().meta({ description: "Entries per LDAP page; null: the connection's page size" }),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' });
+
+export type SyncProjectCreateInput = z.output<typeof syncProjectCreateBody>;
+export type SyncProjectUpdateInput = z.output<typeof syncProjectUpdateBody>;
+
+const pageQuery = {
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page number (default: 1)' }),
+  pageSize: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(DIRECTORY_MAX_PAGE_SIZE, { message: `pageSize must be at most ${DIRECTORY_MAX_PAGE_SIZE}` })
+    .default(DIRECTORY_DEFAULT_PAGE_SIZE)
+    .meta({ description: `Items per page (default: ${DIRECTORY_DEFAULT_PAGE_SIZE}, max: ${DIRECTORY_MAX_PAGE_SIZE})` }),
+};
+
+/** `since`: a date (2025-01-01, midnight UTC) or an RFC 3339 date-time. */
+const since = z
+  .string()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) ? !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: 'since must be a date (2025-01-01) or an RFC 3339 date-time (2025-01-01T08:00:00Z)',
+  })
+  .transform((value) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value)))
+  .meta({ description: 'Only runs queued at or after this date (UTC midnight) or date-time' });
+
+export const listSyncProjectsRequest = requestContract('directory-sync-projects-list', { query: z.object(pageQuery) });
+export const createSyncProjectRequest = requestContract('directory-sync-projects-create', { body: syncProjectCreateBody });
+export const updateSyncProjectRequest = requestContract('directory-sync-projects-update', { body: syncProjectUpdateBody });
+export const syncHistoryRequest = requestContract('directory-sync-history-list', {
+  query: z.object({
+    ...pageQuery,
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'partial']).optional().meta({ description: 'Only runs with this status' }),
+    since: since.optional(),
+    projectId: z.uuid().optional().meta({ description: 'Only runs of this project' }),
+  }),
+});
+export const syncRunDetailRequest = requestContract('directory-sync-history-get', { query: z.object(pageQuery) });

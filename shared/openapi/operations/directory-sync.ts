@@ -1,0 +1,142 @@
+import * as z from 'zod';
+import * as contracts from '../../directory/sync-schemas.ts';
+import type { ExampleDoc, OperationDocs, ResponseDoc } from '../operation-docs.ts';
+
+const counts = z.object({ processed: z.int(), created: z.int(), updated: z.int(), unchanged: z.int(), deactivated: z.int(), deleted: z.int(), errors: z.int() });
+
+/** Response bodies of the sync routes (shared/directory/sync-projects.ts shapes them). */
+export const syncProjectView = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    connectionId: z.uuid(),
+    connectionType: z.enum(['ldap', 'activeDirectory']),
+    searchBases: z.array(z.string()),
+    filter: z.string().nullable(),
+    objectClasses: z.array(z.enum(['user', 'group'])),
+    attributeMappings: z.record(z.string(), z.string()).meta({ description: 'User field → source attribute (defaults of the connection type merged with the project’s)' }),
+    mode: z.enum(['full', 'delta']),
+    onDisappear: z.enum(['deactivate', 'delete']),
+    deletionThreshold: z.object({ count: z.int(), percent: z.number() }),
+    pageSize: z.int().nullable(),
+    version: z.int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ description: 'A sync project' });
+export const syncProjectList = z.object({ data: z.array(syncProjectView), totalCount: z.int(), page: z.int(), pageSize: z.int() });
+export const syncRunView = z
+  .object({
+    id: z.string().meta({ description: 'Run id (a ULID: time-ordered)' }),
+    projectId: z.uuid(),
+    projectName: z.string(),
+    connectionId: z.uuid(),
+    mode: z.enum(['full', 'delta']),
+    status: z.enum(['queued', 'running', 'succeeded', 'failed', 'partial']),
+    reason: z.string().nullable().meta({ description: 'Why a run failed: deletion_threshold, empty_result, directory_error, connection_disabled, project_deleted, internal_error' }),
+    message: z.string().optional(),
+    queuedAt: z.string(),
+    startedAt: z.string().nullable(),
+    finishedAt: z.string().nullable(),
+    counts,
+    wouldRemove: z.int().optional().meta({ description: 'Deactivations and deletions a run stopped by the threshold would have made' }),
+  })
+  .meta({ description: 'One sync run' });
+export const syncRunList = z.object({ data: z.array(syncRunView), totalCount: z.int(), page: z.int(), pageSize: z.int() });
+export const syncChange = z.object({
+  sequence: z.int(),
+  dn: z.string(),
+  objectClass: z.enum(['user', 'group']),
+  action: z.enum(['created', 'updated', 'unchanged', 'deactivated', 'deleted', 'error']),
+  objectId: z.string().optional(),
+  changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).optional(),
+  error: z.string().optional(),
+});
+export const syncRunDetail = syncRunView.extend({ changes: z.object({ data: z.array(syncChange), totalCount: z.int(), page: z.int(), pageSize: z.int() }) }).meta({ description: 'A run with one page of its change records' });
+
+const example = (summary: string, value: unknown): Record<string, ExampleDoc> => ({ example: { summary, value } });
+const ok = (description: string, schema: z.ZodType, examples: Record<string, ExampleDoc>): ResponseDoc => ({ description, schema, examples });
+const now = '2026-11-30T09:00:00.000Z';
+const project = {
+  id: '5d7c1b2a-3e4f-4a5b-8c6d-7e8f9a0b1c2d',
+  name: 'Corporate directory',
+  connectionId: '3f2a9c1e-6b7d-4e8f-9a0b-1c2d3e4f5a6b',
+  connectionType: 'activeDirectory',
+  searchBases: ['OU=Staff,DC=corp,DC=example,DC=com'],
+  filter: null,
+  objectClasses: ['user', 'group'],
+  attributeMappings: { ...contracts.DEFAULT_MAPPINGS.activeDirectory },
+  mode: 'full',
+  onDisappear: 'deactivate',
+  deletionThreshold: { count: 50, percent: 20 },
+  pageSize: null,
+  version: 1,
+  createdAt: now,
+  updatedAt: now,
+};
+const run = {
+  id: '01JDZ8Q3K9V7X2M4N6P8R0T2W4',
+  projectId: project.id,
+  projectName: project.name,
+  connectionId: project.connectionId,
+  mode: 'full',
+  status: 'failed',
+  reason: 'deletion_threshold',
+  message: "The run would deactivate 130 of 1200 synchronised objects, more than the project's threshold (50 objects or 20 %): nothing was changed.",
+  queuedAt: now,
+  startedAt: now,
+  finishedAt: now,
+  counts: { processed: 0, created: 0, updated: 0, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 },
+  wouldRemove: 130,
+};
+
+/** Directory API sync routes (seed "Synchronization", plus the operator writes). */
+export const directorySyncOperations: OperationDocs = {
+  'directory-sync-projects-list': { tag: 'Synchronization', description: "Lists the organization's sync projects by creation time.", request: contracts.listSyncProjectsRequest, responses: { 200: ok('A page of projects', syncProjectList, example('One project', { data: [project], totalCount: 1, page: 1, pageSize: 50 })) } },
+  'directory-sync-projects-create': {
+    tag: 'Synchronization',
+    description:
+      'Creates a sync project over an `ldap` or `activeDirectory` connection: search bases, an extra LDAP filter, object classes (user, group), attribute mappings ' +
+      '(defaults per connection type), full or delta mode, what happens to users that disappear (deactivate or delete) and the deletion threshold.',
+    request: contracts.createSyncProjectRequest,
+    requestExamples: example('Active Directory staff', { name: project.name, connectionId: project.connectionId, searchBases: project.searchBases }),
+    responses: { 201: { ...ok('Created', syncProjectView, example('Created', project)), headers: { Location: 'The project URL' } } },
+  },
+  'directory-sync-projects-get': { tag: 'Synchronization', description: 'Gets a specific sync project.', responses: { 200: ok('The project', syncProjectView, example('A project', project)) } },
+  'directory-sync-projects-update': {
+    tag: 'Synchronization',
+    description: 'Changes a project: send only the fields to change; `attributeMappings` merge into the stored ones; `null` removes `filter` or `pageSize`.',
+    request: contracts.updateSyncProjectRequest,
+    requestExamples: example('Switch to delta runs', { mode: 'delta' }),
+    responses: { 200: ok('The project', syncProjectView, example('Updated', { ...project, mode: 'delta', version: 2 })) },
+  },
+  'directory-sync-projects-delete': {
+    tag: 'Synchronization',
+    description: 'Deletes a project; its run history stays. 409 while one of its runs is queued or running.',
+    responses: { 204: { description: 'Deleted' }, 409: { description: 'A run of the project is queued or running' } },
+  },
+  'directory-sync-projects-run': {
+    tag: 'Synchronization',
+    description:
+      'Queues a run of the project (the `sync-run` worker executes it) and answers 202 with its id; follow it at `/api/sync/history/{runId}`. ' +
+      'Two runs of one project never overlap: 409 while one is queued or running, or when the connection is disabled.',
+    responses: {
+      202: { ...ok('Queued', z.object({ runId: z.string(), status: z.literal('queued') }), example('Queued', { runId: run.id, status: 'queued' })), headers: { Location: 'The run in the sync history' } },
+      409: { description: 'A run of the project is already queued or running, or its connection is disabled or gone' },
+    },
+  },
+  'directory-sync-history-list': {
+    tag: 'Synchronization',
+    description: 'The sync history, newest first: `status` (queued, running, succeeded, failed, partial), `since` (a date, UTC midnight, or a date-time) and `projectId` filter it, e.g. `?status=failed&since=2025-01-01`.',
+    request: contracts.syncHistoryRequest,
+    responses: { 200: ok('A page of runs', syncRunList, example('A failed run', { data: [run], totalCount: 1, page: 1, pageSize: 50 })) },
+  },
+  'directory-sync-history-get': {
+    tag: 'Synchronization',
+    description: "A run: status, timestamps, counts, and one page (`page`, `pageSize`) of its per-object change records (DN, action, changed attributes with before and after, error). The counts are computed from these records.",
+    request: contracts.syncRunDetailRequest,
+    responses: {
+      200: ok('The run', syncRunDetail, example('A run', { ...run, status: 'succeeded', reason: null, message: undefined, wouldRemove: undefined, counts: { processed: 1, created: 1, updated: 0, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 }, changes: { data: [{ sequence: 1, dn: 'CN=Ada Lovelace,OU=Staff,DC=corp,DC=example,DC=com', objectClass: 'user', action: 'created', objectId: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', changes: { userName: { before: null, after: 'ada@corp.example.com' } } }], totalCount: 1, page: 1, pageSize: 50 } })),
+    },
+  },
+};

@@ -1,0 +1,263 @@
+/**
+ * Directory sync (issue 13, "Connections and sync, for real") over real HTTP against a real
+ * OpenLDAP server (test/integration/support/ldap/slapd.ts): sync projects, runs in the `sync-run`
+ * worker, users, groups and nested memberships in the Directory API and SCIM, the history with its
+ * per-object change records, deactivation, the deletion threshold, empty reads, overlapping runs
+ * and delta runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { call, createTenant, machineToken, auditEntries, type Tenant } from './support/platform-client.ts';
+import { slapdAvailable, startSlapd, SLAPD_BINARY, type SlapdServer } from './support/ldap/slapd.ts';
+
+const ci = process.env.CI === 'true';
+const haveSlapd = slapdAvailable();
+if (!haveSlapd && !ci) console.warn(`SKIPPED: directory sync tests — ${SLAPD_BINARY} is not installed (apt-get install slapd ldap-utils, see .ci/run)`);
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+let tenant: Tenant;
+let slapd: SlapdServer;
+let scimToken: string;
+
+const api = (method: string, path: string, json?: unknown, token = tenant.ownerToken) => call<Json>(method, path, { token, ...(json !== undefined ? { json } : {}) });
+
+function expectDirectoryError(result: { status: number; body: Json; text: string }, status: number, messagePart?: RegExp): void {
+  expect(result.status, result.text).toBe(status);
+  expect(result.body).toEqual({ error: expect.any(String), message: expect.any(String), statusCode: status });
+  if (messagePart) expect(result.body.message).toMatch(messagePart);
+}
+
+async function createConnection(server: SlapdServer, name: string): Promise<string> {
+  const created = await api('POST', '/api/connections', {
+    name,
+    type: 'ldap',
+    host: server.host,
+    port: server.port,
+    tlsMode: 'none',
+    allowInsecure: true,
+    baseDn: server.baseDn,
+    bindDn: server.serviceDn,
+    password: server.servicePassword,
+    pageSize: 2,
+  });
+  expect(created.status, created.text).toBe(201);
+  return created.body.id as string;
+}
+
+async function createProject(body: Record<string, unknown>): Promise<Json> {
+  const created = await api('POST', '/api/sync/projects', { name: 'OpenLDAP people', deletionThreshold: { count: 2, percent: 50 }, ...body });
+  expect(created.status, created.text).toBe(201);
+  return created.body;
+}
+
+/** Queues a run and waits until it has finished; returns the run with all its change records. */
+async function run(projectId: string): Promise<Json> {
+  const queued = await api('POST', `/api/sync/projects/${projectId}/run`);
+  expect(queued.status, queued.text).toBe(202);
+  expect(queued.body).toEqual({ runId: expect.any(String), status: 'queued' });
+  return finished(queued.body.runId as string);
+}
+
+async function finished(runId: string): Promise<Json> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const got = await api('GET', `/api/sync/history/${runId}?pageSize=200`);
+    expect(got.status, got.text).toBe(200);
+    if (!['queued', 'running'].includes(got.body.status as string)) return got.body;
+    if (Date.now() > deadline) throw new Error(`run ${runId} did not finish: ${got.text}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function byDn(result: Json): Map<string, Json> {
+  return new Map((result.changes.data as Json[]).map((change) => [change.dn.toLowerCase(), change]));
+}
+
+function expectCountsMatchRecords(result: Json): void {
+  const records = result.changes.data as Json[];
+  expect(result.changes.totalCount).toBe(records.length);
+  const tally: Record<string, number> = { processed: records.length, created: 0, updated: 0, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 };
+  for (const record of records) tally[record.action === 'error' ? 'errors' : record.action] = (tally[record.action === 'error' ? 'errors' : record.action] ?? 0) + 1;
+  expect(result.counts).toEqual(tally);
+}
+
+beforeAll(async () => {
+  if (!haveSlapd) return;
+  tenant = await createTenant('Directory sync');
+  const lifted = { perMinute: 100_000, perHour: 1_000_000 };
+  const patched = await call('PATCH', `/api/identity/v1/organizations/${tenant.organizationId}`, { headers: { 'X-Operator-Key': inject('operatorApiKey') }, json: { rateLimits: { directory: lifted } } });
+  if (patched.status !== 200) throw new Error(`rate limits: ${patched.status} ${patched.text}`);
+  slapd = await startSlapd();
+  scimToken = (await machineToken(tenant.ownerToken)).token;
+}, 120_000);
+
+afterAll(async () => {
+  await slapd?.stop();
+});
+
+describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
+  let connectionId: string;
+  let project: Json;
+  let first: Json;
+
+  it('creates, reads, lists, changes and validates sync projects; a used connection cannot be deleted', async () => {
+    connectionId = await createConnection(slapd, 'Corporate OpenLDAP');
+    project = await createProject({ connectionId });
+    expect(project).toMatchObject({ connectionId, connectionType: 'ldap', searchBases: [], filter: null, objectClasses: ['user', 'group'], mode: 'full', onDisappear: 'deactivate', version: 1 });
+    expect(project.attributeMappings).toMatchObject({ userName: 'uid', email: 'mail', familyName: 'sn', manager: 'manager' });
+    expect((await api('GET', `/api/sync/projects/${project.id}`)).body).toEqual(project);
+    const listed = await api('GET', '/api/sync/projects?page=1&pageSize=10');
+    expect(listed.body).toMatchObject({ totalCount: 1, page: 1, pageSize: 10 });
+    expect(listed.body.data).toEqual([project]);
+
+    expectDirectoryError(await api('DELETE', `/api/connections/${connectionId}`), 409, /used by sync projects \(OpenLDAP people\)/);
+    expectDirectoryError(await api('POST', '/api/sync/projects', { name: 'x', connectionId, filter: 'objectClass=*' }), 400, /filter/);
+    expectDirectoryError(await api('POST', '/api/sync/projects', { name: 'x', connectionId, searchBases: ['not a dn'] }), 400, /distinguished name/);
+    expectDirectoryError(await api('POST', '/api/sync/projects', { name: 'x', connectionId, mode: 'sometimes' }), 400);
+    expectDirectoryError(await api('POST', '/api/sync/projects', { name: 'x', connectionId: '00000000-0000-4000-8000-000000000000' }), 400, /Connection/);
+    const scimConnection = (await api('GET', '/api/connections?type=scim')).body.data[0].id;
+    expectDirectoryError(await api('POST', '/api/sync/projects', { name: 'x', connectionId: scimConnection }), 400, /scim connection/);
+    expectDirectoryError(await api('GET', '/api/sync/projects/not-a-uuid'), 404, /Sync project with ID 'not-a-uuid' was not found/);
+    expectDirectoryError(await api('GET', '/api/sync/projects?pageSize=201'), 400, /200/);
+
+    const patched = await api('PATCH', `/api/sync/projects/${project.id}`, { filter: '(objectClass=*)', attributeMappings: { department: 'ou' } });
+    expect(patched.status, patched.text).toBe(200);
+    expect(patched.body).toMatchObject({ filter: '(objectClass=*)', version: 2, attributeMappings: { department: 'ou', userName: 'uid' } });
+    const reverted = await api('PATCH', `/api/sync/projects/${project.id}`, { filter: null, attributeMappings: { department: 'departmentNumber' } });
+    expect(reverted.body).toMatchObject({ filter: null, version: 3 });
+    project = reverted.body;
+
+    const throwaway = await createProject({ connectionId, name: 'Throwaway' });
+    expect((await api('DELETE', `/api/sync/projects/${throwaway.id}`)).status).toBe(204);
+    expectDirectoryError(await api('GET', `/api/sync/projects/${throwaway.id}`), 404);
+    const actions = (await auditEntries(tenant.organizationId)).map((entry) => entry.action);
+    expect(actions).toEqual(expect.arrayContaining(['sync.project.created', 'sync.project.updated', 'sync.project.deleted']));
+  });
+
+  it('a full run pages through the directory and creates users, groups and nested memberships, visible in the Directory API and read-only in SCIM', async () => {
+    first = await run(project.id);
+    expect(first).toMatchObject({ status: 'succeeded', reason: null, mode: 'full', projectId: project.id, startedAt: expect.any(String), finishedAt: expect.any(String) });
+    expect(first.counts).toEqual({ processed: 6, created: 6, updated: 0, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 });
+    expectCountsMatchRecords(first);
+    const changes = byDn(first);
+    const ada = changes.get(slapd.users[0]!.dn.toLowerCase())!;
+    expect(ada).toMatchObject({ objectClass: 'user', action: 'created', changes: { userName: { before: null, after: 'ada' } } });
+
+    const listed = await api('GET', `/api/users?connectionId=${connectionId}&status=all&pageSize=50`);
+    expect(listed.status, listed.text).toBe(200);
+    expect(listed.body.totalCount).toBe(4);
+    const users = new Map((listed.body.data as Json[]).map((user) => [user.accountName, user]));
+    const grace = await api('GET', `/api/users/${changes.get(slapd.users[1]!.dn.toLowerCase())!.objectId}`);
+    expect(grace.body).toMatchObject({ email: 'grace@example.test', status: 'active', managerId: ada.objectId, employeeNumber: '1002' });
+    const linus = await api('GET', `/api/users/${changes.get(slapd.users[3]!.dn.toLowerCase())!.objectId}`);
+    expect(linus.body.status).toBe('disabled');
+    expect(users.size).toBe(4);
+
+    // Nested: everyone = ada, linus + engineering (grace, alan).
+    const everyone = changes.get(slapd.groups.everyone.toLowerCase())!;
+    const members = await api('GET', `/api/groups/${everyone.objectId}/members?pageSize=50`);
+    expect(members.status, members.text).toBe(200);
+    expect((members.body.data as Json[]).map((user) => user.id).sort()).toEqual([...changes.values()].filter((change) => change.objectClass === 'user').map((change) => change.objectId).sort());
+    const engineering = changes.get(slapd.groups.engineering.toLowerCase())!;
+    expect((await api('GET', `/api/groups/${engineering.objectId}/members`)).body.totalCount).toBe(2);
+
+    const scimUser = await call<Json>('GET', `/api/scim/v2/Users/${ada.objectId}`, { token: scimToken });
+    expect(scimUser.status, scimUser.text).toBe(200);
+    expect(scimUser.body).toMatchObject({ userName: 'ada', active: true });
+    const refused = await call<Json>('DELETE', `/api/scim/v2/Users/${ada.objectId}`, { token: scimToken });
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toContain(connectionId);
+
+    const audit = (await auditEntries(tenant.organizationId)).filter((entry) => entry.action === 'user.created' && entry.details?.runId === first.id);
+    expect(audit).toHaveLength(4);
+    expect(audit[0]).toMatchObject({ actorType: 'system', actorId: `sync-project:${project.id}` });
+  });
+
+  it('a second full run reports every object unchanged; overlapping runs get 409', async () => {
+    const queued = await api('POST', `/api/sync/projects/${project.id}/run`);
+    expect(queued.status, queued.text).toBe(202);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`), 409, /already has a run/);
+    const second = await finished(queued.body.runId as string);
+    expect(second.status).toBe('succeeded');
+    expect(second.counts).toEqual({ processed: 6, created: 0, updated: 0, unchanged: 6, deactivated: 0, deleted: 0, errors: 0 });
+    expectCountsMatchRecords(second);
+  });
+
+  it('a delta run after modifying one user touches only that user', async () => {
+    const patched = await api('PATCH', `/api/sync/projects/${project.id}`, { mode: 'delta' });
+    expect(patched.status, patched.text).toBe(200);
+    const client = await slapd.adminClient();
+    try {
+      const { Change, Attribute } = await import('ldapts');
+      await client.modify(slapd.users[2]!.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Cryptanalyst'] }) })]);
+    } finally {
+      await client.unbind();
+    }
+    const delta = await run(project.id);
+    expect(delta.status, JSON.stringify(delta)).toBe('succeeded');
+    expect(delta.counts).toEqual({ processed: 1, created: 0, updated: 1, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 });
+    expect(delta.changes.data[0]).toMatchObject({ dn: slapd.users[2]!.dn, action: 'updated', changes: { title: { before: null, after: 'Cryptanalyst' } } });
+    const again = await run(project.id);
+    expect(again.counts.processed).toBe(0);
+    await api('PATCH', `/api/sync/projects/${project.id}`, { mode: 'full' });
+  });
+
+  it('a user deleted from the directory is deactivated, not deleted; the threshold stops a larger removal and changes nothing', async () => {
+    const client = await slapd.adminClient();
+    try {
+      await client.del(slapd.users[2]!.dn);
+    } finally {
+      await client.unbind();
+    }
+    const tight = await api('PATCH', `/api/sync/projects/${project.id}`, { deletionThreshold: { count: 0, percent: 100 } });
+    expect(tight.status).toBe(200);
+    const stopped = await run(project.id);
+    expect(stopped).toMatchObject({ status: 'failed', reason: 'deletion_threshold', wouldRemove: 1 });
+    expect(stopped.counts.processed).toBe(0);
+    expect(stopped.changes.totalCount).toBe(0);
+    const alanId = byDn(first).get(slapd.users[2]!.dn.toLowerCase())!.objectId;
+    expect((await api('GET', `/api/users/${alanId}`)).body.status).toBe('active');
+
+    await api('PATCH', `/api/sync/projects/${project.id}`, { deletionThreshold: { count: 2, percent: 50 } });
+    const removal = await run(project.id);
+    expect(removal.status).toBe('succeeded');
+    expect(removal.counts).toMatchObject({ deactivated: 1, created: 0 });
+    expectCountsMatchRecords(removal);
+    expect(byDn(removal).get(slapd.users[2]!.dn.toLowerCase())).toMatchObject({ action: 'deactivated', objectId: alanId });
+    const alan = await api('GET', `/api/users/${alanId}`);
+    expect(alan.status).toBe(200);
+    expect(alan.body.status).toBe('disabled');
+    // engineering lost alan as a member (an update of the group).
+    expect(byDn(removal).get(slapd.groups.engineering.toLowerCase())).toMatchObject({ action: 'updated', changes: { members: { before: 2, after: 1 } } });
+  });
+
+  it('an empty read changes nothing: a search base with no objects fails the run as empty_result', async () => {
+    const empty = await createProject({ connectionId, name: 'Empty base', searchBases: [`ou=services,${slapd.baseDn}`] });
+    const result = await run(empty.id);
+    expect(result).toMatchObject({ status: 'failed', reason: 'empty_result' });
+    expect(result.counts.processed).toBe(0);
+    const failing = await createProject({ connectionId, name: 'Missing base', searchBases: [`ou=nowhere,${slapd.baseDn}`] });
+    const broken = await run(failing.id);
+    expect(broken).toMatchObject({ status: 'failed', reason: 'directory_error' });
+    expect((await api("GET", `/api/users?connectionId=${connectionId}&status=active`)).body.totalCount).toBe(2);
+  });
+
+  it('the history filters by status, since and project', async () => {
+    const failed = await api('GET', '/api/sync/history?status=failed&since=2025-01-01');
+    expect(failed.status, failed.text).toBe(200);
+    expect(failed.body).toMatchObject({ page: 1, pageSize: 50 });
+    expect(failed.body.totalCount).toBe(3);
+    expect((failed.body.data as Json[]).every((entry) => entry.status === 'failed')).toBe(true);
+    const ofProject = await api('GET', `/api/sync/history?projectId=${project.id}`);
+    expect(ofProject.body.totalCount).toBe(6);
+    expect((ofProject.body.data as Json[]).map((entry) => entry.id)).toEqual([...(ofProject.body.data as Json[]).map((entry) => entry.id)].sort().reverse());
+    expect((await api('GET', '/api/sync/history?since=2999-01-01')).body.totalCount).toBe(0);
+    const paged = await api('GET', `/api/sync/history/${first.id}?page=2&pageSize=4`);
+    expect(paged.body.changes).toMatchObject({ totalCount: 6, page: 2, pageSize: 4 });
+    expect(paged.body.changes.data).toHaveLength(2);
+    expectDirectoryError(await api('GET', '/api/sync/history?status=foo'), 400);
+    expectDirectoryError(await api('GET', '/api/sync/history?since=yesterday'), 400, /since/);
+    expectDirectoryError(await api('GET', '/api/sync/history/01JDZ8Q3K9V7X2M4N6P8R0T2W4'), 404);
+  });
+});
