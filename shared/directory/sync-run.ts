@@ -18,7 +18,9 @@
  *    the history's counts are computed from exactly the records written. Group memberships are the
  *    group's direct user members plus the users of its nested groups (transitively).
  * 4. Finish. The run's status and counts, the release of the project's run claim and the new delta
- *    watermark land in one transaction.
+ *    watermark land in one transaction. The run's outcome is recorded in the history (the run
+ *    record), not as an audit entry: queuing it was audited (`sync.run.queued`), and so is every
+ *    change it made.
  *
  * Delta runs read only what changed after the project's watermark — OpenLDAP: entryCSN greater than
  * the highest one seen; Active Directory: uSNChanged above the rootDSE's highestCommittedUSN read
@@ -282,14 +284,6 @@ export async function runSync(payload: SyncRunPayload): Promise<{ status: string
     syncProjects.runPutStep(finished, { expectedStatus: 'running', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer running.`) }),
     syncProjects.releaseClaimStep(organizationId, projectId, runId, lost),
     ...(failure || watermark === undefined ? [] : [syncProjects.putStateStep(organizationId, projectId, { watermark, lastRunId: runId })]),
-    auditStep({
-      organizationId,
-      action: 'sync.run.finished',
-      actor,
-      origin: ORIGIN,
-      target: { type: 'syncProject', id: projectId },
-      details: { runId, status, ...(failure ? { reason: failure.reason } : {}), ...counts },
-    }),
   ]).catch(async (error: unknown) => {
     // The project was deleted meanwhile (its claim went with it): record the outcome without the claim.
     if (!(error instanceof ConflictError)) throw error;

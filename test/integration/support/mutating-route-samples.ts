@@ -246,6 +246,12 @@ async function newDirectoryConnection(ctx: SampleContext): Promise<string> {
   return ok(await ctx.send('POST', '/api/connections', { token: ctx.tenant.ownerToken, json: directoryConnectionBody() }), 'connection create').body.id;
 }
 
+/** A sync project over a fresh connection to a closed loopback port (a run fails without changing anything). */
+async function newSyncProject(ctx: SampleContext): Promise<string> {
+  const connectionId = await newDirectoryConnection(ctx);
+  return ok(await ctx.send('POST', '/api/sync/projects', { token: ctx.tenant.ownerToken, json: { name: unique('Sync'), connectionId } }), 'sync project create').body.id;
+}
+
 export const mutatingRouteSamples: Record<string, RouteSample> = {
   // --- organizations (operator) ---
   'identity-organizations-create': sample({
@@ -524,6 +530,28 @@ export const mutatingRouteSamples: Record<string, RouteSample> = {
     run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/connections/${id}/test`, { token: ctx.tenant.ownerToken }), 'connection.tested', { type: 'connection', id }),
   }),
 
+  // --- Directory API: synchronization ---
+  'directory-sync-projects-create': sample({
+    prepare: newDirectoryConnection,
+    run: async (ctx, connectionId) => {
+      const response = await ctx.send('POST', '/api/sync/projects', { token: ctx.tenant.ownerToken, json: { name: unique('Sync'), connectionId } });
+      return byOwner(ctx, response, 'sync.project.created', { type: 'syncProject', id: response.body?.id });
+    },
+  }),
+  'directory-sync-projects-update': sample({
+    prepare: newSyncProject,
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('PATCH', `/api/sync/projects/${id}`, { token: ctx.tenant.ownerToken, json: { name: unique('renamed') } }), 'sync.project.updated', { type: 'syncProject', id }),
+  }),
+  'directory-sync-projects-delete': sample({
+    prepare: newSyncProject,
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('DELETE', `/api/sync/projects/${id}`, { token: ctx.tenant.ownerToken }), 'sync.project.deleted', { type: 'syncProject', id }),
+  }),
+  'directory-sync-projects-run': sample({
+    // The run itself fails to reach the directory: a failed run changes nothing and is recorded in the history only.
+    prepare: newSyncProject,
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/sync/projects/${id}/run`, { token: ctx.tenant.ownerToken }), 'sync.run.queued', { type: 'syncProject', id }),
+  }),
+
   // --- SCIM Bulk: one operation, one entry ---
   'scim-bulk': sample({
     run: async (ctx) => {
@@ -549,6 +577,8 @@ export const nonMutatingRouteSamples: Record<string, (ctx: SampleContext) => Pro
   'identity-saml-settings-get': (ctx) => ctx.identity('GET', '/saml/settings'),
   'scim-users-list': (ctx) => ctx.scim('GET', '/Users?count=5'),
   'directory-connections-list': (ctx) => ctx.send('GET', '/api/connections', { token: ctx.tenant.ownerToken }),
+  'directory-sync-projects-list': (ctx) => ctx.send('GET', '/api/sync/projects', { token: ctx.tenant.ownerToken }),
+  'directory-sync-history-list': (ctx) => ctx.send('GET', '/api/sync/history?status=failed&since=2025-01-01', { token: ctx.tenant.ownerToken }),
   'scim-groups-search': (ctx) => ctx.scim('POST', '/Groups/.search', { schemas: [SEARCH_REQUEST], count: 5 }),
   'scim-search-all': (ctx) => ctx.scim('POST', '/.search', { schemas: [SEARCH_REQUEST], count: 5 }),
 };

@@ -318,6 +318,32 @@ export const routeLimitSamples: Record<string, RouteLimitSample> = {
   'directory-connections-delete': { request: () => ({ params: { id: randomUUID() } }) },
   'directory-connections-test': { request: () => ({ params: { id: randomUUID() } }) },
 
+  // --- Directory API: synchronization (unknown ids: nothing a probe can change or run) ---
+  'directory-sync-projects-list': { request: () => ({ params: {}, query: { page: '1', pageSize: '5' } }) },
+  'directory-sync-projects-create': {
+    request: () => ({
+      params: {},
+      body: {
+        name: unique('Sync'),
+        connectionId: randomUUID(),
+        searchBases: ['ou=people,dc=example,dc=test'],
+        filter: '(department=Engineering)',
+        objectClasses: ['user', 'group'],
+        attributeMappings: { userName: 'uid', email: 'mail' },
+        mode: 'full',
+        onDisappear: 'deactivate',
+        deletionThreshold: { count: 10, percent: 5 },
+        pageSize: 100,
+      },
+    }),
+  },
+  'directory-sync-projects-get': { request: () => ({ params: { id: randomUUID() } }) },
+  'directory-sync-projects-update': { request: () => ({ params: { id: randomUUID() }, body: { name: 'Renamed', filter: '(objectClass=*)', searchBases: ['dc=example,dc=test'] } }) },
+  'directory-sync-projects-delete': { request: () => ({ params: { id: randomUUID() } }) },
+  'directory-sync-projects-run': { request: () => ({ params: { id: randomUUID() } }) },
+  'directory-sync-history-list': { request: () => ({ params: {}, query: { status: 'failed', since: '2025-01-01', projectId: randomUUID(), page: '1', pageSize: '50' } }) },
+  'directory-sync-history-get': { request: () => ({ params: { id: '01JDZ8Q3K9V7X2M4N6P8R0T2W4' }, query: { page: '1', pageSize: '50' } }) },
+
   'platform-health': { request: none },
   'platform-docs-page': { request: () => ({ params: {}, query: { definition: 'scim' } }) },
   'platform-docs-asset': { request: () => ({ params: { asset: 'swagger-ui.css' } }) },
