@@ -110,7 +110,8 @@ export function toDirectoryUser(record: UserRecord): DirectoryUser {
     status: record.active ? 'active' : 'disabled',
     source: record.source,
     connectionId: sourceConnectionId(record),
-    externalId: text(member(resource, 'externalId')),
+    // A synchronised user's id in its source directory (entryUUID, objectGUID); otherwise the SCIM externalId.
+    externalId: record.directoryId ?? text(member(resource, 'externalId')),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     lastSignInAt: record.lastSignInAt ?? null,
@@ -144,7 +145,7 @@ export function toDirectoryGroup(record: GroupRecord): DirectoryGroup {
     description: text(member(record.resource, 'description')),
     source: record.source ?? 'scim',
     connectionId: sourceConnectionId({ ...record, source: record.source ?? 'scim' }),
-    externalId: text(member(record.resource, 'externalId')),
+    externalId: record.directoryId ?? text(member(record.resource, 'externalId')),
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

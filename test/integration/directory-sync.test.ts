@@ -9,15 +9,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { call, createTenant, machineToken, auditEntries, type Tenant } from './support/platform-client.ts';
 import { slapdAvailable, startSlapd, SLAPD_BINARY, type SlapdServer } from './support/ldap/slapd.ts';
+import { AD_GROUPS, sambaAvailable, startSambaDc, SAMBA_BINARY, type SambaDc } from './support/ldap/samba.ts';
 
 const ci = process.env.CI === 'true';
 const haveSlapd = slapdAvailable();
+const haveSamba = sambaAvailable();
 if (!haveSlapd && !ci) console.warn(`SKIPPED: directory sync tests — ${SLAPD_BINARY} is not installed (apt-get install slapd ldap-utils, see .ci/run)`);
+if (!haveSamba && !ci) console.warn(`SKIPPED: Active Directory sync tests — ${SAMBA_BINARY} is not installed (apt-get install samba, see .ci/run)`);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let tenant: Tenant;
 let slapd: SlapdServer;
+let samba: SambaDc | undefined;
 let scimToken: string;
 
 const api = (method: string, path: string, json?: unknown, token = tenant.ownerToken) => call<Json>(method, path, { token, ...(json !== undefined ? { json } : {}) });
@@ -83,17 +87,17 @@ function expectCountsMatchRecords(result: Json): void {
 }
 
 beforeAll(async () => {
-  if (!haveSlapd) return;
+  if (!haveSlapd && !haveSamba) return;
   tenant = await createTenant('Directory sync');
   const lifted = { perMinute: 100_000, perHour: 1_000_000 };
   const patched = await call('PATCH', `/api/identity/v1/organizations/${tenant.organizationId}`, { headers: { 'X-Operator-Key': inject('operatorApiKey') }, json: { rateLimits: { directory: lifted } } });
   if (patched.status !== 200) throw new Error(`rate limits: ${patched.status} ${patched.text}`);
-  slapd = await startSlapd();
+  [slapd, samba] = await Promise.all([haveSlapd ? startSlapd() : (undefined as unknown as SlapdServer), haveSamba ? startSambaDc() : undefined]);
   scimToken = (await machineToken(tenant.ownerToken)).token;
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
-  await slapd?.stop();
+  await Promise.all([slapd?.stop(), samba?.stop()]);
 });
 
 describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
@@ -149,7 +153,8 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
     expect(listed.body.totalCount).toBe(4);
     const users = new Map((listed.body.data as Json[]).map((user) => [user.accountName, user]));
     const grace = await api('GET', `/api/users/${changes.get(slapd.users[1]!.dn.toLowerCase())!.objectId}`);
-    expect(grace.body).toMatchObject({ email: 'grace@example.test', status: 'active', managerId: ada.objectId, employeeNumber: '1002' });
+    expect(grace.body).toMatchObject({ email: 'grace@example.test', status: 'active', managerId: ada.objectId, employeeNumber: '1002', source: 'ldap', connectionId });
+    expect(grace.body.externalId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     const linus = await api('GET', `/api/users/${changes.get(slapd.users[3]!.dn.toLowerCase())!.objectId}`);
     expect(linus.body.status).toBe('disabled');
     expect(users.size).toBe(4);
@@ -259,5 +264,66 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
     expectDirectoryError(await api('GET', '/api/sync/history?status=foo'), 400);
     expectDirectoryError(await api('GET', '/api/sync/history?since=yesterday'), 400, /since/);
     expectDirectoryError(await api('GET', '/api/sync/history/01JDZ8Q3K9V7X2M4N6P8R0T2W4'), 404);
+  });
+});
+
+describe.skipIf(!haveSamba && !ci)('directory sync against Active Directory (Samba AD DC)', () => {
+  it('maps objectGUID, userPrincipalName or sAMAccountName, the disabled bit, manager DNs and nested groups; a second run changes nothing', async () => {
+    const dc = samba as SambaDc;
+    const created = await api('POST', '/api/connections', {
+      name: 'Samba AD',
+      type: 'activeDirectory',
+      host: dc.host,
+      tlsMode: 'ldaps',
+      caCertificate: dc.caPem,
+      tlsServerName: dc.tlsServerName,
+      baseDn: dc.baseDn,
+      bindDn: dc.adminUpn,
+      password: dc.adminPassword,
+      pageSize: 2,
+    });
+    expect(created.status, created.text).toBe(201);
+    const names = dc.users.map((user) => `(sAMAccountName=${user.sAMAccountName})`).join('');
+    const project = await createProject({
+      connectionId: created.body.id,
+      name: 'Samba staff',
+      searchBases: [`CN=Users,${dc.baseDn}`],
+      filter: `(|${names}(cn=${AD_GROUPS.engineers})(cn=${AD_GROUPS.everyone}))`,
+    });
+    expect(project.attributeMappings).toMatchObject({ userName: 'userPrincipalName', active: 'userAccountControl', employeeNumber: 'employeeID' });
+    const result = await run(project.id);
+    expect(result.status, JSON.stringify(result)).toBe('succeeded');
+    expect(result.counts).toMatchObject({ processed: dc.users.length + 2, created: dc.users.length + 2, errors: 0 });
+    expectCountsMatchRecords(result);
+    const changes = result.changes.data as Json[];
+    const userChanges = changes.filter((change) => change.objectClass === 'user');
+    const fetched = await Promise.all(userChanges.map(async (change) => (await api('GET', `/api/users/${change.objectId}`)).body));
+    const bySam = new Map(fetched.map((user) => [String(user.accountName).split('@')[0]!.toLowerCase(), user]));
+    for (const user of dc.users) expect(bySam.has(user.sAMAccountName.toLowerCase()), user.sAMAccountName).toBe(true);
+    const chain = dc.users.filter((user) => user.manager);
+    for (const user of chain) {
+      expect(bySam.get(user.sAMAccountName)!.managerId, `${user.sAMAccountName}'s manager`).toBe(bySam.get(user.manager!)!.id);
+      expect(bySam.get(user.sAMAccountName)!.source).toBe('activeDirectory');
+    }
+    for (const user of dc.users) expect(bySam.get(user.sAMAccountName)!.status, user.sAMAccountName).toBe(user.disabled ? 'disabled' : 'active');
+    // objectGUID (its first three fields little-endian) as a lower-case UUID is the stable id, shown as externalId.
+    const admin = await dc.adminClient();
+    try {
+      const { searchEntries } = await admin.search(`CN=Users,${dc.baseDn}`, { filter: '(sAMAccountName=carol)', attributes: ['objectGUID'], explicitBufferAttributes: ['objectGUID'] });
+      const guid = searchEntries[0]!.objectGUID as Buffer;
+      const hex = guid.toString('hex');
+      const swap = (part: string) => part.match(/../g)!.reverse().join('');
+      expect(bySam.get('carol')!.externalId).toBe(`${swap(hex.slice(0, 8))}-${swap(hex.slice(8, 12))}-${swap(hex.slice(12, 16))}-${hex.slice(16, 20)}-${hex.slice(20)}`);
+    } finally {
+      await admin.unbind();
+    }
+    expect(userChanges.every((change) => /^CN=.*,CN=Users,DC=example,DC=test$/i.test(change.dn))).toBe(true);
+    const everyone = changes.find((change) => change.objectClass === 'group' && change.dn.toLowerCase().startsWith(`cn=${AD_GROUPS.everyone.toLowerCase()},`))!;
+    const members = await api('GET', `/api/groups/${everyone.objectId}/members?pageSize=50`);
+    // Everyone Staff = carol, frank and Engineers (dave, erin): every seeded user.
+    expect(members.body.totalCount).toBe(dc.users.length);
+
+    const again = await run(project.id);
+    expect(again.counts).toMatchObject({ processed: dc.users.length + 2, unchanged: dc.users.length + 2 });
   });
 });
