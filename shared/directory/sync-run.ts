@@ -50,6 +50,8 @@ const ORIGIN = { ipAddress: '', userAgent: 'identity-platform worker sync-run' }
 const MEMBERSHIP_CHUNK = 90;
 /** Change records of unchanged objects written per transaction. */
 const RECORD_CHUNK = 25;
+/** The sync-run worker's timeout (shared/worker-table/directory.ts): a run running longer has died. */
+const WORKER_TIMEOUT_MS = 900_000;
 const DISABLED_VALUES = new Set(['disabled', 'inactive', 'false', '0', 'no']);
 /** userAccountControl ACCOUNTDISABLE (MS-ADTS 2.2.16). */
 const UAC_ACCOUNTDISABLE = 0x2;
@@ -73,7 +75,7 @@ class RunFailure extends Error {
 }
 
 /** DNs compare case-insensitively and without spaces around separators. */
-function dnKey(dn: string): string {
+export function dnKey(dn: string): string {
   return dn
     .split(/(?<!\\),/)
     .map((rdn) => rdn.trim())
@@ -82,7 +84,7 @@ function dnKey(dn: string): string {
 }
 
 /** objectGUID (16 bytes, the first three fields little-endian) as a lower-case UUID. */
-function guidText(bytes: Buffer): string {
+export function guidText(bytes: Buffer): string {
   const hex = (start: number, end: number, reverse: boolean) => {
     const part = [...bytes.subarray(start, end)];
     return (reverse ? part.reverse() : part).map((byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -134,7 +136,7 @@ function canonical(value: unknown): string {
 }
 
 /** The changed attributes between two resources (one level, the enterprise extension's members flattened). */
-function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { before: unknown; after: unknown }> {
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { before: unknown; after: unknown }> {
   const flat = (resource: Record<string, unknown>) => {
     const out: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(resource)) {
@@ -162,7 +164,7 @@ interface PlannedUser {
   id: string;
 }
 
-function searchFilter(kind: Kind, objectClass: 'user' | 'group', project: SyncProjectRecord, delta: string | undefined): string {
+export function searchFilter(kind: Kind, objectClass: 'user' | 'group', project: SyncProjectRecord, delta: string | undefined): string {
   const base =
     kind === 'activeDirectory'
       ? objectClass === 'user'
@@ -175,7 +177,7 @@ function searchFilter(kind: Kind, objectClass: 'user' | 'group', project: SyncPr
   return parts.length === 1 ? base : `(&${parts.join('')})`;
 }
 
-function deltaClause(kind: Kind, watermark: string | undefined): string | undefined {
+export function deltaClause(kind: Kind, watermark: string | undefined): string | undefined {
   if (watermark === undefined) return undefined;
   if (kind === 'activeDirectory') return `(uSNChanged>=${BigInt(watermark) + 1n})`;
   // entryCSN orders by time to the microsecond (csnOrderingMatch); "greater than" is "not at most".
@@ -239,6 +241,11 @@ async function readDirectory(project: SyncProjectRecord, connection: connections
 export async function runSync(payload: SyncRunPayload): Promise<{ status: string; counts?: SyncRunCounts }> {
   const { organizationId, projectId, runId } = payload;
   const run = await syncProjects.runById(organizationId, runId);
+  if (run?.status === 'running') {
+    // SQS may deliver a message twice at once: only a run older than the worker's timeout is dead.
+    const startedAt = Date.parse(run.startedAt ?? run.queuedAt);
+    return Date.now() - startedAt > WORKER_TIMEOUT_MS ? interrupted(run) : { status: 'running' };
+  }
   if (!run || run.status !== 'queued') return { status: run?.status ?? 'missing' };
   const running: SyncRunRecord = { ...run, status: 'running', startedAt: new Date().toISOString() };
   await transact([syncProjects.runPutStep(running, { expectedStatus: 'queued', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer queued.`) })]);
@@ -269,8 +276,7 @@ export async function runSync(payload: SyncRunPayload): Promise<{ status: string
     failure = error instanceof RunFailure ? error : new RunFailure('internal_error', error instanceof Error ? error.message : String(error));
     if (!(error instanceof RunFailure)) logger.error('sync run failed', { runId, error: failure.message });
   }
-  const counts: SyncRunCounts = { processed: records.length, created: 0, updated: 0, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 };
-  for (const record of records) counts[record.action === 'error' ? 'errors' : record.action] += 1;
+  const counts = countsOf(records);
   const status = failure ? 'failed' : counts.errors > 0 ? 'partial' : 'succeeded';
   const finished: SyncRunRecord = {
     ...running,
@@ -290,6 +296,32 @@ export async function runSync(payload: SyncRunPayload): Promise<{ status: string
     await transact([syncProjects.runPutStep(finished, { expectedStatus: 'running', onConflict: lost })]);
   });
   return { status, counts };
+}
+
+/** The counts of a run: exactly its change records, tallied. */
+export function countsOf(records: readonly SyncChangeRecord[]): SyncRunCounts {
+  const counts: SyncRunCounts = { processed: records.length, created: 0, updated: 0, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 };
+  for (const record of records) counts[record.action === 'error' ? 'errors' : record.action] += 1;
+  return counts;
+}
+
+/**
+ * A message delivered again for a run that is still `running`: the invocation that ran it died
+ * (a crash or its timeout; a queue redelivers only after the visibility timeout, six times the
+ * worker's). The run ends as `failed` with reason `interrupted`, its counts from the change records
+ * it did write (each of those changes landed with its record), and the project's claim is released.
+ */
+async function interrupted(run: SyncRunRecord): Promise<{ status: string; counts: SyncRunCounts }> {
+  const counts = countsOf(await syncProjects.changes(run.organizationId, run.id));
+  const finished: SyncRunRecord = { ...run, status: 'failed', reason: 'interrupted', message: 'The worker running this run stopped before it finished; the changes recorded were made.', finishedAt: new Date().toISOString(), counts };
+  await transact([
+    syncProjects.runPutStep(finished, { expectedStatus: 'running', onConflict: () => new ConcurrentChangeError(`Sync run ${run.id} is no longer running.`) }),
+    syncProjects.releaseClaimStep(run.organizationId, run.projectId, run.id, () => new ConflictError(`Sync run ${run.id} lost its claim.`)),
+  ]).catch(async (error: unknown) => {
+    if (!(error instanceof ConflictError)) throw error;
+    await transact([syncProjects.runPutStep(finished, { expectedStatus: 'running', onConflict: () => new ConcurrentChangeError(`Sync run ${run.id} is no longer running.`) })]);
+  });
+  return { status: 'failed', counts };
 }
 
 interface RunContext {
@@ -342,7 +374,7 @@ function userResource(entry: LdapEntry, planned: PlannedUser, mappings: Record<s
   });
 }
 
-function activeOf(entry: LdapEntry, kind: Kind, source: string | undefined): boolean {
+export function activeOf(entry: LdapEntry, kind: Kind, source: string | undefined): boolean {
   const value = text(entry, source);
   if (value === undefined) return true;
   if (kind === 'activeDirectory' && source?.toLowerCase() === 'useraccountcontrol') return (Number(value) & UAC_ACCOUNTDISABLE) === 0;

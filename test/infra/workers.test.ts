@@ -200,6 +200,11 @@ describe('workers in CDK', () => {
       const startsQueues = (worker.starts ?? []).filter((id) => workerTable.find((candidate) => candidate.id === id)?.trigger.kind === 'queue');
       expect(sends.length, worker.id).toBe(startsQueues.length);
     }
+    // The secrets key only for workers that declare it (sync-run decrypts bind passwords): one more
+    // kms:Decrypt statement than a worker with the same table access (whose table key grants its own).
+    const decrypts = (id: string) => (functions.get(id)?.statements ?? []).filter((statement) => actionsOf([statement]).includes('kms:Decrypt')).length;
+    expect(workerTable.find((worker) => worker.id === 'sync-run')?.access.secretsKey).toBe('decrypt');
+    expect(decrypts('sync-run')).toBe(decrypts('sweep-group-memberships') + 1);
     // The sweep re-enqueues itself: send on its own queue, and the variable that names it.
     const sweep = functions.get('sweep-group-memberships');
     const variables = (sweep?.properties.Environment as { Variables: Record<string, unknown> }).Variables;
