@@ -83,6 +83,13 @@ export function dnKey(dn: string): string {
     .toLowerCase();
 }
 
+/** Is `dn` the base itself or below it? */
+export function withinBase(dn: string, base: string): boolean {
+  const key = dnKey(dn);
+  const baseKey = dnKey(base);
+  return key === baseKey || key.endsWith(`,${baseKey}`);
+}
+
 /** objectGUID (16 bytes, the first three fields little-endian) as a lower-case UUID. */
 export function guidText(bytes: Buffer): string {
   const hex = (start: number, end: number, reverse: boolean) => {
@@ -231,7 +238,7 @@ async function readDirectory(project: SyncProjectRecord, connection: connections
         if (csn !== undefined && (watermark === undefined || csn > watermark)) watermark = csn;
       }
     }
-    return { userEntries, groupEntries, watermark };
+    return { userEntries, groupEntries, watermark, bases };
   } finally {
     await directory.close();
   }
@@ -271,7 +278,7 @@ export async function runSync(payload: SyncRunPayload): Promise<{ status: string
       throw new RunFailure('empty_result', 'The directory returned no objects: nothing was changed (an empty read is never taken as every object having disappeared).');
     }
     watermark = read.watermark;
-    await apply({ organizationId, project, runId, actor, records }, read.userEntries, read.groupEntries);
+    await apply({ organizationId, project, runId, actor, records }, read.userEntries, read.groupEntries, read.bases);
   } catch (error) {
     failure = error instanceof RunFailure ? error : new RunFailure('internal_error', error instanceof Error ? error.message : String(error));
     if (!(error instanceof RunFailure)) logger.error('sync run failed', { runId, error: failure.message });
@@ -381,7 +388,7 @@ export function activeOf(entry: LdapEntry, kind: Kind, source: string | undefine
   return !DISABLED_VALUES.has(value.toLowerCase());
 }
 
-async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries: LdapEntry[]): Promise<void> {
+async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries: LdapEntry[], bases: readonly string[]): Promise<void> {
   const { organizationId, project } = context;
   const kind = project.connectionType;
   const mappings = project.attributeMappings;
@@ -409,8 +416,15 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
   for (const user of planned) userIdByDn.set(dnKey(user.entry.dn), user.id);
 
   // Disappeared objects (full runs only) and the deletion threshold, before any change.
-  const vanishedUsers = project.mode === 'full' && project.objectClasses.includes('user') ? storedUsers.filter((user) => user.directoryId && !seenUsers.has(user.directoryId) && (project.onDisappear === 'delete' || user.active)) : [];
-  const vanishedGroups = project.mode === 'full' && project.objectClasses.includes('group') ? storedGroups.filter((group) => group.directoryId && !seenGroups.has(group.directoryId)) : [];
+  // Only objects inside the project's search bases can have disappeared from it: another project
+  // over the same connection with other bases owns the rest.
+  const inScope = (dn: string | undefined) => dn !== undefined && bases.some((base) => withinBase(dn, base));
+  const vanishedUsers =
+    project.mode === 'full' && project.objectClasses.includes('user')
+      ? storedUsers.filter((user) => user.directoryId && !seenUsers.has(user.directoryId) && inScope(user.directoryDn) && (project.onDisappear === 'delete' || user.active))
+      : [];
+  const vanishedGroups =
+    project.mode === 'full' && project.objectClasses.includes('group') ? storedGroups.filter((group) => group.directoryId && !seenGroups.has(group.directoryId) && inScope(group.directoryDn)) : [];
   const wouldRemove = vanishedUsers.length + vanishedGroups.length;
   const synchronised = storedUsers.length + storedGroups.length;
   const { count, percent } = project.deletionThreshold;

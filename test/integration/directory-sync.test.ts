@@ -248,6 +248,16 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
     expect((await api("GET", `/api/users?connectionId=${connectionId}&status=active`)).body.totalCount).toBe(2);
   });
 
+  it('a project over other search bases of the same connection leaves the users outside them alone', async () => {
+    const groupsOnly = await createProject({ connectionId, name: 'Groups OU', searchBases: [`ou=groups,${slapd.baseDn}`], deletionThreshold: { count: 0, percent: 0 } });
+    const result = await run(groupsOnly.id);
+    expect(result.status, JSON.stringify(result)).toBe('succeeded');
+    expect(result.counts).toEqual({ processed: 2, created: 0, updated: 0, unchanged: 2, deactivated: 0, deleted: 0, errors: 0 });
+    const scimList = await call<Json>('GET', '/api/scim/v2/Users?count=200', { token: scimToken });
+    expect(scimList.body.totalResults).toBe(scimList.body.Resources.length);
+    expect((scimList.body.Resources as Json[]).filter((user) => ['ada', 'grace', 'alan', 'linus'].includes(user.userName))).toHaveLength(4);
+  });
+
   it('the history filters by status, since and project', async () => {
     const failed = await api('GET', '/api/sync/history?status=failed&since=2025-01-01');
     expect(failed.status, failed.text).toBe(200);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeOf, countsOf, deltaClause, diff, dnKey, guidText, searchFilter } from '../../shared/directory/sync-run.ts';
+import { activeOf, countsOf, deltaClause, diff, dnKey, guidText, searchFilter, withinBase } from '../../shared/directory/sync-run.ts';
 import { isLdapFilter } from '../../shared/directory/ldap-client.ts';
 import { syncHistoryRequest, syncProjectCreateBody } from '../../shared/directory/sync-schemas.ts';
 import type { SyncProjectRecord } from '../../shared/storage/sync-projects.ts';
@@ -16,6 +16,9 @@ describe('directory sync rules', () => {
   it('compares DNs without case and spaces after separators, keeping escaped commas', () => {
     expect(dnKey('CN=Ada Lovelace, OU=People,DC=Example,DC=Test')).toBe(dnKey('cn=ada lovelace,ou=people,dc=example,dc=test'));
     expect(dnKey('cn=Doe\\, Jane,dc=x')).toBe('cn=doe\\, jane,dc=x');
+    expect(withinBase('uid=ada,ou=People,dc=example,dc=test', 'OU=people, DC=example,DC=test')).toBe(true);
+    expect(withinBase('ou=people,dc=example,dc=test', 'ou=people,dc=example,dc=test')).toBe(true);
+    expect(withinBase('uid=ada,ou=otherpeople,dc=example,dc=test', 'ou=people,dc=example,dc=test')).toBe(false);
   });
 
   it('diffs resources whatever the order of map members, the enterprise extension attribute by attribute', () => {
