@@ -460,12 +460,14 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
         createdAt: at,
         updatedAt: at,
       };
-      await commit(context, { ...base, action: 'created', changes: diff({}, resource) }, [
+      const created = await commit(context, { ...base, action: 'created', changes: diff({}, resource) }, [
         users.putStep(record, { expectedVersion: undefined, onConflict: () => new ConflictError(`User id ${user.id} exists.`) }),
         users.claimUserNameStep(organizationId, user.userName, user.id, () => new ConflictError(`userName ${user.userName} is already taken by another user.`)),
         counterStep(organizationId, USER_COUNTER, 1),
         audit(context, 'user.created', { type: 'user', id: user.id }, { userName: user.userName, source: kind, connectionId: project.connectionId }),
       ]);
+      // A user that could not be created (e.g. its userName is taken) is no group's member.
+      if (!created) userIdByDn.delete(dnKey(user.entry.dn));
       continue;
     }
     const changes = diff(existing.resource, resource);

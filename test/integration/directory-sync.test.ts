@@ -248,6 +248,29 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
     expect((await api("GET", `/api/users?connectionId=${connectionId}&status=active`)).body.totalCount).toBe(2);
   });
 
+  it('an object that cannot be written is an error record, the rest of the run goes on (partial), and it joins no group', async () => {
+    const created = await call<Json>('POST', '/api/scim/v2/Users', { token: scimToken, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'newbie' } });
+    expect(created.status, created.text).toBe(201);
+    const dn = `uid=newbie,ou=people,${slapd.baseDn}`;
+    const client = await slapd.adminClient();
+    try {
+      const { Change, Attribute } = await import('ldapts');
+      await client.add(dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'newbie', cn: 'New Bie', sn: 'Bie' });
+      await client.modify(slapd.groups.engineering, [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [dn] }) })]);
+    } finally {
+      await client.unbind();
+    }
+    const result = await run(project.id);
+    expect(result.status, JSON.stringify(result)).toBe('partial');
+    expect(result.counts).toMatchObject({ errors: 1, created: 0 });
+    expectCountsMatchRecords(result);
+    expect(byDn(result).get(dn)).toMatchObject({ action: 'error', error: expect.stringMatching(/userName newbie is already taken/) });
+    const engineering = byDn(first).get(slapd.groups.engineering.toLowerCase())!;
+    const members = await api('GET', `/api/groups/${engineering.objectId}/members`);
+    expect((members.body.data as Json[]).map((user) => user.id)).not.toContain(created.body.id);
+    expect(members.body.totalCount).toBe(1);
+  });
+
   it('a project over other search bases of the same connection leaves the users outside them alone', async () => {
     const groupsOnly = await createProject({ connectionId, name: 'Groups OU', searchBases: [`ou=groups,${slapd.baseDn}`], deletionThreshold: { count: 0, percent: 0 } });
     const result = await run(groupsOnly.id);
@@ -265,7 +288,7 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
     expect(failed.body.totalCount).toBe(3);
     expect((failed.body.data as Json[]).every((entry) => entry.status === 'failed')).toBe(true);
     const ofProject = await api('GET', `/api/sync/history?projectId=${project.id}`);
-    expect(ofProject.body.totalCount).toBe(6);
+    expect(ofProject.body.totalCount).toBe(7);
     expect((ofProject.body.data as Json[]).map((entry) => entry.id)).toEqual([...(ofProject.body.data as Json[]).map((entry) => entry.id)].sort().reverse());
     expect((await api('GET', '/api/sync/history?since=2999-01-01')).body.totalCount).toBe(0);
     const paged = await api('GET', `/api/sync/history/${first.id}?page=2&pageSize=4`);
