@@ -188,7 +188,16 @@ export async function queueSyncRun(organizationId: string, projectId: string, ac
     syncProjects.runPutStep(run, { expectedStatus: undefined, onConflict: () => new ConflictError('Sync run id collision; retry.') }),
     auditStep({ organizationId, action: 'sync.run.queued', actor, origin, target: { type: 'syncProject', id: projectId }, details: { runId, mode: project.mode } }),
   ]);
-  await startWorker('sync-run', { organizationId, projectId, runId });
+  try {
+    await startWorker('sync-run', { organizationId, projectId, runId });
+  } catch (error) {
+    // The work never reached the worker: end the run and free the project rather than leave both waiting.
+    await transact([
+      syncProjects.runPutStep({ ...run, status: 'failed', reason: 'internal_error', message: 'The run could not be handed to the sync worker.', finishedAt: new Date().toISOString() }, { expectedStatus: 'queued', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer queued.`) }),
+      syncProjects.releaseClaimStep(organizationId, projectId, runId, () => new ConcurrentChangeError(`Sync run ${runId} lost its claim.`)),
+    ]).catch(() => undefined);
+    throw error;
+  }
   return { runId, status: 'queued' };
 }
 
