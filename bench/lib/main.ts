@@ -18,7 +18,7 @@ import { resolve } from 'node:path';
 import { startLocalPlatform, LOCAL_TABLE_NAME, type LocalPlatform } from '../../lib/local/platform.ts';
 import { freePort } from '../../lib/local/engines.ts';
 import { routes } from '../../shared/routes.ts';
-import { dynamoCallsInFlight, dynamoUsageTotals, type DynamoUsage } from '../../shared/storage/clients.ts';
+import { dynamoCallsInFlight, dynamoUsageTotals, type DynamoUsage } from './dynamo-usage.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { coldStart, removeBundles, type ColdStartReport } from './cold-start.ts';
 import { cpuLoadBetween, cpuSnapshot, machineInfo, type CpuLoad } from './machine.ts';
