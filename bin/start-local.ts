@@ -32,6 +32,10 @@ async function main(): Promise<void> {
   }
   if (platform.operatorKeyGenerated) lines.push(`  operator key (X-Operator-Key, this run only): ${platform.operatorApiKey}`);
   lines.push(`  health:        ${platform.baseUrl}/api/health`);
+  if ((process.env.POWERTOOLS_LOG_LEVEL ?? '').toUpperCase() === 'DEBUG') {
+    const phases = { 'process start to main()': Math.round(started), ...platform.startupPhasesMs };
+    lines.push(`  startup phases (ms): ${Object.entries(phases).map(([phase, ms]) => `${phase} ${ms}`).join(', ')}`);
+  }
   process.stdout.write(`${lines.join('\n')}\n`);
 
   let stopping = false;
