@@ -584,7 +584,7 @@ export async function main(): Promise<void> {
 
       // 6c. The largest PATCH the README allows, through HTTP.
       largePatchReport = await phase(`a ${config.largePatchValues.toLocaleString('en')}-value group PATCH`, () =>
-        measureLargeGroupPatch({ baseUrl, tenant: top.tenant, existingUserIds: top.data.ids, values: config.largePatchValues, usage: dynamoUsageTotals, delta: usageDelta }),
+        measureLargeGroupPatch({ baseUrl, tenant: top.tenant, existingUserIds: top.data.ids, values: config.largePatchValues, usage: dynamoUsageTotals, delta: usageDelta, inFlight: dynamoCallsInFlight }),
       );
     }
     const costAtTop = (top && costs.get(top)) || {};

@@ -20,6 +20,8 @@ export interface LocalPlatformOptions {
   bootstrapOwnerEmail?: string;
   bootstrapOwnerPassword?: string;
   logLevel?: string;
+  /** Start DynamoDB Local's JVM for time to first request rather than peak speed (`npm start`; see lib/local/engines.ts). */
+  fastStart?: boolean;
   /** Extra environment for the handlers (deployment settings such as RATE_LIMITS). */
   environment?: Record<string, string>;
 }
@@ -85,7 +87,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const dynamoPort = await freePort();
     const s3Port = await freePort();
     const starting = [
-      startDynamoDbLocal({ port: dynamoPort, ...(options.inMemory ? {} : { directory: join(dataDir, 'dynamodb') }) }),
+      startDynamoDbLocal({ port: dynamoPort, fastStart: options.fastStart ?? false, ...(options.inMemory ? {} : { directory: join(dataDir, 'dynamodb') }) }),
       startS3Server({ directory: join(dataDir, 's3'), buckets: [LOCAL_EXPORT_BUCKET], port: s3Port }),
     ] as const;
 
