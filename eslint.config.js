@@ -15,4 +15,28 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['error', 'warn'] }],
     },
   },
+  {
+    // shared/storage is the only code that touches DynamoDB (issue 11): everything else calls its
+    // repositories and never sees keys, expressions or index names. bench/ and test/ instrument
+    // and inspect the engine directly and are not covered.
+    files: ['shared/**/*.ts', 'functions/**/*.ts', 'lib/**/*.ts', 'bin/**/*.ts'],
+    ignores: ['shared/storage/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@aws-sdk/client-dynamodb', message: 'Only shared/storage talks to DynamoDB: call a repository in shared/storage instead.' },
+            { name: '@aws-sdk/lib-dynamodb', message: 'Only shared/storage talks to DynamoDB: call a repository in shared/storage instead.' },
+          ],
+          patterns: [
+            {
+              group: ['**/storage/keys.ts', '**/storage/queries.ts', '**/storage/clients.ts', '#shared/storage/keys.ts', '#shared/storage/queries.ts', '#shared/storage/clients.ts'],
+              message: 'Keys, raw queries and SDK clients are internal to shared/storage: use a repository function.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

@@ -8,6 +8,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Key generation and scrypt share two cores with the integration suite in `npm test`.
+          testTimeout: 30_000,
         },
       },
       {

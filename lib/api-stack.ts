@@ -3,6 +3,7 @@ import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { routes as routeTable, type ApiFamily, type RouteDefinition } from '../shared/routes.ts';
+import { validateWorkerTable, workers as workerTable, type WorkerDefinition } from '../shared/workers.ts';
 import { FamilyRoutes } from './family-routes.ts';
 import { FamilyRoutesStack } from './family-routes-stack.ts';
 import { addGatewayResponses, gatewayResponses } from './gateway-responses.ts';
@@ -10,6 +11,7 @@ import { acknowledgeCloudWatchRole } from './nag-suppressions.ts';
 import type { PlatformDataExports } from './platform-data.ts';
 import { routeTableHash, routesByFamily, validateRouteTable } from './route-table.ts';
 import { ApiWebAcl } from './web-acl.ts';
+import { WorkersStack, type WorkerEndpoint } from './workers-stack.ts';
 
 export const stageName = 'v1';
 
@@ -20,6 +22,8 @@ export interface ApiStackProps extends StackProps {
   readonly publicBaseUrl?: string;
   /** Defaults to the route table in shared/routes.ts; tests and benchmarks pass their own. */
   readonly routes?: readonly RouteDefinition[];
+  /** Defaults to the worker table in shared/workers.ts; tests pass their own. */
+  readonly workers?: readonly WorkerDefinition[];
   readonly auditRetentionDays: number;
   readonly throttleRateLimit: number;
   readonly throttleBurstLimit: number;
@@ -49,11 +53,15 @@ export class ApiStack extends Stack {
   readonly webAcl: ApiWebAcl;
   readonly platformRoutes: FamilyRoutes;
   readonly familyStacks = new Map<ApiFamily, FamilyRoutesStack>();
+  /** The worker table's functions, queues and schedules; undefined when the table is empty. */
+  readonly workersStack: WorkersStack | undefined;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const routes = props.routes ?? routeTable;
     validateRouteTable(routes);
+    const workers = props.workers ?? workerTable;
+    validateWorkerTable(workers, routes);
 
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: `identity-platform-${this.region}`,
@@ -96,11 +104,23 @@ export class ApiStack extends Stack {
       PLATFORM_VERSION: props.version,
       NODE_OPTIONS: '--enable-source-maps',
     };
+    // Before the routes: routes that start a worker are granted access to its queue or function.
+    this.workersStack =
+      workers.length === 0
+        ? undefined
+        : new WorkersStack(this, 'Workers', {
+            workers,
+            dataExports: props.dataExports,
+            environment,
+            logRetentionDays: props.logRetentionDays,
+            skipBundling: props.skipBundling,
+          });
     const familyProps = {
       dataExports: props.dataExports,
       environment,
       logRetentionDays: props.logRetentionDays,
       skipBundling: props.skipBundling,
+      workers: this.workersStack?.endpoints ?? new Map<string, WorkerEndpoint>(),
     };
 
     const grouped = routesByFamily(routes);
@@ -143,6 +163,8 @@ export class ApiStack extends Stack {
       gatewayResponses: gatewayResponses.map((response) => ({ ...response, type: response.type.responseType })),
     });
     for (const nested of this.familyStacks.values()) this.deployment.node.addDependency(nested);
+    // The routes already wait for the workers they start; stated so every nested stack precedes it.
+    if (this.workersStack) this.deployment.node.addDependency(this.workersStack);
     for (const response of responses) this.deployment.node.addDependency(response);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {

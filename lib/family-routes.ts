@@ -7,6 +7,7 @@ import { accessProfileOf, grantProfile, profileName, type AccessProfile } from '
 import { acknowledgeFunctionRoleWildcards, acknowledgeInFunctionAuthorization } from './nag-suppressions.ts';
 import { ImportedPlatformData, type PlatformDataExports } from './platform-data.ts';
 import { createRouteFunction } from './platform-function.ts';
+import { grantStartWorker, type WorkerEndpoint } from './workers-stack.ts';
 
 /**
  * Functions per shared role. Each function adds its own log group to the role's policy, and an
@@ -27,6 +28,15 @@ export interface FamilyRoutesProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetentionDays: number;
   readonly skipBundling: boolean;
+  /** The region's workers, for routes that declare `starts`. */
+  readonly workers: ReadonlyMap<string, WorkerEndpoint>;
+}
+
+/** Role-name suffix of routes that start workers, e.g. `StartsSweepGroupMemberships`; '' for none. */
+function startsSuffix(route: RouteDefinition): string {
+  const ids = [...new Set(route.starts ?? [])].sort();
+  if (ids.length === 0) return '';
+  return `-Starts${ids.map((id) => id.split('-').map((part) => `${part[0]?.toUpperCase() ?? ''}${part.slice(1)}`).join('')).join('And')}`;
 }
 
 /**
@@ -36,7 +46,8 @@ export interface FamilyRoutesProps {
  * profile (chunked by {@link maxFunctionsPerRole}): identical grants mean no privilege is
  * widened by sharing, and ~100 routes need a dozen roles instead of a hundred, which keeps each
  * template far from CloudFormation's resource limit. The only cross-function permission a shared
- * role carries is writing to its siblings' log groups.
+ * role carries is writing to its siblings' log groups. Routes that start workers (`starts`) share
+ * a role only with routes that start exactly the same workers.
  */
 export class FamilyRoutes extends Construct {
   readonly functions = new Map<string, lambda.Function>();
@@ -47,17 +58,17 @@ export class FamilyRoutes extends Construct {
     super(scope, id);
     const data = new ImportedPlatformData(this, 'Data', props.dataExports);
 
-    const byProfile = new Map<string, { profile: AccessProfile; routes: RouteDefinition[] }>();
+    const byProfile = new Map<string, { profile: AccessProfile; starts: readonly string[]; routes: RouteDefinition[] }>();
     for (const route of props.routes) {
       if (route.family !== props.family) throw new Error(`Route ${route.id} belongs to ${route.family}, not ${props.family}`);
       const profile = accessProfileOf(route);
-      const name = profileName(profile);
-      const group = byProfile.get(name) ?? { profile, routes: [] };
+      const name = `${profileName(profile)}${startsSuffix(route)}`;
+      const group = byProfile.get(name) ?? { profile, starts: [...new Set(route.starts ?? [])].sort(), routes: [] };
       group.routes.push(route);
       byProfile.set(name, group);
     }
 
-    for (const [name, { profile, routes }] of byProfile) {
+    for (const [name, { profile, starts, routes }] of byProfile) {
       for (let start = 0; start < routes.length; start += maxFunctionsPerRole) {
         const chunk = routes.slice(start, start + maxFunctionsPerRole);
         const suffix = start === 0 ? '' : String(start / maxFunctionsPerRole + 1);
@@ -68,8 +79,15 @@ export class FamilyRoutes extends Construct {
         grantProfile(role, profile, data);
         acknowledgeFunctionRoleWildcards(role, profile, props.dataExports);
         this.roles.push(role);
+        const workerEnvironment: Record<string, string> = {};
+        for (const workerId of starts) {
+          const endpoint = props.workers.get(workerId);
+          if (!endpoint) throw new Error(`Routes ${chunk.map((route) => route.id).join(', ')} start unknown worker ${workerId}`);
+          const [variable, value] = grantStartWorker(role, endpoint);
+          workerEnvironment[variable] = value;
+        }
 
-        for (const route of chunk) this.addRoute(route, profile, role, data, props);
+        for (const route of chunk) this.addRoute(route, profile, role, data, { ...props, environment: { ...props.environment, ...workerEnvironment } });
       }
     }
   }

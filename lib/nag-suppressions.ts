@@ -38,6 +38,9 @@ export const nagReasons = {
   s3Abort:
     'Large exports are uploaded in parts and an interrupted upload must be abortable; s3:Abort* (AbortMultipartUpload) ' +
     'applies only to objects in the export bucket.',
+  asyncWorkerDeadLetters:
+    'This queue is the on-failure destination of an async worker (Lambda sends events there after its retries): it is ' +
+    'the dead-letter queue itself, encrypted and TLS-only, and a dead-letter queue of it would have nothing to catch.',
 } as const;
 
 /**
@@ -48,9 +51,11 @@ export function acknowledgeInFunctionAuthorization(method: IConstruct, route: Ro
   const requirement =
     route.permission === 'public'
       ? 'is public by design (no credentials)'
-      : route.permission === 'operator'
-        ? 'requires the operator key (X-Operator-Key), checked in constant time inside the function'
-        : `requires a bearer access token with scope "${route.permission}"`;
+      : route.permission === 'optional-bearer'
+        ? 'is public by design; a bearer access token, when sent, is verified like on any protected route'
+        : route.permission === 'operator'
+          ? 'requires the operator key (X-Operator-Key), checked in constant time inside the function'
+          : `requires a bearer access token with scope "${route.permission}"`;
   Validations.of(method).acknowledge(
     {
       id: 'AwsSolutions-APIG4',
@@ -103,4 +108,9 @@ export function acknowledgeCloudWatchRole(role: IConstruct): void {
     id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
     reason: nagReasons.cloudWatchRole,
   });
+}
+
+/** SQS3 on the queue that collects an async worker's failed events (a dead-letter queue SQS3 cannot see as one). */
+export function acknowledgeAsyncWorkerDeadLetters(queue: IConstruct): void {
+  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: nagReasons.asyncWorkerDeadLetters });
 }

@@ -1,6 +1,7 @@
 import { Tags, Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { RouteDefinition } from '../shared/routes.ts';
+import type { WorkerDefinition } from '../shared/workers.ts';
 import { ApiStack } from './api-stack.ts';
 import type { PlatformSettings } from './config.ts';
 import { DataStack } from './data-stack.ts';
@@ -13,6 +14,8 @@ export interface RegionStacks {
 export interface BuildPlatformOptions {
   /** Route table override (tests, benchmarks); defaults to shared/routes.ts. */
   readonly routes?: readonly RouteDefinition[];
+  /** Worker table override (tests); defaults to shared/workers.ts. */
+  readonly workers?: readonly WorkerDefinition[];
   /** Register cdk-nag's AwsSolutions checks (default true). */
   readonly nag?: boolean;
 }
@@ -46,6 +49,7 @@ export function buildPlatform(
       dataExports: data.exports,
       ...(publicBaseUrl ? { publicBaseUrl } : {}),
       ...(options.routes ? { routes: options.routes } : {}),
+      ...(options.workers ? { workers: options.workers } : {}),
       auditRetentionDays: settings.auditRetentionDays,
       throttleRateLimit: settings.throttleRateLimit,
       throttleBurstLimit: settings.throttleBurstLimit,

@@ -91,7 +91,38 @@ export interface RouteFunctionProps {
 /** The one factory for route functions: one function (and its log group) per route-table row. */
 export function createRouteFunction(scope: Construct, id: string, props: RouteFunctionProps): lambda.Function {
   const { route } = props;
+  return createPlatformFunction(scope, id, {
+    description: `${route.method} ${route.path}: ${route.summary}`,
+    handler: route.handler,
+    memoryMb: route.memoryMb ?? defaultMemoryMb,
+    timeoutSeconds: route.timeoutSeconds ?? defaultTimeoutSeconds,
+    role: props.role,
+    environment: { ...props.environment, ROUTE_ID: route.id },
+    logRetentionDays: props.logRetentionDays,
+    skipBundling: props.skipBundling,
+    bundling: bundlingFor(route),
+  });
+}
 
+export interface PlatformFunctionProps {
+  readonly description: string;
+  /** Handler module relative to the repository root; it exports `handler`. */
+  readonly handler: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Execution role; the function grants it write access to its own log group. */
+  readonly role: IRole;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly logRetentionDays: number;
+  readonly skipBundling: boolean;
+  readonly bundling?: BundlingOptions;
+}
+
+/**
+ * Every platform function — route or worker — is made here, so they share one runtime (arm64,
+ * {@link functionRuntime}), tracing, log handling and esbuild settings.
+ */
+export function createPlatformFunction(scope: Construct, id: string, props: PlatformFunctionProps): lambda.Function {
   // An explicit log group (rather than Lambda's implicit one) gets a retention period and lets the
   // role be granted writes to this one group instead of logs:* on every group.
   const logGroup = new logs.LogGroup(scope, `${id}Logs`, {
@@ -102,15 +133,15 @@ export function createRouteFunction(scope: Construct, id: string, props: RouteFu
   logGroup.grantWrite(props.role);
 
   const common = {
-    description: `${route.method} ${route.path}: ${route.summary}`.slice(0, 256),
+    description: props.description.slice(0, 256),
     runtime: functionRuntime,
     architecture: lambda.Architecture.ARM_64,
-    memorySize: route.memoryMb ?? defaultMemoryMb,
-    timeout: Duration.seconds(route.timeoutSeconds ?? defaultTimeoutSeconds),
+    memorySize: props.memoryMb,
+    timeout: Duration.seconds(props.timeoutSeconds),
     tracing: lambda.Tracing.ACTIVE,
     role: props.role,
     logGroup,
-    environment: { ...props.environment, ROUTE_ID: route.id },
+    environment: { ...props.environment },
   } satisfies Partial<lambda.FunctionProps>;
 
   if (props.skipBundling) {
@@ -122,10 +153,10 @@ export function createRouteFunction(scope: Construct, id: string, props: RouteFu
   }
   return new NodejsFunction(scope, id, {
     ...common,
-    entry: path.join(repoRoot, route.handler),
+    entry: path.join(repoRoot, props.handler),
     handler: 'handler',
     projectRoot: repoRoot,
     depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
-    bundling: bundlingFor(route),
+    bundling: props.bundling ?? bundlingOptions,
   });
 }

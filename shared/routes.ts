@@ -20,12 +20,16 @@ export type ApiFamily = 'platform' | 'identity' | 'scim' | 'directory';
  * - `public`: no authentication (health, discovery, login, token endpoint).
  * - `operator`: the deployment's operator key in the X-Operator-Key header.
  * - `authenticated`: any valid bearer access token of the organization.
+ * - `optional-bearer`: no authentication needed, but a bearer token, when sent, must be a valid
+ *   access token (any scope; 401 otherwise) and names the caller's organization — for public
+ *   documents that a signed-in administrator may also fetch without naming the organization.
  * - any other value: an OAuth scope that the bearer token must carry.
  */
 export type RoutePermission =
   | 'public'
   | 'operator'
   | 'authenticated'
+  | 'optional-bearer'
   | 'scim:read'
   | 'scim:write'
   | 'directory:read'
@@ -75,6 +79,12 @@ export interface RouteDefinition {
    * them with `readPackageFile` (shared/http/package-files.ts).
    */
   packageFiles?: readonly PackageFiles[];
+  /**
+   * Workers (ids from the worker table, shared/workers.ts) this route starts with `startWorker`.
+   * The route's function gets exactly the send or invoke grant for each and the environment
+   * variable that names the worker's queue or function; starting an undeclared worker fails.
+   */
+  starts?: readonly string[];
   summary: string;
 }
 
@@ -88,5 +98,7 @@ import { platformRoutes } from './route-table/platform.ts';
 import { identityRoutes } from './route-table/identity.ts';
 import { scimRoutes } from './route-table/scim.ts';
 import { samlRoutes } from './route-table/saml.ts';
+import { directoryRoutes } from './route-table/directory.ts';
+import { directoryConnectionRoutes } from './route-table/directory-connections.ts';
 
-export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...platformRoutes];
+export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...directoryRoutes, ...directoryConnectionRoutes, ...platformRoutes];

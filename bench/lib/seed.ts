@@ -1,7 +1,7 @@
 /**
  * Seeding straight into the table with BatchWriteItem, using the builders the SCIM and audit code
  * write with, so seeded data has exactly the shape of provisioned data:
- * - users: normalizeUserInput + userItem (shared/scim/users.ts), the userName uniqueness claim
+ * - users: normalizeUserInput + userRecord (shared/scim/users.ts) stored with itemOf (shared/storage/users.ts), the userName uniqueness claim
  *   (keys.userNameClaim, as identitySteps writes it) and the sharded user counter (counterStep);
  * - group memberships: membershipPut (shared/scim/groups.ts);
  * - audit entries: auditEntryItem (shared/audit/audit-entry.ts) and the per-day counters
@@ -11,8 +11,9 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { normalizeUserInput, userItem, USER_COUNTER } from '../../shared/scim/users.ts';
-import { membershipPut } from '../../shared/scim/groups.ts';
+import { normalizeUserInput, userRecord, USER_COUNTER } from '../../shared/scim/users.ts';
+import { itemOf as userItemOf } from '../../shared/storage/users.ts';
+import { membershipItemOf } from '../../shared/storage/groups.ts';
 import { auditEntryItem } from '../../shared/audit/audit-entry.ts';
 import { counterStep } from '../../shared/storage/counters.ts';
 import { EntityType, keys } from '../../shared/storage/keys.ts';
@@ -113,7 +114,7 @@ export async function seedUsers(seeder: Seeder, organizationId: string, from: nu
       const index = from + start + k;
       const { resource } = normalizeUserInput(userBody(index, prefix));
       const id = randomUUID();
-      const item = userItem(organizationId, id, resource, undefined, false, now);
+      const item = userItemOf(userRecord(organizationId, id, resource, undefined, false, now));
       const userName = item.userName as string;
       items.push(item, { ...keys.userNameClaim(organizationId, userName), type: EntityType.UniqueConstraint, ownerId: id });
       users.ids.push(id);
@@ -130,11 +131,7 @@ export async function seedUsers(seeder: Seeder, organizationId: string, from: nu
 export async function seedMemberships(seeder: Seeder, organizationId: string, groupId: string, userIds: readonly string[]): Promise<SeedResult> {
   const now = new Date().toISOString();
   return seeder.writeAll(userIds.length, (start, size) =>
-    userIds.slice(start, start + size).map((userId) => {
-      const put = membershipPut(organizationId, groupId, userId, `Member ${userId.slice(0, 8)}`, now).item.Put;
-      if (!put) throw new Error('membershipPut is expected to be a Put');
-      return put.Item as Item;
-    }),
+    userIds.slice(start, start + size).map((userId) => membershipItemOf(organizationId, { groupId, userId, display: `Member ${userId.slice(0, 8)}`, addedAt: now })),
   );
 }
 

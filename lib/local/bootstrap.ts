@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../../shared/storage/clients.ts';
-import { EntityType, keys } from '../../shared/storage/keys.ts';
+import * as platform from '../../shared/storage/platform.ts';
 import { createOrganization } from '../../shared/identity/organizations.ts';
 import { ensureLocalSigningKey } from '../../shared/auth/signing-keys.ts';
 import { ensureLocalSecretsKey } from '../../shared/crypto/envelope.ts';
@@ -19,11 +17,11 @@ export async function bootstrapOrganization(input: {
 }): Promise<BootstrapResult> {
   ensureLocalSigningKey(input.keyDir);
   ensureLocalSecretsKey(input.keyDir);
-  const marker = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.bootstrapMarker(), ConsistentRead: true }));
-  if (marker.Item) {
+  const marker = await platform.bootstrap();
+  if (marker) {
     return {
-      organizationId: marker.Item.organizationId as string,
-      ownerEmail: marker.Item.ownerEmail as string,
+      organizationId: marker.organizationId,
+      ownerEmail: marker.ownerEmail,
       generatedOwnerPassword: undefined,
       created: false,
     };
@@ -34,11 +32,6 @@ export async function bootstrapOrganization(input: {
     { actorType: 'system', actorId: 'bootstrap' },
     { ipAddress: '127.0.0.1', userAgent: 'local-runtime-bootstrap' },
   );
-  await dynamo().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...keys.bootstrapMarker(), type: EntityType.PlatformMarker, organizationId, ownerEmail: input.ownerEmail, createdAt: new Date().toISOString() },
-    }),
-  );
+  await platform.recordBootstrap({ organizationId, ownerEmail: input.ownerEmail, createdAt: new Date().toISOString() });
   return { organizationId, ownerEmail: input.ownerEmail, generatedOwnerPassword, created: true };
 }

@@ -90,8 +90,8 @@ function isTextual(contentType: string | undefined): boolean {
   return type.startsWith('text/') || type.includes('json') || type.includes('xml') || type === 'application/x-www-form-urlencoded';
 }
 
-/** A Lambda context good enough for handlers: request id, remaining time, function name. */
-export function lambdaContext(route: RouteDefinition, requestId: string): Context {
+/** A Lambda context good enough for handlers (of routes and workers): request id, remaining time, function name. */
+export function lambdaContext(route: Pick<RouteDefinition, 'id'> & { timeoutSeconds?: number | undefined; memoryMb?: number | undefined }, requestId: string): Context {
   const deadline = Date.now() + (route.timeoutSeconds ?? 10) * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,

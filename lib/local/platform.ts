@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { freePort, startDynamoDbLocal, startS3Server, type RunningEngine } from './engines.ts';
 import { createLocalServer } from './server.ts';
+import type { LocalWorkers } from './workers.ts';
 
 export const LOCAL_TABLE_NAME = 'identity-platform';
 export const LOCAL_EXPORT_BUCKET = 'identity-platform-audit-exports';
@@ -44,6 +45,8 @@ export interface LocalPlatform {
   s3Endpoint: string;
   /** Milliseconds each start-up phase took, in order (printed by `npm start` at debug level, read by the bench). */
   startupPhasesMs: Record<string, number>;
+  /** The worker table's workers running in this process (queues, schedules, async invokes). */
+  workers: LocalWorkers;
   stop(): Promise<void>;
 }
 
@@ -72,10 +75,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     startupPhasesMs[name] = Math.round(now - phaseStarted);
     phaseStarted = now;
   };
+  let workers: LocalWorkers | undefined;
 
   const stop = async () => {
     if (server) await new Promise<void>((done) => server?.close(() => done()));
     server?.closeAllConnections();
+    // After the server (no request can start work any more), before the engines the workers use.
+    await workers?.stop();
     await Promise.allSettled(engines.map((engine) => engine.stop()));
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   };
@@ -141,6 +147,16 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     });
 
     phaseDone('bootstrap organization');
+    const [{ LocalWorkers: Workers }, { workers: workerTable, validateWorkerTable }, { routes }] = await Promise.all([
+      import('./workers.ts'),
+      import('../../shared/workers.ts'),
+      import('../../shared/routes.ts'),
+    ]);
+    validateWorkerTable(workerTable, routes, (path) => existsSync(join(repoRoot, path)));
+    workers = new Workers(workerTable);
+    workers.start();
+
+    phaseDone('workers');
     server = createLocalServer();
     const listening = server;
     await new Promise<void>((done, fail) => {
@@ -148,7 +164,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       listening.listen(options.port, host, () => done());
     });
     phaseDone('listen');
-    return { baseUrl, operatorApiKey, operatorKeyGenerated, bootstrap, stop, dataDir, dynamodbEndpoint: dynamoDb.endpoint, s3Endpoint: s3.endpoint, startupPhasesMs };
+    return { baseUrl, operatorApiKey, operatorKeyGenerated, bootstrap, stop, dataDir, dynamodbEndpoint: dynamoDb.endpoint, s3Endpoint: s3.endpoint, startupPhasesMs, workers };
   } catch (error) {
     await stop();
     throw error;

@@ -1,9 +1,10 @@
 import { platformConfig } from '../config.ts';
-import { EntityType, keys } from '../storage/keys.ts';
 import type { Principal } from '../auth/principal.ts';
 import { actorOf } from '../auth/principal.ts';
 import { ulid } from './ulid.ts';
-import { put, type TransactionStep } from '../storage/transactions.ts';
+import * as audit from '../storage/audit.ts';
+import type { AuditEntryRecord } from '../storage/audit.ts';
+import type { TransactionStep } from '../storage/transactions.ts';
 
 /** Where a request came from, recorded with every audit entry. */
 export interface RequestOrigin {
@@ -28,22 +29,15 @@ export function actorFromPrincipal(principal: Principal | undefined): AuditEvent
 }
 
 /**
- * Builds the DynamoDB item for an audit entry, to be written in the same transaction as the
- * change it records. Entries expire through TTL after the deployment's retention period.
+ * The audit entry recording `event` at `now`: a time-ordered id (ULID), the origin merged into
+ * the details, the lower-cased text the list's free-text query searches, and the expiry after the
+ * deployment's retention period.
  */
-export function auditEntryItem(event: AuditEvent, now = new Date()): Record<string, unknown> {
+export function auditRecord(event: AuditEvent, now = new Date()): AuditEntryRecord {
   const id = ulid(now.getTime());
   const retentionSeconds = platformConfig().auditRetentionDays * 86_400;
   const details = { ipAddress: event.origin.ipAddress, userAgent: event.origin.userAgent, ...event.details };
   return {
-    ...(event.organizationId
-      ? {
-          ...keys.auditEntry(event.organizationId, id),
-          ...keys.auditActionIndex(event.organizationId, event.action, id),
-          ...keys.auditActorIndex(event.organizationId, event.actor.actorId, id),
-        }
-      : keys.platformAuditEntry(id)),
-    type: EntityType.AuditEntry,
     id,
     organizationId: event.organizationId,
     action: event.action,
@@ -52,7 +46,6 @@ export function auditEntryItem(event: AuditEvent, now = new Date()): Record<stri
     ...(event.target ? { targetType: event.target.type, targetId: event.target.id } : {}),
     timestamp: now.toISOString(),
     details,
-    // Lower-cased text the audit list's free-text query searches (DynamoDB's contains is case-sensitive).
     searchText: [event.action, event.actor.actorType, event.actor.actorId, event.target?.type, event.target?.id, details.ipAddress, details.userAgent]
       .filter((part) => part !== undefined && part !== '')
       .join(' ')
@@ -61,7 +54,15 @@ export function auditEntryItem(event: AuditEvent, now = new Date()): Record<stri
   };
 }
 
+/**
+ * The stored item of an audit entry, for seeding many entries at once in tests and benchmarks.
+ * Domain code records entries with `auditStep`.
+ */
+export function auditEntryItem(event: AuditEvent, now = new Date()): Record<string, unknown> {
+  return audit.toItem(auditRecord(event, now));
+}
+
 /** The transaction step that records an audit entry alongside the change it describes. */
 export function auditStep(event: AuditEvent): TransactionStep {
-  return put(auditEntryItem(event));
+  return audit.putStep(auditRecord(event));
 }

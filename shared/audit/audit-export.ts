@@ -1,15 +1,13 @@
 import { PassThrough, Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
-import { Upload } from '@aws-sdk/lib-storage';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { platformConfig } from '../config.ts';
-import { s3 } from '../storage/clients.ts';
+import * as audit from '../storage/audit.ts';
+import * as exportFiles from '../storage/export-files.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from './audit-entry.ts';
 import { transact } from '../storage/transactions.ts';
-import { auditEntries, toAuditLogEntry, type AuditLogEntry } from './audit-log.ts';
-import { planAuditQuery, type AuditQuery, type TimeRange } from './audit-query.ts';
+import { toAuditLogEntry, type AuditLogEntry } from './audit-log.ts';
+import type { AuditQuery, TimeRange } from './audit-query.ts';
 import { ulid } from './ulid.ts';
 
 export type ExportType = 'csv' | 'json';
@@ -140,27 +138,21 @@ export async function exportAuditLog(
   const fileName = fileNameFor(organizationId, request, exportedAt);
   const objectKey = `exports/${organizationId}/${exportedAt.toISOString().slice(0, 10)}/${ulid()}-${fileName}`;
   const contentType = request.exportType === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
-  const plan = planAuditQuery(organizationId, request.query, request.range);
 
   let entries = 0;
   const source = Readable.from(
     (async function* () {
-      for await (const item of auditEntries(plan, false)) {
+      for await (const record of audit.entries(organizationId, request.query, request.range, { descending: false })) {
         if (request.maxEntries !== undefined && entries >= request.maxEntries) return;
         entries++;
-        yield toAuditLogEntry(item);
+        yield toAuditLogEntry(record);
       }
     })(),
     { objectMode: true, highWaterMark: 64 },
   );
   const meter = new ByteMeter(INLINE_EXPORT_LIMIT_BYTES);
   const body = new PassThrough();
-  const upload = new Upload({
-    client: s3(),
-    params: { Bucket: bucket, Key: objectKey, Body: body, ContentType: contentType, ContentDisposition: `attachment; filename="${fileName}"` },
-    queueSize: 2,
-    partSize: 5 * 1024 * 1024,
-  });
+  const upload = exportFiles.upload({ bucket, key: objectKey, body, contentType, contentDisposition: `attachment; filename="${fileName}"` });
   const written =
     request.exportType === 'csv'
       ? // RFC 4180: one header row, CRLF line endings, quotes where a cell needs them.
@@ -193,7 +185,7 @@ export async function exportAuditLog(
 
   const inline = meter.inline();
   const downloadUrl = inline === undefined
-    ? await getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucket, Key: objectKey, ResponseContentDisposition: `attachment; filename="${fileName}"` }), { expiresIn: PRESIGNED_URL_SECONDS })
+    ? await exportFiles.downloadUrl({ bucket, key: objectKey, contentDisposition: `attachment; filename="${fileName}"`, expiresInSeconds: PRESIGNED_URL_SECONDS })
     : undefined;
   return { objectKey, fileName, contentType, entries, bytes: meter.bytes, inline, downloadUrl };
 }

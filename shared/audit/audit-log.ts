@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { keys } from '../storage/keys.ts';
-import { queryPage, readPageBoundary, writePageBoundary } from '../scim/resource-store.ts';
-import { isEmptyQuery, planAuditQuery, type AuditQuery, type AuditQueryPlan, type TimeRange } from './audit-query.ts';
+import * as audit from '../storage/audit.ts';
+import type { AuditEntryRecord } from '../storage/audit.ts';
+import * as pageBoundaries from '../storage/page-boundaries.ts';
+import { isEmptyQuery, type AuditQuery, type TimeRange } from './audit-query.ts';
 import { pageInfo, type Page } from '../http/paging.ts';
-
-type Item = Record<string, unknown>;
 
 /** An audit entry as the Identity Management API shows it (the seed's shape, plus actor and target). */
 export interface AuditLogEntry {
@@ -21,80 +18,21 @@ export interface AuditLogEntry {
   details: Record<string, unknown>;
 }
 
-export function toAuditLogEntry(item: Item): AuditLogEntry {
+export function toAuditLogEntry(record: AuditEntryRecord): AuditLogEntry {
   return {
-    id: item.id as string,
-    organizationId: item.organizationId as string,
-    userId: item.actorType === 'user' ? (item.actorId as string) : null,
-    actor: { type: item.actorType as string, id: item.actorId as string },
-    action: item.action as string,
-    target: item.targetType ? { type: item.targetType as string, id: item.targetId as string } : null,
-    timestamp: item.timestamp as string,
-    details: (item.details as Record<string, unknown> | undefined) ?? {},
+    id: record.id,
+    organizationId: record.organizationId as string,
+    userId: record.actorType === 'user' ? record.actorId : null,
+    actor: { type: record.actorType, id: record.actorId },
+    action: record.action,
+    target: record.targetType ? { type: record.targetType, id: record.targetId as string } : null,
+    timestamp: record.timestamp,
+    details: record.details ?? {},
   };
-}
-
-function queryInput(plan: AuditQueryPlan, descending: boolean) {
-  return {
-    ...(plan.indexName ? { IndexName: plan.indexName } : {}),
-    KeyConditionExpression: plan.keyCondition,
-    ExpressionAttributeNames: plan.names,
-    ExpressionAttributeValues: plan.values,
-    ...(plan.filter ? { FilterExpression: plan.filter } : {}),
-    ScanIndexForward: !descending,
-  };
-}
-
-/** Where a query resumes after an item: the table key plus, on an index, the index key. */
-function resumeKey(plan: AuditQueryPlan, item: Item): Record<string, unknown> {
-  const key: Record<string, unknown> = { pk: item.pk, sk: item.sk };
-  if (plan.indexName === 'gsi1') Object.assign(key, { gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk });
-  if (plan.indexName === 'gsi2') Object.assign(key, { gsi2pk: item.gsi2pk, gsi2sk: item.gsi2sk });
-  return key;
-}
-
-/**
- * Walks the entries a plan selects, in order, from an optional start key. The generator reads one
- * DynamoDB page at a time, so memory stays flat however many entries there are.
- */
-export async function* auditEntries(plan: AuditQueryPlan, descending: boolean, startKey?: Record<string, unknown>, pageLimit = 1000): AsyncGenerator<Item> {
-  let exclusiveStartKey = startKey;
-  do {
-    const page = await queryPage({ ...queryInput(plan, descending), Limit: pageLimit, ExclusiveStartKey: exclusiveStartKey });
-    for (const item of page.items) yield item;
-    exclusiveStartKey = page.lastKey;
-  } while (exclusiveStartKey);
-}
-
-async function countQuery(plan: AuditQueryPlan): Promise<number> {
-  let total = 0;
-  let exclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const result = await dynamo().send(new QueryCommand({ ...queryInput(plan, false), TableName: tableName(), Select: 'COUNT', ExclusiveStartKey: exclusiveStartKey }));
-    total += result.Count ?? 0;
-    exclusiveStartKey = result.LastEvaluatedKey;
-  } while (exclusiveStartKey);
-  return total;
 }
 
 const DAY = 86_400_000;
 const dayOf = (time: number) => new Date(time).toISOString().slice(0, 10);
-
-async function counterTotal(organizationId: string, fromDay: string | undefined, toDayExclusive: string | undefined): Promise<number> {
-  const result = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-      ExpressionAttributeValues: {
-        ':pk': keys.countersPartition(organizationId),
-        ':low': `audit#${fromDay ?? '0000-00-00'}#`,
-        ':high': `audit#${toDayExclusive ?? '9999-99-99'}#`,
-      },
-      ConsistentRead: true,
-    }),
-  );
-  return (result.Items ?? []).filter((item) => toDayExclusive === undefined || !String(item.sk).startsWith(`audit#${toDayExclusive}#`)).reduce((sum, item) => sum + ((item.count as number | undefined) ?? 0), 0);
-}
 
 /**
  * The exact number of entries a query selects. Without query terms it comes from the per-day
@@ -102,20 +40,20 @@ async function counterTotal(organizationId: string, fromDay: string | undefined,
  * at the edges of the range; with terms it is a count over the (indexed where possible) range.
  */
 export async function countAuditEntries(organizationId: string, query: AuditQuery, range: TimeRange): Promise<number> {
-  if (!isEmptyQuery(query)) return countQuery(planAuditQuery(organizationId, query, range));
+  if (!isEmptyQuery(query)) return audit.countMatching(organizationId, query, range);
   const fromTime = range.from?.getTime();
   const toTime = range.to?.getTime();
   const firstFullDay = fromTime === undefined ? undefined : fromTime % DAY === 0 ? fromTime : fromTime - (fromTime % DAY) + DAY;
   const endOfFullDays = toTime === undefined ? undefined : (toTime + 1) % DAY === 0 ? toTime + 1 : toTime - (toTime % DAY);
   if (firstFullDay !== undefined && endOfFullDays !== undefined && firstFullDay >= endOfFullDays) {
-    return countQuery(planAuditQuery(organizationId, query, range));
+    return audit.countMatching(organizationId, query, range);
   }
-  let total = await counterTotal(organizationId, firstFullDay === undefined ? undefined : dayOf(firstFullDay), endOfFullDays === undefined ? undefined : dayOf(endOfFullDays));
+  let total = await audit.dailyCountTotal(organizationId, firstFullDay === undefined ? undefined : dayOf(firstFullDay), endOfFullDays === undefined ? undefined : dayOf(endOfFullDays));
   if (fromTime !== undefined && firstFullDay !== undefined && fromTime < firstFullDay) {
-    total += await countQuery(planAuditQuery(organizationId, query, { from: range.from, to: new Date(firstFullDay - 1) }));
+    total += await audit.countMatching(organizationId, query, { from: range.from, to: new Date(firstFullDay - 1) });
   }
   if (toTime !== undefined && endOfFullDays !== undefined && endOfFullDays <= toTime) {
-    total += await countQuery(planAuditQuery(organizationId, query, { from: new Date(endOfFullDays), to: range.to }));
+    total += await audit.countMatching(organizationId, query, { from: new Date(endOfFullDays), to: range.to });
   }
   return total;
 }
@@ -134,28 +72,54 @@ export interface AuditListRequest {
  * page is remembered, so walking pages in order never re-reads earlier ones.
  */
 export async function listAuditLog(organizationId: string, request: AuditListRequest): Promise<Page<AuditLogEntry>> {
-  const plan = planAuditQuery(organizationId, request.query, request.range);
-  const listing = `audit:${createHash('sha256').update(JSON.stringify([plan, request.descending])).digest('base64url').slice(0, 22)}`;
+  const listing = `audit:${listingDigest(request)}`;
   const startIndex = (request.pageNumber - 1) * request.pageSize + 1;
   const [totalCount, boundary] = await Promise.all([
     countAuditEntries(organizationId, request.query, request.range),
-    readPageBoundary(organizationId, listing, startIndex),
+    pageBoundaries.nearest(organizationId, listing, startIndex),
   ]);
   let skip = startIndex - boundary.startIndex;
-  const items: Item[] = [];
+  const records: AuditEntryRecord[] = [];
   if (startIndex <= totalCount) {
-    for await (const item of auditEntries(plan, request.descending, boundary.key, Math.min(1000, request.pageSize + skip))) {
+    const walk = audit.entries(organizationId, request.query, request.range, {
+      descending: request.descending,
+      after: boundary.position,
+      pageLimit: Math.min(1000, request.pageSize + skip),
+    });
+    for await (const record of walk) {
       if (skip > 0) {
         skip--;
         continue;
       }
-      items.push(item);
-      if (items.length === request.pageSize) break;
+      records.push(record);
+      if (records.length === request.pageSize) break;
     }
   }
-  const last = items.at(-1);
-  if (last && items.length === request.pageSize && startIndex + items.length <= totalCount) {
-    await writePageBoundary(organizationId, listing, startIndex + items.length, resumeKey(plan, last));
+  const last = records.at(-1);
+  if (last && records.length === request.pageSize && startIndex + records.length <= totalCount) {
+    await pageBoundaries.record(organizationId, listing, startIndex + records.length, audit.positionAfter(last));
   }
-  return { items: items.map(toAuditLogEntry), pageInfo: pageInfo(totalCount, request.pageSize, request.pageNumber) };
+  return { items: records.map(toAuditLogEntry), pageInfo: pageInfo(totalCount, request.pageSize, request.pageNumber) };
+}
+
+/**
+ * Names one listing (query, range and order) for its page boundaries: the same listing always
+ * gets the same name, whatever order the query's terms were written in.
+ */
+function listingDigest(request: AuditListRequest): string {
+  const { query, range } = request;
+  const identity = [
+    query.action?.value ?? null,
+    query.action?.prefix ?? null,
+    query.actor ?? null,
+    query.actorType ?? null,
+    query.target ?? null,
+    query.targetType ?? null,
+    query.ip ?? null,
+    [...query.text].sort(),
+    range.from?.getTime() ?? null,
+    range.to?.getTime() ?? null,
+    request.descending,
+  ];
+  return createHash('sha256').update(JSON.stringify(identity)).digest('base64url').slice(0, 22);
 }

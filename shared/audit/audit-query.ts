@@ -1,6 +1,4 @@
 import { ValidationError } from '../errors/domain-errors.ts';
-import { keys } from '../storage/keys.ts';
-import { ulidBounds } from './ulid.ts';
 
 /**
  * The audit list's `query` syntax: space-separated terms, all of which must match.
@@ -79,82 +77,4 @@ export function parseTimeRange(fromDate: string | undefined, toDate: string | un
   const to = parse(toDate, 'toDate', true);
   if (from && to && from.getTime() > to.getTime()) throw new ValidationError('fromDate must not be after toDate.', { field: 'fromDate' });
   return { from, to };
-}
-
-export interface AuditQueryPlan {
-  indexName?: 'gsi1' | 'gsi2';
-  keyCondition: string;
-  names: Record<string, string>;
-  values: Record<string, unknown>;
-  filter?: string;
-}
-
-/**
- * Turns a query and a time range into one DynamoDB Query: the organization's time-ordered entries,
- * or the action / actor index when the query names one, bounded by the range on the ULID sort key;
- * remaining terms become a filter expression.
- */
-export function planAuditQuery(organizationId: string, query: AuditQuery, range: TimeRange): AuditQueryPlan {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  let partitionAttribute = 'pk';
-  let sortAttribute = 'sk';
-  let indexName: AuditQueryPlan['indexName'];
-  let partition = keys.auditPartition(organizationId);
-  let actionHandled = false;
-  if (query.action && !query.action.prefix) {
-    indexName = 'gsi1';
-    partitionAttribute = 'gsi1pk';
-    sortAttribute = 'gsi1sk';
-    partition = keys.auditActionIndex(organizationId, query.action.value, '').gsi1pk;
-    actionHandled = true;
-  } else if (query.actor) {
-    indexName = 'gsi2';
-    partitionAttribute = 'gsi2pk';
-    sortAttribute = 'gsi2sk';
-    partition = keys.auditActorIndex(organizationId, query.actor, '').gsi2pk;
-  }
-  names['#pk'] = partitionAttribute;
-  values[':pk'] = partition;
-  const low = range.from ? ulidBounds(range.from.getTime()).lowest : undefined;
-  const high = range.to ? ulidBounds(range.to.getTime()).highest : undefined;
-  let keyCondition = '#pk = :pk';
-  if (low || high) names['#sk'] = sortAttribute;
-  if (low && high) {
-    keyCondition += ' AND #sk BETWEEN :low AND :high';
-    values[':low'] = low;
-    values[':high'] = high;
-  } else if (low) {
-    keyCondition += ' AND #sk >= :low';
-    values[':low'] = low;
-  } else if (high) {
-    keyCondition += ' AND #sk <= :high';
-    values[':high'] = high;
-  }
-
-  const filters: string[] = [];
-  const add = (expression: string, name: string, attribute: string, value: unknown) => {
-    names[name] = attribute;
-    values[`:${name.slice(1)}`] = value;
-    filters.push(expression);
-  };
-  if (query.action && !actionHandled) {
-    add(query.action.prefix ? 'begins_with(#action, :action)' : '#action = :action', '#action', 'action', query.action.value);
-  }
-  if (query.actor && indexName !== 'gsi2') add('#actorId = :actorId', '#actorId', 'actorId', query.actor);
-  if (query.actorType) add('#actorType = :actorType', '#actorType', 'actorType', query.actorType);
-  if (query.target) add('#targetId = :targetId', '#targetId', 'targetId', query.target);
-  if (query.targetType) add('#targetType = :targetType', '#targetType', 'targetType', query.targetType);
-  if (query.ip) {
-    names['#details'] = 'details';
-    names['#ip'] = 'ipAddress';
-    values[':ip'] = query.ip;
-    filters.push('#details.#ip = :ip');
-  }
-  query.text.forEach((text, index) => {
-    names['#searchText'] = 'searchText';
-    values[`:text${index}`] = text;
-    filters.push(`contains(#searchText, :text${index})`);
-  });
-  return { ...(indexName ? { indexName } : {}), keyCondition, names, values, ...(filters.length > 0 ? { filter: filters.join(' AND ') } : {}) };
 }

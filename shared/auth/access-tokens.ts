@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createLocalJWKSet, jwtVerify, errors as joseErrors, type JWTPayload, type JWK } from 'jose';
+import { createLocalJWKSet, jwtVerify, errors as joseErrors, type JWK } from 'jose';
 import { platformConfig } from '../config.ts';
 import { AuthenticationError } from '../errors/domain-errors.ts';
 import { currentSigner, publishedKeys } from './signing-keys.ts';
+import { ACCESS_TOKEN_LIFETIME_SECONDS, readAccessTokenClaims, TOKEN_CLOCK_SKEW_SECONDS, type AccessTokenClaims } from './access-token-claims.ts';
+
+export { ACCESS_TOKEN_LIFETIME_SECONDS, type AccessTokenClaims } from './access-token-claims.ts';
 
 /** RFC 9068 access-token media type, carried in the JOSE `typ` header. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
-export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
 
 /** The platform API's audience: `<base-url>/api`. */
 export function platformAudience(): string {
@@ -15,17 +17,6 @@ export function platformAudience(): string {
 
 export function issuer(): string {
   return platformConfig().publicBaseUrl;
-}
-
-export interface AccessTokenClaims extends JWTPayload {
-  sub: string;
-  org_id: string;
-  scope: string;
-  client_id?: string;
-  /** The client registration's UUID (`clientId` in the management API), for client tokens. */
-  client_registration_id?: string;
-  /** `user` or `client`: which kind of principal `sub` names. */
-  sub_type: 'user' | 'client';
 }
 
 /** Subject of a client's token: distinct in form from user ids (UUIDs), so the two can never collide. */
@@ -98,7 +89,11 @@ function describeFailure(error: unknown): string {
 
 /**
  * Verifies an access token strictly: RS256 only, our issuer and the expected audience, `typ`
- * at+jwt, and exp/iat/sub/org_id required (jose's defaults would accept a token without exp).
+ * at+jwt, and exp/iat/sub/org_id required (jose's defaults would accept a token without exp);
+ * then the type of every claim the platform reads and the issuance policy (no `iat` in the
+ * future, no lifetime longer than the platform issues), see readAccessTokenClaims.
+ *
+ * @throws AuthenticationError (401, `Bearer error="invalid_token"`) for any failure.
  */
 export async function verifyAccessToken(token: string, audience: string): Promise<AccessTokenClaims> {
   const options = {
@@ -107,16 +102,17 @@ export async function verifyAccessToken(token: string, audience: string): Promis
     audience,
     typ: ACCESS_TOKEN_TYPE,
     requiredClaims: ['exp', 'iat', 'sub', 'org_id', 'scope', 'sub_type'],
-    clockTolerance: 30,
+    clockTolerance: TOKEN_CLOCK_SKEW_SECONDS,
   };
   let keys = await keySet(false);
+  let payload: unknown;
   try {
     try {
-      return (await jwtVerify(token, keys.verifier, options)).payload as AccessTokenClaims;
+      payload = (await jwtVerify(token, keys.verifier, options)).payload;
     } catch (error) {
       if (!(error instanceof joseErrors.JWKSNoMatchingKey)) throw error;
       keys = await keySet(true);
-      return (await jwtVerify(token, keys.verifier, options)).payload as AccessTokenClaims;
+      payload = (await jwtVerify(token, keys.verifier, options)).payload;
     }
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) {
@@ -124,4 +120,5 @@ export async function verifyAccessToken(token: string, audience: string): Promis
     }
     throw error;
   }
+  return readAccessTokenClaims(payload, Math.floor(Date.now() / 1000));
 }

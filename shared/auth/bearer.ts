@@ -3,12 +3,12 @@ import type { ApiRequest } from '../http/api-request.ts';
 import { AuthenticationError, PermissionError } from '../errors/domain-errors.ts';
 import { auditStep, actorFromPrincipal } from '../audit/audit-entry.ts';
 import { transact } from '../storage/transactions.ts';
-import { consumeRateLimit } from '../rate-limits/rate-limiter.ts';
+import { assertWithinRateLimit, countRequest } from '../rate-limits/rate-limiter.ts';
 import { rateLimitFor } from '../rate-limits/policy.ts';
 import type { Principal } from './principal.ts';
 import { platformAudience, verifyAccessToken } from './access-tokens.ts';
 import { assertPrincipalActive } from './principal-status.ts';
-import { isUuid } from '../storage/keys.ts';
+import { isUuid } from '../uuid.ts';
 
 const BEARER = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)$/i;
 
@@ -62,9 +62,12 @@ export async function authenticateBearer(route: RouteDefinition, request: ApiReq
   await assertPrincipalActive(principal);
   if (route.family !== 'platform') {
     const limit = await rateLimitFor(principal.organizationId, route.family);
-    await consumeRateLimit(`${principal.organizationId}#${principal.kind}#${principalId}#${route.family}`, limit);
+    // Kept on the request so the answer (success or error, 429 included) can publish it.
+    request.rateLimit = await countRequest(`${principal.organizationId}#${principal.kind}#${principalId}#${route.family}`, limit);
+    assertWithinRateLimit(request.rateLimit);
   }
-  if (route.permission !== 'authenticated' && !scopes.has(route.permission)) {
+  // `authenticated` and `optional-bearer` routes need a valid token of the organization, no scope.
+  if (route.permission !== 'authenticated' && route.permission !== 'optional-bearer' && !scopes.has(route.permission)) {
     return denyPermission(route, request, principal);
   }
   return principal;

@@ -1,7 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { TtlCache } from '../cache/ttl-cache.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { keys } from '../storage/keys.ts';
+import * as clients from '../storage/client-registrations.ts';
+import * as users from '../storage/users.ts';
 import { AuthenticationError } from '../errors/domain-errors.ts';
 import type { Principal } from './principal.ts';
 
@@ -15,13 +14,12 @@ const statuses = new TtlCache<boolean>(STATUS_TTL_MS, 5000);
 
 async function isActive(principal: Principal): Promise<boolean> {
   if (principal.kind === 'operator') return true;
-  const key =
-    principal.kind === 'user' ? keys.user(principal.organizationId, principal.userId) : keys.client(principal.organizationId, principal.clientId);
-  const result = await dynamo().send(
-    new GetCommand({ TableName: tableName(), Key: key, ProjectionExpression: 'active, enabled' }),
-  );
-  if (!result.Item) return false;
-  return principal.kind === 'user' ? result.Item.active !== false : result.Item.enabled !== false;
+  if (principal.kind === 'user') {
+    const user = await users.byId(principal.organizationId, principal.userId, { consistent: false });
+    return user !== undefined && user.active !== false;
+  }
+  const client = await clients.byId(principal.organizationId, principal.clientId, { consistent: false });
+  return client !== undefined && client.enabled !== false;
 }
 
 export async function assertPrincipalActive(principal: Principal): Promise<void> {

@@ -2,11 +2,9 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
-import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { platformConfig } from '../config.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, keys } from '../storage/keys.ts';
+import * as signingKeys from '../storage/signing-keys.ts';
 
 /** Longest lifetime of any access token we issue; a retired key stays published this long. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 3600;
@@ -81,37 +79,12 @@ async function kmsSigner(keyId: string, region: string): Promise<TokenSigner> {
  * every token they signed has expired (DynamoDB TTL on `expiresAt`).
  */
 async function publish(signer: TokenSigner): Promise<void> {
-  const client = dynamo();
   const now = new Date();
-  try {
-    await client.send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...keys.signingKey(signer.kid), type: EntityType.SigningKey, kid: signer.kid, jwk: signer.publicJwk, createdAt: now.toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return;
-    throw error;
-  }
-  const published = await client.send(
-    new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.signingKeyPartition() } }),
-  );
+  if (!(await signingKeys.add({ kid: signer.kid, jwk: signer.publicJwk, createdAt: now.toISOString() }))) return;
   const retireAt = Math.floor(now.getTime() / 1000) + MAX_TOKEN_LIFETIME_SECONDS + 300;
-  for (const item of published.Items ?? []) {
-    if (item.kid === signer.kid || item.retiredAt) continue;
-    await client.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.signingKey(item.kid as string),
-        UpdateExpression: 'SET retiredAt = :now, expiresAt = :ttl',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(retiredAt)',
-        ExpressionAttributeValues: { ':now': now.toISOString(), ':ttl': retireAt },
-      }),
-    ).catch((error: Error) => {
-      if (error.name !== 'ConditionalCheckFailedException') throw error;
-    });
+  for (const key of await signingKeys.all()) {
+    if (key.kid === signer.kid || key.retiredAt) continue;
+    await signingKeys.retire(key.kid, now.toISOString(), retireAt);
   }
 }
 
@@ -137,12 +110,7 @@ export function currentSigner(): Promise<TokenSigner> {
 /** Public keys currently published (current and not-yet-expired retired ones). */
 export async function publishedKeys(): Promise<JWK[]> {
   const nowSeconds = Math.floor(Date.now() / 1000);
-  const result = await dynamo().send(
-    new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.signingKeyPartition() } }),
-  );
-  return (result.Items ?? [])
-    .filter((item) => item.expiresAt === undefined || (item.expiresAt as number) > nowSeconds)
-    .map((item) => item.jwk as JWK);
+  return (await signingKeys.all()).filter((key) => key.expiresAt === undefined || key.expiresAt > nowSeconds).map((key) => key.jwk);
 }
 
 /** Forgets the cached signer (used after a local key rotation). */

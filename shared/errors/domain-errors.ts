@@ -74,8 +74,8 @@ export class UnsupportedMediaTypeError extends DomainError {
 }
 
 export class PayloadTooLargeError extends DomainError {
-  constructor(limitBytes: number) {
-    super('payload_too_large', `The request body exceeds the limit of ${limitBytes} bytes.`);
+  constructor(limitBytes: number, message?: string) {
+    super('payload_too_large', message ?? `The request body exceeds the limit of ${limitBytes} bytes.`);
   }
 }
 
@@ -156,8 +156,15 @@ export class OAuthError extends DomainError {
 }
 
 export class ServiceUnavailableError extends DomainError {
-  constructor(message: string, options: DomainErrorOptions = {}) {
+  /** Seconds the caller should wait before retrying (the Retry-After header, RFC 9110 §10.2.3). */
+  readonly retryAfterSeconds: number;
+  /** True when the cause is write contention a fresh attempt can resolve (DynamoDB TransactionConflict). */
+  readonly contention: boolean;
+
+  constructor(message: string, options: DomainErrorOptions & { retryAfterSeconds?: number; contention?: boolean } = {}) {
     super('unavailable', message, options);
+    this.retryAfterSeconds = Math.max(1, Math.ceil(options.retryAfterSeconds ?? 1));
+    this.contention = options.contention ?? false;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { RouteDefinition } from '../routes.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { RateLimitState } from '../rate-limits/rate-limiter.ts';
 
 /** What a handler sees of a request: normalised, parsed, and (for protected routes) authenticated. */
 export interface ApiRequest {
@@ -21,6 +22,8 @@ export interface ApiRequest {
   userAgent: string;
   /** Set for every route whose permission is not `public`. */
   principal: Principal | undefined;
+  /** The caller's rate-limit state once the request was counted (bearer routes of a rate-limited family). */
+  rateLimit?: RateLimitState | undefined;
 }
 
 /** The authenticated caller and its tenant; set by the authentication step. */

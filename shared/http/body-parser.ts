@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import type { RouteDefinition } from '../routes.ts';
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors/domain-errors.ts';
+import { MAX_JSON_DEPTH } from './limits.ts';
 
 /** Default request-body limit; SCIM advertises its own (maxPayloadSize) through the route. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -26,9 +27,46 @@ export function readRawBody(event: APIGatewayProxyEvent, limitBytes = DEFAULT_MA
   return buffer ? buffer.toString('utf8') : event.body;
 }
 
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+
+/**
+ * The deepest nesting of objects and arrays in a JSON text, counted in one pass without
+ * recursion, stopping as soon as it exceeds `limit` (then it returns limit + 1). Brackets inside
+ * strings do not count. Malformed text is left for JSON.parse to report.
+ */
+export function jsonNestingDepth(text: string, limit: number = MAX_JSON_DEPTH): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === BACKSLASH) index++;
+      else if (code === QUOTE) inString = false;
+    } else if (code === QUOTE) {
+      inString = true;
+    } else if (code === OPEN_BRACE || code === OPEN_BRACKET) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
 /**
  * Parses the body the route declares. A body of the wrong media type is a 415, malformed JSON
- * a 400; routes that take no body ignore one (as API Gateway passes it through).
+ * or JSON nested deeper than MAX_JSON_DEPTH a 400 (SCIM `invalidSyntax`); routes that take no
+ * body ignore one (as API Gateway passes it through).
  */
 export function parseBody(route: RouteDefinition, contentType: string | undefined, raw: string | undefined): unknown {
   const kind = route.body ?? 'none';
@@ -47,6 +85,11 @@ export function parseBody(route: RouteDefinition, contentType: string | undefine
       fields[name] = value;
     }
     return fields;
+  }
+  // Before JSON.parse and before anything walks the value recursively (validation, SCIM PATCH,
+  // Bulk, audit details): a deep document must not cost a stack overflow anywhere.
+  if (jsonNestingDepth(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
+    throw new MalformedBodyError(`The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`);
   }
   try {
     return JSON.parse(raw) as unknown;

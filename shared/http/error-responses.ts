@@ -6,6 +6,7 @@ import {
   MethodNotAllowedError,
   OAuthError,
   RateLimitError,
+  ServiceUnavailableError,
   type ErrorCode,
 } from '../errors/domain-errors.ts';
 
@@ -75,7 +76,7 @@ export function errorResponse(error: unknown, family: ApiFamily, requestId: stri
   }
   const status = statusFor(error);
   const headers: Record<string, string> = {};
-  if (error instanceof RateLimitError) headers['Retry-After'] = String(error.retryAfterSeconds);
+  if (error instanceof RateLimitError || error instanceof ServiceUnavailableError) headers['Retry-After'] = String(error.retryAfterSeconds);
   if (error instanceof MethodNotAllowedError) headers.Allow = error.allow.join(', ');
   if (error instanceof AuthenticationError) headers['WWW-Authenticate'] = error.challenge;
 

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
-import { ConflictError, DomainError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, isUuid, keys } from '../storage/keys.ts';
-import { batchGet, queryAll, queryPrefix } from '../storage/queries.ts';
-import { putNew, transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
+import type { DomainError} from '../errors/domain-errors.ts';
+import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
+import * as apis from '../storage/apis.ts';
+import type { ApiRecord } from '../storage/apis.ts';
+import * as clients from '../storage/client-registrations.ts';
+import { transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
+import { isUuid } from '../uuid.ts';
 import { platformAudience } from '../auth/access-tokens.ts';
 import { platformScopes, type PlatformScope } from './scopes.ts';
 import { getClient } from './clients.ts';
@@ -57,17 +59,17 @@ function platformApi(): ApiResource {
   };
 }
 
-function toApi(item: Record<string, unknown>): ApiResource {
+function toApi(record: ApiRecord): ApiResource {
   return {
-    id: item.id as string,
-    name: item.name as string,
-    identifier: item.identifier as string,
-    description: (item.description as string | undefined) ?? '',
-    enabled: item.enabled !== false,
+    id: record.id,
+    name: record.name,
+    identifier: record.identifier,
+    description: record.description ?? '',
+    enabled: record.enabled !== false,
     builtIn: false,
-    createdOn: item.createdAt as string,
-    updatedOn: item.updatedAt as string,
-    scopes: (item.scopes as ApiScope[] | undefined) ?? [],
+    createdOn: record.createdAt,
+    updatedOn: record.updatedAt,
+    scopes: record.scopes ?? [],
   };
 }
 
@@ -81,23 +83,20 @@ function builtInRefusal(): DomainError {
 
 export async function getApi(organizationId: string, apiId: string): Promise<ApiResource> {
   if (apiId === PLATFORM_API_ID) return platformApi();
-  if (!isUuid(apiId)) throw notFound(apiId);
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.api(organizationId, apiId), ConsistentRead: true }));
-  if (!result.Item) throw notFound(apiId);
-  return toApi(result.Item);
+  const record = await apis.byId(organizationId, apiId);
+  if (!record) throw notFound(apiId);
+  return toApi(record);
 }
 
 /** The API a token request names by its identifier (audience), if the organization has it. */
 export async function findApiByIdentifier(organizationId: string, identifier: string): Promise<ApiResource | undefined> {
   if (identifier === platformAudience()) return platformApi();
-  const claim = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.apiIdentifierClaim(organizationId, identifier) }));
-  if (!claim.Item) return undefined;
-  return getApi(organizationId, claim.Item.ownerId as string).catch(() => undefined);
+  const record = await apis.byIdentifier(organizationId, identifier);
+  return record ? toApi(record) : undefined;
 }
 
 export async function listApis(organizationId: string): Promise<ApiResource[]> {
-  const prefix = keys.apiPrefix(organizationId);
-  const custom = (await queryPrefix(prefix.pk, prefix.skPrefix)).map(toApi);
+  const custom = (await apis.list(organizationId)).map(toApi);
   custom.sort((a, b) => a.createdOn.localeCompare(b.createdOn) || a.id.localeCompare(b.id));
   return [platformApi(), ...custom];
 }
@@ -120,14 +119,14 @@ export async function createApi(organizationId: string, input: ApiInput, actor: 
   assertIdentifierAllowed(input.identifier);
   const id = randomUUID();
   const now = new Date().toISOString();
-  const item = { ...keys.api(organizationId, id), type: EntityType.Api, id, organizationId, ...input, createdAt: now, updatedAt: now };
+  const record: ApiRecord = { id, organizationId, ...input, createdAt: now, updatedAt: now };
   const taken = () => new ConflictError(`An API with identifier ${input.identifier} already exists.`, { field: 'identifier' });
   await transact([
-    putNew(item, taken),
-    putNew({ ...keys.apiIdentifierClaim(organizationId, input.identifier), type: EntityType.UniqueConstraint, ownerId: id }, taken),
+    apis.putStep(record, { expectedUpdatedAt: undefined, onConflict: taken }),
+    apis.claimIdentifierStep(organizationId, input.identifier, id, taken),
     auditStep({ organizationId, action: 'api.created', actor, origin, target: { type: 'api', id }, details: { identifier: input.identifier, scopes: input.scopes.map((scope) => scope.value) } }),
   ]);
-  return toApi(item);
+  return toApi(record);
 }
 
 /** Replaces an API's fields (name, description, enabled, scopes); the identifier is immutable. */
@@ -139,46 +138,39 @@ export async function updateApi(
   origin: RequestOrigin,
   action?: string,
 ): Promise<ApiResource> {
-  if (apiId === PLATFORM_API_ID) throw builtInRefusal();
-  const current = await getApi(organizationId, apiId);
-  const changed = Object.entries(changes).filter(([name, value]) => value !== undefined && JSON.stringify(current[name as keyof ApiResource]) !== JSON.stringify(value));
-  if (changed.length === 0) return current;
-  const now = new Date().toISOString();
-  const next = { ...current, ...Object.fromEntries(changed), updatedOn: now };
-  await transact([
-    {
-      item: {
-        Put: {
-          TableName: tableName(),
-          Item: {
-            ...keys.api(organizationId, apiId),
-            type: EntityType.Api,
-            id: apiId,
-            organizationId,
-            name: next.name,
-            identifier: next.identifier,
-            description: next.description,
-            enabled: next.enabled,
-            scopes: next.scopes,
-            createdAt: current.createdOn,
-            updatedAt: now,
-          },
-          ConditionExpression: 'updatedAt = :seen',
-          ExpressionAttributeValues: { ':seen': current.updatedOn },
+  return retryOnConflict(async () => {
+    if (apiId === PLATFORM_API_ID) throw builtInRefusal();
+    const current = await getApi(organizationId, apiId);
+    const changed = Object.entries(changes).filter(([name, value]) => value !== undefined && JSON.stringify(current[name as keyof ApiResource]) !== JSON.stringify(value));
+    if (changed.length === 0) return current;
+    const now = new Date().toISOString();
+    const next = { ...current, ...Object.fromEntries(changed), updatedOn: now };
+    await transact([
+      apis.putStep(
+        {
+          id: apiId,
+          organizationId,
+          name: next.name,
+          identifier: next.identifier,
+          description: next.description,
+          enabled: next.enabled,
+          scopes: next.scopes,
+          createdAt: current.createdOn,
+          updatedAt: now,
         },
-      },
-      onConditionFailed: () => new DomainError('conflict', `API ${apiId} was changed or deleted concurrently; retry.`),
-    },
-    auditStep({
-      organizationId,
-      action: action ?? (changes.enabled === false && current.enabled ? 'api.disabled' : changes.enabled === true && !current.enabled ? 'api.enabled' : 'api.updated'),
-      actor,
-      origin,
-      target: { type: 'api', id: apiId },
-      details: { changedAttributes: changed.map(([name]) => name) },
-    }),
-  ]);
-  return next;
+        { expectedUpdatedAt: current.updatedOn, onConflict: () => new ConcurrentChangeError(`API ${apiId} was changed or deleted concurrently; retry.`) },
+      ),
+      auditStep({
+        organizationId,
+        action: action ?? (changes.enabled === false && current.enabled ? 'api.disabled' : changes.enabled === true && !current.enabled ? 'api.enabled' : 'api.updated'),
+        actor,
+        origin,
+        target: { type: 'api', id: apiId },
+        details: { changedAttributes: changed.map(([name]) => name) },
+      }),
+    ]);
+    return next;
+  });
 }
 
 export async function addApiScopes(organizationId: string, apiId: string, scopes: ApiScope[], actor: AuditEvent['actor'], origin: RequestOrigin): Promise<ApiScope[]> {
@@ -197,24 +189,15 @@ export async function removeApiScope(organizationId: string, apiId: string, scop
   await updateApi(organizationId, apiId, { scopes: current.scopes.filter((candidate) => candidate.value !== scope) }, actor, origin, 'api.scopes.removed');
 }
 
-async function grantItems(organizationId: string, apiId: string): Promise<Record<string, unknown>[]> {
-  return queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.apiGrantPartition(organizationId, apiId) } });
-}
-
 export async function deleteApi(organizationId: string, apiId: string, actor: AuditEvent['actor'], origin: RequestOrigin): Promise<void> {
   if (apiId === PLATFORM_API_ID) throw builtInRefusal();
   const current = await getApi(organizationId, apiId);
-  const grants = (await grantItems(organizationId, apiId)).map(
-    (grant): TransactionStep => ({ item: { Delete: { TableName: tableName(), Key: { pk: grant.pk as string, sk: grant.sk as string } } } }),
-  );
+  const grants = await apis.grantsByApi(organizationId, apiId);
   await transactWithCleanup(
-    grants,
+    grants.map((grant) => apis.grantDeleteStep(organizationId, apiId, grant.clientId)),
     () => [
-      {
-        item: { Delete: { TableName: tableName(), Key: keys.api(organizationId, apiId), ConditionExpression: 'attribute_exists(pk)' } },
-        onConditionFailed: () => notFound(apiId),
-      },
-      { item: { Delete: { TableName: tableName(), Key: keys.apiIdentifierClaim(organizationId, current.identifier) } } },
+      apis.deleteStep(organizationId, apiId, () => notFound(apiId)),
+      apis.releaseIdentifierStep(organizationId, current.identifier),
       auditStep({ organizationId, action: 'api.deleted', actor, origin, target: { type: 'api', id: apiId }, details: { identifier: current.identifier } }),
     ],
     (chunk) => [auditStep({ organizationId, action: 'client.revoked', actor, origin, target: { type: 'api', id: apiId }, details: { reason: 'api.deleted', grants: chunk.length } })],
@@ -224,16 +207,16 @@ export async function deleteApi(organizationId: string, apiId: string, actor: Au
 /** Clients authorized to get tokens for an API, with the scopes each was granted. */
 export async function listAuthorizedClients(organizationId: string, apiId: string): Promise<AuthorizedClient[]> {
   await getApi(organizationId, apiId);
-  const grants = await grantItems(organizationId, apiId);
-  const clients = await batchGet(grants.map((grant) => keys.client(organizationId, grant.clientId as string)));
-  const names = new Map(clients.map((client) => [client.id as string, client.name as string]));
+  const grants = await apis.grantsByApi(organizationId, apiId);
+  const registrations = await clients.byIds(organizationId, grants.map((grant) => grant.clientId));
+  const names = new Map(registrations.map((client) => [client.id, client.name]));
   return grants
-    .filter((grant) => names.has(grant.clientId as string))
+    .filter((grant) => names.has(grant.clientId))
     .map((grant) => ({
-      clientId: grant.clientId as string,
-      name: names.get(grant.clientId as string) as string,
-      scopes: grant.scopes as string[],
-      authorizedOn: grant.createdAt as string,
+      clientId: grant.clientId,
+      name: names.get(grant.clientId) as string,
+      scopes: grant.scopes,
+      authorizedOn: grant.createdAt,
     }));
 }
 
@@ -269,14 +252,7 @@ export async function authorizeClients(
       throw new ValidationError(`Item ${index}: API ${apiId} has no scope ${unknown.map((scope) => `'${scope}'`).join(', ')}.`, { field: `[${index}].scopes` });
     }
     steps.push(
-      {
-        item: {
-          Put: {
-            TableName: tableName(),
-            Item: { ...keys.apiGrant(organizationId, apiId, request.clientId), ...keys.apiGrantIndex(organizationId, apiId, request.clientId), type: EntityType.ApiGrant, organizationId, apiId, clientId: request.clientId, scopes: [...new Set(scopes)].sort(), createdAt: now },
-          },
-        },
-      },
+      apis.grantPutStep({ organizationId, apiId, clientId: request.clientId, scopes: [...new Set(scopes)].sort(), createdAt: now }),
       auditStep({ organizationId, action: 'client.authorized', actor, origin, target: { type: 'client', id: request.clientId }, details: { apiId, scopes } }),
     );
   }
@@ -293,16 +269,12 @@ export async function revokeClient(organizationId: string, apiId: string, client
     throw new NotFoundError(`'${clientId}' is not a client registration id: use the clientId UUID, not credentials.clientId.`);
   }
   await transact([
-    {
-      item: { Delete: { TableName: tableName(), Key: keys.apiGrant(organizationId, apiId, clientId), ConditionExpression: 'attribute_exists(pk)' } },
-      onConditionFailed: () => new NotFoundError(`Client ${clientId} is not authorized for API ${apiId}.`),
-    },
+    apis.grantDeleteStep(organizationId, apiId, clientId, () => new NotFoundError(`Client ${clientId} is not authorized for API ${apiId}.`)),
     auditStep({ organizationId, action: 'client.revoked', actor, origin, target: { type: 'client', id: clientId }, details: { apiId } }),
   ]);
 }
 
 /** The scopes a client was granted for an API, or undefined when it is not authorized. */
 export async function grantedScopes(organizationId: string, apiId: string, clientId: string): Promise<string[] | undefined> {
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.apiGrant(organizationId, apiId, clientId) }));
-  return result.Item ? (result.Item.scopes as string[]) : undefined;
+  return (await apis.grantOf(organizationId, apiId, clientId))?.scopes;
 }

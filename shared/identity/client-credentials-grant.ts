@@ -1,8 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { auditStep, type RequestOrigin } from '../audit/audit-entry.ts';
 import { OAuthError } from '../errors/domain-errors.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { keys } from '../storage/keys.ts';
+import * as clients from '../storage/client-registrations.ts';
 import { transact } from '../storage/transactions.ts';
 import { clientSubject, issueAccessToken, platformAudience } from '../auth/access-tokens.ts';
 import { authenticateClientCredentials } from './clients.ts';
@@ -56,7 +54,7 @@ export async function clientCredentialsGrant(request: TokenRequest, origin: Requ
     throw new OAuthError('invalid_client', 'Client authentication failed.');
   }
   const { organizationId, clientId } = client;
-  const registration = (await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.client(organizationId, clientId) }))).Item;
+  const registration = await clients.byId(organizationId, clientId, { consistent: false });
   if (!registration || registration.enabled === false) {
     await auditFailure(organizationId, clientId, origin, 'client_disabled', audience);
     throw new OAuthError('unauthorized_client', 'The client is disabled.');

@@ -1,13 +1,14 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
-import { decryptSecret, encryptSecret, type SealedSecret } from '../crypto/envelope.ts';
-import { DomainError, NotFoundError, PermissionError } from '../errors/domain-errors.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, isUuid, keys } from '../storage/keys.ts';
-import { queryAll, queryPrefix } from '../storage/queries.ts';
-import { putNew, transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
+import { decryptSecret, encryptSecret } from '../crypto/envelope.ts';
+import { ConcurrentChangeError, NotFoundError, PermissionError } from '../errors/domain-errors.ts';
+import * as apis from '../storage/apis.ts';
+import * as clients from '../storage/client-registrations.ts';
+import type { ClientCredentialsRecord, ClientRecord } from '../storage/client-registrations.ts';
+import { transact, transactWithCleanup } from '../storage/transactions.ts';
 import type { Principal } from '../auth/principal.ts';
+import { isUuid } from '../uuid.ts';
 
 /** A client registration (machine-to-machine OAuth client) as the management API shows it. */
 export interface ClientRegistration {
@@ -57,31 +58,29 @@ function secretContext(organizationId: string, clientId: string) {
   return { organizationId, clientId, purpose: 'client-secret' };
 }
 
-function toRegistration(item: Record<string, unknown>): ClientRegistration {
+function toRegistration(record: ClientRecord): ClientRegistration {
   return {
-    clientId: item.id as string,
-    name: item.name as string,
-    description: (item.description as string | undefined) ?? '',
-    enabled: item.enabled as boolean,
+    clientId: record.id,
+    name: record.name,
+    description: record.description ?? '',
+    enabled: record.enabled,
     clientType: 'machineToMachine',
     jwtSigningAlgorithm: 'rs256',
-    refreshTokenRotation: (item.refreshTokenRotation as boolean | undefined) ?? false,
-    grantTypeClientCredentials: (item.grantTypeClientCredentials as boolean | undefined) ?? true,
-    createdOn: item.createdAt as string,
-    updatedOn: item.updatedAt as string,
-    secretRotatedOn: item.secretRotatedAt as string,
+    refreshTokenRotation: record.refreshTokenRotation ?? false,
+    grantTypeClientCredentials: record.grantTypeClientCredentials ?? true,
+    createdOn: record.createdAt,
+    updatedOn: record.updatedAt,
+    secretRotatedOn: record.secretRotatedAt,
   };
 }
 
-async function credentialsItem(credentialsClientId: string, clientId: string, organizationId: string, secret: string, now: string) {
-  const sealed = await encryptSecret(secret, secretContext(organizationId, clientId));
+async function credentialsRecord(credentialsClientId: string, clientId: string, organizationId: string, secret: string, now: string): Promise<ClientCredentialsRecord> {
   return {
-    ...keys.clientCredentials(credentialsClientId),
-    type: EntityType.ClientCredentials,
+    credentialsClientId,
     organizationId,
     clientId,
     secretDigest: secretDigest(secret),
-    sealedSecret: sealed,
+    sealedSecret: await encryptSecret(secret, secretContext(organizationId, clientId)),
     rotatedAt: now,
   };
 }
@@ -90,13 +89,13 @@ function notFound(clientId: string): NotFoundError {
   return new NotFoundError(`Client ${clientId} was not found.`);
 }
 
-async function loadClientItem(organizationId: string, clientId: string): Promise<Record<string, unknown>> {
+async function loadClient(organizationId: string, clientId: string): Promise<ClientRecord> {
   if (!isUuid(clientId)) {
     throw new NotFoundError(`Client ${clientId} was not found: use the client registration's clientId (a UUID), not credentials.clientId.`);
   }
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.client(organizationId, clientId), ConsistentRead: true }));
-  if (!result.Item) throw notFound(clientId);
-  return result.Item;
+  const record = await clients.byId(organizationId, clientId);
+  if (!record) throw notFound(clientId);
+  return record;
 }
 
 export async function createClient(
@@ -109,33 +108,22 @@ export async function createClient(
   const credentialsClientId = newCredentialsClientId();
   const clientSecret = newClientSecret();
   const now = new Date().toISOString();
-  const item = {
-    ...keys.client(organizationId, clientId),
-    type: EntityType.Client,
-    id: clientId,
-    organizationId,
-    ...input,
-    credentialsClientId,
-    createdAt: now,
-    updatedAt: now,
-    secretRotatedAt: now,
-  };
+  const record: ClientRecord = { id: clientId, organizationId, ...input, credentialsClientId, createdAt: now, updatedAt: now, secretRotatedAt: now };
   await transact([
-    putNew(item, () => notFound(clientId)),
-    putNew(await credentialsItem(credentialsClientId, clientId, organizationId, clientSecret, now), () => notFound(clientId)),
+    clients.putStep(record, { expectedUpdatedAt: undefined, onConflict: () => notFound(clientId) }),
+    clients.credentialsPutStep(await credentialsRecord(credentialsClientId, clientId, organizationId, clientSecret, now), { replace: false, onConflict: () => notFound(clientId) }),
     auditStep({ organizationId, action: 'client.created', actor, origin, target: { type: 'client', id: clientId }, details: { name: input.name, enabled: input.enabled } }),
   ]);
-  return { client: toRegistration(item), credentials: { clientId: credentialsClientId, clientSecret } };
+  return { client: toRegistration(record), credentials: { clientId: credentialsClientId, clientSecret } };
 }
 
 export async function listClients(organizationId: string): Promise<ClientRegistration[]> {
-  const prefix = keys.clientPrefix(organizationId);
-  const items = await queryPrefix(prefix.pk, prefix.skPrefix);
-  return items.map(toRegistration).sort((a, b) => a.createdOn.localeCompare(b.createdOn) || a.clientId.localeCompare(b.clientId));
+  const records = await clients.list(organizationId);
+  return records.map(toRegistration).sort((a, b) => a.createdOn.localeCompare(b.createdOn) || a.clientId.localeCompare(b.clientId));
 }
 
 export async function getClient(organizationId: string, clientId: string): Promise<ClientRegistration> {
-  return toRegistration(await loadClientItem(organizationId, clientId));
+  return toRegistration(await loadClient(organizationId, clientId));
 }
 
 /** Reads a client's credentials back. Only Owners may (the seeds: "Anyone with an Owner role can read them"). */
@@ -143,11 +131,10 @@ export async function readClientCredentials(principal: Principal, organizationId
   if (!(principal.kind !== 'operator' && principal.scopes.has('organization:owner'))) {
     throw new PermissionError('Only Owners can read client credentials (expand=credentials).');
   }
-  const item = await loadClientItem(organizationId, clientId);
-  const credentialsClientId = item.credentialsClientId as string;
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.clientCredentials(credentialsClientId), ConsistentRead: true }));
-  if (!result.Item) throw notFound(clientId);
-  const clientSecret = await decryptSecret(result.Item.sealedSecret as SealedSecret, secretContext(organizationId, clientId));
+  const { credentialsClientId } = await loadClient(organizationId, clientId);
+  const credentials = await clients.byCredentialsClientId(credentialsClientId, { consistent: true });
+  if (!credentials) throw notFound(clientId);
+  const clientSecret = await decryptSecret(credentials.sealedSecret, secretContext(organizationId, clientId));
   return { clientId: credentialsClientId, clientSecret };
 }
 
@@ -158,27 +145,23 @@ export async function updateClient(
   actor: AuditEvent['actor'],
   origin: RequestOrigin,
 ): Promise<ClientRegistration> {
-  const current = await loadClientItem(organizationId, clientId);
-  const changed = Object.entries(changes).filter(([name, value]) => value !== undefined && current[name] !== value);
-  if (changed.length === 0) return toRegistration(current);
-  const now = new Date().toISOString();
-  const updated = { ...current, ...Object.fromEntries(changed), updatedAt: now };
-  const action = changes.enabled === false && current.enabled !== false ? 'client.disabled' : changes.enabled === true && current.enabled === false ? 'client.enabled' : 'client.updated';
-  await transact([
-    {
-      item: {
-        Put: {
-          TableName: tableName(),
-          Item: updated,
-          ConditionExpression: 'attribute_exists(pk) AND updatedAt = :seen',
-          ExpressionAttributeValues: { ':seen': current.updatedAt },
-        },
-      },
-      onConditionFailed: () => new DomainError('conflict', `Client ${clientId} was changed or deleted concurrently; retry.`),
-    },
-    auditStep({ organizationId, action, actor, origin, target: { type: 'client', id: clientId }, details: { changedAttributes: changed.map(([name]) => name) } }),
-  ]);
-  return toRegistration(updated);
+  return retryOnConflict(async () => {
+    const current = await loadClient(organizationId, clientId);
+    const stored = current as unknown as Record<string, unknown>;
+    const changed = Object.entries(changes).filter(([name, value]) => value !== undefined && stored[name] !== value);
+    if (changed.length === 0) return toRegistration(current);
+    const now = new Date().toISOString();
+    const updated: ClientRecord = { ...current, ...Object.fromEntries(changed), updatedAt: now };
+    const action = changes.enabled === false && current.enabled !== false ? 'client.disabled' : changes.enabled === true && current.enabled === false ? 'client.enabled' : 'client.updated';
+    await transact([
+      clients.putStep(updated, {
+        expectedUpdatedAt: current.updatedAt,
+        onConflict: () => new ConcurrentChangeError(`Client ${clientId} was changed or deleted concurrently; retry.`),
+      }),
+      auditStep({ organizationId, action, actor, origin, target: { type: 'client', id: clientId }, details: { changedAttributes: changed.map(([name]) => name) } }),
+    ]);
+    return toRegistration(updated);
+  });
 }
 
 export async function rotateClientSecret(
@@ -187,33 +170,12 @@ export async function rotateClientSecret(
   actor: AuditEvent['actor'],
   origin: RequestOrigin,
 ): Promise<ClientCredentials> {
-  const current = await loadClientItem(organizationId, clientId);
-  const credentialsClientId = current.credentialsClientId as string;
+  const { credentialsClientId } = await loadClient(organizationId, clientId);
   const clientSecret = newClientSecret();
   const now = new Date().toISOString();
   await transact([
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: keys.client(organizationId, clientId),
-          UpdateExpression: 'SET secretRotatedAt = :now, updatedAt = :now',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':now': now },
-        },
-      },
-      onConditionFailed: () => notFound(clientId),
-    },
-    {
-      item: {
-        Put: {
-          TableName: tableName(),
-          Item: await credentialsItem(credentialsClientId, clientId, organizationId, clientSecret, now),
-          ConditionExpression: 'attribute_exists(pk)',
-        },
-      },
-      onConditionFailed: () => notFound(clientId),
-    },
+    clients.secretRotatedStep(organizationId, clientId, now, () => notFound(clientId)),
+    clients.credentialsPutStep(await credentialsRecord(credentialsClientId, clientId, organizationId, clientSecret, now), { replace: true, onConflict: () => notFound(clientId) }),
     auditStep({ organizationId, action: 'client.secret.rotated', actor, origin, target: { type: 'client', id: clientId } }),
   ]);
   return { clientId: credentialsClientId, clientSecret };
@@ -221,24 +183,14 @@ export async function rotateClientSecret(
 
 /** Deletes a client, its credentials and every API authorization it held, with one audit entry. */
 export async function deleteClient(organizationId: string, clientId: string, actor: AuditEvent['actor'], origin: RequestOrigin): Promise<void> {
-  const current = await loadClientItem(organizationId, clientId);
-  const grants = await queryAll({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.clientGrantsIndex(organizationId, clientId) },
-  });
-  const grantDeletes: TransactionStep[] = grants.map((grant) => ({
-    item: { Delete: { TableName: tableName(), Key: { pk: grant.pk as string, sk: grant.sk as string } } },
-  }));
+  const current = await loadClient(organizationId, clientId);
+  const grants = await apis.grantsByClient(organizationId, clientId);
   await transactWithCleanup(
-    grantDeletes,
+    grants.map((grant) => apis.grantDeleteStep(organizationId, grant.apiId, clientId)),
     () => [
-      {
-        item: { Delete: { TableName: tableName(), Key: keys.client(organizationId, clientId), ConditionExpression: 'attribute_exists(pk)' } },
-        onConditionFailed: () => notFound(clientId),
-      },
-      { item: { Delete: { TableName: tableName(), Key: keys.clientCredentials(current.credentialsClientId as string) } } },
-      auditStep({ organizationId, action: 'client.deleted', actor, origin, target: { type: 'client', id: clientId }, details: { name: current.name, revokedApis: grants.map((grant) => grant.gsi1sk) } }),
+      clients.deleteStep(organizationId, clientId, () => notFound(clientId)),
+      clients.credentialsDeleteStep(current.credentialsClientId),
+      auditStep({ organizationId, action: 'client.deleted', actor, origin, target: { type: 'client', id: clientId }, details: { name: current.name, revokedApis: grants.map((grant) => grant.apiId) } }),
     ],
     (chunk) => [auditStep({ organizationId, action: 'client.revoked', actor, origin, target: { type: 'client', id: clientId }, details: { reason: 'client.deleted', grants: chunk.length } })],
   );
@@ -258,12 +210,11 @@ export interface ClientAuthentication {
  */
 export async function authenticateClientCredentials(credentialsClientId: string, clientSecret: string): Promise<ClientAuthentication> {
   const plausible = /^[A-Za-z0-9]{32}$/.test(credentialsClientId);
-  const result = plausible
-    ? await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.clientCredentials(credentialsClientId) }))
-    : { Item: undefined };
-  const expected = Buffer.from((result.Item?.secretDigest as string | undefined) ?? secretDigest(randomBytes(32).toString('base64url')), 'base64url');
+  const credentials = plausible ? await clients.byCredentialsClientId(credentialsClientId) : undefined;
+  const expected = Buffer.from(credentials?.secretDigest ?? secretDigest(randomBytes(32).toString('base64url')), 'base64url');
   const presented = Buffer.from(secretDigest(clientSecret), 'base64url');
   const matches = expected.length === presented.length && timingSafeEqual(expected, presented);
-  const client = result.Item ? { organizationId: result.Item.organizationId as string, clientId: result.Item.clientId as string } : undefined;
+  const client = credentials ? { organizationId: credentials.organizationId, clientId: credentials.clientId } : undefined;
   return { client, authenticated: client !== undefined && matches };
 }
+

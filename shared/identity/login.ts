@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { auditStep, type RequestOrigin } from '../audit/audit-entry.ts';
 import { AuthenticationError, RateLimitError } from '../errors/domain-errors.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, keys } from '../storage/keys.ts';
-import { batchGet } from '../storage/queries.ts';
+import * as rateCounters from '../storage/rate-counters.ts';
 import { transact, type TransactionStep } from '../storage/transactions.ts';
+import * as users from '../storage/users.ts';
 import { issueAccessToken, platformAudience } from '../auth/access-tokens.ts';
 import { verifyPassword } from './passwords.ts';
 import { effectiveScopes } from './roles.ts';
@@ -29,44 +27,33 @@ function subjectDigest(value: string): string {
   return createHash('sha256').update(value).digest('base64url').slice(0, 32);
 }
 
-function counterKeys(email: string, ipAddress: string, now: number) {
-  const window = String(windowStart(now));
+/** The counter subjects of an attempt: the account (by email digest) and the source address (by digest). */
+function counterSubjects(email: string, ipAddress: string) {
   return {
-    account: keys.rateCounter(`login-account#${subjectDigest(email.trim().toLowerCase())}`, window),
-    ip: keys.rateCounter(`login-ip#${subjectDigest(ipAddress)}`, window),
+    account: `login-account#${subjectDigest(email.trim().toLowerCase())}`,
+    ip: `login-ip#${subjectDigest(ipAddress)}`,
   };
 }
 
 async function assertNotThrottled(email: string, ipAddress: string, now: number): Promise<void> {
-  const counters = counterKeys(email, ipAddress, now);
-  const items = await batchGet([counters.account, counters.ip]);
-  const failures = (key: { pk: string }) => (items.find((item) => item.pk === key.pk)?.failures as number | undefined) ?? 0;
+  const subjects = counterSubjects(email, ipAddress);
+  const [accountFailures = 0, ipFailures = 0] = await rateCounters.failures([subjects.account, subjects.ip], windowStart(now));
   const retryAfter = windowStart(now) + LOGIN_WINDOW_SECONDS - now / 1000;
-  if (failures(counters.account) >= MAX_FAILURES_PER_ACCOUNT) {
+  if (accountFailures >= MAX_FAILURES_PER_ACCOUNT) {
     throw new RateLimitError('Too many failed sign-in attempts for this account; try again later.', retryAfter);
   }
-  if (failures(counters.ip) >= MAX_FAILURES_PER_IP) {
+  if (ipFailures >= MAX_FAILURES_PER_IP) {
     throw new RateLimitError('Too many failed sign-in attempts from this address; try again later.', retryAfter);
   }
 }
 
 function failureSteps(email: string, origin: RequestOrigin, now: number, organizationId: string | null, userId: string | null, reason: string): TransactionStep[] {
-  const counters = counterKeys(email, origin.ipAddress, now);
-  const ttl = windowStart(now) + LOGIN_WINDOW_SECONDS + 60;
-  const bump = (key: { pk: string; sk: string }): TransactionStep => ({
-    item: {
-      Update: {
-        TableName: tableName(),
-        Key: key,
-        UpdateExpression: 'ADD failures :one SET #type = :type, expiresAt = :ttl',
-        ExpressionAttributeNames: { '#type': 'type' },
-        ExpressionAttributeValues: { ':one': 1, ':type': EntityType.RateCounter, ':ttl': ttl },
-      },
-    },
-  });
+  const subjects = counterSubjects(email, origin.ipAddress);
+  const window = windowStart(now);
+  const ttl = window + LOGIN_WINDOW_SECONDS + 60;
   return [
-    bump(counters.account),
-    bump(counters.ip),
+    rateCounters.failureStep(subjects.account, window, ttl),
+    rateCounters.failureStep(subjects.ip, window, ttl),
     auditStep({
       organizationId,
       action: 'user.login.failed',
@@ -91,21 +78,19 @@ export interface LoginResult {
 export async function login(emailAddress: string, password: string, origin: RequestOrigin): Promise<LoginResult> {
   const now = Date.now();
   await assertNotThrottled(emailAddress, origin.ipAddress, now);
-  const identity = (await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.loginIdentity(emailAddress) }))).Item;
-  const passwordMatches = await verifyPassword(password, identity?.passwordHash as string | undefined);
-  const organizationId = (identity?.organizationId as string | undefined) ?? null;
-  const userId = (identity?.userId as string | undefined) ?? null;
+  const identity = await users.loginIdentityByEmail(emailAddress);
+  const passwordMatches = await verifyPassword(password, identity?.passwordHash);
+  const organizationId = identity?.organizationId ?? null;
+  const userId = identity?.userId ?? null;
 
-  const user = organizationId && userId
-    ? (await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.user(organizationId, userId), ConsistentRead: true }))).Item
-    : undefined;
+  const user = organizationId && userId ? await users.byId(organizationId, userId) : undefined;
   const reason = !identity ? 'unknown_email' : !passwordMatches ? 'wrong_password' : !user ? 'user_deleted' : user.active === false ? 'user_inactive' : undefined;
   if (reason || !organizationId || !userId || !user) {
     await transact(failureSteps(emailAddress, origin, now, organizationId, userId, reason ?? 'unknown_email'));
     throw new AuthenticationError(INVALID_CREDENTIALS, 'Basic realm="identity-platform"');
   }
 
-  const scopes = await effectiveScopes(organizationId, userId, (user.roleIds as Set<string> | undefined) ?? []);
+  const scopes = await effectiveScopes(organizationId, userId, user.roleIds ?? []);
   const token = await issueAccessToken({ subject: userId, subjectType: 'user', organizationId, audience: platformAudience(), scopes });
   await transact([
     auditStep({ organizationId, action: 'user.login', actor: { actorType: 'user', actorId: userId }, origin, target: { type: 'user', id: userId }, details: { method: 'password', scopes } }),

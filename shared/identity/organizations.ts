@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, isUuid, keys } from '../storage/keys.ts';
-import { putNew, transact } from '../storage/transactions.ts';
+import { scimConnectionStep } from '../directory/scim-connection.ts';
+import * as organizations from '../storage/organizations.ts';
+import type { OrganizationRecord } from '../storage/organizations.ts';
+import { transact } from '../storage/transactions.ts';
+import * as users from '../storage/users.ts';
+import type { UserRecord } from '../storage/users.ts';
 import { assertPasswordPolicy, hashPassword } from './passwords.ts';
 
 export interface CreateOrganizationInput {
@@ -20,9 +22,9 @@ export interface Organization {
 }
 
 /**
- * Creates an organization with its first Owner in one transaction: the organization, the owner's
- * user record, the owner's userName claim, the owner's sign-in identity (unique across the
- * deployment) and the audit entries either all land or none does.
+ * Creates an organization with its first Owner in one transaction: the organization, its `scim`
+ * directory connection, the owner's user record, the owner's userName claim, the owner's sign-in
+ * identity (unique across the deployment) and the audit entries either all land or none does.
  */
 export async function createOrganization(
   input: CreateOrganizationInput,
@@ -37,40 +39,36 @@ export async function createOrganization(
   const passwordHash = await hashPassword(input.ownerPassword);
   const emailTaken = () => new ConflictError(`The email address ${email} is already used to sign in.`, { field: 'ownerEmail' });
 
+  const owner: UserRecord = {
+    id: ownerUserId,
+    organizationId,
+    userName: email,
+    active: true,
+    resource: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: email, emails: [{ value: email, type: 'work', primary: true }], active: true },
+    roleIds: new Set(['owner']),
+    hasPassword: true,
+    // A local account: SCIM neither lists nor changes it, and its userName stays reserved.
+    source: 'local',
+    version: 1,
+    createdAt: now,
+    updatedAt: now,
+  };
+
   await transact([
-    putNew({ ...keys.organization(organizationId), type: EntityType.Organization, id: organizationId, name: input.name, createdAt: now }, () =>
-      new ConflictError('Organization id collision; retry.'),
-    ),
-    putNew(
-      {
-        ...keys.user(organizationId, ownerUserId),
-        type: EntityType.User,
-        id: ownerUserId,
-        organizationId,
-        userName: email,
-        active: true,
-        resource: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: email, emails: [{ value: email, type: 'work', primary: true }], active: true },
-        roleIds: new Set(['owner']),
-        hasPassword: true,
-        // A local account: SCIM neither lists nor changes it, and its userName stays reserved.
-        source: 'local',
-        version: 1,
-        createdAt: now,
-        updatedAt: now,
-      },
-      emailTaken,
-    ),
-    putNew({ ...keys.userNameClaim(organizationId, email), type: EntityType.UniqueConstraint, ownerId: ownerUserId }, emailTaken),
-    putNew({ ...keys.loginIdentity(email), type: EntityType.LoginIdentity, organizationId, userId: ownerUserId, passwordHash }, emailTaken),
+    organizations.putStep({ id: organizationId, name: input.name, createdAt: now }, () => new ConflictError('Organization id collision; retry.')),
+    scimConnectionStep(organizationId, now),
+    users.putStep(owner, { expectedVersion: undefined, onConflict: emailTaken }),
+    users.claimUserNameStep(organizationId, email, ownerUserId, emailTaken),
+    users.putLoginIdentityStep({ email, organizationId, userId: ownerUserId, passwordHash }, emailTaken),
     auditStep({ organizationId, action: 'organization.created', actor, origin, target: { type: 'organization', id: organizationId }, details: { name: input.name, ownerUserId, ownerRoles: ['owner'] } }),
   ]);
   return { organizationId, ownerUserId };
 }
 
+/** The organization, or undefined when it does not exist (or `organizationId` is not a UUID). Eventually consistent. */
 export async function getOrganization(organizationId: string): Promise<Organization | undefined> {
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.organization(organizationId) }));
-  if (!result.Item) return undefined;
-  return { id: result.Item.id as string, name: result.Item.name as string, createdAt: result.Item.createdAt as string };
+  const record = await organizations.byId(organizationId);
+  return record ? { id: record.id, name: record.name, createdAt: record.createdAt } : undefined;
 }
 
 /** Operator changes to an organization: its name and its rate-limit overrides. */
@@ -82,37 +80,16 @@ export async function updateOrganization(
 ): Promise<Organization & { rateLimits: Record<string, unknown> }> {
   const requested = Object.entries(changes).filter(([, value]) => value !== undefined);
   if (requested.length === 0) throw new ValidationError('Send at least one of name, rateLimits.');
-  if (!isUuid(organizationId)) throw new NotFoundError(`Organization ${organizationId} was not found.`);
-  const result = await dynamo().send(
-    new GetCommand({ TableName: tableName(), Key: keys.organization(organizationId), ConsistentRead: true }),
-  );
-  if (!result.Item) throw new NotFoundError(`Organization ${organizationId} was not found.`);
-  const current = result.Item;
-  const fields = requested.filter(([name, value]) => JSON.stringify(current[name]) !== JSON.stringify(value));
-  const presented = (item: Record<string, unknown>) => ({
-    id: organizationId,
-    name: item.name as string,
-    createdAt: item.createdAt as string,
-    rateLimits: (item.rateLimits as Record<string, unknown> | undefined) ?? {},
-  });
+  const current = await organizations.byId(organizationId, { consistent: true });
+  if (!current) throw new NotFoundError(`Organization ${organizationId} was not found.`);
+  const stored = current as unknown as Record<string, unknown>;
+  const fields = requested.filter(([name, value]) => JSON.stringify(stored[name]) !== JSON.stringify(value));
+  const presented = (record: OrganizationRecord) => ({ id: organizationId, name: record.name, createdAt: record.createdAt, rateLimits: record.rateLimits ?? {} });
   if (fields.length === 0) return presented(current);
-  const names = Object.fromEntries(fields.map(([name], index) => [`#f${index}`, name]));
-  const values = Object.fromEntries(fields.map(([, value], index) => [`:v${index}`, value]));
+  const changed = Object.fromEntries(fields) as organizations.OrganizationChanges;
   await transact([
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: keys.organization(organizationId),
-          UpdateExpression: `SET ${fields.map((_, index) => `#f${index} = :v${index}`).join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        },
-      },
-      onConditionFailed: () => new NotFoundError(`Organization ${organizationId} was not found.`),
-    },
+    organizations.updateStep(organizationId, changed, () => new NotFoundError(`Organization ${organizationId} was not found.`)),
     auditStep({ organizationId, action: 'organization.updated', actor, origin, target: { type: 'organization', id: organizationId }, details: { changedAttributes: fields.map(([name]) => name) } }),
   ]);
-  return presented({ ...current, ...Object.fromEntries(fields) });
+  return presented({ ...current, ...changed });
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
-import { ConflictError, DomainError, NotFoundError, PermissionError, ValidationError } from '../errors/domain-errors.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, isUuid, keys } from '../storage/keys.ts';
-import { batchGet, queryAll, queryPrefix } from '../storage/queries.ts';
-import { putNew, transact, type TransactionStep } from '../storage/transactions.ts';
+import { ConcurrentChangeError, ConflictError, NotFoundError, PermissionError, ValidationError } from '../errors/domain-errors.ts';
+import * as groups from '../storage/groups.ts';
+import * as roles from '../storage/roles.ts';
+import type { RoleRecord } from '../storage/roles.ts';
+import { transact, type TransactionStep } from '../storage/transactions.ts';
+import * as users from '../storage/users.ts';
+import { isUuid } from '../uuid.ts';
 import type { Principal } from '../auth/principal.ts';
 import { builtInRole, builtInRoles } from './built-in-roles.ts';
 import type { PlatformScope } from './scopes.ts';
@@ -26,15 +28,15 @@ export interface RoleInput {
   scopes: PlatformScope[];
 }
 
-function toRole(item: Record<string, unknown>): Role {
+function toRole(record: RoleRecord): Role {
   return {
-    id: item.id as string,
-    name: item.name as string,
-    description: (item.description as string | undefined) ?? '',
-    scopes: [...((item.scopes as string[] | undefined) ?? [])].sort(),
+    id: record.id,
+    name: record.name,
+    description: record.description ?? '',
+    scopes: [...(record.scopes ?? [])].sort(),
     builtIn: false,
-    createdOn: item.createdAt as string,
-    updatedOn: item.updatedAt as string,
+    createdOn: record.createdAt,
+    updatedOn: record.updatedAt,
   };
 }
 
@@ -47,18 +49,16 @@ function notFound(roleId: string): NotFoundError {
 }
 
 export async function listRoles(organizationId: string): Promise<Role[]> {
-  const prefix = keys.rolePrefix(organizationId);
-  const custom = (await queryPrefix(prefix.pk, prefix.skPrefix)).map(toRole).sort((a, b) => a.name.localeCompare(b.name));
+  const custom = (await roles.list(organizationId)).map(toRole).sort((a, b) => a.name.localeCompare(b.name));
   return [...builtIns(), ...custom];
 }
 
 export async function getRole(organizationId: string, roleId: string): Promise<Role> {
   const builtIn = builtIns().find((role) => role.id === roleId);
   if (builtIn) return builtIn;
-  if (!isUuid(roleId)) throw notFound(roleId);
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.role(organizationId, roleId), ConsistentRead: true }));
-  if (!result.Item) throw notFound(roleId);
-  return toRole(result.Item);
+  const record = await roles.byId(organizationId, roleId);
+  if (!record) throw notFound(roleId);
+  return toRole(record);
 }
 
 /**
@@ -84,14 +84,14 @@ export async function createRole(organizationId: string, input: RoleInput, princ
   assertNotBuiltInName(input.name);
   const id = randomUUID();
   const now = new Date().toISOString();
-  const item = { ...keys.role(organizationId, id), type: EntityType.Role, id, organizationId, name: input.name.trim(), description: input.description, scopes: [...new Set(input.scopes)], createdAt: now, updatedAt: now };
+  const record: RoleRecord = { id, organizationId, name: input.name.trim(), description: input.description, scopes: [...new Set(input.scopes)], createdAt: now, updatedAt: now };
   const taken = () => new ConflictError(`A role named '${input.name}' already exists.`, { field: 'name' });
   await transact([
-    putNew(item, taken),
-    putNew({ ...keys.roleNameClaim(organizationId, input.name), type: EntityType.UniqueConstraint, ownerId: id }, taken),
-    auditStep({ organizationId, action: 'role.created', actor, origin, target: { type: 'role', id }, details: { name: item.name, scopes: item.scopes } }),
+    roles.putStep(record, { expectedUpdatedAt: undefined, onConflict: taken }),
+    roles.claimNameStep(organizationId, input.name, id, taken),
+    auditStep({ organizationId, action: 'role.created', actor, origin, target: { type: 'role', id }, details: { name: record.name, scopes: record.scopes } }),
   ]);
-  return toRole(item);
+  return toRole(record);
 }
 
 export async function updateRole(
@@ -102,37 +102,27 @@ export async function updateRole(
   origin: RequestOrigin,
   actor: AuditEvent['actor'],
 ): Promise<Role> {
-  if (builtInRole(roleId)) throw new ValidationError('Built-in roles cannot be changed.', { field: 'roleId' });
-  const current = await getRole(organizationId, roleId);
-  if (changes.scopes) assertMayGrant(principal, changes.scopes);
-  const renamed = changes.name !== undefined && changes.name.trim() !== current.name;
-  if (renamed) assertNotBuiltInName(changes.name as string);
-  const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) } as Role;
-  const changed = (['name', 'description', 'scopes'] as const).filter((name) => JSON.stringify(current[name]) !== JSON.stringify(next[name]));
-  if (changed.length === 0) return current;
-  const now = new Date().toISOString();
-  const taken = () => new ConflictError(`A role named '${changes.name}' already exists.`, { field: 'name' });
-  await transact([
-    {
-      item: {
-        Put: {
-          TableName: tableName(),
-          Item: { ...keys.role(organizationId, roleId), type: EntityType.Role, id: roleId, organizationId, name: next.name.trim(), description: next.description, scopes: [...new Set(next.scopes)], createdAt: current.createdOn, updatedAt: now },
-          ConditionExpression: 'updatedAt = :seen',
-          ExpressionAttributeValues: { ':seen': current.updatedOn },
-        },
-      },
-      onConditionFailed: () => new DomainError('conflict', `Role ${roleId} was changed or deleted concurrently; retry.`),
-    },
-    ...(renamed
-      ? [
-          putNew({ ...keys.roleNameClaim(organizationId, next.name), type: EntityType.UniqueConstraint, ownerId: roleId }, taken),
-          { item: { Delete: { TableName: tableName(), Key: keys.roleNameClaim(organizationId, current.name) } } },
-        ]
-      : []),
-    auditStep({ organizationId, action: 'role.updated', actor, origin, target: { type: 'role', id: roleId }, details: { changedAttributes: changed } }),
-  ]);
-  return { ...next, updatedOn: now };
+  return retryOnConflict(async () => {
+    if (builtInRole(roleId)) throw new ValidationError('Built-in roles cannot be changed.', { field: 'roleId' });
+    const current = await getRole(organizationId, roleId);
+    if (changes.scopes) assertMayGrant(principal, changes.scopes);
+    const renamed = changes.name !== undefined && changes.name.trim() !== current.name;
+    if (renamed) assertNotBuiltInName(changes.name as string);
+    const next = { ...current, ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)) } as Role;
+    const changed = (['name', 'description', 'scopes'] as const).filter((name) => JSON.stringify(current[name]) !== JSON.stringify(next[name]));
+    if (changed.length === 0) return current;
+    const now = new Date().toISOString();
+    const taken = () => new ConflictError(`A role named '${changes.name}' already exists.`, { field: 'name' });
+    await transact([
+      roles.putStep(
+        { id: roleId, organizationId, name: next.name.trim(), description: next.description, scopes: [...new Set(next.scopes)], createdAt: current.createdOn as string, updatedAt: now },
+        { expectedUpdatedAt: current.updatedOn as string, onConflict: () => new ConcurrentChangeError(`Role ${roleId} was changed or deleted concurrently; retry.`) },
+      ),
+      ...(renamed ? [roles.claimNameStep(organizationId, next.name, roleId, taken), roles.releaseNameStep(organizationId, current.name)] : []),
+      auditStep({ organizationId, action: 'role.updated', actor, origin, target: { type: 'role', id: roleId }, details: { changedAttributes: changed } }),
+    ]);
+    return { ...next, updatedOn: now };
+  });
 }
 
 /** Deletes a custom role. Assignments that still name it grant nothing from then on. */
@@ -140,52 +130,37 @@ export async function deleteRole(organizationId: string, roleId: string, origin:
   if (builtInRole(roleId)) throw new ValidationError('Built-in roles cannot be deleted.', { field: 'roleId' });
   const current = await getRole(organizationId, roleId);
   await transact([
-    {
-      item: { Delete: { TableName: tableName(), Key: keys.role(organizationId, roleId), ConditionExpression: 'attribute_exists(pk)' } },
-      onConditionFailed: () => notFound(roleId),
-    },
-    { item: { Delete: { TableName: tableName(), Key: keys.roleNameClaim(organizationId, current.name) } } },
+    roles.deleteStep(organizationId, roleId, () => notFound(roleId)),
+    roles.releaseNameStep(organizationId, current.name),
     auditStep({ organizationId, action: 'role.deleted', actor, origin, target: { type: 'role', id: roleId }, details: { name: current.name } }),
   ]);
 }
 
 export type RoleHolder = { kind: 'user' | 'group'; id: string };
 
-function holderKey(organizationId: string, holder: RoleHolder) {
-  if (!isUuid(holder.id)) throw holderMissing(holder);
-  return holder.kind === 'user' ? keys.user(organizationId, holder.id) : keys.group(organizationId, holder.id);
-}
-
 function holderMissing(holder: RoleHolder): NotFoundError {
   return new NotFoundError(`${holder.kind === 'user' ? 'User' : 'Group'} ${holder.id} was not found.`);
 }
 
-/** An atomic change to a holder's role set (a DynamoDB string set), so concurrent assignments never lose each other. */
+/**
+ * An atomic change to a holder's role set, so concurrent assignments never lose each other (the
+ * holder's repository bumps its version too, so a concurrent whole-record write re-reads).
+ */
 function roleSetChange(organizationId: string, holder: RoleHolder, operation: 'ADD' | 'DELETE', roleIds: string[]): TransactionStep {
-  return {
-    item: {
-      Update: {
-        TableName: tableName(),
-        Key: holderKey(organizationId, holder),
-        UpdateExpression: `${operation} roleIds :roles`,
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':roles': new Set(roleIds) },
-      },
-    },
-    onConditionFailed: () => holderMissing(holder),
-  };
+  return roles.assignmentStep(organizationId, holder, operation, roleIds, () => holderMissing(holder));
 }
 
 async function holderRoleIds(organizationId: string, holder: RoleHolder): Promise<string[]> {
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: holderKey(organizationId, holder), ConsistentRead: true }));
-  if (!result.Item) throw holderMissing(holder);
-  return [...((result.Item.roleIds as Set<string> | undefined) ?? [])];
+  if (!isUuid(holder.id)) throw holderMissing(holder);
+  const record = holder.kind === 'user' ? await users.byId(organizationId, holder.id) : await groups.byId(organizationId, holder.id);
+  if (!record) throw holderMissing(holder);
+  return [...(record.roleIds ?? [])];
 }
 
 async function existingRoles(organizationId: string, roleIds: readonly string[]): Promise<Role[]> {
-  const custom = roleIds.filter((id) => !builtInRole(id) && isUuid(id));
-  const items = custom.length > 0 ? await batchGet(custom.map((id) => keys.role(organizationId, id))) : [];
-  const found = new Map(items.map((item) => [item.id as string, toRole(item)]));
+  const custom = roleIds.filter((id) => !builtInRole(id));
+  const records = await roles.byIds(organizationId, custom);
+  const found = new Map(records.map((record) => [record.id, toRole(record)]));
   return roleIds.flatMap((id) => {
     const role = builtIns().find((candidate) => candidate.id === id) ?? found.get(id);
     return role ? [role] : [];
@@ -245,15 +220,10 @@ export async function unassignRole(
 
 /** A user's effective scopes: its own roles plus the roles of every group it belongs to. */
 export async function effectiveScopes(organizationId: string, userId: string, directRoleIds: Iterable<string>): Promise<string[]> {
-  const memberships = await queryAll({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.userGroupsIndex(organizationId, userId) },
-    ProjectionExpression: 'gsi1sk',
-  });
-  const groups = memberships.length > 0 ? await batchGet(memberships.map((membership) => keys.group(organizationId, membership.gsi1sk as string))) : [];
+  const memberships = await groups.ofUser(organizationId, userId);
+  const teams = await groups.byIds(organizationId, memberships.map((membership) => membership.groupId));
   const roleIds = new Set<string>(directRoleIds);
-  for (const group of groups) for (const roleId of (group.roleIds as Set<string> | undefined) ?? []) roleIds.add(roleId);
+  for (const team of teams) for (const roleId of team.roleIds ?? []) roleIds.add(roleId);
   const roles = await existingRoles(organizationId, [...roleIds]);
   return [...new Set(roles.flatMap((role) => role.scopes))].sort();
 }

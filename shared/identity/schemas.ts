@@ -4,12 +4,26 @@ import { pageQuerySchema } from '../http/paging.ts';
 import { allPlatformScopes } from './scopes.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.ts';
 import { rateLimitOverridesSchema } from '../rate-limits/policy.ts';
+import { MAX_PARTITION_KEY_VALUE_BYTES, MAX_SORT_KEY_VALUE_BYTES, tooManyBytesMessage, utf8Bytes } from '../http/limits.ts';
 
 /** Request schemas of the Identity Management API: they validate requests and document the API. */
 
+/**
+ * Values that become part of a DynamoDB key (a uniqueness claim, or a lookup by value) are bounded
+ * in UTF-8 bytes as well as in characters: 300 characters of `€` are 900 bytes.
+ */
+function atMostBytes<T extends z.ZodType<string>>(schema: T, limitBytes: number): T {
+  // zod's refine keeps the schema's own type (checks are part of it); TypeScript sees the base type.
+  return schema.refine((value) => utf8Bytes(value) <= limitBytes, { message: tooManyBytesMessage(limitBytes) }) as T;
+}
+const inSortKey = <T extends z.ZodType<string>>(schema: T) => atMostBytes(schema, MAX_SORT_KEY_VALUE_BYTES);
+const inPartitionKey = <T extends z.ZodType<string>>(schema: T) => atMostBytes(schema, MAX_PARTITION_KEY_VALUE_BYTES);
+
 const name = z.string().trim().min(1).max(200);
 const description = z.string().max(2000);
-const email = z.email().max(254);
+const email = inPartitionKey(z.email().max(254));
+/** An API's identifier, the audience of its tokens: unique per organization, looked up by value. */
+const audience = inSortKey(z.string().max(600));
 
 export const createOrganizationBody = z.strictObject({
   name,
@@ -23,7 +37,7 @@ export const updateOrganizationBody = z.strictObject({
 });
 
 export const loginBody = z.object({
-  emailAddress: z.string().min(1).max(254).meta({ description: 'Email address of the account', examples: ['owner@yourcompany.com'] }),
+  emailAddress: inPartitionKey(z.string().min(1).max(254)).meta({ description: 'Email address of the account', examples: ['owner@yourcompany.com'] }),
   password: z.string().min(1).max(1024).meta({ description: 'Password of the account', format: 'password' }),
 });
 
@@ -71,7 +85,7 @@ const scopeItem = z.strictObject({ value: scopeValue, description: description.d
 
 export const apiBody = z.strictObject({
   name,
-  identifier: z.url({ protocol: /^https?$/ }).max(600),
+  identifier: inSortKey(z.url({ protocol: /^https?$/ }).max(600)),
   description: description.default(''),
   enabled: z.boolean().default(true),
   scopes: z.array(scopeItem).max(200).default([]),
@@ -89,18 +103,23 @@ export const authorizeClientsBody = z
   .max(40);
 
 const platformScope = z.enum(allPlatformScopes as [string, ...string[]]);
-export const roleBody = z.strictObject({ name, description: description.default(''), scopes: z.array(platformScope).min(1).max(50) });
+const roleName = inSortKey(name);
+export const roleBody = z.strictObject({ name: roleName, description: description.default(''), scopes: z.array(platformScope).min(1).max(50) });
 export const roleUpdateBody = z
-  .strictObject({ name: name.optional(), description: description.optional(), scopes: z.array(platformScope).min(1).max(50).optional() })
+  .strictObject({ name: roleName.optional(), description: description.optional(), scopes: z.array(platformScope).min(1).max(50).optional() })
   .refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, scopes' });
 
 export const assignRolesBody = z.strictObject({ roles: z.array(z.string().min(1).max(100)).min(1).max(50) });
 
+/** Longest credentials.clientId and client secret the token endpoint reads (form or Basic). */
+export const TOKEN_CLIENT_ID_MAX_LENGTH = 200;
+export const TOKEN_CLIENT_SECRET_MAX_LENGTH = 500;
+
 export const tokenForm = z.object({
   grant_type: z.string().optional().meta({ description: 'Must be client_credentials', examples: ['client_credentials'] }),
-  client_id: z.string().max(200).optional().meta({ description: 'credentials.clientId of the client registration (or use HTTP Basic authentication)' }),
-  client_secret: z.string().max(500).optional().meta({ description: 'credentials.clientSecret of the client registration', format: 'password' }),
-  audience: z.string().max(600).optional().meta({ description: 'The API (audience) the token is for; may be sent in the query string instead' }),
+  client_id: inPartitionKey(z.string().max(TOKEN_CLIENT_ID_MAX_LENGTH)).optional().meta({ description: 'credentials.clientId of the client registration (or use HTTP Basic authentication)' }),
+  client_secret: z.string().max(TOKEN_CLIENT_SECRET_MAX_LENGTH).optional().meta({ description: 'credentials.clientSecret of the client registration', format: 'password' }),
+  audience: audience.optional().meta({ description: 'The API (audience) the token is for; may be sent in the query string instead' }),
   scope: z.string().max(2000).optional().meta({ description: 'Space-separated scopes to narrow the token to (default: all the client is authorized for)' }),
 });
 
@@ -135,7 +154,7 @@ export const assignGroupRolesRequest = requestContract('identity-groups-roles-as
 
 export const issueTokenRequest = requestContract('oauth-token', {
   query: z.object({
-    audience: z.string().max(600).optional().meta({ description: 'The API (audience) the token is for; may be sent in the form instead', examples: ['https://platform.invicti.com/api'] }),
+    audience: audience.optional().meta({ description: 'The API (audience) the token is for; may be sent in the form instead', examples: ['https://platform.invicti.com/api'] }),
   }),
   body: tokenForm,
 });

@@ -1,5 +1,6 @@
 import { OAuthError } from '../errors/domain-errors.ts';
 import type { TokenRequest } from './client-credentials-grant.ts';
+import { TOKEN_CLIENT_ID_MAX_LENGTH, TOKEN_CLIENT_SECRET_MAX_LENGTH } from './schemas.ts';
 
 function decodeBasicCredentials(authorization: string): { clientId: string; clientSecret: string } {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(authorization.trim());
@@ -10,8 +11,14 @@ function decodeBasicCredentials(authorization: string): { clientId: string; clie
   try {
     // RFC 6749 §2.3.1: client id and secret are form-urlencoded before Basic encoding.
     const formDecode = (value: string) => decodeURIComponent(value.replace(/\+/g, ' '));
-    return { clientId: formDecode(decoded.slice(0, separator)), clientSecret: formDecode(decoded.slice(separator + 1)) };
-  } catch {
+    const credentials = { clientId: formDecode(decoded.slice(0, separator)), clientSecret: formDecode(decoded.slice(separator + 1)) };
+    // The same bounds as the form fields: the client id becomes a key lookup.
+    if (credentials.clientId.length > TOKEN_CLIENT_ID_MAX_LENGTH || credentials.clientSecret.length > TOKEN_CLIENT_SECRET_MAX_LENGTH) {
+      throw new OAuthError('invalid_client', 'The Basic credentials are longer than any client id or secret the platform issues.');
+    }
+    return credentials;
+  } catch (error) {
+    if (error instanceof OAuthError) throw error;
     throw new OAuthError('invalid_client', 'Malformed Basic credentials.');
   }
 }

@@ -56,9 +56,17 @@ export const apiDefinitions: readonly ApiDefinition[] = [
     title: 'Directory API',
     description:
       'Programmatic access to directory data at /api (users, groups, objects, connections, sync runs). ' +
-      'Authenticate with a bearer token; rate limits are 60 requests per minute and 1,000 per hour per caller. ' +
-      'Only the endpoints listed here are available in this deployment.',
-    tags: [{ name: 'Health', description: 'System health check' }],
+      'Authenticate with a bearer token carrying `directory:read` (a user’s `accessToken` from POST /api/identity/v1/userCredentials/login, ' +
+      'or a client’s from POST /oauth/token?audience=<base-url>/api). Lists answer `{data, totalCount, page, pageSize}` (page from 1, pageSize ' +
+      'default 50, at most 200); one resource is the object itself; errors are `{error, message, statusCode}`. Rate limits are 60 requests per ' +
+      'minute and 1,000 per hour per caller: every answer to an authenticated caller carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset (epoch seconds) ' +
+      'for the window that binds, and a 429 carries Retry-After. Only the endpoints listed here are available in this deployment.',
+    tags: [
+      { name: 'Users', description: 'Users of every source, their groups and attributes' },
+      { name: 'Groups', description: 'Groups and their members' },
+      { name: 'Connections', description: 'Directory connections: SCIM, LDAP and Active Directory, and testing them' },
+      { name: 'Health', description: 'System health check' },
+    ],
     includes: (route) => (route.family === 'directory' || (route.family === 'platform' && route.path.startsWith('/api/'))) && !undocumentedRouteIds.has(route.id),
   },
 ];

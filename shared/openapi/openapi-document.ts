@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import type { RouteDefinition } from '../routes.ts';
 import { familyForPath } from '../http/error-responses.ts';
+import { publishesRateLimitHeaders } from '../http/rate-limit-headers.ts';
 import type { ApiDefinition } from './definitions.ts';
 import type { ExampleDoc, OperationDoc, OperationDocs, ResponseDoc } from './operation-docs.ts';
 import { directoryError, identityError, oauthError, scimError } from './response-schemas.ts';
@@ -44,7 +45,7 @@ export interface BuildOptions {
 }
 
 const SCIM_MEDIA_TYPES = ['application/scim+json', 'application/json'];
-const scopePermissions = new Set(['public', 'operator', 'authenticated']);
+const scopePermissions = new Set(['public', 'operator', 'authenticated', 'optional-bearer']);
 
 const genericPathParameters: Record<string, string> = {
   id: 'The resource id',
@@ -101,6 +102,12 @@ function successMediaTypes(route: RouteDefinition): readonly string[] {
   return family === 'scim' ? ['application/scim+json'] : ['application/json'];
 }
 
+const rateLimitHeaderDocs: Readonly<Record<string, string>> = {
+  'X-RateLimit-Limit': 'Requests allowed in the window that binds the caller (per minute or per hour)',
+  'X-RateLimit-Remaining': 'Requests left in that window',
+  'X-RateLimit-Reset': 'When that window ends, in epoch seconds (UTC)',
+};
+
 /** The error responses every route of its kind can give, from the route table alone. */
 function standardErrors(route: RouteDefinition, doc: OperationDoc): Record<number, ResponseDoc> {
   const errors: Record<number, ResponseDoc> = {};
@@ -110,7 +117,9 @@ function standardErrors(route: RouteDefinition, doc: OperationDoc): Record<numbe
     errors[400] = { description: scim ? 'Invalid request; scimType names the rule (RFC 7644 §3.12)' : 'Invalid input; the message names each offending field' };
   }
   if (route.permission === 'operator') errors[401] = { description: 'Missing or wrong X-Operator-Key' };
-  else if (route.permission !== 'public') {
+  else if (route.permission === 'optional-bearer') {
+    errors[401] = { description: 'A bearer token was sent but is malformed, expired or revoked', headers: { 'WWW-Authenticate': 'Bearer challenge (RFC 6750)' } };
+  } else if (route.permission !== 'public') {
     errors[401] = { description: 'Missing, malformed, expired or revoked bearer token', headers: { 'WWW-Authenticate': 'Bearer challenge (RFC 6750)' } };
   }
   if (!scopePermissions.has(route.permission)) {
@@ -122,7 +131,7 @@ function standardErrors(route: RouteDefinition, doc: OperationDoc): Record<numbe
     errors[415] = { description: 'The Content-Type is not one the route accepts' };
   }
   if (route.permission !== 'public') {
-    errors[429] = { description: "The caller's rate limit is exhausted", headers: { 'Retry-After': 'Seconds until the window ends' } };
+    errors[429] = { description: route.permission === 'optional-bearer' ? "With a bearer token: the caller's rate limit is exhausted" : "The caller's rate limit is exhausted", headers: { 'Retry-After': 'Seconds until the window ends' } };
   }
   errors[500] = { description: 'Unexpected error; the body carries only the request id' };
   return errors;
@@ -130,6 +139,8 @@ function standardErrors(route: RouteDefinition, doc: OperationDoc): Record<numbe
 
 function security(route: RouteDefinition): Record<string, string[]>[] {
   if (route.permission === 'public') return [];
+  // OpenAPI's way to say "optional": the empty requirement, or a bearer token.
+  if (route.permission === 'optional-bearer') return [{}, { bearerAuth: [] }];
   if (route.permission === 'operator') return [{ operatorKey: [] }];
   if (route.permission === 'authenticated') return [{ bearerAuth: [] }];
   return [{ bearerAuth: [route.permission] }];
@@ -137,6 +148,7 @@ function security(route: RouteDefinition): Record<string, string[]>[] {
 
 function accessNote(route: RouteDefinition): string {
   if (route.permission === 'public') return 'No authentication.';
+  if (route.permission === 'optional-bearer') return 'No authentication needed; a bearer access token, when sent, must be valid and names the organization.';
   if (route.permission === 'operator') return 'Platform operators only: send the deployment operator key in `X-Operator-Key`.';
   if (route.permission === 'authenticated') return 'Any bearer access token of the organization.';
   return `Bearer access token with the scope \`${route.permission}\`.`;
@@ -293,8 +305,10 @@ function operationOf(route: RouteDefinition, doc: OperationDoc, components: Comp
     const mediaTypes = response.contentTypes ?? (code >= 400 ? error.mediaTypes : successMediaTypes(route));
     const examples = examplesOf(response.examples ?? (code >= 400 && !response.schema ? { error: { summary: response.description, value: errorExample(route, code) } } : undefined));
     const rendered: Json = { description: response.description };
-    if (response.headers) {
-      rendered.headers = Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
+    // Every answer to a caller that was counted carries its rate-limit state; a 401 has no caller yet.
+    const headers = { ...(publishesRateLimitHeaders(route) && code !== 401 ? rateLimitHeaderDocs : {}), ...response.headers };
+    if (Object.keys(headers).length > 0) {
+      rendered.headers = Object.fromEntries(Object.entries(headers).map(([name, description]) => [name, { description, schema: { type: 'string' } }]));
     }
     if (schema) {
       const reference = components.ref(schema, `${pascal(route.id)}Response${status}`);

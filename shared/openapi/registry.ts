@@ -8,6 +8,9 @@ import * as identity from '../identity/schemas.ts';
 import type { OperationDocs } from './operation-docs.ts';
 import { identityOperations } from './operations/identity.ts';
 import { platformOperations } from './operations/platform.ts';
+import * as directory from './operations/directory.ts';
+import * as directoryConnections from './operations/directory-connections.ts';
+import * as connectionContracts from '../directory/connection-schemas.ts';
 import * as saml from './operations/saml.ts';
 import { acsForm, samlSettingsBody } from '../saml/schemas.ts';
 import { scimOperations } from './operations/scim.ts';
@@ -17,7 +20,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.t
 import type { ApiDefinition } from './definitions.ts';
 import type { RouteDefinition } from '../routes.ts';
 
-export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...platformOperations };
+export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...directory.directoryOperations, ...directoryConnections.directoryConnectionOperations, ...platformOperations };
 
 /** Component names shown in Swagger UI's Schemas section (others get names from their route id). */
 export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
@@ -65,6 +68,11 @@ export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType,
   [s.scimUserList, 'UserListResponse'],
   [s.scimGroupList, 'GroupListResponse'],
   [s.bulkResponse, 'BulkResponse'],
+  [directory.directoryUser, 'DirectoryUser'],
+  [directory.directoryGroup, 'DirectoryGroup'],
+  [directory.directoryUserAttributes, 'DirectoryUserAttributes'],
+  [directory.directoryUserPage, 'DirectoryUserPage'],
+  [directory.directoryGroupPage, 'DirectoryGroupPage'],
   [identity.createOrganizationBody, 'OrganizationCreate'],
   [identity.updateOrganizationBody, 'OrganizationUpdate'],
   [identity.loginBody, 'LoginRequest'],
@@ -84,6 +92,11 @@ export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType,
   [scim.scimPatchRequest, 'PatchOp'],
   [scim.scimSearchRequest, 'SearchRequest'],
   [scim.scimBulkRequest, 'BulkRequest'],
+  [directoryConnections.connectionView, 'Connection'],
+  [directoryConnections.connectionList, 'ConnectionList'],
+  [directoryConnections.connectionTestResult, 'ConnectionTestResult'],
+  [connectionContracts.connectionCreateBody, 'ConnectionCreate'],
+  [connectionContracts.connectionUpdateBody, 'ConnectionUpdate'],
 ]);
 
 export function generateDocument(definition: ApiDefinition, routes: readonly RouteDefinition[], baseUrl: string, version: string): OpenApiDocument {

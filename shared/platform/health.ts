@@ -1,7 +1,4 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
-import { dynamo, s3, tableName } from '../storage/clients.ts';
-import { keys } from '../storage/keys.ts';
+import * as platform from '../storage/platform.ts';
 import { platformConfig } from '../config.ts';
 
 export interface DependencyHealth {
@@ -30,10 +27,10 @@ async function probe(check: () => Promise<unknown>): Promise<DependencyHealth> {
 export async function checkHealth(): Promise<HealthReport> {
   const config = platformConfig();
   const [table, exportBucket] = await Promise.all([
-    probe(() => dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.bootstrapMarker() }))),
+    probe(() => platform.ping()),
     probe(async () => {
       if (!config.exportBucketName) throw new Error('no export bucket configured');
-      await s3().send(new HeadBucketCommand({ Bucket: config.exportBucketName }));
+      await platform.pingBucket(config.exportBucketName);
     }),
   ]);
   const status = table.status === 'ok' && exportBucket.status === 'ok' ? 'ok' : 'degraded';

@@ -1,9 +1,7 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { ApiFamily } from '../routes.ts';
 import { TtlCache } from '../cache/ttl-cache.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { keys } from '../storage/keys.ts';
+import * as organizations from '../storage/organizations.ts';
 import type { RateLimit } from './rate-limiter.ts';
 
 /**
@@ -35,11 +33,6 @@ const organizationLimits = new TtlCache<RateLimitOverrides>(60_000);
 
 /** The limit for a caller of one family: organization setting, else deployment setting, else default. */
 export async function rateLimitFor(organizationId: string, family: Exclude<ApiFamily, 'platform'>): Promise<RateLimit> {
-  const overrides = await organizationLimits.getOrLoad(organizationId, async () => {
-    const result = await dynamo().send(
-      new GetCommand({ TableName: tableName(), Key: keys.organization(organizationId), ProjectionExpression: 'rateLimits' }),
-    );
-    return (result.Item?.rateLimits as RateLimitOverrides | undefined) ?? {};
-  });
+  const overrides = await organizationLimits.getOrLoad(organizationId, async () => (await organizations.rateLimitsOf(organizationId)) as RateLimitOverrides);
   return overrides[family] ?? deployment[family] ?? defaultRateLimits[family];
 }

@@ -1,6 +1,4 @@
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, keys } from '../storage/keys.ts';
+import * as rateCounters from '../storage/rate-counters.ts';
 import { RateLimitError } from '../errors/domain-errors.ts';
 
 export interface RateLimit {
@@ -9,30 +7,76 @@ export interface RateLimit {
 }
 
 /**
+ * Where a caller stands after a request was counted, in the window that binds it: the one with
+ * the fewest requests left (on a tie, the hour, whose wait is longer). This is what the directory
+ * API publishes as `X-RateLimit-Limit`, `X-RateLimit-Remaining` and `X-RateLimit-Reset`.
+ */
+export interface RateLimitState {
+  /** Requests allowed in the binding window (e.g. 60 per minute). */
+  limit: number;
+  /** Requests left in that window after this one; 0 once exceeded. */
+  remaining: number;
+  /** When that window ends, in whole epoch seconds (UTC). */
+  resetAt: number;
+  /** Set when this request went over a limit: the seconds until every exceeded window has ended. */
+  retryAfterSeconds?: number;
+  /** Set with `retryAfterSeconds`: which limit was exceeded, for the error message. */
+  exceeded?: string;
+}
+
+interface Window {
+  limit: number;
+  count: number;
+  endsAt: number;
+  name: string;
+}
+
+/**
  * Fixed-window counters shared by every Lambda instance: one item per subject and hour holding
  * the hour's count and one attribute per minute, bumped with a single UpdateItem (ADD), so a
  * request costs one write whichever limit it is checked against. Items expire with TTL.
+ *
+ * Counts the request and reports the caller's state; it never throws for an exceeded limit (see
+ * {@link assertWithinRateLimit}), so callers can publish the state on the refusal too.
  */
-export async function consumeRateLimit(subject: string, limit: RateLimit, now = Date.now()): Promise<void> {
+export async function countRequest(subject: string, limit: RateLimit, now = Date.now()): Promise<RateLimitState> {
   const hourStart = Math.floor(now / 3_600_000) * 3_600_000;
   const minute = Math.floor((now - hourStart) / 60_000);
-  const minuteAttribute = `m${minute}`;
-  const result = await dynamo().send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.rateCounter(subject, new Date(hourStart).toISOString().slice(0, 13)),
-      UpdateExpression: 'ADD hourCount :one, #minute :one SET #type = :type, expiresAt = :ttl',
-      ExpressionAttributeNames: { '#minute': minuteAttribute, '#type': 'type' },
-      ExpressionAttributeValues: { ':one': 1, ':type': EntityType.RateCounter, ':ttl': Math.floor(hourStart / 1000) + 7200 },
-      ReturnValues: 'UPDATED_NEW',
-    }),
+  const { minuteCount, hourCount } = await rateCounters.addRequest(subject, hourStart, minute);
+  return rateLimitState(
+    [
+      { limit: limit.perMinute, count: minuteCount, endsAt: hourStart + (minute + 1) * 60_000, name: `${limit.perMinute} requests per minute` },
+      { limit: limit.perHour, count: hourCount, endsAt: hourStart + 3_600_000, name: `${limit.perHour} requests per hour` },
+    ],
+    now,
   );
-  const minuteCount = (result.Attributes?.[minuteAttribute] as number | undefined) ?? 0;
-  const hourCount = (result.Attributes?.hourCount as number | undefined) ?? 0;
-  if (minuteCount > limit.perMinute) {
-    throw new RateLimitError(`Rate limit of ${limit.perMinute} requests per minute exceeded.`, (60_000 - (now % 60_000)) / 1000);
+}
+
+function rateLimitState(windows: readonly [Window, Window], now: number): RateLimitState {
+  const [minute, hour] = windows;
+  const left = (window: Window) => Math.max(0, window.limit - window.count);
+  const binding = left(minute) < left(hour) ? minute : hour;
+  const state: RateLimitState = { limit: binding.limit, remaining: left(binding), resetAt: Math.ceil(binding.endsAt / 1000) };
+  const exceeded = windows.filter((window) => window.count > window.limit);
+  if (exceeded.length > 0) {
+    // Waiting out the minute is useless while the hour is exhausted too: wait for the last one.
+    const last = exceeded.reduce((a, b) => (b.endsAt > a.endsAt ? b : a));
+    state.retryAfterSeconds = (last.endsAt - now) / 1000;
+    state.exceeded = last.name;
   }
-  if (hourCount > limit.perHour) {
-    throw new RateLimitError(`Rate limit of ${limit.perHour} requests per hour exceeded.`, (hourStart + 3_600_000 - now) / 1000);
+  return state;
+}
+
+/** @throws RateLimitError when the counted request went over a limit (429 with Retry-After). */
+export function assertWithinRateLimit(state: RateLimitState): void {
+  if (state.retryAfterSeconds !== undefined) {
+    throw new RateLimitError(`Rate limit of ${state.exceeded ?? 'requests'} exceeded.`, state.retryAfterSeconds);
   }
+}
+
+/** Counts a request and refuses it when over a limit. */
+export async function consumeRateLimit(subject: string, limit: RateLimit, now = Date.now()): Promise<RateLimitState> {
+  const state = await countRequest(subject, limit, now);
+  assertWithinRateLimit(state);
+  return state;
 }

@@ -7,6 +7,8 @@ const base = { family: 'identity' as const };
  * SAML 2.0 single sign-on. Settings are managed with a bearer token; metadata, login and the ACS
  * are public because browsers and IdPs call them unauthenticated — they name the organization in
  * the URL, and the ACS trusts nothing in the message that is not signed by that organization's IdP.
+ * Metadata also takes an optional bearer token, which names the organization instead (the seed
+ * "Identity Management API" fetches it with the Owner's token and no query string).
  */
 export const samlRoutes: readonly RouteDefinition[] = [
   {
@@ -38,11 +40,11 @@ export const samlRoutes: readonly RouteDefinition[] = [
     method: 'GET',
     path: `${SAML}/metadata`,
     handler: 'functions/identity/saml/get-saml-metadata.ts',
-    permission: 'public',
+    permission: 'optional-bearer',
     // The SP key pair is generated (and audited) on first use.
     mutating: true,
     access: { table: 'write', secretsKey: 'both' },
-    summary: "Signed SAML service provider metadata of an organization (?organization=<id>)",
+    summary: "Signed SAML service provider metadata of an organization (?organization=<id>, or the bearer token's organization)",
   },
   {
     ...base,

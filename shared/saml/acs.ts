@@ -1,13 +1,12 @@
-import { createHash } from 'node:crypto';
 import { auditStep, type RequestOrigin } from '../audit/audit-entry.ts';
 import { issueAccessToken, platformAudience } from '../auth/access-tokens.ts';
 import { ConflictError, NotFoundError } from '../errors/domain-errors.ts';
 import { getOrganization } from '../identity/organizations.ts';
 import { effectiveScopes } from '../identity/roles.ts';
-import { getItem } from '../scim/resource-store.ts';
-import { tableName } from '../storage/clients.ts';
-import { EntityType, isUuid, keys } from '../storage/keys.ts';
-import { putNew, transact, type TransactionStep } from '../storage/transactions.ts';
+import { isUuid } from '../uuid.ts';
+import * as samlStore from '../storage/saml.ts';
+import { transact, type TransactionStep } from '../storage/transactions.ts';
+import * as users from '../storage/users.ts';
 import { jitUserSteps } from './jit.ts';
 import { SamlRejection, type SamlRejectionReason } from './rejection.ts';
 import { defaultRelayTarget, safeRelayTarget } from './relay-state.ts';
@@ -35,42 +34,21 @@ function emailOf(verified: VerifiedResponse, settings: SamlSettings): string | u
 /** Refusals whose audit entry was already written (with the consumption of the assertion). */
 const audited = new WeakSet<SamlRejection>();
 
-/** The user whose userName is this email (case-insensitive, through the userName claim). */
-async function userByEmail(organizationId: string, email: string): Promise<Record<string, unknown> | undefined> {
-  const claim = await getItem(keys.userNameClaim(organizationId, email));
-  if (!claim) return undefined;
-  return getItem(keys.user(organizationId, claim.ownerId as string));
-}
-
 /** Replay cache entry: remembered until the assertion could no longer be used anyway. */
 function assertionUseStep(organizationId: string, verified: VerifiedResponse): TransactionStep {
-  const digest = createHash('sha256').update(`${verified.issuer}\n${verified.assertionId}`).digest('base64url');
-  return putNew(
-    { ...keys.samlAssertionUse(organizationId, digest), type: EntityType.SamlAssertionUse, organizationId, expiresAt: Math.ceil(verified.usableUntil.getTime() / 1000) },
-    () => new SamlRejection('assertion_replayed'),
-  );
+  return samlStore.assertionUseStep(organizationId, verified, () => new SamlRejection('assertion_replayed'));
 }
 
-/** Consumes the outstanding request once: a conditional delete that also refuses expired requests. */
+/** Consumes the outstanding request once; an expired, used or never-issued one is refused. */
 function requestUseStep(organizationId: string, requestId: string): TransactionStep {
-  return {
-    item: {
-      Delete: {
-        TableName: tableName(),
-        Key: keys.samlRequest(organizationId, requestId),
-        ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
-        ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
-      },
-    },
-    onConditionFailed: () => new SamlRejection('unknown_request'),
-  };
+  return samlStore.requestConsumeStep(organizationId, requestId, { now: new Date(), onUnknown: () => new SamlRejection('unknown_request') });
 }
 
 async function signIn(organizationId: string, samlResponse: string, postedRelayState: string | undefined, origin: RequestOrigin): Promise<AcsOutcome> {
   const settings = await loadSamlSettings(organizationId);
   if (!settings || !settings.enabled) throw new SamlRejection('saml_not_configured');
   const verified = verifySamlResponse(samlResponse, {
-    idpCertificate: settings.certificate,
+    idpCertificates: settings.certificates.map((certificate) => certificate.pem),
     idpEntityId: settings.idpEntityId ?? undefined,
     spEntityId: settings.entityId,
     acsUrl: serviceProviderUrls(organizationId).acsUrl,
@@ -99,15 +77,16 @@ async function signIn(organizationId: string, samlResponse: string, postedRelayS
   if (email === undefined) return refuse('missing_email');
   // SP-initiated: the target was validated and stored at /saml/login; the posted RelayState is
   // only our request id. IdP-initiated: the posted RelayState, if it is a URL of ours.
-  const request = requestId ? await getItem(keys.samlRequest(organizationId, requestId)) : undefined;
-  const redirectTo = (request?.relayTarget as string | undefined) ?? (requestId ? undefined : safeRelayTarget(postedRelayState)) ?? defaultRelayTarget();
+  const request = requestId ? await samlStore.requestById(organizationId, requestId) : undefined;
+  const redirectTo = request?.relayTarget ?? (requestId ? undefined : safeRelayTarget(postedRelayState)) ?? defaultRelayTarget();
 
   for (let attempt = 1; ; attempt++) {
-    const user = await userByEmail(organizationId, email);
-    if (user && user.active === false) return refuse('user_inactive', user.id as string);
+    // Whatever its source (SCIM, SAML JIT, directory sync, local), the user whose userName is the email.
+    const user = await users.byUserName(organizationId, email);
+    if (user && user.active === false) return refuse('user_inactive', user.id);
     if (!user && !settings.jitProvisioning) return refuse('user_not_provisioned');
     const jit = user ? undefined : jitUserSteps(organizationId, { email, firstName: first(verified, settings.attributeMappings.firstName), lastName: first(verified, settings.attributeMappings.lastName), displayName: first(verified, settings.attributeMappings.displayName) }, settings.defaultGroupId, origin);
-    const userId = (user?.id as string | undefined) ?? (jit?.userId as string);
+    const userId = user?.id ?? (jit?.userId as string);
     try {
       await transact([
         ...consume,
@@ -119,7 +98,7 @@ async function signIn(organizationId: string, samlResponse: string, postedRelayS
       if (error instanceof ConflictError && jit && attempt < 2) continue;
       throw error;
     }
-    const scopes = await effectiveScopes(organizationId, userId, (user?.roleIds as Set<string> | undefined) ?? []);
+    const scopes = await effectiveScopes(organizationId, userId, user?.roleIds ?? []);
     const token = await issueAccessToken({ subject: userId, subjectType: 'user', organizationId, audience: platformAudience(), scopes });
     return { ok: true, accessToken: token.token, expiresIn: token.expiresIn, tokenType: 'Bearer', redirectTo, userId };
   }

@@ -2,8 +2,8 @@ import { sign, type KeyObject } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
 import { auditStep, type RequestOrigin } from '../audit/audit-entry.ts';
 import { ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
-import { EntityType, keys } from '../storage/keys.ts';
-import { putNew, transact } from '../storage/transactions.ts';
+import * as samlStore from '../storage/saml.ts';
+import { transact } from '../storage/transactions.ts';
 import { signatureAlgorithmFor, SIGNATURE_ALGORITHMS } from './algorithms.ts';
 import { safeRelayTarget } from './relay-state.ts';
 import { loadSamlSettings } from './settings.ts';
@@ -69,10 +69,8 @@ export async function startSamlLogin(organizationId: string, relayState: string 
   const now = new Date();
   const xml = buildAuthnRequest({ id, issueInstant: now, spEntityId: settings.entityId, acsUrl: urls.acsUrl, ssoUrl: settings.ssoUrl });
   await transact([
-    putNew(
+    samlStore.requestCreateStep(
       {
-        ...keys.samlRequest(organizationId, id),
-        type: EntityType.SamlRequest,
         organizationId,
         requestId: id,
         ...(target ? { relayTarget: target } : {}),

@@ -30,17 +30,41 @@ export function toPem(der: Buffer): string {
   return `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`;
 }
 
-/** The DER bytes of one certificate given as PEM or as bare base64 (IdP consoles offer both). */
-function certificateDer(input: string): Buffer {
-  const blocks = [...input.matchAll(PEM_BLOCK)];
-  if (blocks.length > 1) {
-    throw new CertificateError(`The certificate field holds ${blocks.length} certificates; paste only the IdP's signing certificate.`);
-  }
-  const base64 = (blocks[0]?.[1] ?? input).replace(/\s+/g, '');
-  if (base64 === '' || base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64) || (blocks.length === 0 && /-----BEGIN/.test(input))) {
+function derOf(base64Input: string): Buffer {
+  const base64 = base64Input.replace(/\s+/g, '');
+  if (base64 === '' || base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
     throw new CertificateError('The certificate is not a PEM-encoded X.509 certificate (-----BEGIN CERTIFICATE----- …).');
   }
   return Buffer.from(base64, 'base64');
+}
+
+/**
+ * The certificates in a certificate field: every PEM block, or the one bare base64 body (IdP
+ * consoles offer both). Text outside the blocks (labels such as "Bag Attributes") is ignored, but
+ * a `-----BEGIN` that opens no certificate is an error.
+ */
+export function splitCertificates(input: string): string[] {
+  const blocks = [...input.matchAll(PEM_BLOCK)].map((block) => block[0]);
+  if (blocks.length === 0) {
+    if (/-----BEGIN/.test(input)) throw new CertificateError('The certificate is not a PEM-encoded X.509 certificate (-----BEGIN CERTIFICATE----- …).');
+    return [input];
+  }
+  if (/-----BEGIN/.test(input.replace(PEM_BLOCK, ''))) {
+    throw new CertificateError('The certificate field holds a PEM block that is not a CERTIFICATE (a private key must never be sent).');
+  }
+  return blocks;
+}
+
+/** The DER bytes of one certificate given as PEM or as bare base64. */
+function certificateDer(input: string): Buffer {
+  const blocks = [...input.matchAll(PEM_BLOCK)];
+  if (blocks.length > 1) {
+    throw new CertificateError(`The value holds ${blocks.length} certificates where one is expected.`);
+  }
+  if (blocks.length === 0 && /-----BEGIN/.test(input)) {
+    throw new CertificateError('The certificate is not a PEM-encoded X.509 certificate (-----BEGIN CERTIFICATE----- …).');
+  }
+  return derOf(blocks[0]?.[1] ?? input);
 }
 
 /** Parses a PEM or base64 X.509 certificate; throws CertificateError when it is not one. */
@@ -68,6 +92,20 @@ export function describeCertificate(certificate: X509Certificate, pem: string): 
   };
 }
 
+/** Why an IdP certificate's key cannot sign SAML messages safely, or undefined when it can. */
+function keyProblem(certificate: X509Certificate): string | undefined {
+  const key = certificate.publicKey;
+  if (key.asymmetricKeyType === 'rsa') {
+    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+    return bits < MIN_RSA_BITS ? `The certificate's RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required.` : undefined;
+  }
+  if (key.asymmetricKeyType === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve ?? 'unknown';
+    return ALLOWED_CURVES.has(curve) ? undefined : `The certificate's EC curve ${curve} is not supported; use P-256, P-384 or P-521.`;
+  }
+  return `The certificate's ${String(key.asymmetricKeyType)} key is not supported; use RSA (2048 bits or more) or EC.`;
+}
+
 /**
  * Validates an IdP signing certificate for the settings API: parseable, not expired, and an RSA key
  * of at least 2048 bits or an EC key on P-256/P-384/P-521 (what XML signatures can use safely).
@@ -78,17 +116,98 @@ export function validateIdpCertificate(input: string, now = new Date()): Certifi
   if (Date.parse(info.notAfter) <= now.getTime()) {
     throw new CertificateError(`The certificate expired on ${info.notAfter}; download the IdP's current signing certificate.`);
   }
-  const key = certificate.publicKey;
-  if (key.asymmetricKeyType === 'rsa') {
-    const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS) throw new CertificateError(`The certificate's RSA key has ${bits} bits; at least ${MIN_RSA_BITS} are required.`);
-  } else if (key.asymmetricKeyType === 'ec') {
-    const curve = key.asymmetricKeyDetails?.namedCurve ?? 'unknown';
-    if (!ALLOWED_CURVES.has(curve)) throw new CertificateError(`The certificate's EC curve ${curve} is not supported; use P-256, P-384 or P-521.`);
-  } else {
-    throw new CertificateError(`The certificate's ${String(key.asymmetricKeyType)} key is not supported; use RSA (2048 bits or more) or EC.`);
-  }
+  const problem = keyProblem(certificate);
+  if (problem) throw new CertificateError(problem);
   return info;
+}
+
+/**
+ * How many IdP signing certificates are kept at once. IdPs publish two during a rollover (ADFS's
+ * primary and secondary, Entra ID's active and next, Okta's current and new key); the bound keeps
+ * verification work and the settings item small.
+ */
+export const MAX_IDP_CERTIFICATES = 5;
+
+/** How long before the last valid certificate expires the settings start warning. */
+export const CERTIFICATE_EXPIRY_WARNING_DAYS = 30;
+
+/** Where a certificate's validity window stands at a moment. */
+export type CertificateStatus = 'valid' | 'not_yet_valid' | 'expired';
+
+export function certificateStatus(info: Pick<CertificateInfo, 'notBefore' | 'notAfter'>, now = new Date()): CertificateStatus {
+  if (Date.parse(info.notAfter) <= now.getTime()) return 'expired';
+  if (Date.parse(info.notBefore) > now.getTime()) return 'not_yet_valid';
+  return 'valid';
+}
+
+/**
+ * Orders trusted certificates for display and storage: currently valid ones first (the one that
+ * expires last leads: it is the primary), then those not valid yet, then expired ones.
+ */
+export function orderCertificates<T extends Pick<CertificateInfo, 'notBefore' | 'notAfter'>>(infos: readonly T[], now = new Date()): T[] {
+  const rank: Record<CertificateStatus, number> = { valid: 0, not_yet_valid: 1, expired: 2 };
+  return [...infos].sort((a, b) => rank[certificateStatus(a, now)] - rank[certificateStatus(b, now)] || Date.parse(b.notAfter) - Date.parse(a.notAfter));
+}
+
+/**
+ * Validates the IdP signing certificates an administrator sends (from `certificate` with one or
+ * more PEM blocks, or the `certificates` list): each must pass `validateIdpCertificate`; the same
+ * certificate twice counts once; at most MAX_IDP_CERTIFICATES. Returns them primary first.
+ */
+export function validateIdpCertificates(inputs: readonly string[], now = new Date()): CertificateInfo[] {
+  const unique = new Map<string, CertificateInfo>();
+  inputs.forEach((input, index) => {
+    let info: CertificateInfo;
+    try {
+      info = validateIdpCertificate(input, now);
+    } catch (error) {
+      if (error instanceof CertificateError && inputs.length > 1) throw new CertificateError(`Certificate ${index + 1} of ${inputs.length}: ${error.message}`);
+      throw error;
+    }
+    unique.set(info.fingerprint, info);
+  });
+  if (unique.size === 0) throw new CertificateError('At least one certificate is required.');
+  if (unique.size > MAX_IDP_CERTIFICATES) throw new CertificateError(`${unique.size} certificates were sent; at most ${MAX_IDP_CERTIFICATES} are kept.`);
+  return orderCertificates([...unique.values()], now);
+}
+
+/** A problem with the trusted IdP certificates that an administrator should act on. */
+export interface CertificateWarning {
+  code: 'certificate_expired' | 'certificate_expiring' | 'no_valid_certificate';
+  message: string;
+  /** The certificate concerned, when one is. */
+  fingerprint?: string;
+}
+
+/**
+ * Rollover warnings for the trusted IdP certificates at `now`:
+ * - `certificate_expired` for each expired certificate (it still verifies signatures: metadata,
+ *   not the certificate's dates, decides trust — but the IdP has surely stopped using it);
+ * - `no_valid_certificate` when none is valid now;
+ * - `certificate_expiring` when some certificate is valid now but none will be valid beyond
+ *   CERTIFICATE_EXPIRY_WARNING_DAYS from now, i.e. the IdP's next key has not been added yet.
+ */
+export function certificateWarnings(infos: readonly Pick<CertificateInfo, 'fingerprint' | 'notBefore' | 'notAfter'>[], now = new Date()): CertificateWarning[] {
+  const warnings: CertificateWarning[] = [];
+  for (const info of infos) {
+    if (certificateStatus(info, now) === 'expired') {
+      warnings.push({ code: 'certificate_expired', fingerprint: info.fingerprint, message: `The IdP certificate ${info.fingerprint} expired on ${info.notAfter}; remove it once the IdP no longer signs with it.` });
+    }
+  }
+  const valid = infos.filter((info) => certificateStatus(info, now) === 'valid');
+  const horizon = now.getTime() + CERTIFICATE_EXPIRY_WARNING_DAYS * 86_400_000;
+  if (valid.length === 0) {
+    warnings.push({ code: 'no_valid_certificate', message: "No trusted IdP certificate is valid now; upload the IdP's current signing certificate or metadata." });
+  } else if (!infos.some((info) => Date.parse(info.notAfter) > horizon)) {
+    const last = orderCertificates(valid, now)[0] as (typeof valid)[number];
+    const which = valid.length === 1 ? `The only valid IdP certificate expires on ${last.notAfter}` : `Every valid IdP certificate expires by ${last.notAfter}`;
+    warnings.push({
+      code: 'certificate_expiring',
+      fingerprint: last.fingerprint,
+      message: `${which} (within ${CERTIFICATE_EXPIRY_WARNING_DAYS} days) and no successor is configured; add the IdP's next signing certificate (or upload its metadata again) before then.`,
+    });
+  }
+  return warnings;
 }
 
 // --- A minimal DER writer: just enough to issue a self-signed X.509 v3 certificate. ---

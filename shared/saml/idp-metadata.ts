@@ -10,8 +10,13 @@ export interface IdpMetadata {
   entityId: string;
   /** The HTTP-Redirect SingleSignOnService location (our AuthnRequests use that binding). */
   ssoUrl: string | undefined;
-  /** The signing certificate to trust (PEM), if the metadata has one. */
-  certificate: string | undefined;
+  /**
+   * Every signing certificate to trust (PEM), expired ones left out. During a rollover the IdP lists
+   * its current and its next key; both are kept, so the switch needs no administrator.
+   */
+  certificates: string[];
+  /** How many signing certificates were left out because they had expired. */
+  expiredCertificates: number;
 }
 
 function invalid(message: string): never {
@@ -28,25 +33,25 @@ function idpDescriptors(root: Element): Element[] {
 }
 
 /**
- * Picks the signing certificate: of the KeyDescriptors for signing (or without a use), the
- * currently valid one that expires last — during an IdP's certificate rollover both are listed.
+ * The signing certificates of an IDPSSODescriptor: of the KeyDescriptors for signing (or without a
+ * use), every parseable X.509 certificate that has not expired. Whether each key is acceptable is
+ * judged by the settings validation, which names the certificate it refuses.
  */
-function signingCertificate(descriptor: Element, now: Date): string | undefined {
+function signingCertificates(descriptor: Element, now: Date): { certificates: string[]; expired: number } {
   const candidates = childElements(descriptor, NS.metadata, 'KeyDescriptor')
     .filter((key) => (key.getAttribute('use') ?? 'signing') === 'signing')
     .flatMap((key) => allElements(key).filter((element) => isNamed(element, NS.dsig, 'X509Certificate')))
     .flatMap((element) => {
       try {
         const { certificate, pem } = parseCertificate(textOf(element));
-        return [{ pem, notBefore: Date.parse(certificate.validFrom), notAfter: Date.parse(certificate.validTo) }];
+        return [{ pem, notAfter: Date.parse(certificate.validTo) }];
       } catch (error) {
         if (error instanceof CertificateError) return [];
         throw error;
       }
     });
-  const valid = candidates.filter((candidate) => candidate.notBefore <= now.getTime() && candidate.notAfter > now.getTime());
-  const pick = (valid.length > 0 ? valid : candidates).sort((a, b) => b.notAfter - a.notAfter)[0];
-  return pick?.pem;
+  const current = candidates.filter((candidate) => candidate.notAfter > now.getTime());
+  return { certificates: current.map((candidate) => candidate.pem), expired: candidates.length - current.length };
 }
 
 /**
@@ -69,5 +74,6 @@ export function parseIdpMetadata(xml: string, now = new Date()): IdpMetadata {
   if (entityId === '') invalid('the EntityDescriptor has no entityID.');
   const idp = childElements(entity, NS.metadata, 'IDPSSODescriptor')[0] as Element;
   const redirect = childElements(idp, NS.metadata, 'SingleSignOnService').find((service) => service.getAttribute('Binding') === REDIRECT_BINDING);
-  return { entityId, ssoUrl: redirect?.getAttribute('Location') ?? undefined, certificate: signingCertificate(idp, now) };
+  const signing = signingCertificates(idp, now);
+  return { entityId, ssoUrl: redirect?.getAttribute('Location') ?? undefined, certificates: signing.certificates, expiredCertificates: signing.expired };
 }

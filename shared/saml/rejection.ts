@@ -10,6 +10,7 @@ export const SAML_REJECTION_REASONS = {
   response_too_large: 'The SAMLResponse exceeds the size limit.',
   dtd_forbidden: 'The SAMLResponse contains a DOCTYPE or entity declarations.',
   malformed_xml: 'The SAMLResponse is not well-formed XML.',
+  xml_too_deep: 'The SAMLResponse nests XML elements deeper than allowed.',
   not_a_response: 'The document is not a SAML 2.0 Response.',
   unsupported_version: 'Only SAML 2.0 messages are accepted.',
   // Structure and signature (401).
@@ -29,6 +30,7 @@ export const SAML_REJECTION_REASONS = {
   status_not_success: 'The IdP reported that authentication did not succeed.',
   issuer_mismatch: 'The issuer is not the configured IdP.',
   destination_mismatch: "The response's Destination is not this organization's ACS URL.",
+  destination_missing: 'The response is signed but carries no Destination (SAML bindings §3.5.5.2 requires one on signed messages).',
   audience_mismatch: "The assertion's audience is not this service provider.",
   recipient_mismatch: "The subject confirmation's Recipient is not this organization's ACS URL.",
   no_bearer_confirmation: 'The assertion has no usable bearer subject confirmation.',
@@ -58,6 +60,7 @@ const BAD_REQUEST: ReadonlySet<SamlRejectionReason> = new Set([
   'response_too_large',
   'dtd_forbidden',
   'malformed_xml',
+  'xml_too_deep',
   'not_a_response',
   'unsupported_version',
 ]);

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CertificateError, validateIdpCertificate } from './certificates.ts';
+import { CertificateError, MAX_IDP_CERTIFICATES, splitCertificates, validateIdpCertificates } from './certificates.ts';
 
 /** SAML core §8.3.6: entity identifiers are absolute URIs of at most 1024 characters. */
 export const entityIdSchema = z
@@ -35,19 +35,31 @@ export const ssoUrlSchema = z
     } else if (url.protocol !== 'https:' && url.protocol !== 'http:') context.addIssue({ code: 'custom', message: 'must use https' });
   });
 
-/** The IdP's signing certificate: a parseable X.509 certificate, not expired, RSA ≥ 2048 bits or EC. */
+function checkCertificates(inputs: () => string[], context: z.core.$RefinementCtx<unknown>): void {
+  try {
+    validateIdpCertificates(inputs());
+  } catch (error) {
+    if (!(error instanceof CertificateError)) throw error;
+    context.addIssue({ code: 'custom', message: error.message });
+  }
+}
+
+/**
+ * The IdP's signing certificate(s) as one text field: one PEM block (or bare base64), or several
+ * PEM blocks during a key rollover. Each must parse, not be expired, and be RSA ≥ 2048 bits or EC.
+ */
 export const certificateSchema = z
   .string()
   .min(1)
-  .max(20_000)
-  .superRefine((value, context) => {
-    try {
-      validateIdpCertificate(value);
-    } catch (error) {
-      if (!(error instanceof CertificateError)) throw error;
-      context.addIssue({ code: 'custom', message: error.message });
-    }
-  });
+  .max(MAX_IDP_CERTIFICATES * 8_000)
+  .superRefine((value, context) => checkCertificates(() => splitCertificates(value), context));
+
+/** The IdP's signing certificates as a list, one certificate (PEM or bare base64) per entry. */
+export const certificateListSchema = z
+  .array(z.string().min(1).max(8_000))
+  .min(1)
+  .max(MAX_IDP_CERTIFICATES)
+  .superRefine((value, context) => checkCertificates(() => value, context));
 
 /** The name of a SAML attribute (often a claim URI) to read a user property from. */
 const attributeName = z.string().trim().min(1).max(512);
@@ -70,6 +82,7 @@ export const samlSettingsBody = z.strictObject({
   entityId: entityIdSchema.optional(),
   ssoUrl: ssoUrlSchema.optional(),
   certificate: certificateSchema.optional(),
+  certificates: certificateListSchema.optional(),
   idpEntityId: entityIdSchema.nullable().optional(),
   idpMetadataXml: z.string().min(1).max(512 * 1024).optional(),
   attributeMappings: attributeMappingsSchema.optional(),
@@ -81,7 +94,11 @@ export const samlSettingsBody = z.strictObject({
 
 export type SamlSettingsInput = z.infer<typeof samlSettingsBody>;
 
-export const organizationQuery = z.object({ organization: z.uuid() });
+/**
+ * GET /saml/metadata: IdPs fetch it unauthenticated and name the organization; a caller with a
+ * bearer token may leave it out (the token names the organization).
+ */
+export const metadataQuery = z.object({ organization: z.uuid().optional() });
 
 export const loginQuery = z.object({
   organization: z.uuid(),

@@ -5,9 +5,8 @@ import { TtlCache } from '../cache/ttl-cache.ts';
 import { platformConfig } from '../config.ts';
 import { decryptSecret, encryptSecret, type SealedSecret } from '../crypto/envelope.ts';
 import { ConflictError, DomainError } from '../errors/domain-errors.ts';
-import { getItem } from '../scim/resource-store.ts';
-import { EntityType, keys } from '../storage/keys.ts';
-import { putNew, transact } from '../storage/transactions.ts';
+import * as samlStore from '../storage/saml.ts';
+import { transact } from '../storage/transactions.ts';
 import { createSelfSignedCertificate, describeCertificate, parseCertificate } from './certificates.ts';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -51,9 +50,9 @@ function encryptionContext(organizationId: string) {
 
 /** The organization's SP certificate, if one was generated yet (no decryption needed). */
 export async function serviceProviderCertificate(organizationId: string): Promise<ServiceProviderCertificate | undefined> {
-  const item = await getItem(keys.samlServiceProvider(organizationId), false);
-  if (!item) return undefined;
-  return { certificate: item.certificate as string, fingerprint: item.fingerprint as string, notAfter: item.certificateNotAfter as string };
+  const record = await samlStore.serviceProviderByOrganization(organizationId, { consistent: false });
+  if (!record) return undefined;
+  return { certificate: record.certificate, fingerprint: record.fingerprint, notAfter: record.certificateNotAfter };
 }
 
 async function generate(organizationId: string, origin: RequestOrigin): Promise<void> {
@@ -73,10 +72,8 @@ async function generate(organizationId: string, origin: RequestOrigin): Promise<
   const sealed = await encryptSecret(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), encryptionContext(organizationId));
   try {
     await transact([
-      putNew(
+      samlStore.serviceProviderCreateStep(
         {
-          ...keys.samlServiceProvider(organizationId),
-          type: EntityType.SamlServiceProvider,
           organizationId,
           certificate: info.pem,
           fingerprint: info.fingerprint,
@@ -104,18 +101,18 @@ async function generate(organizationId: string, origin: RequestOrigin): Promise<
 const credentialsCache = new TtlCache<ServiceProviderCredentials>(KEY_CACHE_MS, 500);
 
 async function loadCredentials(organizationId: string, origin: RequestOrigin): Promise<ServiceProviderCredentials> {
-  let item = await getItem(keys.samlServiceProvider(organizationId));
-  if (!item) {
+  let record = await samlStore.serviceProviderByOrganization(organizationId);
+  if (!record) {
     await generate(organizationId, origin);
-    item = await getItem(keys.samlServiceProvider(organizationId));
-    if (!item) throw new Error('The SAML service provider key was not stored');
+    record = await samlStore.serviceProviderByOrganization(organizationId);
+    if (!record) throw new Error('The SAML service provider key was not stored');
   }
-  const pem = await decryptSecret(item.sealedPrivateKey as SealedSecret, encryptionContext(organizationId));
+  const pem = await decryptSecret(record.sealedPrivateKey as SealedSecret, encryptionContext(organizationId));
   const privateKey = createPrivateKey(pem);
   // The stored certificate must belong to the stored key; anything else is corruption.
-  const certificateKey = parseCertificate(item.certificate as string).certificate.publicKey;
+  const certificateKey = parseCertificate(record.certificate).certificate.publicKey;
   if (!createPublicKey(privateKey).equals(certificateKey)) throw new Error('The SAML SP certificate does not match its private key');
-  return { certificate: item.certificate as string, fingerprint: item.fingerprint as string, notAfter: item.certificateNotAfter as string, privateKey };
+  return { certificate: record.certificate, fingerprint: record.fingerprint, notAfter: record.certificateNotAfter, privateKey };
 }
 
 /**

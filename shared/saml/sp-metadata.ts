@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignedXml } from 'xml-crypto';
 import type { RequestOrigin } from '../audit/audit-entry.ts';
-import { NotFoundError } from '../errors/domain-errors.ts';
+import { NotFoundError, ValidationError } from '../errors/domain-errors.ts';
 import { getOrganization } from '../identity/organizations.ts';
 import { ENVELOPED_SIGNATURE, EXCLUSIVE_C14N, restrictAlgorithms, signatureAlgorithmFor } from './algorithms.ts';
 import { certificateBody } from './certificates.ts';
@@ -42,6 +42,25 @@ export function signSpMetadata(xml: string, credentials: Pick<ServiceProviderCre
   signer.addReference({ xpath: '/*', transforms: [ENVELOPED_SIGNATURE, EXCLUSIVE_C14N], digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256' });
   signer.computeSignature(xml, { prefix: 'ds', location: { reference: '/*', action: 'prepend' } });
   return signer.getSignedXml();
+}
+
+/**
+ * Whose metadata GET /saml/metadata answers with: the bearer token's organization when the caller
+ * sent one (the seed's call: the Owner's token, no query string), else the `organization` query
+ * parameter (IdPs fetch metadata unauthenticated). With both, they must agree: a token of one
+ * organization asking for another's metadata is a mistake worth saying so.
+ */
+export function metadataOrganization(queryOrganization: string | undefined, tokenOrganization: string | undefined): string {
+  if (tokenOrganization !== undefined) {
+    if (queryOrganization !== undefined && queryOrganization !== tokenOrganization) {
+      throw new ValidationError("Invalid query parameter 'organization': it names another organization than the access token; leave it out.", { field: 'organization' });
+    }
+    return tokenOrganization;
+  }
+  if (queryOrganization === undefined) {
+    throw new ValidationError("Invalid query parameter 'organization': required without a bearer token (the organization's id, a UUID).", { field: 'organization' });
+  }
+  return queryOrganization;
 }
 
 /**

@@ -25,8 +25,12 @@ const ID_ATTRIBUTES = new Set(['ID', 'Id', 'id']);
 
 /** What the response must match: everything comes from the organization's settings, never from the message. */
 export interface ResponsePolicy {
-  /** The organization's IdP signing certificate (PEM): the only key signatures are checked with. */
-  idpCertificate: string;
+  /**
+   * The organization's trusted IdP signing certificates (PEM): the only keys signatures are checked
+   * with. A signature verifies when any of them verifies it (an IdP rolling its key over signs with
+   * either key while both are listed).
+   */
+  idpCertificates: readonly string[];
   /** The IdP's entity id; when configured, the assertion's Issuer must equal it. */
   idpEntityId: string | undefined;
   /** Our SP entity id: the Audience. */
@@ -79,7 +83,7 @@ function parse(xml: string) {
   try {
     return parseXmlStrict(xml);
   } catch (error) {
-    if (error instanceof UnsafeXmlError) reject(error.kind);
+    if (error instanceof UnsafeXmlError) reject(error.kind, error.kind === 'xml_too_deep' ? error.message : undefined);
     throw error;
   }
 }
@@ -116,16 +120,15 @@ function checkAlgorithm(uri: string, allowed: (uri: string) => boolean, what: st
  * §5.4) allows one Reference to the ID of the element that contains the signature, the enveloped
  * and exclusive-c14n transforms only, and here only strong algorithms.
  */
-function inspectSignature(signature: Element, signed: Element, certificateKeyType: string | undefined): void {
+function inspectSignature(signature: Element, signed: Element, keys: readonly KeyObject[]): KeyObject[] {
   const signedInfo = singleChild(signature, NS.dsig, 'SignedInfo');
   if (!signedInfo || signedInfo === 'multiple') return reject('reference_mismatch', 'The signature must have one SignedInfo.');
   const c14n = algorithmOf(singleChild(signedInfo, NS.dsig, 'CanonicalizationMethod'));
   checkAlgorithm(c14n, (uri) => uri === EXCLUSIVE_C14N, 'Canonicalization');
   const method = algorithmOf(singleChild(signedInfo, NS.dsig, 'SignatureMethod'));
   checkAlgorithm(method, isAllowedSignatureAlgorithm, 'Signature algorithm');
-  if (isAllowedSignatureAlgorithm(method) && SIGNATURE_ALGORITHMS[method].keyType !== certificateKeyType) {
-    reject('signature_invalid', 'The signature algorithm does not fit the configured certificate.');
-  }
+  const fitting = isAllowedSignatureAlgorithm(method) ? keys.filter((key) => key.asymmetricKeyType === SIGNATURE_ALGORITHMS[method].keyType) : [];
+  if (fitting.length === 0) reject('signature_invalid', 'The signature algorithm does not fit any configured certificate.');
   const references = childElements(signedInfo, NS.dsig, 'Reference');
   if (references.length !== 1) reject('reference_mismatch', `The signature has ${references.length} references; exactly one is required.`);
   const reference = references[0] as Element;
@@ -140,23 +143,33 @@ function inspectSignature(signature: Element, signed: Element, certificateKeyTyp
     }
   }
   checkAlgorithm(algorithmOf(singleChild(reference, NS.dsig, 'DigestMethod')), isAllowedDigestAlgorithm, 'Digest algorithm');
+  return fitting;
+}
+
+/** A verifier that has checked a signature with one key, or undefined when that key does not verify it. */
+function verifierFor(xml: string, signature: Element, key: KeyObject): SignedXml | undefined {
+  const verifier = restrictAlgorithms(new SignedXml({ publicCert: key, getCertFromKeyInfo: () => null }));
+  try {
+    verifier.loadSignature(signature as unknown as Parameters<SignedXml['loadSignature']>[0]);
+    return verifier.checkSignature(xml) ? verifier : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * Verifies one signature with the configured key only (KeyInfo is never consulted) and returns the
- * element that was actually signed, re-parsed from the canonical bytes xml-crypto hashed — so
- * nothing later can read from a node the signature does not cover.
+ * Verifies one signature with the configured keys only (KeyInfo is never consulted; each key is
+ * tried in turn and the first that verifies wins) and returns the element that was actually
+ * signed, re-parsed from the canonical bytes xml-crypto hashed — so nothing later can read from a
+ * node the signature does not cover.
  */
-function verifiedElement(xml: string, signature: Element, signed: Element, key: KeyObject): Element {
-  const verifier = restrictAlgorithms(new SignedXml({ publicCert: key, getCertFromKeyInfo: () => null }));
-  let valid: boolean;
-  try {
-    verifier.loadSignature(signature as unknown as Parameters<SignedXml['loadSignature']>[0]);
-    valid = verifier.checkSignature(xml);
-  } catch {
-    valid = false;
+function verifiedElement(xml: string, signature: Element, signed: Element, keys: readonly KeyObject[]): Element {
+  let verifier: SignedXml | undefined;
+  for (const key of keys) {
+    verifier = verifierFor(xml, signature, key);
+    if (verifier) break;
   }
-  if (!valid) reject('signature_invalid');
+  if (!verifier) return reject('signature_invalid');
   const references = verifier.getSignedReferences();
   if (references.length !== 1) reject('signature_invalid', 'The signature must cover exactly one element.');
   const element = parse(references[0] as string).documentElement as Element;
@@ -294,13 +307,13 @@ export function verifySamlResponse(encoded: string, policy: ResponsePolicy): Ver
   if (responseSignatures.length > 1 || assertionSignatures.length > 1) reject('signature_misplaced', 'An element carries more than one signature.');
   if (signatures.length === 0) reject('signature_missing');
 
-  const key = certificateKey(policy.idpCertificate);
+  const keys = policy.idpCertificates.map(certificateKey);
   const responseSignature = responseSignatures[0];
   const assertionSignature = assertionSignatures[0];
-  if (responseSignature) inspectSignature(responseSignature, root, key.asymmetricKeyType);
-  if (assertionSignature) inspectSignature(assertionSignature, assertion, key.asymmetricKeyType);
-  const signedResponse = responseSignature ? verifiedElement(xml, responseSignature, root, key) : undefined;
-  const signedAssertionAlone = assertionSignature ? verifiedElement(xml, assertionSignature, assertion, key) : undefined;
+  const responseKeys = responseSignature ? inspectSignature(responseSignature, root, keys) : [];
+  const assertionKeys = assertionSignature ? inspectSignature(assertionSignature, assertion, keys) : [];
+  const signedResponse = responseSignature ? verifiedElement(xml, responseSignature, root, responseKeys) : undefined;
+  const signedAssertionAlone = assertionSignature ? verifiedElement(xml, assertionSignature, assertion, assertionKeys) : undefined;
 
   // The assertion to consume: inside the signed Response when it is signed, else the signed Assertion.
   let consumed: Element;
@@ -321,7 +334,12 @@ export function verifySamlResponse(encoded: string, policy: ResponsePolicy): Ver
   const responseIssuer = only(envelope, NS.assertion, 'Issuer', 'issuer_mismatch');
   if (responseIssuer && identityText(responseIssuer) !== issuer) reject('issuer_mismatch', 'The response and assertion issuers differ.');
 
-  if (envelope.getAttribute('Destination') !== policy.acsUrl) reject('destination_mismatch');
+  // SAML core §3.2.2 makes Destination optional; the HTTP-POST binding (bindings §3.5.5.2) requires
+  // it on a signed message. So: a signed Response must name our ACS; an unsigned one may omit it
+  // (the signed assertion's Recipient still pins our ACS), but when present it must be ours.
+  const destination = envelope.getAttribute('Destination');
+  if (signedResponse && (destination === null || destination === '')) reject('destination_missing');
+  if (destination !== null && destination !== policy.acsUrl) reject('destination_mismatch');
 
   const conditions = only(consumed, NS.assertion, 'Conditions', 'missing_conditions');
   if (!conditions) reject('missing_conditions');

@@ -8,10 +8,19 @@ export const NS = {
   dsig: 'http://www.w3.org/2000/09/xmldsig#',
 } as const;
 
+/**
+ * The deepest element nesting accepted in any XML document from outside (SAML responses, IdP
+ * metadata). Real documents stay near 10 (Response › Assertion › Signature › SignedInfo ›
+ * Reference › Transforms › Transform › InclusiveNamespaces); every later step — parsing, the
+ * signature library's canonicalization, the walks here — recurses or works per level, so depth is
+ * refused up front, from the text, before any of them runs.
+ */
+export const MAX_XML_DEPTH = 32;
+
 /** Why an XML document was refused before anything read it. */
 export class UnsafeXmlError extends Error {
   constructor(
-    readonly kind: 'dtd_forbidden' | 'malformed_xml',
+    readonly kind: 'dtd_forbidden' | 'malformed_xml' | 'xml_too_deep',
     message: string,
   ) {
     super(message);
@@ -25,9 +34,60 @@ const CDATA_SECTION_NODE = 4;
 const COMMENT_NODE = 8;
 
 /**
+ * The element nesting depth of an XML text, measured by a single forward scan (no recursion, no
+ * tree): start tags open a level, end tags close one, and comments, CDATA sections, processing
+ * instructions, declarations and quoted attribute values are skipped, so a `>` inside them is not
+ * mistaken for a tag's end. Exact for well-formed XML; for malformed text it is an estimate, and
+ * the parser refuses such text anyway. Stops early, returning a value above `limit`, as soon as
+ * the limit is passed.
+ */
+export function xmlNestingDepth(xml: string, limit = Number.POSITIVE_INFINITY): number {
+  let depth = 0;
+  let deepest = 0;
+  let index = xml.indexOf('<');
+  const skipPast = (terminator: string, from: number) => {
+    const end = xml.indexOf(terminator, from);
+    return end < 0 ? xml.length : end + terminator.length;
+  };
+  while (index >= 0 && index < xml.length) {
+    let next: number;
+    if (xml.startsWith('<!--', index)) next = skipPast('-->', index + 4);
+    else if (xml.startsWith('<![CDATA[', index)) next = skipPast(']]>', index + 9);
+    else if (xml.startsWith('<?', index)) next = skipPast('?>', index + 2);
+    else if (xml.startsWith('<!', index)) next = skipPast('>', index + 2);
+    else if (xml.startsWith('</', index)) {
+      depth -= 1;
+      next = skipPast('>', index + 2);
+    } else {
+      // A start tag: find its end outside quoted attribute values.
+      let cursor = index + 1;
+      let quote: string | undefined;
+      while (cursor < xml.length) {
+        const char = xml[cursor];
+        if (quote !== undefined) {
+          if (char === quote) quote = undefined;
+        } else if (char === '"' || char === "'") quote = char;
+        else if (char === '>') break;
+        cursor++;
+      }
+      // An empty-element tag (`<x/>`) is as deep as a start tag but closes itself.
+      const selfClosing = xml[cursor - 1] === '/';
+      if (depth + 1 > deepest) deepest = depth + 1;
+      if (deepest > limit) return deepest;
+      if (!selfClosing) depth += 1;
+      next = cursor + 1;
+    }
+    index = xml.indexOf('<', next);
+  }
+  return deepest;
+}
+
+/**
  * Parses untrusted XML (SAML messages, IdP metadata) the one safe way:
  * - any DOCTYPE is refused before parsing: @xmldom/xmldom never expands entities, but it reports an
  *   unknown entity only as a recoverable error and carries on, so a DTD is never legitimate here;
+ * - nesting deeper than MAX_XML_DEPTH is refused from the text, before the parser or any
+ *   recursive walk sees it (a few thousand levels would overflow the stack of a recursive walk);
  * - every parser warning or error is fatal, so a document that is not well-formed never yields a
  *   partial tree for later checks to disagree about.
  */
@@ -35,6 +95,9 @@ export function parseXmlStrict(xml: string): Document {
   // Case-insensitive on purpose: nothing in SAML needs the string, and refusing more is harmless.
   if (/<!DOCTYPE/i.test(xml) || /<!ENTITY/i.test(xml)) {
     throw new UnsafeXmlError('dtd_forbidden', 'XML documents with a DOCTYPE or entity declarations are not accepted.');
+  }
+  if (xmlNestingDepth(xml, MAX_XML_DEPTH) > MAX_XML_DEPTH) {
+    throw new UnsafeXmlError('xml_too_deep', `XML elements may be nested at most ${MAX_XML_DEPTH} levels deep.`);
   }
   const parser = new DOMParser({
     onError: (level, message) => {

@@ -1,14 +1,15 @@
 import { ValidationError } from '../errors/domain-errors.ts';
 import { readCounter } from '../storage/counters.ts';
-import { batchGet, queryAll } from '../storage/queries.ts';
+import * as pageBoundaries from '../storage/page-boundaries.ts';
+import type { ListPosition } from '../storage/page-boundaries.ts';
 import { compileFilter, findIndexableLookup, parseFilter, type FilterNode } from './filter.ts';
 import type { ScimObject } from './json.ts';
 import { compileProjection, parseAttributeList } from './projection.ts';
-import { decodeCursor, encodeCursor, queryPage, readPageBoundary, writePageBoundary } from './resource-store.ts';
+import { decodeCursor, encodeCursor } from './resource-store.ts';
+import { assertFilterValuesFit } from './keyed-attributes.ts';
 import { LIST_RESPONSE_SCHEMA, scimLimits } from './scim-config.ts';
 import { sortResources } from './sort.ts';
 
-type Item = Record<string, unknown>;
 
 export interface ListRequest {
   filter?: string | undefined;
@@ -22,19 +23,25 @@ export interface ListRequest {
   cursor?: string | undefined;
 }
 
-/** How one resource type is stored and indexed, so one listing algorithm serves Users and Groups. */
-export interface ListableResource {
+/** How one resource type is found through its repository, so one listing algorithm serves Users and Groups. */
+export interface ListableResource<R = unknown> {
   type: 'User' | 'Group';
   counter: string;
-  /** The attribute its gsi1 index sorts by (lower-cased), used for unfiltered listings. */
+  /** The attribute the repository's sorted listing orders by (case-insensitively). */
   sortedBy: 'userName' | 'displayName';
-  sortedIndexPartition: (organizationId: string) => string;
-  prefix: (organizationId: string) => { pk: string; skPrefix: string };
-  itemKey: (organizationId: string, id: string) => { pk: string; sk: string };
-  /** Finds items by an indexed attribute's exact values. */
-  lookup: (organizationId: string, attribute: string, values: readonly string[]) => Promise<Item[]>;
-  /** Renders stored items as SCIM resources, without related data. */
-  render: (items: Item[]) => ScimObject[];
+  /** Positions of the sorted listing have this many values (for cursor validation). */
+  positionLength: number;
+  /** One page of the sorted listing (`skipOnly`: count and move on without reading records). */
+  sortedPage: (
+    organizationId: string,
+    options: { after: ListPosition | undefined; limit: number; descending: boolean; skipOnly?: boolean },
+  ) => Promise<{ records: R[]; count: number; next: ListPosition | undefined }>;
+  byIds: (organizationId: string, ids: readonly string[]) => Promise<R[]>;
+  all: (organizationId: string) => Promise<R[]>;
+  /** Finds records by an indexed attribute's exact values. */
+  lookup: (organizationId: string, attribute: string, values: readonly string[]) => Promise<R[]>;
+  /** Renders stored records as SCIM resources (only those SCIM may see), without related data. */
+  render: (records: R[]) => ScimObject[];
   /**
    * Adds related data that costs a query per resource (a user's groups, a group's members) to the
    * resources of one page, when the request wants it.
@@ -43,8 +50,6 @@ export interface ListableResource {
   /** The related attribute `enrich` adds, so filters on it can be served. */
   relatedAttribute: string;
 }
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function parseListFilter(filter: string | undefined): FilterNode | undefined {
   if (filter === undefined || filter.trim() === '') return undefined;
@@ -77,7 +82,7 @@ export function attributeWanted(request: Pick<ListRequest, 'attributes' | 'exclu
  * - Other filters and sort keys read the organization's resources of that type, then filter and
  *   sort in memory — correct and paged, at the cost of a partition read.
  */
-export async function listResources(organizationId: string, resource: ListableResource, request: ListRequest): Promise<ScimObject> {
+export async function listResources<R>(organizationId: string, resource: ListableResource<R>, request: ListRequest): Promise<ScimObject> {
   const filter = parseListFilter(request.filter);
   const { startIndex, count } = pageWindow(request);
   const project = compileProjection(resource.type, { attributes: request.attributes, excludedAttributes: request.excludedAttributes });
@@ -88,18 +93,13 @@ export async function listResources(organizationId: string, resource: ListableRe
     return indexedListing(organizationId, resource, request, startIndex, count, project);
   }
 
-  let candidates: Item[];
+  let candidates: R[];
   const lookup = filter ? findIndexableLookup(filter, resource.type, resource.type === 'User' ? ['id', 'userName', 'externalId'] : ['id', 'displayName', 'externalId']) : undefined;
   if (lookup) {
-    candidates = lookup.attribute === 'id'
-      ? await batchGet(lookup.values.filter((value) => uuidPattern.test(value)).map((value) => resource.itemKey(organizationId, value)))
-      : await resource.lookup(organizationId, lookup.attribute, lookup.values);
+    if (lookup.attribute !== 'id') assertFilterValuesFit(lookup.attribute, lookup.values);
+    candidates = lookup.attribute === 'id' ? await resource.byIds(organizationId, lookup.values) : await resource.lookup(organizationId, lookup.attribute, lookup.values);
   } else {
-    const prefix = resource.prefix(organizationId);
-    candidates = await queryAll(
-      { KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix } },
-      1_000_000,
-    );
+    candidates = await resource.all(organizationId);
   }
   // Related data is loaded for the page only — unless the filter itself is about it.
   const filterNeedsRelated = filter !== undefined && filterTouches(filter, resource.relatedAttribute);
@@ -123,9 +123,9 @@ function listResponse(totalResults: number, startIndex: number, resources: ScimO
   return { schemas: [LIST_RESPONSE_SCHEMA], totalResults, startIndex, itemsPerPage: resources.length, ...extra, Resources: resources };
 }
 
-async function indexedListing(
+async function indexedListing<R>(
   organizationId: string,
-  resource: ListableResource,
+  resource: ListableResource<R>,
   request: ListRequest,
   startIndex: number,
   count: number,
@@ -133,60 +133,45 @@ async function indexedListing(
 ): Promise<ScimObject> {
   const descending = (request.sortOrder ?? '').toLowerCase() === 'descending';
   const listing = `${resource.type}:${descending ? 'desc' : 'asc'}`;
-  const partition = resource.sortedIndexPartition(organizationId);
-  const keyFields = ['gsi1sk', 'sk'] as const;
-  const startKeyFrom = (values: unknown[]) => ({ gsi1pk: partition, gsi1sk: values[0], pk: resource.prefix(organizationId).pk, sk: values[1] });
   const totalResults = await readCounter(organizationId, resource.counter);
   if (count === 0) return listResponse(totalResults, startIndex, []);
 
-  let exclusiveStartKey: Record<string, unknown> | undefined;
+  let position: ListPosition | undefined;
   let skip = 0;
   if (request.cursor !== undefined) {
-    if (request.cursor !== '') exclusiveStartKey = startKeyFrom(decodeCursor(request.cursor, keyFields));
+    if (request.cursor !== '') position = decodeCursor(request.cursor, resource.positionLength);
   } else {
-    const boundary = await readPageBoundary(organizationId, listing, startIndex);
-    exclusiveStartKey = boundary.key;
+    const boundary = await pageBoundaries.nearest(organizationId, listing, startIndex);
+    position = boundary.position;
     skip = startIndex - boundary.startIndex;
   }
 
-  const items: Item[] = [];
-  let lastKey = exclusiveStartKey;
+  const records: R[] = [];
+  let more = true;
   // Skipping (only for a startIndex no page ended at) reads keys only, in large steps.
   while (skip > 0) {
-    const page = await queryPage({
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': partition },
-      ExclusiveStartKey: lastKey,
-      ScanIndexForward: !descending,
-      Limit: Math.min(skip, 1000),
-      ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk',
-    });
-    skip -= page.items.length;
-    lastKey = page.lastKey;
-    if (!lastKey) break;
-  }
-  if (skip <= 0) {
-    while (items.length < count) {
-      const page = await queryPage({
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': partition },
-        ExclusiveStartKey: lastKey,
-        ScanIndexForward: !descending,
-        Limit: count - items.length,
-      });
-      items.push(...page.items);
-      lastKey = page.lastKey;
-      if (!lastKey) break;
+    const page = await resource.sortedPage(organizationId, { after: position, limit: Math.min(skip, 1000), descending, skipOnly: true });
+    skip -= page.count;
+    position = page.next;
+    if (!position) {
+      more = false;
+      break;
     }
   }
-  const resources = (await resource.enrich(organizationId, resource.render(items), request)).map(project);
-  const more = lastKey !== undefined && items.length === count;
-  if (request.cursor !== undefined) {
-    return listResponse(totalResults, 1, resources, more && lastKey ? { nextCursor: encodeCursor(lastKey, keyFields) } : {});
+  if (skip <= 0 && more) {
+    while (records.length < count) {
+      const page = await resource.sortedPage(organizationId, { after: position, limit: count - records.length, descending });
+      records.push(...page.records);
+      position = page.next;
+      if (!position) break;
+    }
   }
-  if (more && lastKey) await writePageBoundary(organizationId, listing, startIndex + items.length, lastKey);
+  const resources = (await resource.enrich(organizationId, resource.render(records), request)).map(project);
+  const next = position !== undefined && records.length === count ? position : undefined;
+  if (request.cursor !== undefined) {
+    return listResponse(totalResults, 1, resources, next ? { nextCursor: encodeCursor(next) } : {});
+  }
+  if (next) await pageBoundaries.record(organizationId, listing, startIndex + records.length, next);
   return listResponse(totalResults, startIndex, resources);
 }
 

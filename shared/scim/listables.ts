@@ -1,38 +1,24 @@
-import { keys } from '../storage/keys.ts';
-import { batchGet, queryAll } from '../storage/queries.ts';
+import * as groups from '../storage/groups.ts';
+import type { GroupRecord } from '../storage/groups.ts';
+import * as users from '../storage/users.ts';
+import type { UserRecord } from '../storage/users.ts';
 import { GROUP_COUNTER, groupMembers, toScimGroup } from './groups.ts';
 import { attributeWanted, type ListableResource } from './list-resources.ts';
 import { parseAttributeList } from './projection.ts';
 import { toScimUser, userGroups, USER_COUNTER } from './users.ts';
+import { scimVisible } from './visibility.ts';
 
-type Item = Record<string, unknown>;
-
-async function byIndex(index: 'gsi1' | 'gsi2', partition: string, values: readonly string[]): Promise<Item[]> {
-  const pages = await Promise.all(
-    values.map((value) =>
-      queryAll({ IndexName: index, KeyConditionExpression: `${index}pk = :pk AND ${index}sk = :value`, ExpressionAttributeValues: { ':pk': partition, ':value': value } }),
-    ),
-  );
-  return pages.flat();
-}
-
-/** How SCIM Users are found and rendered for listings. */
-export const userListing: ListableResource = {
+/** How SCIM Users are found (through the users repository) and rendered for listings. */
+export const userListing: ListableResource<UserRecord> = {
   type: 'User',
   counter: USER_COUNTER,
   sortedBy: 'userName',
-  sortedIndexPartition: (organizationId) => keys.userNameIndex(organizationId, '').gsi1pk,
-  prefix: (organizationId) => keys.userPrefix(organizationId),
-  itemKey: (organizationId, id) => keys.user(organizationId, id),
-  lookup: async (organizationId, attribute, values) => {
-    if (attribute === 'userName') {
-      // The uniqueness claim is read strongly consistent: a user created a moment ago is found.
-      const claims = await batchGet(values.map((value) => keys.userNameClaim(organizationId, value)), true);
-      return batchGet(claims.map((claim) => keys.user(organizationId, claim.ownerId as string)), true);
-    }
-    return byIndex('gsi2', keys.userExternalIdIndex(organizationId, '').gsi2pk, values);
-  },
-  render: (items) => items.filter((item) => item.source === 'scim').map((item) => toScimUser(item)),
+  positionLength: 2,
+  sortedPage: users.scimListingPage,
+  byIds: users.byIds,
+  all: (organizationId) => users.all(organizationId),
+  lookup: (organizationId, attribute, values) => (attribute === 'userName' ? users.byUserNames(organizationId, values) : users.byExternalIds(organizationId, values)),
+  render: (records) => records.filter(scimVisible).map((record) => toScimUser(record)),
   // `groups` costs a query per user, so list pages carry it only when asked for by name
   // (attributes=groups); GET /Users/{id} always returns it.
   relatedAttribute: 'groups',
@@ -42,19 +28,17 @@ export const userListing: ListableResource = {
   },
 };
 
-/** How SCIM Groups are found and rendered for listings. */
-export const groupListing: ListableResource = {
+/** How SCIM Groups are found (through the groups repository) and rendered for listings. */
+export const groupListing: ListableResource<GroupRecord> = {
   type: 'Group',
   counter: GROUP_COUNTER,
   sortedBy: 'displayName',
-  sortedIndexPartition: (organizationId) => keys.groupNameIndex(organizationId, '').gsi1pk,
-  prefix: (organizationId) => keys.groupPrefix(organizationId),
-  itemKey: (organizationId, id) => keys.group(organizationId, id),
-  lookup: async (organizationId, attribute, values) =>
-    attribute === 'displayName'
-      ? byIndex('gsi1', keys.groupNameIndex(organizationId, '').gsi1pk, values.map((value) => value.toLowerCase()))
-      : byIndex('gsi2', keys.groupExternalIdIndex(organizationId, '').gsi2pk, values),
-  render: (items) => items.map((item) => toScimGroup(item, undefined)),
+  positionLength: 2,
+  sortedPage: groups.scimListingPage,
+  byIds: groups.byIds,
+  all: (organizationId) => groups.all(organizationId),
+  lookup: (organizationId, attribute, values) => (attribute === 'displayName' ? groups.byDisplayNames(organizationId, values) : groups.byExternalIds(organizationId, values)),
+  render: (records) => records.map((record) => toScimGroup(record, undefined)),
   relatedAttribute: 'members',
   enrich: async (organizationId, resources, request) => {
     if (!attributeWanted(request, 'members')) return resources;

@@ -1,28 +1,26 @@
-import { GetCommand, QueryCommand, PutCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { platformConfig } from '../config.ts';
 import { PreconditionFailedError, ValidationError } from '../errors/domain-errors.ts';
-import { dynamo, tableName } from '../storage/clients.ts';
-import { EntityType, keys } from '../storage/keys.ts';
 import { SCIM_BASE_PATH } from './scim-config.ts';
 import type { ScimObject } from './json.ts';
 
-type Item = Record<string, unknown>;
+/** What SCIM needs of a stored resource to describe it: id, version and timestamps. */
+type Versioned = { id: string; version: number; createdAt: string; updatedAt: string };
 
 /** The strong ETag-like version of a stored resource, as SCIM shows it (meta.version). */
-export function versionTag(item: Item): string {
-  return `W/"${item.version as number}"`;
+export function versionTag(item: Versioned): string {
+  return `W/"${item.version}"`;
 }
 
 export function resourceLocation(resourceType: 'Users' | 'Groups', id: string): string {
   return `${platformConfig().publicBaseUrl}${SCIM_BASE_PATH}/${resourceType}/${id}`;
 }
 
-export function metaOf(item: Item, resourceType: 'User' | 'Group'): ScimObject {
+export function metaOf(item: Versioned, resourceType: 'User' | 'Group'): ScimObject {
   return {
     resourceType,
     created: item.createdAt,
     lastModified: item.updatedAt,
-    location: resourceLocation(resourceType === 'User' ? 'Users' : 'Groups', item.id as string),
+    location: resourceLocation(resourceType === 'User' ? 'Users' : 'Groups', item.id),
     version: versionTag(item),
   };
 }
@@ -31,7 +29,7 @@ export function metaOf(item: Item, resourceType: 'User' | 'Group'): ScimObject {
  * Checks If-Match (RFC 7644 §3.14, RFC 7232): `*` or any listed tag equal to the current version
  * lets the change through; anything else is a 412 and nothing changes.
  */
-export function assertIfMatch(ifMatch: string | undefined, item: Item): void {
+export function assertIfMatch(ifMatch: string | undefined, item: Versioned): void {
   if (ifMatch === undefined) return;
   const tags = ifMatch.split(',').map((tag) => tag.trim());
   if (tags.includes('*')) return;
@@ -43,76 +41,29 @@ export function assertIfMatch(ifMatch: string | undefined, item: Item): void {
 }
 
 /** True when If-None-Match names the current version, so a GET can answer 304. */
-export function matchesIfNoneMatch(ifNoneMatch: string | undefined, item: Item): boolean {
+export function matchesIfNoneMatch(ifNoneMatch: string | undefined, item: Versioned): boolean {
   if (ifNoneMatch === undefined) return false;
   const strip = (tag: string) => tag.trim().replace(/^W\//, '');
   return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || strip(tag) === strip(versionTag(item)));
 }
 
-export async function getItem(key: { pk: string; sk: string }, consistent = true): Promise<Item | undefined> {
-  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
-  return result.Item;
-}
-
-export interface QueryPage {
-  items: Item[];
-  lastKey: Record<string, unknown> | undefined;
-}
-
-export async function queryPage(input: Omit<QueryCommandInput, 'TableName'>): Promise<QueryPage> {
-  const result = await dynamo().send(new QueryCommand({ ...input, TableName: tableName() }));
-  return { items: (result.Items ?? []) as Item[], lastKey: result.LastEvaluatedKey };
+/**
+ * Cursor pagination (IETF SCIM cursor draft): an opaque token holding a listing position (the
+ * sort values of the last resource sent), never a storage key.
+ */
+export function encodeCursor(position: readonly string[]): string {
+  return Buffer.from(JSON.stringify(position)).toString('base64url');
 }
 
 /**
- * Pages of an index-ordered listing addressed by SCIM's 1-based startIndex. DynamoDB cannot skip
- * to an offset, so each served page records where the next one starts (a small TTL item); a client
- * walking the pages in order — as every IdP does — reads only the items it is sent.
+ * Reads a cursor made by `encodeCursor` for a listing whose positions have `length` values.
+ *
+ * @throws ValidationError (scimType invalidCursor) for anything else.
  */
-export async function readPageBoundary(organizationId: string, listing: string, startIndex: number): Promise<{ startIndex: number; key: Record<string, unknown> | undefined }> {
-  if (startIndex <= 1) return { startIndex: 1, key: undefined };
-  const result = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-      ExpressionAttributeValues: {
-        ':pk': keys.pageBoundary(organizationId, listing, 0).pk,
-        ':low': keys.pageBoundary(organizationId, listing, 0).sk,
-        ':high': keys.pageBoundary(organizationId, listing, startIndex).sk,
-      },
-      ScanIndexForward: false,
-      Limit: 1,
-    }),
-  );
-  const boundary = result.Items?.[0];
-  if (!boundary) return { startIndex: 1, key: undefined };
-  return { startIndex: boundary.startIndex as number, key: boundary.exclusiveStartKey as Record<string, unknown> };
-}
-
-export async function writePageBoundary(organizationId: string, listing: string, startIndex: number, key: Record<string, unknown>): Promise<void> {
-  await dynamo().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...keys.pageBoundary(organizationId, listing, startIndex),
-        type: EntityType.PageBoundary,
-        startIndex,
-        exclusiveStartKey: key,
-        expiresAt: Math.floor(Date.now() / 1000) + 3600,
-      },
-    }),
-  );
-}
-
-/** Cursor pagination (IETF SCIM cursor draft): an opaque token holding the last sort-key values only. */
-export function encodeCursor(key: Record<string, unknown>, fields: readonly string[]): string {
-  return Buffer.from(JSON.stringify(fields.map((field) => key[field]))).toString('base64url');
-}
-
-export function decodeCursor(cursor: string, fields: readonly string[]): unknown[] {
+export function decodeCursor(cursor: string, length: number): string[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === fields.length && values.every((value) => typeof value === 'string')) return values;
+    if (Array.isArray(values) && values.length === length && values.every((value) => typeof value === 'string')) return values as string[];
   } catch {
     // falls through to the error below
   }

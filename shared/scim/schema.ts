@@ -120,7 +120,7 @@ export const COMMON_ATTRIBUTES: readonly AttributeDefinition[] = [
     returned: 'always',
     uniqueness: 'server',
   }),
-  attribute('externalId', 'Identifier for the resource as defined by the provisioning client.', { caseExact: true }),
+  attribute('externalId', 'Identifier for the resource as defined by the provisioning client. At most 512 bytes (UTF-8).', { caseExact: true }),
   complex(
     'meta',
     'Resource metadata maintained by the service provider.',
@@ -140,7 +140,7 @@ export const USER_SCHEMA_DEFINITION: SchemaDefinition = {
   name: 'User',
   description: 'User Account',
   attributes: [
-    attribute('userName', 'Unique identifier for the User, typically used to sign in.', { required: true, uniqueness: 'server' }),
+    attribute('userName', 'Unique identifier for the User, typically used to sign in. At most 512 bytes (UTF-8).', { required: true, uniqueness: 'server' }),
     complex('name', "The components of the User's real name.", [
       attribute('formatted', 'The full name, formatted for display.'),
       attribute('familyName', 'The family name (last name in most Western languages).'),
@@ -226,7 +226,7 @@ export const GROUP_SCHEMA_DEFINITION: SchemaDefinition = {
   name: 'Group',
   description: 'Group',
   attributes: [
-    attribute('displayName', 'A human-readable name for the Group.', { required: true }),
+    attribute('displayName', 'A human-readable name for the Group. At most 512 bytes (UTF-8).', { required: true }),
     complex(
       'members',
       'The members of the Group.',

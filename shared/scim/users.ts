@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
 import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
-import { tableName } from '../storage/clients.ts';
 import { counterStep } from '../storage/counters.ts';
-import { EntityType, isUuid, keys } from '../storage/keys.ts';
-import { batchGet, queryAll } from '../storage/queries.ts';
-import { putNew, transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
+import * as groups from '../storage/groups.ts';
+import { transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
+import * as users from '../storage/users.ts';
+import type { UserRecord } from '../storage/users.ts';
 import { assertPasswordPolicy, hashPassword } from '../identity/passwords.ts';
 import { getMember, isObject, type ScimObject } from './json.ts';
 import { applyPatch, parsePatchRequest } from './patch.ts';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, resolveAttributePath } from './schema.ts';
-import { assertIfMatch, getItem, metaOf } from './resource-store.ts';
-
-type Item = Record<string, unknown>;
+import { assertIfMatch, metaOf } from './resource-store.ts';
+import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
+import { assertScimWritable, scimVisible } from './visibility.ts';
+import { assertKeyedAttributesFit } from './keyed-attributes.ts';
 
 export interface ScimContext {
   organizationId: string;
@@ -23,7 +24,6 @@ export interface ScimContext {
 /** Attributes a client may send back but never sets (RFC 7643 §2.2 readOnly): ignored on input. */
 const IGNORED_ON_INPUT = new Set(['id', 'meta', 'groups', 'schemas']);
 const USER_COUNTER = 'users';
-const MAX_CONFLICT_RETRIES = 4;
 
 function notFound(id: string): NotFoundError {
   return new NotFoundError(`User ${id} was not found.`);
@@ -55,55 +55,47 @@ export function normalizeUserInput(body: unknown): { resource: ScimObject; passw
   }
   resource.userName = userName.trim();
   if (getMember(resource, 'active') === undefined) resource.active = true;
+  assertKeyedAttributesFit(resource, 'User');
   return { resource, password };
 }
 
-export function userItem(organizationId: string, id: string, resource: ScimObject, previous: Item | undefined, hasPassword: boolean, now: string): Item {
-  const userName = resource.userName as string;
-  const externalId = getMember(resource, 'externalId');
+/** The user record for a SCIM write: attributes from the SCIM representation, everything else kept from `previous`. */
+export function userRecord(organizationId: string, id: string, resource: ScimObject, previous: UserRecord | undefined, hasPassword: boolean, now: string): UserRecord {
   return {
-    ...keys.user(organizationId, id),
-    ...keys.userNameIndex(organizationId, userName),
-    ...(typeof externalId === 'string' && externalId !== '' ? keys.userExternalIdIndex(organizationId, externalId) : {}),
-    type: EntityType.User,
+    ...(previous ?? {}),
     id,
     organizationId,
-    userName,
+    userName: resource.userName as string,
     active: getMember(resource, 'active') !== false,
     resource,
     hasPassword,
-    source: 'scim',
-    ...(previous?.roleIds ? { roleIds: previous.roleIds } : {}),
-    version: ((previous?.version as number | undefined) ?? 0) + 1,
-    createdAt: (previous?.createdAt as string | undefined) ?? now,
+    source: previous?.source ?? 'scim',
+    version: (previous?.version ?? 0) + 1,
+    createdAt: previous?.createdAt ?? now,
     updatedAt: now,
   };
 }
 
 /** The stored representation (users created before SCIM, e.g. a bootstrap Owner, get a minimal one). */
-export function resourceOf(item: Item): ScimObject {
-  return (item.resource as ScimObject | undefined) ?? { schemas: [USER_SCHEMA], userName: item.userName, active: item.active !== false, ...(item.emails ? { emails: item.emails } : {}) };
+export function resourceOf(record: UserRecord): ScimObject {
+  return { schemas: [USER_SCHEMA], ...record.resource };
 }
 
 /** The SCIM representation of a stored user, with its groups (RFC 7643 §4.1.2: readOnly). */
-export function toScimUser(item: Item, groups: ScimObject[] = []): ScimObject {
-  const base: ScimObject = { ...resourceOf(item) };
+export function toScimUser(record: UserRecord, memberOf: ScimObject[] = []): ScimObject {
+  const base: ScimObject = { ...resourceOf(record) };
   const schemas = Array.isArray(base.schemas) ? (base.schemas as string[]) : [USER_SCHEMA];
   delete base.schemas;
-  return { schemas, id: item.id, ...base, groups, meta: metaOf(item, 'User') };
+  return { schemas, id: record.id, ...base, groups: memberOf, meta: metaOf(record, 'User') };
 }
 
 /** The groups a user belongs to, each with its current display name. */
 export async function userGroups(organizationId: string, userId: string): Promise<ScimObject[]> {
-  const memberships = await queryAll({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.userGroupsIndex(organizationId, userId) },
-  });
+  const memberships = await groups.ofUser(organizationId, userId);
   if (memberships.length === 0) return [];
-  const groups = await batchGet(memberships.map((membership) => keys.group(organizationId, membership.gsi1sk as string)));
-  return groups
-    .map((group) => ({ value: group.id, display: group.displayName, type: 'direct', $ref: `../Groups/${group.id as string}` }))
+  const found = await groups.byIds(organizationId, memberships.map((membership) => membership.groupId));
+  return found
+    .map((group) => ({ value: group.id, display: group.displayName, type: 'direct', $ref: `../Groups/${group.id}` }))
     .sort((a, b) => String(a.display).localeCompare(String(b.display)));
 }
 
@@ -111,11 +103,10 @@ export async function userGroups(organizationId: string, userId: string): Promis
  * A SCIM-provisioned user. Local accounts (an organization's first Owner) are not SCIM resources:
  * an IdP can neither see nor deactivate them, and their userNames stay reserved (409).
  */
-export async function loadUser(organizationId: string, id: string): Promise<Item> {
-  if (!isUuid(id)) throw notFound(id);
-  const item = await getItem(keys.user(organizationId, id));
-  if (!item || item.source !== 'scim') throw notFound(id);
-  return item;
+export async function loadUser(organizationId: string, id: string): Promise<UserRecord> {
+  const record = await users.byId(organizationId, id);
+  if (!record || !scimVisible(record)) throw notFound(id);
+  return record;
 }
 
 function uniquenessError(userName: string): ConflictError {
@@ -130,31 +121,20 @@ function loginTakenError(userName: string): ConflictError {
 }
 
 /** The steps that keep the userName claim and the password sign-in identity in line with a change. */
-async function identitySteps(organizationId: string, id: string, before: Item | undefined, userName: string, password: string | undefined): Promise<TransactionStep[]> {
+async function identitySteps(organizationId: string, id: string, before: UserRecord | undefined, userName: string, password: string | undefined): Promise<TransactionStep[]> {
   const steps: TransactionStep[] = [];
-  const previousName = before?.userName as string | undefined;
+  const previousName = before?.userName;
   const renamed = previousName === undefined || previousName.toLowerCase() !== userName.toLowerCase();
   if (renamed) {
-    steps.push(putNew({ ...keys.userNameClaim(organizationId, userName), type: EntityType.UniqueConstraint, ownerId: id }, () => uniquenessError(userName)));
-    if (previousName !== undefined) steps.push({ item: { Delete: { TableName: tableName(), Key: keys.userNameClaim(organizationId, previousName) } } });
+    steps.push(users.claimUserNameStep(organizationId, userName, id, () => uniquenessError(userName)));
+    if (previousName !== undefined) steps.push(users.releaseUserNameStep(organizationId, previousName));
   }
   const hadPassword = before?.hasPassword === true;
   if (password !== undefined) {
     assertPasswordPolicy(password);
-    const identity = { ...keys.loginIdentity(userName), type: EntityType.LoginIdentity, organizationId, userId: id, passwordHash: await hashPassword(password) };
     // The sign-in identity may be replaced only if it is this user's own.
-    steps.push({
-      item: {
-        Put: {
-          TableName: tableName(),
-          Item: identity,
-          ConditionExpression: 'attribute_not_exists(pk) OR (organizationId = :org AND userId = :id)',
-          ExpressionAttributeValues: { ':org': organizationId, ':id': id },
-        },
-      },
-      onConditionFailed: () => loginTakenError(userName),
-    });
-    if (hadPassword && renamed && previousName) steps.push({ item: { Delete: { TableName: tableName(), Key: keys.loginIdentity(previousName) } } });
+    steps.push(users.putLoginIdentityStep({ email: userName, organizationId, userId: id, passwordHash: await hashPassword(password) }, () => loginTakenError(userName)));
+    if (hadPassword && renamed && previousName) steps.push(users.deleteLoginIdentityStep(previousName, id));
   } else if (hadPassword && renamed && previousName) {
     throw new ValidationError('Changing the userName of a user who signs in with a password requires a new password in the same request.', {
       scimType: 'invalidValue',
@@ -164,18 +144,14 @@ async function identitySteps(organizationId: string, id: string, before: Item | 
   return steps;
 }
 
-function guardedPut(item: Item, before: Item | undefined, id: string): TransactionStep {
-  return before
-    ? {
-        item: {
-          Put: { TableName: tableName(), Item: item, ConditionExpression: 'version = :seen', ExpressionAttributeValues: { ':seen': before.version } },
-        },
-        onConditionFailed: () => new ConcurrentChangeError(`User ${id} was changed concurrently.`),
-      }
-    : putNew(item, () => new ConflictError('User id collision; retry.'));
+function guardedPut(record: UserRecord, before: UserRecord | undefined): TransactionStep {
+  return users.putStep(record, {
+    expectedVersion: before?.version,
+    onConflict: before ? () => new ConcurrentChangeError(`User ${record.id} was changed concurrently.`) : () => new ConflictError('User id collision; retry.'),
+  });
 }
 
-function changeAction(before: Item, after: Item): string {
+function changeAction(before: UserRecord, after: UserRecord): string {
   if (before.active !== false && after.active === false) return 'user.deactivated';
   if (before.active === false && after.active !== false) return 'user.reactivated';
   return 'user.updated';
@@ -185,32 +161,33 @@ export async function createUser(context: ScimContext, body: unknown): Promise<S
   const { resource, password } = normalizeUserInput(body);
   const id = randomUUID();
   const now = new Date().toISOString();
-  const item = userItem(context.organizationId, id, resource, undefined, password !== undefined, now);
+  const item = userRecord(context.organizationId, id, resource, undefined, password !== undefined, now);
   await transact([
-    guardedPut(item, undefined, id),
-    ...(await identitySteps(context.organizationId, id, undefined, item.userName as string, password)),
+    guardedPut(item, undefined),
+    ...(await identitySteps(context.organizationId, id, undefined, item.userName, password)),
     counterStep(context.organizationId, USER_COUNTER, 1),
     auditStep({ ...context, action: 'user.created', target: { type: 'user', id }, details: { userName: item.userName, externalId: getMember(resource, 'externalId'), source: 'scim' } }),
   ]);
   return toScimUser(item);
 }
 
-export async function getUser(organizationId: string, id: string): Promise<{ resource: ScimObject; item: Item }> {
+export async function getUser(organizationId: string, id: string): Promise<{ resource: ScimObject; item: UserRecord }> {
   const item = await loadUser(organizationId, id);
   return { resource: toScimUser(item, await userGroups(organizationId, id)), item };
 }
 
 /** Writes a changed user with optimistic concurrency; returns undefined when nothing changed. */
-async function writeChange(context: ScimContext, before: Item, resource: ScimObject, password: string | undefined, changed: string[]): Promise<Item | undefined> {
+async function writeChange(context: ScimContext, before: UserRecord, resource: ScimObject, password: string | undefined, changed: string[]): Promise<UserRecord | undefined> {
   if (changed.length === 0 && password === undefined) return undefined;
-  const item = userItem(context.organizationId, before.id as string, resource, before, password !== undefined || before.hasPassword === true, new Date().toISOString());
+  assertKeyedAttributesFit(resource, 'User');
+  const item = userRecord(context.organizationId, before.id, resource, before, password !== undefined || before.hasPassword === true, new Date().toISOString());
   await transact([
-    guardedPut(item, before, before.id as string),
-    ...(await identitySteps(context.organizationId, before.id as string, before, item.userName as string, password)),
+    guardedPut(item, before),
+    ...(await identitySteps(context.organizationId, before.id, before, item.userName, password)),
     auditStep({
       ...context,
       action: changeAction(before, item),
-      target: { type: 'user', id: before.id as string },
+      target: { type: 'user', id: before.id },
       details: { changedAttributes: password !== undefined ? [...changed, 'password'] : changed },
     }),
   ]);
@@ -219,20 +196,17 @@ async function writeChange(context: ScimContext, before: Item, resource: ScimObj
 
 /**
  * Runs a read-modify-write until it lands: two concurrent changes to one user never lose an
- * update (the version condition fails for the later one, which re-reads and re-applies). With
- * If-Match the client asked for its own version, so a conflict is its 412 instead.
+ * update (the version condition fails for the later one, which re-reads and re-applies, with
+ * backoff — shared/concurrency/optimistic-retry.ts). With If-Match the client asked for its own
+ * version, so a conflict is its 412 instead.
  */
-async function withRetries(organizationId: string, id: string, ifMatch: string | undefined, change: (before: Item) => Promise<Item | undefined>): Promise<Item> {
-  for (let attempt = 1; ; attempt++) {
+async function withRetries(organizationId: string, id: string, ifMatch: string | undefined, change: (before: UserRecord) => Promise<UserRecord | undefined>): Promise<UserRecord> {
+  return retryOnConflict(async () => {
     const before = await loadUser(organizationId, id);
+    assertScimWritable(before, 'User');
     assertIfMatch(ifMatch, before);
-    try {
-      return (await change(before)) ?? before;
-    } catch (error) {
-      if (!(error instanceof ConcurrentChangeError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-      if (ifMatch !== undefined) assertIfMatch(ifMatch, await loadUser(organizationId, id));
-    }
-  }
+    return (await change(before)) ?? before;
+  });
 }
 
 /** PUT: replaces every attribute the client may set (Okta's update path). */
@@ -277,41 +251,28 @@ export async function patchUser(context: ScimContext, id: string, body: unknown,
  * one transaction holds leaves them first, in chunks audited as `user.memberships.removed`.
  */
 export async function deleteUser(context: ScimContext, id: string, ifMatch: string | undefined): Promise<void> {
-  const before = await loadUser(context.organizationId, id);
-  assertIfMatch(ifMatch, before);
-  const memberships = await queryAll({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.userGroupsIndex(context.organizationId, id) },
+  await retryOnConflict(async () => {
+    const before = await loadUser(context.organizationId, id);
+    assertScimWritable(before, 'User');
+    assertIfMatch(ifMatch, before);
+    await deleteUserVersion(context, before);
   });
-  const removals = memberships.map((membership): TransactionStep => ({ item: { Delete: { TableName: tableName(), Key: { pk: membership.pk as string, sk: membership.sk as string } } } }));
-  const groupOf = (step: TransactionStep) => String(step.item.Delete?.Key?.pk).split('#GROUP#')[1] as string;
+}
+
+async function deleteUserVersion(context: ScimContext, before: UserRecord): Promise<void> {
+  const id = before.id;
+  const memberships = await groups.ofUser(context.organizationId, id);
+  const removals = memberships.map((membership) => groups.membershipRemoveStep(context.organizationId, membership.groupId, id));
   await transactWithCleanup(
     removals,
     (removalsIncluded) => [
-      {
-        item: { Delete: { TableName: tableName(), Key: keys.user(context.organizationId, id), ConditionExpression: 'version = :seen', ExpressionAttributeValues: { ':seen': before.version } } },
-        onConditionFailed: () => new ConcurrentChangeError(`User ${id} was changed concurrently; retry the delete.`),
-      },
-      { item: { Delete: { TableName: tableName(), Key: keys.userNameClaim(context.organizationId, before.userName as string) } } },
-      ...(before.hasPassword === true
-        ? [
-            {
-              item: {
-                Delete: {
-                  TableName: tableName(),
-                  Key: keys.loginIdentity(before.userName as string),
-                  ConditionExpression: 'attribute_not_exists(pk) OR userId = :id',
-                  ExpressionAttributeValues: { ':id': id },
-                },
-              },
-            },
-          ]
-        : []),
+      users.deleteStep(context.organizationId, id, { expectedVersion: before.version, onConflict: () => new ConcurrentChangeError(`User ${id} was changed concurrently; retry the delete.`) }),
+      users.releaseUserNameStep(context.organizationId, before.userName),
+      ...(before.hasPassword ? [users.deleteLoginIdentityStep(before.userName, id)] : []),
       counterStep(context.organizationId, USER_COUNTER, -1),
-      auditStep({ ...context, action: 'user.deleted', target: { type: 'user', id }, details: { userName: before.userName, removedFromGroups: removalsIncluded ? memberships.map((membership) => membership.gsi1sk) : [] } }),
+      auditStep({ ...context, action: 'user.deleted', target: { type: 'user', id }, details: { userName: before.userName, removedFromGroups: removalsIncluded ? memberships.map((membership) => membership.groupId) : [] } }),
     ],
-    (chunk) => [auditStep({ ...context, action: 'user.memberships.removed', target: { type: 'user', id }, details: { groupIds: chunk.map(groupOf), reason: 'user.deleted' } })],
+    (chunk) => [auditStep({ ...context, action: 'user.memberships.removed', target: { type: 'user', id }, details: { groupIds: chunk.map((step) => memberships[removals.indexOf(step)]?.groupId), reason: 'user.deleted' } })],
   );
 }
 

@@ -11,10 +11,10 @@
  * - groups.ofUser — gsi1 on memberships: the groups one user belongs to;
  * - groups.membershipsAmong — which of some users are members (BatchGetItem).
  */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { DomainError } from '../errors/domain-errors.ts';
-import { dynamo, tableName } from './clients.ts';
+import { tableName } from './clients.ts';
 import { EntityType, isUuid, keys } from './keys.ts';
+import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
 import { batchGet, getItem, queryAll, queryPage } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
@@ -87,7 +87,7 @@ export async function byIds(organizationId: string, ids: readonly string[]): Pro
 
 async function byIndexValues(index: 'gsi1' | 'gsi2', partition: string, values: readonly string[]): Promise<GroupRecord[]> {
   const pages = await Promise.all(
-    values.map((value) =>
+    values.filter(fitsInKey).map((value) =>
       queryAll({ IndexName: index, KeyConditionExpression: `${index}pk = :pk AND ${index}sk = :value`, ExpressionAttributeValues: { ':pk': partition, ':value': value } }),
     ),
   );
@@ -165,6 +165,11 @@ export function mustExistStep(organizationId: string, id: string, onMissing: () 
   return { item: { ConditionCheck: { TableName: tableName(), Key: keys.group(organizationId, id), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFailed: onMissing };
 }
 
+/** groups.mustBeAbsentStep — a precondition that the group does not exist (a sweep of a deleted group's leftovers). */
+export function mustBeAbsentStep(organizationId: string, id: string, onPresent: () => DomainError): TransactionStep {
+  return { item: { ConditionCheck: { TableName: tableName(), Key: keys.group(organizationId, id), ConditionExpression: 'attribute_not_exists(pk)' } }, onConditionFailed: onPresent };
+}
+
 /** groups.roleSetStep — atomic ADD/DELETE on a group's role set (team roles), bumping its version; `onMissing` when the group is gone. */
 export function roleSetStep(organizationId: string, groupId: string, operation: 'ADD' | 'DELETE', roleIds: readonly string[], onMissing: () => DomainError): TransactionStep {
   return {
@@ -172,7 +177,7 @@ export function roleSetStep(organizationId: string, groupId: string, operation: 
       Update: {
         TableName: tableName(),
         Key: keys.group(organizationId, groupId),
-        UpdateExpression: `${operation} roleIds :roles ADD version :one`,
+        UpdateExpression: operation === 'ADD' ? 'ADD roleIds :roles, version :one' : 'DELETE roleIds :roles ADD version :one',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':roles': new Set(roleIds), ':one': 1 },
       },
@@ -223,36 +228,20 @@ export async function ofUser(organizationId: string, userId: string): Promise<Me
 
 /** memberships.addStep — makes `userId` a member of `groupId` (idempotent: re-adding rewrites the same item). */
 export function membershipAddStep(organizationId: string, membership: MembershipRecord): TransactionStep {
-  return put({
+  return put(membershipItemOf(organizationId, membership));
+}
+
+/** The stored item of a membership (keys and index attributes included); bench/ seeds with it. */
+export function membershipItemOf(organizationId: string, membership: MembershipRecord): Item {
+  return {
     ...keys.groupMembership(organizationId, membership.groupId, membership.userId),
     ...keys.groupMembershipIndex(organizationId, membership.groupId, membership.userId),
     type: EntityType.GroupMembership,
     ...membership,
-  });
+  };
 }
 
 /** memberships.removeStep — removes a membership (idempotent). */
 export function membershipRemoveStep(organizationId: string, groupId: string, userId: string): TransactionStep {
   return remove(keys.groupMembership(organizationId, groupId, userId));
-}
-
-/**
- * memberships.removeMany — deletes memberships outside a transaction (BatchWriteItem, 25 at a
- * time, unprocessed items retried). For cleanup of memberships whose group or user is already
- * gone; the caller audits what it removed.
- *
- * @throws Error when DynamoDB leaves items unprocessed after five attempts.
- */
-export async function removeMemberships(organizationId: string, memberships: readonly Pick<MembershipRecord, 'groupId' | 'userId'>[]): Promise<void> {
-  for (let i = 0; i < memberships.length; i += 25) {
-    let pending: Record<string, unknown>[] | undefined = memberships
-      .slice(i, i + 25)
-      .map((membership) => ({ DeleteRequest: { Key: keys.groupMembership(organizationId, membership.groupId, membership.userId) } }));
-    for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
-      const result = await dynamo().send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending } }));
-      pending = result.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
-    }
-    if (pending && pending.length > 0) throw new Error('BatchWriteItem left memberships unprocessed after retries');
-  }
 }

@@ -5,14 +5,12 @@
  * Organization ids are UUIDs, so they never contain the `#` delimiter and one tenant's key
  * prefix can never match another's (`assertId` enforces it).
  */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { isUuid } from '../uuid.ts';
 
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+export { isUuid };
 
 function assertId(kind: string, value: string): string {
-  if (!UUID.test(value)) throw new Error(`Refusing to build a key from a malformed ${kind} id`);
+  if (!isUuid(value)) throw new Error(`Refusing to build a key from a malformed ${kind} id`);
   return value;
 }
 
@@ -41,6 +39,7 @@ export const EntityType = {
   SamlServiceProvider: 'SamlServiceProvider',
   SamlRequest: 'SamlRequest',
   SamlAssertionUse: 'SamlAssertionUse',
+  DirectoryConnection: 'DirectoryConnection',
 } as const;
 
 export const keys = {
@@ -160,6 +159,10 @@ export const keys = {
     if (!/^[A-Za-z0-9_-]{43}$/.test(assertionDigest)) throw new Error('Refusing to build a key from a malformed assertion digest');
     return { pk: `${org(organizationId)}#SAMLASSERTION`, sk: assertionDigest };
   },
+
+  /** connections.byId, connections.list via begins_with(sk, 'CONNECTION#') — directory connections (scim, ldap, activeDirectory). */
+  connection: (organizationId: string, connectionId: string) => ({ pk: org(organizationId), sk: `CONNECTION#${assertId('connection', connectionId)}` }),
+  connectionPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'CONNECTION#' }),
 
   /** platform.bootstrap — which organization the local runtime bootstrapped. */
   bootstrapMarker: () => ({ pk: 'PLATFORM#BOOTSTRAP', sk: 'BOOTSTRAP' }),

@@ -1,10 +1,13 @@
 import { BatchGetCommand, GetCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from './clients.ts';
+import { keysFit } from './limits.ts';
 
 type Item = Record<string, unknown>;
 
 /** One item by key; strongly consistent unless `consistent` is false. Internal to shared/storage. */
 export async function getItem(key: { pk: string; sk: string }, consistent = true): Promise<Item | undefined> {
+  // A key longer than the engine allows cannot name a stored item.
+  if (!keysFit(key)) return undefined;
   const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: consistent }));
   return result.Item;
 }
@@ -77,7 +80,9 @@ async function batchGetChunk(chunk: Record<string, unknown>[], consistent: boole
  * @throws Error when keys stay unprocessed after the retries, or the first error of any chunk; no
  *   request of this call is still running when it throws.
  */
-export async function batchGet(keyList: { pk: string; sk: string }[], consistent = false): Promise<Item[]> {
+export async function batchGet(requested: { pk: string; sk: string }[], consistent = false): Promise<Item[]> {
+  // DynamoDB refuses a batch with duplicate keys or over-long key values; neither can add a result.
+  const keyList = [...new Map(requested.filter(keysFit).map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
   const chunks: Record<string, unknown>[][] = [];
   for (let i = 0; i < keyList.length; i += BATCH_GET_MAX_KEYS) chunks.push(keyList.slice(i, i + BATCH_GET_MAX_KEYS));
   const results: Item[][] = [];

@@ -3,7 +3,9 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamo, tableName } from './clients.ts';
 import { EntityType, keys } from './keys.ts';
 import { COUNTER_SHARDS } from './counters.ts';
-import { DomainError, ServiceUnavailableError } from '../errors/domain-errors.ts';
+import type { DomainError} from '../errors/domain-errors.ts';
+import { ConcurrentChangeError, ServiceUnavailableError, ValidationError } from '../errors/domain-errors.ts';
+import { assertItemFits, keysFit, MAX_KEYED_VALUE_BYTES } from './limits.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -100,6 +102,7 @@ export const MAX_TRANSACTION_ITEMS = 100;
 export async function transact(changes: TransactionStep[], attempts = 3): Promise<void> {
   const steps = withAuditCounters(changes);
   if (steps.length > MAX_TRANSACTION_ITEMS) throw new Error(`A transaction of ${steps.length} items exceeds DynamoDB's limit`);
+  assertWithinEngineLimits(steps);
   for (let attempt = 1; ; attempt++) {
     try {
       await dynamo().send(new TransactWriteCommand({ TransactItems: steps.map((step) => step.item) }));
@@ -111,14 +114,36 @@ export async function transact(changes: TransactionStep[], attempts = 3): Promis
       if (failedIndex >= 0) {
         const step = steps[failedIndex];
         if (step?.onConditionFailed) throw step.onConditionFailed();
-        throw new DomainError('conflict', 'The resource was changed concurrently; retry the request.');
+        throw new ConcurrentChangeError('The resource was changed concurrently; retry the request.');
       }
-      if (reasons.some((reason) => reason.Code === 'TransactionConflict') && attempt < attempts) {
+      const contended = reasons.some((reason) => reason.Code === 'TransactionConflict');
+      // Anything else (ValidationError, ItemCollectionSizeLimitExceeded…) is a defect: input limits
+      // are checked before writing, so it surfaces as an internal error, not as a retryable one.
+      if (!contended) throw error;
+      if (attempt < attempts) {
         await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30));
         continue;
       }
-      throw new ServiceUnavailableError('The change could not be completed because of concurrent writes; retry the request.', { cause: error });
+      throw new ServiceUnavailableError('The change could not be completed because of concurrent writes; retry the request.', { cause: error, contention: true });
     }
+  }
+}
+
+/**
+ * Checks every write against DynamoDB's key and item-size limits before sending it, so input the
+ * domain did not bound yet is a clear 400/413 rather than the engine's ValidationException (a 500).
+ *
+ * @throws ValidationError when a key value is too long; PayloadTooLargeError when an item exceeds 400 KB.
+ */
+function assertWithinEngineLimits(steps: TransactionStep[]): void {
+  for (const step of steps) {
+    const { Put, Update, Delete, ConditionCheck } = step.item;
+    const item = Put?.Item;
+    const key = item ?? Update?.Key ?? Delete?.Key ?? ConditionCheck?.Key;
+    if (key && !keysFit(key)) {
+      throw new ValidationError(`A value is too long to be stored: identifiers and names are limited to ${MAX_KEYED_VALUE_BYTES} bytes (UTF-8).`, { scimType: 'invalidValue' });
+    }
+    if (item) assertItemFits(item);
   }
 }
 

@@ -16,6 +16,7 @@ import type { DomainError } from '../errors/domain-errors.ts';
 import { scimVisible } from '../scim/visibility.ts';
 import { tableName } from './clients.ts';
 import { EntityType, isUuid, keys } from './keys.ts';
+import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
 import { batchGet, getItem, queryAll, queryPage } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
@@ -72,7 +73,8 @@ function externalIdOf(record: UserRecord): string | undefined {
   return typeof entry?.[1] === 'string' && entry[1] !== '' ? entry[1] : undefined;
 }
 
-function toItem(record: UserRecord): Item {
+/** The stored item of a user record (keys and index attributes included); bench/ seeds with it. */
+export function itemOf(record: UserRecord): Item {
   const externalId = externalIdOf(record);
   return {
     ...keys.user(record.organizationId, record.id),
@@ -120,7 +122,7 @@ export async function byUserName(organizationId: string, userName: string): Prom
 export async function byExternalIds(organizationId: string, externalIds: readonly string[]): Promise<UserRecord[]> {
   const partition = keys.userExternalIdIndex(organizationId, '').gsi2pk;
   const pages = await Promise.all(
-    externalIds.map((value) =>
+    externalIds.filter(fitsInKey).map((value) =>
       queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :value', ExpressionAttributeValues: { ':pk': partition, ':value': value } }),
     ),
   );
@@ -164,7 +166,7 @@ export async function scimListingPage(
  * yet; with it, the stored version must still be that one (optimistic concurrency).
  */
 export function putStep(record: UserRecord, options: { expectedVersion: number | undefined; onConflict: () => DomainError }): TransactionStep {
-  const item = toItem(record);
+  const item = itemOf(record);
   if (options.expectedVersion === undefined) return putNew(item, options.onConflict);
   return put(item, { expression: 'version = :seen', values: { ':seen': options.expectedVersion } }, options.onConflict);
 }
@@ -191,7 +193,7 @@ export function roleSetStep(organizationId: string, userId: string, operation: '
       Update: {
         TableName: tableName(),
         Key: keys.user(organizationId, userId),
-        UpdateExpression: `${operation} roleIds :roles ADD version :one`,
+        UpdateExpression: operation === 'ADD' ? 'ADD roleIds :roles, version :one' : 'DELETE roleIds :roles ADD version :one',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':roles': new Set(roleIds), ':one': 1 },
       },

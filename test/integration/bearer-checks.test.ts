@@ -149,6 +149,59 @@ describe('bearer checks on protected routes', () => {
   });
 });
 
+/** 401 with RFC 6750 §3.1 `invalid_token` in the identity family's format, and in SCIM's. */
+async function expectInvalidToken(token: string, expected: string | RegExp) {
+  const description = typeof expected === 'string' ? new RegExp(`^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : expected;
+  const identity = await call('GET', '/api/identity/v1/clients', { token });
+  expect(identity.status, identity.text).toBe(401);
+  const challenge = identity.headers.get('www-authenticate') ?? '';
+  expect(challenge).toMatch(/^Bearer error="invalid_token", error_description="[^"\\]*"$/);
+  expect(challenge.match(/error_description="([^"]*)"/)?.[1]).toMatch(description);
+  expect(identity.headers.get('content-type')).toMatch(/^application\/json/);
+  expect(identity.body).toEqual({ error: 'unauthenticated', message: expect.stringMatching(description), statusCode: 401 });
+
+  const scim = await call('GET', '/api/scim/v2/Users', { token });
+  expect(scim.status, scim.text).toBe(401);
+  expect(scim.headers.get('www-authenticate')).toBe(challenge);
+  expect(scim.headers.get('content-type')).toMatch(/^application\/scim\+json/);
+  expect(scim.body).toEqual({ schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'], status: '401', detail: expect.stringMatching(description) });
+}
+
+describe('claims of a token signed with the platform’s own key', () => {
+  it.each([
+    ['scope', 42],
+    ['scope', ['identity:read', 'identity:admin']],
+    ['scope', { identity: 'admin' }],
+    ['sub_type', 'operator'],
+    ['sub', 12345],
+    ['org_id', 7],
+    ['client_id', ['a', 'b']],
+    ['jti', { id: 1 }],
+  ])('refuses a %s claim of %j with 401 invalid_token, never a 500', async (claim, value) => {
+    await expectInvalidToken(await forge({ claims: { [claim]: value } }), `The access token's ${claim} claim is not valid.`);
+  });
+
+  it('refuses a client token whose registration id is not a string', async () => {
+    const token = await forge({ claims: { sub: 'abc@clients', sub_type: 'client', client_id: 'abc', client_registration_id: 99 } });
+    await expectInvalidToken(token, "The access token's client_registration_id claim is not valid.");
+  });
+
+  it('refuses a token issued in the future beyond the clock skew, accepts one within it', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expectInvalidToken(await forge({ iat: now + 600, exp: now + 1200 }), 'The access token was issued in the future (iat).');
+    const withinSkew = await call('GET', '/api/identity/v1/clients', { token: await forge({ iat: now + 10, exp: now + 610 }) });
+    expect(withinSkew.status, withinSkew.text).toBe(200);
+  });
+
+  it('refuses a lifetime longer than the platform issues (one hour plus skew), accepts one hour', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    await expectInvalidToken(await forge({ iat: now, exp: now + 7200 }), /lifetime exceeds the 3600 seconds/);
+    await expectInvalidToken(await forge({ iat: now - 86_400, exp: now + 300 }), /lifetime exceeds the 3600 seconds/);
+    const oneHour = await call('GET', '/api/identity/v1/clients', { token: await forge({ iat: now, exp: now + 3600 }) });
+    expect(oneHour.status, oneHour.text).toBe(200);
+  });
+});
+
 describe('tenant isolation: a token from one organization never reaches another', () => {
   it('answers 404 for another organization’s ids on every identity collection', async () => {
     const other = await createTenant('Other organization');

@@ -47,6 +47,11 @@ describe('API documentation', () => {
       expect(document.body.servers[0]?.url).toBe(baseUrl());
       expect(Object.keys(document.body.paths).length).toBeGreaterThan(0);
     }
+    const directory = await call<{ paths: Record<string, Record<string, { operationId: string }>> }>('GET', '/api/openapi/directory.json');
+    expect(Object.keys(directory.body.paths)).toEqual(
+      expect.arrayContaining(['/api/health', '/api/users', '/api/users/{id}', '/api/users/{id}/groups', '/api/users/{id}/attributes', '/api/groups', '/api/groups/{id}', '/api/groups/{id}/members']),
+    );
+    expect(directory.body.paths['/api/users']?.get?.operationId).toBe('directory-users-list');
     const unknown = await call('GET', '/api/openapi/payroll.json');
     expect(unknown.status).toBe(404);
   });

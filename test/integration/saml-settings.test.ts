@@ -96,7 +96,11 @@ describe('SAML settings', () => {
     ['a PEM block that is not a certificate', { certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' }, /certificate.*could not be parsed/],
     ['an expired certificate', { certificate: createTestIdp({ notBefore: new Date(Date.now() - 3 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) }).certificate }, /certificate.*expired/],
     ['an RSA 1024 certificate', { certificate: createTestIdp({ rsaBits: 1024 }).certificate }, /certificate.*1024 bits/],
-    ['two certificates at once', { certificate: `${idp.certificate}${idp.certificate}` }, /certificate.*2 certificates/],
+    ['certificate and certificates together', { certificates: [idp.certificate] }, /certificates.*either certificate.*or certificates/],
+    ['a second certificate that is expired', { certificate: undefined, certificates: [idp.certificate, createTestIdp({ notBefore: new Date(Date.now() - 3 * 86_400_000), notAfter: new Date(Date.now() - 86_400_000) }).certificate] }, /certificates.*Certificate 2 of 2.*expired/],
+    ['a private key among the PEM blocks', { certificate: `${idp.certificate}-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n` }, /certificate.*not a CERTIFICATE/],
+    ['more certificates than are kept', { certificate: Array.from({ length: 6 }, () => createTestIdp().certificate).join('') }, /certificate.*6 certificates were sent; at most 5/],
+    ['an empty certificate list', { certificate: undefined, certificates: [] }, /certificates/],
     ['an entityId that is not an absolute URI', { entityId: 'platform' }, /entityId.*absolute URI/],
     ['an unknown field', { ssoURL: 'https://idp.example.com' }, /ssoURL/],
     ['a default group that does not exist', { defaultGroupId: randomUUID() }, /defaultGroupId.*no group/],
@@ -115,7 +119,7 @@ describe('SAML settings', () => {
     expect(saved.body.certificateFingerprint).toBe(new X509Certificate(ec.certificate).fingerprint256);
   });
 
-  it('fills the IdP fields from IdP metadata XML, picking the signing certificate that expires last', async () => {
+  it('fills the IdP fields from IdP metadata XML, keeping every signing certificate, the one that expires last first', async () => {
     const own = await createTenant('SAML metadata import');
     const older = createTestIdp({ notAfter: new Date(Date.now() + 30 * 86_400_000) });
     const entityId = `https://sts.windows.net/${randomUUID()}/`;
@@ -127,6 +131,7 @@ describe('SAML settings', () => {
       certificateFingerprint: new X509Certificate(idp.certificate).fingerprint256,
       entityId: `${baseUrl()}${SAML}/metadata?organization=${own.organizationId}`,
     });
+    expect(saved.body.certificates.map((entry: { fingerprint: string }) => entry.fingerprint)).toEqual([idp, older].map((key) => new X509Certificate(key.certificate).fingerprint256));
     const audit = (await auditEntries(own.organizationId)).find((entry) => entry.action === 'saml.settings.updated');
     expect(audit?.details.fromIdpMetadata).toBe(true);
   });

@@ -4,6 +4,8 @@ import { auditEntries, baseUrl, call, machineToken } from './support/platform-cl
 import { GROUP_SCHEMA, PATCH_OP, USER_SCHEMA } from './support/scim-client.ts';
 import { SAML, postAcs, samlTenant, startLogin, type SamlTenant } from './support/saml/saml-client.ts';
 import { EMAIL_CLAIM, GIVEN_NAME_CLAIM, SURNAME_CLAIM, createTestIdp, signedResponse } from './support/saml/test-idp.ts';
+import { useLocalEngines } from './support/in-process.ts';
+import type * as UsersRepository from '../../shared/storage/users.ts';
 
 const NS_PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
 
@@ -136,6 +138,14 @@ describe('SAML just-in-time provisioning', () => {
     expect(user.body).toMatchObject({ userName: email.toLowerCase(), name: { givenName: 'New', familyName: 'Person' }, active: true });
     const members = await call('GET', `/api/scim/v2/Groups/${group.body.id}`, { token });
     expect(members.body.members.map((member: { value: string }) => member.value)).toContain(me.body.userId);
+
+    // One user record for every source, read through the one users repository (issue 11): the JIT
+    // user and the local Owner are both there by id; SCIM sees the first and still hides the second.
+    useLocalEngines();
+    const users: typeof UsersRepository = await import('../../shared/storage/users.ts');
+    expect(await users.byId(setup.tenant.organizationId, me.body.userId)).toMatchObject({ source: 'saml-jit', userName: email.toLowerCase(), active: true });
+    expect(await users.byId(setup.tenant.organizationId, setup.tenant.ownerUserId)).toMatchObject({ source: 'local', userName: setup.tenant.ownerEmail });
+    expect((await call('GET', `/api/scim/v2/Users/${setup.tenant.ownerUserId}`, { token })).status).toBe(404);
 
     // The second sign-in finds the user instead of creating another.
     const second = await startLogin(setup);

@@ -84,7 +84,9 @@ describe('the OpenAPI documents', () => {
       const expected =
         route.permission === 'public'
           ? []
-          : route.permission === 'operator'
+          : route.permission === 'optional-bearer'
+            ? [{}, { bearerAuth: [] }]
+            : route.permission === 'operator'
             ? [{ operatorKey: [] }]
             : [{ bearerAuth: route.permission === 'authenticated' ? [] : [route.permission] }];
       expect(operation.security, route.id).toEqual(expected);
@@ -118,6 +120,8 @@ describe('the OpenAPI documents', () => {
     expect(tagOf('scim-users-list')).toBe('Users');
     expect(tagOf('scim-groups-create')).toBe('Groups');
     expect(tagOf('platform-health')).toBe('Health');
+    expect(tagOf('directory-users-list')).toBe('Users');
+    expect(tagOf('directory-groups-members-list')).toBe('Groups');
     if (routes.some((route) => route.id === 'identity-saml-settings-get')) expect(tagOf('identity-saml-settings-get')).toBe('SAML');
   });
 
@@ -131,6 +135,8 @@ describe('the OpenAPI documents', () => {
     expect(text('scim-groups-list')).toContain('Administrators');
     expect(text('scim-users-patch')).toContain('urn:ietf:params:scim:api:messages:2.0:PatchOp');
     expect(text('scim-users-create')).toContain('"timezone":"string"');
+    expect(text('directory-users-list')).toContain('department=IT&status=active&page=1&pageSize=25');
+    expect(text('directory-users-get')).toContain("User with ID '...' was not found");
     if (routes.some((route) => route.id === 'identity-saml-settings-update')) expect(text('identity-saml-settings-update')).toContain('idp.example.com/sso/saml');
   });
 
@@ -147,6 +153,12 @@ describe('the OpenAPI documents', () => {
     expect(find('scim-users-list', 'filter')?.required).toBe(false);
     expect(find('scim-users-patch', 'If-Match')).toMatchObject({ in: 'header', required: false });
     expect(find('scim-users-get', 'id')).toMatchObject({ in: 'path', required: true });
+    expect(find('directory-users-list', 'pageSize')?.schema).toMatchObject({ type: 'integer', minimum: 1, maximum: 200, default: 50 });
+    expect(find('directory-users-list', 'page')?.schema).toMatchObject({ type: 'integer', minimum: 1, default: 1 });
+    expect(find('directory-users-list', 'status')?.schema).toMatchObject({ enum: ['active', 'disabled', 'all'], default: 'all' });
+    expect(find('directory-users-list', 'connectionId')?.schema).toMatchObject({ type: 'string', format: 'uuid' });
+    expect(find('directory-users-list', 'search')?.required).toBe(false);
+    expect(find('directory-groups-members-list', 'pageSize')?.schema).toMatchObject({ maximum: 200, default: 50 });
     const client = documents.get('identity')?.components.schemas.ClientCreate as { required: string[]; properties: Record<string, { default?: unknown }> };
     expect(client.required).toEqual(['name']);
     expect(client.properties.refreshTokenRotation?.default).toBe(false);
@@ -171,6 +183,43 @@ describe('the OpenAPI documents', () => {
         expect(source, routeId).toMatch(/validateRequest\(\w+, request\)/);
       }
     }
+  });
+});
+
+describe('the Directory API document', () => {
+  const directory = () => documents.get('directory') as OpenApiDocument;
+
+  it('covers the Users and Groups routes and health, and nothing of the other families', () => {
+    expect(Object.keys(directory().paths).sort()).toEqual(
+      [...new Set(routes.filter((route) => route.family === 'directory').map((route) => route.path)), '/api/health'].sort(),
+    );
+    for (const path of ['/api/users', '/api/users/{id}', '/api/users/{id}/groups', '/api/users/{id}/attributes', '/api/groups', '/api/groups/{id}', '/api/groups/{id}/members']) {
+      expect(directory().paths[path]?.get?.security, path).toEqual([{ bearerAuth: ['directory:read'] }]);
+    }
+  });
+
+  it('describes lists as the seed envelope and single resources as the object itself', () => {
+    const schemas = directory().components.schemas as Record<string, { required?: string[]; properties?: Record<string, unknown> }>;
+    expect(schemas.DirectoryUserPage?.required?.sort()).toEqual(['data', 'page', 'pageSize', 'totalCount']);
+    expect(JSON.stringify(directory().paths['/api/users']?.get?.responses['200'])).toContain('#/components/schemas/DirectoryUserPage');
+    expect(JSON.stringify(directory().paths['/api/users/{id}']?.get?.responses['200'])).toContain('#/components/schemas/DirectoryUser"');
+    expect(JSON.stringify(directory().paths['/api/groups/{id}/members']?.get?.responses['200'])).toContain('#/components/schemas/DirectoryUserPage');
+    expect(schemas.DirectoryUser?.properties).toHaveProperty('department');
+    expect(schemas.DirectoryUser?.properties).toHaveProperty('connectionId');
+  });
+
+  it('documents the rate-limit headers on every answer but 401, and Retry-After on 429', () => {
+    for (const [path, methods] of Object.entries(directory().paths)) {
+      if (path === '/api/health') continue;
+      for (const [status, response] of Object.entries(methods.get?.responses ?? {})) {
+        const headers = Object.keys((response as { headers?: object }).headers ?? {});
+        if (status === '401') expect(headers, `${path} ${status}`).not.toContain('X-RateLimit-Limit');
+        else expect(headers, `${path} ${status}`).toEqual(expect.arrayContaining(['X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset']));
+        if (status === '429') expect(headers).toContain('Retry-After');
+      }
+    }
+    // Other families publish no such headers.
+    expect(JSON.stringify(documents.get('scim'))).not.toContain('X-RateLimit');
   });
 });
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../shared/routes.ts';
+import { workers } from '../../shared/workers.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -26,8 +27,8 @@ describe('the route table', () => {
     }
   });
 
-  it('has a row for every handler module under functions/ (no orphan endpoints)', () => {
-    const listed = new Set(routes.map((route) => route.handler));
+  it('has a row for every handler module under functions/ (no orphan endpoints; workers are rows of the worker table)', () => {
+    const listed = new Set([...routes.map((route) => route.handler), ...workers.map((worker) => worker.handler)]);
     for (const file of handlerFiles(join(root, 'functions'))) expect(listed.has(file), file).toBe(true);
   });
 

@@ -18,3 +18,11 @@ describe('reading a token request', () => {
     expect(() => readTokenRequest({ client_id: 'other' }, {}, basic('a', 'b'))).toThrow(/does not match/);
   });
 });
+
+describe('bounds of a token request', () => {
+  it('refuses Basic credentials longer than any client id or secret the platform issues', () => {
+    expect(() => readTokenRequest({}, {}, basic('x'.repeat(201), 's'))).toThrow(/longer than any client id or secret/);
+    expect(() => readTokenRequest({}, {}, basic('id', 's'.repeat(501)))).toThrow(/longer than any client id or secret/);
+    expect(readTokenRequest({}, {}, basic('x'.repeat(200), 's'.repeat(500)))).toMatchObject({ clientId: 'x'.repeat(200) });
+  });
+});

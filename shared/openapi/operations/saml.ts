@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { requestContract } from '../../http/request-contract.ts';
-import { acsForm, loginQuery, organizationQuery, samlSettingsBody } from '../../saml/schemas.ts';
+import { acsForm, loginQuery, metadataQuery, samlSettingsBody } from '../../saml/schemas.ts';
 import * as ex from '../examples.ts';
 import type { OperationDocs } from '../operation-docs.ts';
 
@@ -11,7 +11,7 @@ import type { OperationDocs } from '../operation-docs.ts';
  */
 export const samlValidatedWith: Readonly<Record<string, readonly string[]>> = {
   'identity-saml-settings-update': ['samlSettingsBody'],
-  'identity-saml-metadata': ['organizationQuery'],
+  'identity-saml-metadata': ['metadataQuery'],
   'identity-saml-login': ['loginQuery'],
   'identity-saml-acs': ['acsForm'],
 };
@@ -21,9 +21,24 @@ export const samlSettingsView = z.object({
   configured: z.boolean().meta({ description: 'false until settings are saved; the other fields then show defaults' }),
   entityId: z.string().meta({ description: "This platform's service provider entity id, as the IdP knows it" }),
   ssoUrl: nullableText.meta({ description: "The IdP's sign-in URL" }),
-  certificate: nullableText.meta({ description: "The IdP's signing certificate (PEM)" }),
+  certificate: nullableText.meta({ description: "The IdP's primary signing certificate (PEM): the valid one that expires last" }),
   certificateFingerprint: nullableText,
   certificateExpiresAt: nullableText,
+  certificates: z
+    .array(
+      z.object({
+        certificate: z.string().meta({ description: 'PEM' }),
+        fingerprint: z.string().meta({ description: 'SHA-256, colon-separated hex' }),
+        subject: z.string(),
+        notBefore: z.string(),
+        notAfter: z.string(),
+        status: z.enum(['valid', 'not_yet_valid', 'expired']),
+      }),
+    )
+    .meta({ description: "Every trusted IdP signing certificate, primary first; a response signed with any of them verifies (key rollover)" }),
+  certificateWarnings: z
+    .array(z.object({ code: z.enum(['certificate_expired', 'certificate_expiring', 'no_valid_certificate']), message: z.string(), fingerprint: z.string().optional() }))
+    .meta({ description: 'Expired certificates, and no successor configured within 30 days of the last valid certificate expiring' }),
   idpEntityId: nullableText,
   attributeMappings: z.record(z.string(), z.string()).meta({ description: 'SAML attribute (claim) names read for email, firstName, lastName, displayName' }),
   enabled: z.boolean(),
@@ -51,6 +66,17 @@ const settingsView = {
   ...ex.samlSettings,
   certificateFingerprint: 'sha256:3b:9a:…',
   certificateExpiresAt: '2027-01-01T00:00:00Z',
+  certificates: [
+    {
+      certificate: '-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----',
+      fingerprint: '3B:9A:…',
+      subject: 'CN=Microsoft Azure Federated SSO Certificate',
+      notBefore: '2024-01-01T00:00:00.000Z',
+      notAfter: '2027-01-01T00:00:00.000Z',
+      status: 'valid',
+    },
+  ],
+  certificateWarnings: [],
   idpEntityId: 'https://idp.example.com/saml',
   enabled: true,
   allowIdpInitiated: false,
@@ -86,8 +112,10 @@ export const samlOperations: OperationDocs = {
   },
   'identity-saml-metadata': {
     tag: 'SAML',
-    description: 'The signed SAML metadata document of the organization\'s service provider, which the IdP needs to configure trust.',
-    request: requestContract('identity-saml-metadata', { query: organizationQuery }),
+    description:
+      "The signed SAML metadata document of the organization's service provider, which the IdP needs to configure trust. " +
+      'With a bearer token (any scope) the organization is the token\'s and `organization` may be left out; IdPs fetch it unauthenticated with `?organization=<id>`.',
+    request: requestContract('identity-saml-metadata', { query: metadataQuery }),
     responses: {
       200: {
         description: 'SAML metadata (XML)',

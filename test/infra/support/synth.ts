@@ -7,6 +7,7 @@ import type { ApiStack } from '../../../lib/api-stack.ts';
 import { contextKeys, readPlatformSettings } from '../../../lib/config.ts';
 import { buildPlatform, type RegionStacks } from '../../../lib/platform-app.ts';
 import type { RouteDefinition } from '../../../shared/routes.ts';
+import type { WorkerDefinition } from '../../../shared/workers.ts';
 
 /** The `context` block of cdk.json, so tests synthesize what `cdk synth` would. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -19,6 +20,7 @@ export interface SynthOptions {
   /** Extra or overriding context entries. */
   readonly context?: Record<string, unknown>;
   readonly routes?: readonly RouteDefinition[];
+  readonly workers?: readonly WorkerDefinition[];
   readonly nag?: boolean;
 }
 
@@ -42,6 +44,7 @@ export function synthPlatform(options: SynthOptions = {}): SynthResult {
   });
   const stacks = buildPlatform(app, readPlatformSettings(app.node, {}), {
     ...(options.routes ? { routes: options.routes } : {}),
+    ...(options.workers ? { workers: options.workers } : {}),
     nag: options.nag ?? true,
   });
   app.synth();

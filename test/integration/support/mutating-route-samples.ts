@@ -237,6 +237,15 @@ async function newScimGroup(ctx: SampleContext): Promise<string> {
   return ok(await ctx.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: unique('group'), members: [] }), 'SCIM group create').body.id;
 }
 
+/** An ldap connection to a loopback port where nothing listens (cleartext, explicitly allowed). */
+function directoryConnectionBody(): Record<string, unknown> {
+  return { name: unique('Directory'), type: 'ldap', host: '127.0.0.1', port: 9, tlsMode: 'none', allowInsecure: true, baseDn: 'dc=example,dc=test', bindDn: 'cn=reader,dc=example,dc=test', password: 'a bind password', connectTimeoutMs: 500, operationTimeoutMs: 500 };
+}
+
+async function newDirectoryConnection(ctx: SampleContext): Promise<string> {
+  return ok(await ctx.send('POST', '/api/connections', { token: ctx.tenant.ownerToken, json: directoryConnectionBody() }), 'connection create').body.id;
+}
+
 export const mutatingRouteSamples: Record<string, RouteSample> = {
   // --- organizations (operator) ---
   'identity-organizations-create': sample({
@@ -495,6 +504,26 @@ export const mutatingRouteSamples: Record<string, RouteSample> = {
     run: async (ctx, id) => byMachine(ctx, await ctx.scim('DELETE', `/Groups/${id}`), 'group.deleted', { type: 'group', id }),
   }),
 
+  // --- Directory API: connections (the test runs against a closed loopback port: an audited failure) ---
+  'directory-connections-create': sample({
+    run: async (ctx) => {
+      const response = await ctx.send('POST', '/api/connections', { token: ctx.tenant.ownerToken, json: directoryConnectionBody() });
+      return byOwner(ctx, response, 'connection.created', { type: 'connection', id: response.body?.id });
+    },
+  }),
+  'directory-connections-update': sample({
+    prepare: newDirectoryConnection,
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('PATCH', `/api/connections/${id}`, { token: ctx.tenant.ownerToken, json: { name: unique('renamed') } }), 'connection.updated', { type: 'connection', id }),
+  }),
+  'directory-connections-delete': sample({
+    prepare: newDirectoryConnection,
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('DELETE', `/api/connections/${id}`, { token: ctx.tenant.ownerToken }), 'connection.deleted', { type: 'connection', id }),
+  }),
+  'directory-connections-test': sample({
+    prepare: newDirectoryConnection,
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/connections/${id}/test`, { token: ctx.tenant.ownerToken }), 'connection.tested', { type: 'connection', id }),
+  }),
+
   // --- SCIM Bulk: one operation, one entry ---
   'scim-bulk': sample({
     run: async (ctx) => {
@@ -519,6 +548,7 @@ export const nonMutatingRouteSamples: Record<string, (ctx: SampleContext) => Pro
   'identity-audit-list': (ctx) => ctx.identity('GET', '/audit/list?pageSize=5'),
   'identity-saml-settings-get': (ctx) => ctx.identity('GET', '/saml/settings'),
   'scim-users-list': (ctx) => ctx.scim('GET', '/Users?count=5'),
+  'directory-connections-list': (ctx) => ctx.send('GET', '/api/connections', { token: ctx.tenant.ownerToken }),
   'scim-groups-search': (ctx) => ctx.scim('POST', '/Groups/.search', { schemas: [SEARCH_REQUEST], count: 5 }),
   'scim-search-all': (ctx) => ctx.scim('POST', '/.search', { schemas: [SEARCH_REQUEST], count: 5 }),
 };

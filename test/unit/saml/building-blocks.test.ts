@@ -116,7 +116,7 @@ describe('IdP metadata', () => {
   it("reads Okta's metadata: entity id, redirect SSO URL, signing certificate", () => {
     const parsed = parseIdpMetadata(okta);
     expect(parsed).toMatchObject({ entityId: 'http://www.okta.com/exk123', ssoUrl: 'https://acme.okta.com/app/acme_platform_1/exk123/sso/saml' });
-    expect(new X509Certificate(parsed.certificate ?? '').fingerprint256).toBe(new X509Certificate(idp.certificate).fingerprint256);
+    expect(parsed.certificates.map((pem) => new X509Certificate(pem).fingerprint256)).toEqual([new X509Certificate(idp.certificate).fingerprint256]);
   });
 
   it('finds the one IdP inside an EntitiesDescriptor and refuses ambiguous or unsafe documents', () => {

@@ -29,7 +29,7 @@ const idp = createTestIdp();
 const attacker = createTestIdp({ entityId: idp.entityId });
 const acsUrl = 'https://platform.example.test/api/identity/v1/saml/acs/11111111-1111-4111-8111-111111111111';
 const spEntityId = 'https://platform.example.test/api/identity/v1/saml/metadata?organization=11111111-1111-4111-8111-111111111111';
-const policy: ResponsePolicy = { idpCertificate: idp.certificate, idpEntityId: idp.entityId, spEntityId, acsUrl };
+const policy: ResponsePolicy = { idpCertificates: [idp.certificate], idpEntityId: idp.entityId, spEntityId, acsUrl };
 const requestId = newId();
 const base: Omit<ResponseOptions, 'issuer'> = { acsUrl, spEntityId, nameId: 'alice@example.com', inResponseTo: requestId, attributes: { [EMAIL_CLAIM]: ['alice@example.com'] } };
 
@@ -58,7 +58,7 @@ describe('verifySamlResponse: controls', () => {
 
   it('accepts ECDSA (P-256, ecdsa-sha256) and RSA-SHA512 signatures', () => {
     const ec = createTestIdp({ keyType: 'ec' });
-    expect(verifySamlResponse(encode(signedResponse(ec, base)), { ...policy, idpCertificate: ec.certificate, idpEntityId: ec.entityId }).nameId).toBe('alice@example.com');
+    expect(verifySamlResponse(encode(signedResponse(ec, base)), { ...policy, idpCertificates: [ec.certificate], idpEntityId: ec.entityId }).nameId).toBe('alice@example.com');
     const sha512 = signedResponse(idp, base, 'assertion', { signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512', digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha512' });
     expect(reasonOf(sha512)).toBe('accepted');
   });
@@ -171,7 +171,7 @@ describe('verifySamlResponse: signatures and keys', () => {
     expect(forged).toContain('X509Certificate');
     expect(reasonOf(forged)).toBe('signature_invalid');
     // Control: the same response verifies when the organization trusts that certificate.
-    expect(reasonOf(forged, { idpCertificate: attacker.certificate })).toBe('accepted');
+    expect(reasonOf(forged, { idpCertificates: [attacker.certificate] })).toBe('accepted');
   });
 
   it('refuses content changed after signing', () => {

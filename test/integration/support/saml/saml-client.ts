@@ -20,9 +20,12 @@ function pem(base64: string): string {
   return `-----BEGIN CERTIFICATE-----\n${base64.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
 }
 
-/** Reads our metadata and checks its enveloped signature with the certificate it publishes. */
-export async function fetchVerifiedMetadata(organizationId: string): Promise<{ xml: string; certificate: string; entityId: string; acsUrl: string; response: HttpResult }> {
-  const response = await call('GET', `${SAML}/metadata?organization=${organizationId}`);
+/**
+ * Reads our metadata and checks its enveloped signature with the certificate it publishes. With
+ * `token`, it is fetched the seed's way: that bearer token and no query string.
+ */
+export async function fetchVerifiedMetadata(organizationId: string, token?: string): Promise<{ xml: string; certificate: string; entityId: string; acsUrl: string; response: HttpResult }> {
+  const response = token ? await call('GET', `${SAML}/metadata`, { token }) : await call('GET', `${SAML}/metadata?organization=${organizationId}`);
   if (response.status !== 200) throw new Error(`metadata: ${response.status} ${response.text}`);
   const document = new DOMParser().parseFromString(response.text, 'text/xml');
   const root = document.documentElement as Element;

@@ -60,7 +60,8 @@ export interface ResponseOptions {
   /** The AuthnRequest ID answered; omitted for IdP-initiated responses. */
   inResponseTo?: string;
   attributes?: Record<string, string[]>;
-  destination?: string;
+  /** The Response's Destination; null leaves the attribute out (SAML core makes it optional). */
+  destination?: string | null;
   recipient?: string;
   audience?: string;
   now?: Date;
@@ -88,7 +89,7 @@ export function buildResponseXml(options: ResponseOptions): string {
     .map(([name, values]) => `<saml:Attribute Name="${escape(name)}">${values.map((value) => `<saml:AttributeValue>${escape(value)}</saml:AttributeValue>`).join('')}</saml:Attribute>`)
     .join('');
   return (
-    `<samlp:Response xmlns:samlp="${NS_PROTOCOL}" xmlns:saml="${NS_ASSERTION}" ID="${options.responseId ?? newId()}" Version="2.0" IssueInstant="${iso(now)}" Destination="${escape(options.destination ?? options.acsUrl)}"${inResponseTo}>` +
+    `<samlp:Response xmlns:samlp="${NS_PROTOCOL}" xmlns:saml="${NS_ASSERTION}" ID="${options.responseId ?? newId()}" Version="2.0" IssueInstant="${iso(now)}"${options.destination === null ? '' : ` Destination="${escape(options.destination ?? options.acsUrl)}"`}${inResponseTo}>` +
     `<saml:Issuer>${escape(options.issuer)}</saml:Issuer>` +
     `<samlp:Status><samlp:StatusCode Value="${options.status ?? 'urn:oasis:names:tc:SAML:2.0:status:Success'}"/></samlp:Status>` +
     `<saml:Assertion ID="${options.assertionId ?? newId()}" Version="2.0" IssueInstant="${iso(now)}">` +

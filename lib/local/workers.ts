@@ -1,0 +1,226 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { scheduleRateMs, type WorkerDefinition } from '../../shared/workers.ts';
+import { setWorkerTransport, type WorkerTransport } from '../../shared/workers/start-worker.ts';
+import { lambdaContext } from './lambda-adapter.ts';
+
+type WorkerHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+
+/** How long a failed message stays invisible before its next delivery, per receive (local stand-in for the visibility timeout). */
+const RETRY_DELAY_MS = 100;
+/** How long `stop` waits for running invocations before giving up on them. */
+const STOP_GRACE_MS = 15_000;
+
+interface QueuedMessage {
+  messageId: string;
+  body: string;
+  receiveCount: number;
+  sentAt: number;
+  firstReceivedAt: number | undefined;
+}
+
+/** A message that exhausted maxReceiveCount: what AWS would have moved to the dead-letter queue. */
+export interface DeadLetter {
+  workerId: string;
+  messageId: string;
+  body: string;
+  receiveCount: number;
+  error: string;
+}
+
+interface LocalQueue {
+  worker: WorkerDefinition & { trigger: { kind: 'queue' } };
+  ready: QueuedMessage[];
+  draining: boolean;
+}
+
+/**
+ * The local stand-in for SQS, EventBridge Scheduler and asynchronous Lambda invokes: runs the
+ * worker table's handler modules in this process with the events they receive in AWS.
+ *
+ * - queue workers: one in-process FIFO per worker, drained one batch (≤ batchSize) at a time with
+ *   SQS-shaped events (body, messageId, attributes with ApproximateReceiveCount, …). A record the
+ *   handler reports in `batchItemFailures` — or every record, when it throws — is delivered again
+ *   after a short delay, until it has been received maxReceiveCount times; then it is logged and
+ *   kept in {@link LocalWorkers.deadLetters}, as the dead-letter queue would keep it.
+ * - schedule workers: an unref'd interval timer per `rate(...)` expression, with the payload the
+ *   CDK schedule sends (`{ workerId, scheduledTime }`).
+ * - async workers: a deferred call with the JSON payload, errors logged (Lambda retries async
+ *   invokes twice; locally a failure is only logged).
+ *
+ * `start` installs the in-process transport for `startWorker`; `stop` removes it, clears every
+ * timer and waits for running invocations.
+ */
+export class LocalWorkers {
+  readonly deadLetters: DeadLetter[] = [];
+  /** What `start` installs for startWorker: enqueue into the local FIFOs, invoke deferred. */
+  readonly transport: WorkerTransport = {
+    enqueue: async (worker, body) => this.enqueue(worker.id, body),
+    invoke: async (worker, body) => this.invokeLater(worker, body),
+  };
+  private readonly queues = new Map<string, LocalQueue>();
+  private readonly scheduleTimers = new Set<NodeJS.Timeout>();
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<unknown>>();
+  private readonly modules = new Map<string, Promise<WorkerHandler>>();
+  private stopped = false;
+
+  constructor(private readonly workers: readonly WorkerDefinition[]) {
+    for (const worker of workers) {
+      if (worker.trigger.kind === 'queue') this.queues.set(worker.id, { worker: worker as LocalQueue['worker'], ready: [], draining: false });
+    }
+  }
+
+  start(): void {
+    setWorkerTransport(this.transport);
+    for (const worker of this.workers) {
+      if (worker.trigger.kind !== 'schedule') continue;
+      const period = scheduleRateMs(worker.trigger.expression);
+      if (period === undefined) throw new Error(`Worker ${worker.id}: unsupported schedule ${worker.trigger.expression}`);
+      const timer = setInterval(() => {
+        this.track(this.invoke(worker, { workerId: worker.id, scheduledTime: new Date().toISOString() }));
+      }, period);
+      timer.unref();
+      this.scheduleTimers.add(timer);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    setWorkerTransport(undefined);
+    for (const timer of this.scheduleTimers) clearInterval(timer);
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.scheduleTimers.clear();
+    this.retryTimers.clear();
+    const grace = new Promise<void>((done) => setTimeout(done, STOP_GRACE_MS).unref());
+    await Promise.race([Promise.allSettled([...this.running]), grace]);
+  }
+
+  /** Resolves once no queue holds a message, no retry is pending and no invocation is running. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0 || this.retryTimers.size > 0 || [...this.queues.values()].some((queue) => queue.ready.length > 0)) {
+      // Always through a timer: a pending retry only fires if the event loop gets to run timers.
+      const tick = new Promise((done) => setTimeout(done, 20));
+      await (this.running.size > 0 ? Promise.race([Promise.allSettled([...this.running]), tick]) : tick);
+    }
+  }
+
+  private enqueue(workerId: string, body: string): void {
+    const queue = this.queues.get(workerId);
+    if (!queue) throw new Error(`Worker ${workerId} has no local queue`);
+    if (this.stopped) throw new Error('The local worker runtime has stopped');
+    queue.ready.push({ messageId: randomUUID(), body, receiveCount: 0, sentAt: Date.now(), firstReceivedAt: undefined });
+    this.drainSoon(queue);
+  }
+
+  private invokeLater(worker: WorkerDefinition, body: string): void {
+    if (this.stopped) throw new Error('The local worker runtime has stopped');
+    const payload = JSON.parse(body) as unknown;
+    this.track(new Promise((done) => setImmediate(done)).then(() => this.invoke(worker, payload)));
+  }
+
+  private drainSoon(queue: LocalQueue): void {
+    if (queue.draining || this.stopped) return;
+    queue.draining = true;
+    this.track(
+      new Promise((done) => setImmediate(done))
+        .then(() => this.drain(queue))
+        .finally(() => {
+          queue.draining = false;
+        }),
+    );
+  }
+
+  private async drain(queue: LocalQueue): Promise<void> {
+    const { worker } = queue;
+    while (!this.stopped && queue.ready.length > 0) {
+      const batch = queue.ready.splice(0, worker.trigger.batchSize);
+      const now = Date.now();
+      for (const message of batch) {
+        message.receiveCount += 1;
+        message.firstReceivedAt ??= now;
+      }
+      const event: SQSEvent = { Records: batch.map((message) => sqsRecord(worker, message)) };
+      let failed: Set<string>;
+      let error = 'reported as a batch item failure';
+      try {
+        const result = (await this.invoke(worker, event, { rethrow: true })) as SQSBatchResponse | undefined;
+        failed = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      } catch (thrown) {
+        failed = new Set(batch.map((message) => message.messageId));
+        error = thrown instanceof Error ? thrown.message : String(thrown);
+      }
+      for (const message of batch.filter((candidate) => failed.has(candidate.messageId))) this.retryOrDeadLetter(queue, message, error);
+    }
+  }
+
+  private retryOrDeadLetter(queue: LocalQueue, message: QueuedMessage, error: string): void {
+    const { worker } = queue;
+    if (message.receiveCount >= worker.trigger.maxReceiveCount) {
+      const deadLetter = { workerId: worker.id, messageId: message.messageId, body: message.body, receiveCount: message.receiveCount, error };
+      this.deadLetters.push(deadLetter);
+      console.error(JSON.stringify({ level: 'ERROR', message: 'local worker message dead-lettered', ...deadLetter }));
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(timer);
+      if (this.stopped) return;
+      queue.ready.push(message);
+      this.drainSoon(queue);
+    }, RETRY_DELAY_MS * message.receiveCount);
+    timer.unref();
+    this.retryTimers.add(timer);
+  }
+
+  private async invoke(worker: WorkerDefinition, event: unknown, options: { rethrow?: boolean } = {}): Promise<unknown> {
+    try {
+      const handler = await this.load(worker);
+      return await handler(event, lambdaContext(worker, randomUUID()));
+    } catch (error) {
+      if (options.rethrow) throw error;
+      console.error(JSON.stringify({ level: 'ERROR', message: 'local worker invocation failed', workerId: worker.id, error: error instanceof Error ? error.message : String(error) }));
+      return undefined;
+    }
+  }
+
+  private load(worker: WorkerDefinition): Promise<WorkerHandler> {
+    let loaded = this.modules.get(worker.handler);
+    if (!loaded) {
+      loaded = import(pathToFileURL(resolve(repoRoot, worker.handler)).href).then((module: { handler?: WorkerHandler }) => {
+        if (typeof module.handler !== 'function') throw new Error(`${worker.handler} does not export a handler`);
+        return module.handler;
+      });
+      this.modules.set(worker.handler, loaded);
+    }
+    return loaded;
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+}
+
+/** One record as the SQS event source mapping delivers it to Lambda. */
+function sqsRecord(worker: WorkerDefinition, message: QueuedMessage): SQSRecord {
+  return {
+    messageId: message.messageId,
+    receiptHandle: `local-${message.messageId}-${message.receiveCount}`,
+    body: message.body,
+    attributes: {
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: String(message.sentAt),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(message.firstReceivedAt ?? Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(message.body).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:local:000000000000:${worker.id}`,
+    awsRegion: 'local',
+  };
+}

@@ -1,0 +1,31 @@
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import type { RouteDefinition } from '../routes.ts';
+import type { RateLimitState } from '../rate-limits/rate-limiter.ts';
+
+/**
+ * The families whose answers publish the caller's rate-limit state. The directory API does (its
+ * reference publishes its limits and integrations pace themselves by them); SCIM IdPs and the
+ * Identity Management API get only `Retry-After` on a 429.
+ */
+export function publishesRateLimitHeaders(route: RouteDefinition): boolean {
+  return route.family === 'directory';
+}
+
+/**
+ * `X-RateLimit-Limit` (requests allowed in the binding window), `X-RateLimit-Remaining` (left in
+ * it) and `X-RateLimit-Reset` (when it ends, in epoch seconds, as GitHub and most REST APIs send
+ * it); `Retry-After` on a 429 stays delta-seconds (RFC 9110 §10.2.3).
+ */
+export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+  return {
+    'X-RateLimit-Limit': String(state.limit),
+    'X-RateLimit-Remaining': String(state.remaining),
+    'X-RateLimit-Reset': String(state.resetAt),
+  };
+}
+
+/** The response with the rate-limit headers added, when the route publishes them and the caller was counted. */
+export function withRateLimitHeaders(route: RouteDefinition, state: RateLimitState | undefined, response: APIGatewayProxyResult): APIGatewayProxyResult {
+  if (!state || !publishesRateLimitHeaders(route)) return response;
+  return { ...response, headers: { ...response.headers, ...rateLimitHeaders(state) } };
+}

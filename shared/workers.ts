@@ -1,0 +1,131 @@
+/**
+ * The worker table: every background worker of the platform, declared as plain data next to the
+ * route table (shared/routes.ts) and read by the same code — the CDK stacks create one Lambda per
+ * row with its trigger and least-privilege grants, the local runtime runs the same handler modules
+ * in process, and `startWorker` (shared/workers/start-worker.ts) finds a worker's queue or function
+ * from its row.
+ *
+ * Adding a worker = one handler module under functions/workers/ + one row in its family's file
+ * under shared/worker-table/ (+ its payload schema in shared/workers/payloads.ts when something
+ * starts it). Synthesizing the infrastructure must never load handler code, so rows hold only data.
+ */
+
+/**
+ * What makes a worker run.
+ * - `queue`: messages on its own SQS queue (SSE, TLS only) with a dead-letter queue; a message is
+ *   delivered again until it succeeds or has been received `maxReceiveCount` times, then it moves
+ *   to the dead-letter queue. Handlers receive SQS events of up to `batchSize` records and report
+ *   failed records individually.
+ * - `schedule`: an EventBridge Scheduler schedule; `expression` is `rate(<n> minute[s]|hour[s]|day[s])`.
+ * - `async`: an asynchronous Lambda invoke by the routes (or workers) that declare they start it.
+ */
+export type WorkerTrigger =
+  | { readonly kind: 'queue'; readonly batchSize: number; readonly maxReceiveCount: number }
+  | { readonly kind: 'schedule'; readonly expression: string }
+  | { readonly kind: 'async' };
+
+export interface WorkerDefinition {
+  /** Stable kebab-case identifier, also the logical name of the function in CDK. */
+  readonly id: string;
+  /** Handler module relative to the repository root, under functions/workers/; it exports `handler`. */
+  readonly handler: string;
+  readonly trigger: WorkerTrigger;
+  /** Lambda memory in MB. */
+  readonly memoryMb: number;
+  /** Lambda timeout in seconds; a queue's visibility timeout is derived from it. */
+  readonly timeoutSeconds: number;
+  /** Table grants: `read` (GetItem, Query, …) or `readWrite`. Nothing else is granted. */
+  readonly access: { readonly table: 'read' | 'readWrite' };
+  /**
+   * Workers this worker starts (for example itself, to continue where it stopped): it gets exactly
+   * the send (queue) or invoke (async) grant for each and an environment variable naming it.
+   */
+  readonly starts?: readonly string[];
+  readonly summary: string;
+}
+
+import { scimWorkers } from './worker-table/scim.ts';
+
+export const workers: readonly WorkerDefinition[] = [...scimWorkers];
+
+/** The worker table row with this id, or undefined. */
+export function workerById(id: string, table: readonly WorkerDefinition[] = workers): WorkerDefinition | undefined {
+  return table.find((worker) => worker.id === id);
+}
+
+/**
+ * The environment variable through which a function that starts worker `id` finds it:
+ * `WORKER_<ID>_QUEUE_URL` for a queue worker, `WORKER_<ID>_FUNCTION_NAME` for an async one, with
+ * the id upper-cased and `-` replaced by `_` (e.g. `WORKER_SWEEP_GROUP_MEMBERSHIPS_QUEUE_URL`).
+ */
+export function workerEnvironmentName(id: string, kind: 'queue' | 'async'): string {
+  return `WORKER_${id.toUpperCase().replace(/-/g, '_')}_${kind === 'queue' ? 'QUEUE_URL' : 'FUNCTION_NAME'}`;
+}
+
+/** `rate(<n> <unit>)` as EventBridge Scheduler accepts it; the only schedule form the table allows. */
+const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
+
+/** The period of a `rate(...)` schedule expression in milliseconds, or undefined when it is not one. */
+export function scheduleRateMs(expression: string): number | undefined {
+  const match = RATE.exec(expression);
+  if (!match) return undefined;
+  const count = Number(match[1]);
+  const unit = (match[2] ?? '').replace(/s$/, '');
+  // EventBridge wants the singular only for 1 and the plural otherwise.
+  if (count < 1 || (count === 1) !== (unit === match[2])) return undefined;
+  const unitMs = unit === 'minute' ? 60_000 : unit === 'hour' ? 3_600_000 : 86_400_000;
+  return count * unitMs;
+}
+
+const KEBAB = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+
+/**
+ * Checks the invariants the infrastructure and the local runtime rely on, so that a bad row fails
+ * the synth (and the unit test) with a message naming it. `startedBy` lists, per route or worker,
+ * the worker ids it declares it starts; each must name a worker that can be started (queue or async).
+ * `fileExists` is injected so the check stays pure (the unit test passes `existsSync`).
+ *
+ * @throws Error naming the first offending row.
+ */
+export function validateWorkerTable(
+  table: readonly WorkerDefinition[],
+  startedBy: readonly { readonly id: string; readonly starts?: readonly string[] | undefined }[] = [],
+  fileExists?: (path: string) => boolean,
+): void {
+  const ids = new Set<string>();
+  for (const worker of table) {
+    const label = `Worker ${worker.id}`;
+    if (!KEBAB.test(worker.id) || worker.id.length > 48) throw new Error(`${label}: id must be kebab-case, at most 48 characters`);
+    if (ids.has(worker.id)) throw new Error(`${label} appears twice`);
+    ids.add(worker.id);
+    if (!/^functions\/workers\/[a-z0-9/-]+\.ts$/.test(worker.handler)) throw new Error(`${label}: handler must be a .ts module under functions/workers/`);
+    if (fileExists && !fileExists(worker.handler)) throw new Error(`${label}: handler ${worker.handler} does not exist`);
+    if (!Number.isInteger(worker.memoryMb) || worker.memoryMb < 128 || worker.memoryMb > 10_240) throw new Error(`${label}: memoryMb must be an integer from 128 to 10240`);
+    if (!Number.isInteger(worker.timeoutSeconds) || worker.timeoutSeconds < 1 || worker.timeoutSeconds > 900) throw new Error(`${label}: timeoutSeconds must be an integer from 1 to 900`);
+    if (worker.access.table !== 'read' && worker.access.table !== 'readWrite') throw new Error(`${label}: access.table must be read or readWrite`);
+    const trigger = worker.trigger;
+    switch (trigger.kind) {
+      case 'queue':
+        if (!Number.isInteger(trigger.batchSize) || trigger.batchSize < 1 || trigger.batchSize > 10) throw new Error(`${label}: batchSize must be an integer from 1 to 10`);
+        if (!Number.isInteger(trigger.maxReceiveCount) || trigger.maxReceiveCount < 1 || trigger.maxReceiveCount > 1000) throw new Error(`${label}: maxReceiveCount must be an integer from 1 to 1000`);
+        // SQS moves the visibility timeout to at most 12 hours; six times the timeout is AWS's advice.
+        if (worker.timeoutSeconds * 6 > 43_200) throw new Error(`${label}: timeoutSeconds too long for a queue's visibility timeout`);
+        break;
+      case 'schedule':
+        if (scheduleRateMs(trigger.expression) === undefined) throw new Error(`${label}: schedule expression must be rate(<n> minute[s]|hour[s]|day[s]), got "${trigger.expression}"`);
+        break;
+      case 'async':
+        break;
+      default:
+        throw new Error(`${label}: unknown trigger ${JSON.stringify(trigger)}`);
+    }
+  }
+  for (const starter of [...table, ...startedBy]) {
+    for (const id of starter.starts ?? []) {
+      const target = workerById(id, table);
+      if (!target) throw new Error(`${starter.id} starts unknown worker ${id}`);
+      if (target.trigger.kind === 'schedule') throw new Error(`${starter.id} starts ${id}, which only runs on its schedule`);
+      if (target.trigger.kind === 'async' && starter.id === id) throw new Error(`${id} is async and cannot start itself (use a queue trigger)`);
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type * as z from 'zod';
+import { logger } from '../observability/logger.ts';
+
+export type QueueWorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/**
+ * The Lambda handler of a queue worker: parses each record's body as JSON, validates it with the
+ * worker's zod schema and runs `work` on it, one record after another. Records that fail (a body
+ * that is not valid, or `work` throwing) are reported in `batchItemFailures`, so only they are
+ * delivered again — and after the worker's maxReceiveCount they land in its dead-letter queue,
+ * where a malformed message is kept as evidence rather than dropped. Nothing but ids, counts and
+ * error messages is logged.
+ */
+export function createQueueWorker<Schema extends z.ZodType>(
+  workerId: string,
+  schema: Schema,
+  work: (payload: z.infer<Schema>, context: Context) => Promise<unknown>,
+): QueueWorkerHandler {
+  return async (event, context) => {
+    logger.appendKeys({ workerId, requestId: context.awsRequestId });
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    for (const record of event.Records) {
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+      try {
+        const parsed = schema.safeParse(JSON.parse(record.body) as unknown);
+        if (!parsed.success) throw new Error(`Invalid ${workerId} payload: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+        const result = await work(parsed.data, context);
+        logger.info('worker message done', { messageId: record.messageId, receiveCount, result });
+      } catch (error) {
+        logger.error('worker message failed', { messageId: record.messageId, receiveCount, error: error instanceof Error ? error.message : String(error) });
+        batchItemFailures.push({ itemIdentifier: record.messageId });
+      }
+    }
+    return { batchItemFailures };
+  };
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import type { RouteDefinition } from '../../shared/routes.ts';
+import { jsonNestingDepth, parseBody } from '../../shared/http/body-parser.ts';
+import { MAX_JSON_DEPTH } from '../../shared/http/limits.ts';
+import { MalformedBodyError } from '../../shared/errors/domain-errors.ts';
+
+const route = (body: RouteDefinition['body']) => ({ body }) as RouteDefinition;
+const nested = (depth: number, leaf = '1') => '{"a":'.repeat(depth) + leaf + '}'.repeat(depth);
+
+describe('JSON nesting depth', () => {
+  it('counts objects and arrays, not brackets inside strings or escaped quotes', () => {
+    expect(jsonNestingDepth('1')).toBe(0);
+    expect(jsonNestingDepth('{"a":[1,{"b":[]}]}')).toBe(4);
+    expect(jsonNestingDepth('{"a":"[[[[{{{{"}')).toBe(1);
+    expect(jsonNestingDepth('["\\"[[[", ["\\\\"]]')).toBe(2);
+    expect(jsonNestingDepth('[[],[],[[]]]')).toBe(3);
+  });
+
+  it('stops counting as soon as the limit is passed', () => {
+    expect(jsonNestingDepth('['.repeat(1_000_000), 10)).toBe(11);
+  });
+});
+
+describe('parsing a JSON body', () => {
+  it(`accepts ${MAX_JSON_DEPTH} levels and refuses one more with a 400 invalidSyntax error, for every JSON family`, () => {
+    expect(parseBody(route('json'), 'application/json', nested(MAX_JSON_DEPTH - 1, '[]'))).toBeTruthy();
+    for (const kind of ['json', 'scim'] as const) {
+      let error: unknown;
+      try {
+        parseBody(route(kind), 'application/json', nested(MAX_JSON_DEPTH, '[]'));
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(MalformedBodyError);
+      expect(error).toMatchObject({ code: 'malformed_body', scimType: 'invalidSyntax', message: `The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.` });
+    }
+  });
+
+  it('refuses 5,000 levels before parsing (no stack overflow in any later walk)', () => {
+    expect(() => parseBody(route('scim'), 'application/scim+json', '['.repeat(5000) + ']'.repeat(5000))).toThrow(MalformedBodyError);
+    expect(() => parseBody(route('json'), 'application/json', `{"value":${nested(5000)}}`)).toThrow(/more than 32 levels/);
+  });
+
+  it('still reports malformed JSON as such', () => {
+    expect(() => parseBody(route('json'), 'application/json', '{"a":')).toThrow(/not valid JSON/);
+  });
+});
