@@ -3,12 +3,13 @@
  * engine's own ceiling, growth with data, cold start, audit export memory, CPU per request.
  * Starts the local runtime itself; writes bench/results/<timestamp>.json|.svg and latest.json|.svg.
  *
- * The environment is set before anything else loads: the instrumented DynamoDB client
- * (BENCH_INSTRUMENT) and the rate limits (read once at module load) must see it.
+ * Before anything else loads: the environment (rate limits are read once at module load), and the
+ * DynamoDB usage counting, which must be registered before the platform creates its client.
  */
-process.env.BENCH_INSTRUMENT = '1';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
 
+const { installDynamoUsageCounting } = await import('./lib/dynamo-usage.ts');
+installDynamoUsageCounting();
 const { main } = await import('./lib/main.ts');
 try {
   await main();

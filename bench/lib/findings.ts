@@ -215,7 +215,7 @@ export function findings(report: any): Finding[] {
     title: 'DynamoDB Local under-reports TransactWriteItems capacity',
     evidence: 'It reports one item per partition touched (five new items in one partition: 2 WCU instead of 10). The instrumentation therefore charges transactions by DynamoDB\'s documented rules (2 WCU per KB per item and per index entry, item sizes from the request or from the same request\'s earlier reads) and keeps the engine\'s own figure as engineReportedTransactionUnits.',
     proposal: 'Read transactional write units in this report as computed, not engine-reported; confirm in AWS with CloudWatch ConsumedWriteCapacityUnits.',
-    where: 'shared/storage/clients.ts (instrumentation)',
+    where: 'bench/lib/dynamo-usage.ts (instrumentation)',
   });
 
   return out;

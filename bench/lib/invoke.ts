@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { routes } from '../../shared/routes.ts';
 import { createRouteMatcher } from '../../shared/http/route-matcher.ts';
-import { measureDynamoUsage, type DynamoUsage } from '../../shared/storage/clients.ts';
+import { measureDynamoUsage, type DynamoUsage } from './dynamo-usage.ts';
 import { lambdaContext, toProxyEvent } from '../../lib/local/lambda-adapter.ts';
 import type { RequestSpec } from './load-protocol.ts';
 

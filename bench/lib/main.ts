@@ -1,14 +1,14 @@
 /**
  * The benchmark run. Phases, in order (each bounded in requests and time; the whole run in
  * BENCH_BUDGET_SECONDS, default 570):
- *   1. cold start of every function bundle (nothing else running);
+ *   1. cold start of every function bundle, then `npm start` to its first answered request (nothing else running);
  *   2. the local runtime (DynamoDB Local in memory, s3rver, the HTTP server), one organization per
  *      size (1,000 / 10,000 / 100,000 users) and one for the audit log, seeded with BatchWriteItem;
  *   3. DynamoDB Local's own throughput (the ceiling);
  *   4. per size: cost per operation in process (round trips, capacity, CPU); latency through HTTP at
  *      c=1, interleaved across the sizes so machine noise hits them alike;
  *   5. at the largest size: CPU profiles, latency and throughput at c=8 and c=32;
- *   6. list paging deep into the largest organization; a 10,000-member group;
+ *   6. list paging deep into the largest organization; a 10,000-member group; a 10,000-value group PATCH;
  *   7. audit list deep pages and the audit export in a child process (peak RSS);
  *   8. report (JSON) and chart (SVG) under bench/results/.
  */
@@ -18,7 +18,7 @@ import { resolve } from 'node:path';
 import { startLocalPlatform, LOCAL_TABLE_NAME, type LocalPlatform } from '../../lib/local/platform.ts';
 import { freePort } from '../../lib/local/engines.ts';
 import { routes } from '../../shared/routes.ts';
-import { dynamoCallsInFlight, dynamoUsageTotals, type DynamoUsage } from '../../shared/storage/clients.ts';
+import { dynamoCallsInFlight, dynamoUsageTotals, type DynamoUsage } from './dynamo-usage.ts';
 import { keys } from '../../shared/storage/keys.ts';
 import { coldStart, removeBundles, type ColdStartReport } from './cold-start.ts';
 import { cpuLoadBetween, cpuSnapshot, machineInfo, type CpuLoad } from './machine.ts';
@@ -37,6 +37,8 @@ import { renderChart } from './chart.ts';
 import { renderMarkdown } from './markdown.ts';
 import { profileInvocations, type CpuBreakdown } from './profile.ts';
 import { findings } from './findings.ts';
+import { measureStartup, type StartupReport } from './startup.ts';
+import { measureLargeGroupPatch } from './large-patch.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const resultsDir = resolve(repoRoot, process.env.BENCH_RESULTS_DIR ?? 'bench/results');
@@ -56,13 +58,15 @@ const config = {
   scaleLevels: (process.env.BENCH_SCALE_LEVELS ?? '1000,10000,100000').split(',').map(Number),
   auditEntries,
   bigGroupMembers: env('BENCH_GROUP_MEMBERS', 10_000),
+  largePatchValues: env('BENCH_PATCH_VALUES', 10_000),
+  startupRuns: env('BENCH_STARTUP_RUNS', 2),
   initRuns: env('BENCH_INIT_RUNS', 3),
   concurrencies: [1, 8, 32],
   inProcessRuns: 10,
   loadSeconds: env('BENCH_LOAD_SECONDS', 1.5),
   loadMaxRequests: 4000,
-  /** Which parts run: cold-start, scim, audit (default all). `BENCH_ONLY=audit` with 1,000,000 entries is the 1M export run. */
-  only: new Set((process.env.BENCH_ONLY ?? 'cold-start,scim,audit').split(',').map((part) => part.trim())),
+  /** Which parts run: cold-start, startup, scim, audit (default all). `BENCH_ONLY=audit` with 1,000,000 entries is the 1M export run. */
+  only: new Set((process.env.BENCH_ONLY ?? 'cold-start,startup,scim,audit').split(',').map((part) => part.trim())),
 };
 
 /** Rate limits far above what the bench sends, so the benchmark measures work, not 429s. */
@@ -186,6 +190,11 @@ export async function main(): Promise<void> {
     process.env.BENCH_SKIP_COLD_START === '1' || !config.only.has('cold-start')
       ? undefined
       : await phase('cold start: bundle sizes and init times', () => coldStart({ runs: config.initRuns, comparisonRuns: 3, deadline: Date.now() + 150_000 }));
+
+  // `npm start` to its first answered request, while the machine is still quiet (Java, Node and npm).
+  const startupReport: StartupReport | undefined = !config.only.has('startup')
+    ? undefined
+    : await phase('start-up: npm start to the first request', () => measureStartup({ runs: config.startupRuns, deadlineMs: 60_000 }));
 
   // 2. The local runtime.
   const port = await freePort();
@@ -374,6 +383,7 @@ export async function main(): Promise<void> {
     let itemSizes: ItemSizes | undefined;
     let deepPaging: Record<string, unknown> | undefined;
     let bigGroupReport: Record<string, unknown> | undefined;
+    let largePatchReport: Awaited<ReturnType<typeof measureLargeGroupPatch>> | undefined;
     if (top) {
       // 3. The engine alone.
       engine = await phase('engine ceiling: DynamoDB Local alone', async () => {
@@ -571,6 +581,11 @@ export async function main(): Promise<void> {
           ],
         };
       });
+
+      // 6c. The largest PATCH the README allows, through HTTP.
+      largePatchReport = await phase(`a ${config.largePatchValues.toLocaleString('en')}-value group PATCH`, () =>
+        measureLargeGroupPatch({ baseUrl, tenant: top.tenant, existingUserIds: top.data.ids, values: config.largePatchValues, usage: dynamoUsageTotals, delta: usageDelta, inFlight: dynamoCallsInFlight }),
+      );
     }
     const costAtTop = (top && costs.get(top)) || {};
 
@@ -737,8 +752,10 @@ export async function main(): Promise<void> {
         operations: scaleReport,
         deepPaging,
         bigGroup: bigGroupReport,
+        largeGroupPatch: largePatchReport,
       },
       coldStart: coldStartReport,
+      startup: startupReport,
       audit: auditReport,
       cpu: {
         note: 'inProcess: process.cpuUsage() around one handler invocation (same module, same API Gateway event; I/O wait excluded since DynamoDB Local is another process), median of the runs. serverCpuMsPerRequest: CPU of the process running the local server and handlers divided by the requests served during each load run (HTTP parsing and GC included). profile: V8 sampling profiler over separate invocations, self time by package.',

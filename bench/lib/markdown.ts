@@ -91,6 +91,33 @@ export function renderMarkdown(report: any): string {
     );
   }
 
+  const largePatch = scale.largeGroupPatch;
+  if (largePatch) {
+    out.push(`\nThe largest group PATCH (one add of N member values on a fresh group, through HTTP; target under ${n(largePatch.targetMs, 0)} ms):\n`);
+    out.push(
+      table(
+        ['case', 'status (expected)', 'ms', 'round trips (at the answer)', 'RCU / WCU'],
+        (largePatch.cases ?? []).map((entry: any) => [entry.case, `${entry.status} (${entry.expectedStatus})`, n(entry.ms, 0), `${entry.roundTrips} (${entry.roundTripsAtAnswer})`, `${n(entry.readCapacityUnits)} / ${n(entry.writeCapacityUnits)}`]),
+      ),
+    );
+  }
+
+  const startup = report.startup;
+  if (startup) {
+    out.push(`\n## Start-up (\`npm start\` to the first answered request; target under ${n(startup.targetMs, 0)} ms on an idle machine)\n`);
+    out.push(
+      table(
+        ['case', 'first request ms', 'CPU ms (npm + Node + Java)', 'runtime phases (ms)'],
+        (startup.runs ?? []).map((run: any) => [
+          run.case,
+          n(run.firstRequestMs, 0),
+          n(run.cpuMs, 0),
+          Object.entries(run.phasesMs ?? {}).map(([phase, ms]) => `${phase} ${ms}`).join(', ') || run.error,
+        ]),
+      ),
+    );
+  }
+
   const cold = report.coldStart;
   if (cold) {
     out.push(`\n## 4. Cold start (${cold.summary?.bundles} bundles; targets ≤ 1 MB, median init ≤ ${cold.targets?.maxMedianInitMs} ms)\n`);

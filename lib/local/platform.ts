@@ -3,8 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Server } from 'node:http';
-import { startDynamoDbLocal, startS3Server, type RunningEngine } from './engines.ts';
-import { ensureTable } from './provision.ts';
+import { freePort, startDynamoDbLocal, startS3Server, type RunningEngine } from './engines.ts';
 import { createLocalServer } from './server.ts';
 import type { LocalWorkers } from './workers.ts';
 
@@ -22,6 +21,8 @@ export interface LocalPlatformOptions {
   bootstrapOwnerEmail?: string;
   bootstrapOwnerPassword?: string;
   logLevel?: string;
+  /** Start DynamoDB Local's JVM for time to first request rather than peak speed (`npm start`; see lib/local/engines.ts). */
+  fastStart?: boolean;
   /** Extra environment for the handlers (deployment settings such as RATE_LIMITS). */
   environment?: Record<string, string>;
 }
@@ -42,6 +43,8 @@ export interface LocalPlatform {
   dataDir: string;
   dynamodbEndpoint: string;
   s3Endpoint: string;
+  /** Milliseconds each start-up phase took, in order (printed by `npm start` at debug level, read by the bench). */
+  startupPhasesMs: Record<string, number>;
   /** The worker table's workers running in this process (queues, schedules, async invokes). */
   workers: LocalWorkers;
   stop(): Promise<void>;
@@ -65,6 +68,13 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   const dataDir = scratch ?? resolve(options.dataDir ?? '.data');
   const engines: RunningEngine[] = [];
   let server: Server | undefined;
+  const startupPhasesMs: Record<string, number> = {};
+  let phaseStarted = performance.now();
+  const phaseDone = (name: string) => {
+    const now = performance.now();
+    startupPhasesMs[name] = Math.round(now - phaseStarted);
+    phaseStarted = now;
+  };
   let workers: LocalWorkers | undefined;
 
   const stop = async () => {
@@ -77,12 +87,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   };
 
   try {
-    const [dynamoDb, s3] = await Promise.all([
-      startDynamoDbLocal(options.inMemory ? {} : { directory: join(dataDir, 'dynamodb') }),
-      startS3Server({ directory: join(dataDir, 's3'), buckets: [LOCAL_EXPORT_BUCKET] }),
-    ]);
-    engines.push(dynamoDb, s3);
-    await ensureTable(dynamoDb.endpoint, LOCAL_TABLE_NAME);
+    // Java's start-up is the longest phase (seconds of CPU, mostly on one core): it starts first, on
+    // ports chosen up front, so the environment is known and the Node side can load its modules and
+    // make sure the local keys exist on the other core meanwhile.
+    const dynamoPort = await freePort();
+    const s3Port = await freePort();
+    const starting = [
+      startDynamoDbLocal({ port: dynamoPort, fastStart: options.fastStart ?? false, ...(options.inMemory ? {} : { directory: join(dataDir, 'dynamodb') }) }),
+      startS3Server({ directory: join(dataDir, 's3'), buckets: [LOCAL_EXPORT_BUCKET], port: s3Port }),
+    ] as const;
 
     const operatorKeyGenerated = !options.operatorApiKey;
     const operatorApiKey = options.operatorApiKey ?? randomBytes(24).toString('base64url');
@@ -93,8 +106,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       PUBLIC_BASE_URL: options.publicBaseUrl ?? baseUrl,
       AWS_REGION: 'local',
       PLATFORM_VERSION: packageVersion(),
-      DYNAMODB_ENDPOINT: dynamoDb.endpoint,
-      S3_ENDPOINT: s3.endpoint,
+      DYNAMODB_ENDPOINT: `http://127.0.0.1:${dynamoPort}`,
+      S3_ENDPOINT: `http://127.0.0.1:${s3Port}`,
       LOCAL_KEY_DIR: join(dataDir, 'keys'),
       OPERATOR_API_KEY: operatorApiKey,
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
@@ -102,14 +115,38 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       ...options.environment,
     });
 
-    // Imported only now: these modules read the environment set above.
-    const { bootstrapOrganization } = await import('./bootstrap.ts');
+    // Imported only now: these modules read the environment set above. The shared request pipeline
+    // every handler uses is loaded too, so the first request only loads its own handler module.
+    const preparing = (async () => {
+      const began = performance.now();
+      const [{ ensureTable }, { bootstrapOrganization }, { ensureLocalSigningKey }, { ensureLocalSecretsKey }] = await Promise.all([
+        import('./provision.ts'),
+        import('./bootstrap.ts'),
+        import('../../shared/auth/signing-keys.ts'),
+        import('../../shared/crypto/envelope.ts'),
+        import('../../shared/http/create-handler.ts'),
+      ]);
+      ensureLocalSigningKey(join(dataDir, 'keys'));
+      ensureLocalSecretsKey(join(dataDir, 'keys'));
+      startupPhasesMs['modules and keys (while the engines start)'] = Math.round(performance.now() - began);
+      return { ensureTable, bootstrapOrganization };
+    })();
+    const [dynamoDbStarted, s3Started, prepared] = await Promise.allSettled([...starting, preparing]);
+    for (const engine of [dynamoDbStarted, s3Started]) if (engine.status === 'fulfilled') engines.push(engine.value);
+    for (const outcome of [dynamoDbStarted, s3Started, prepared]) if (outcome.status === 'rejected') throw outcome.reason;
+    const [dynamoDb, s3] = engines as [RunningEngine, RunningEngine];
+    const { ensureTable, bootstrapOrganization } = (prepared as PromiseFulfilledResult<Awaited<typeof preparing>>).value;
+    phaseDone('engines');
+    await ensureTable(dynamoDb.endpoint, LOCAL_TABLE_NAME);
+    phaseDone('table');
+
     const bootstrap = await bootstrapOrganization({
       ownerEmail: options.bootstrapOwnerEmail ?? 'owner@example.com',
       ownerPassword: options.bootstrapOwnerPassword,
       keyDir: join(dataDir, 'keys'),
     });
 
+    phaseDone('bootstrap organization');
     const [{ LocalWorkers: Workers }, { workers: workerTable, validateWorkerTable }, { routes }] = await Promise.all([
       import('./workers.ts'),
       import('../../shared/workers.ts'),
@@ -119,13 +156,15 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     workers = new Workers(workerTable);
     workers.start();
 
+    phaseDone('workers');
     server = createLocalServer();
     const listening = server;
     await new Promise<void>((done, fail) => {
       listening.once('error', fail);
       listening.listen(options.port, host, () => done());
     });
-    return { baseUrl, operatorApiKey, operatorKeyGenerated, bootstrap, stop, dataDir, dynamodbEndpoint: dynamoDb.endpoint, s3Endpoint: s3.endpoint, workers };
+    phaseDone('listen');
+    return { baseUrl, operatorApiKey, operatorKeyGenerated, bootstrap, stop, dataDir, dynamodbEndpoint: dynamoDb.endpoint, s3Endpoint: s3.endpoint, startupPhasesMs, workers };
   } catch (error) {
     await stop();
     throw error;

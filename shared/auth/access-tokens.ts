@@ -64,7 +64,13 @@ export async function issueAccessToken(input: IssueTokenInput): Promise<{ token:
 }
 
 const KEY_CACHE_MS = 5 * 60_000;
-const MIN_REFRESH_INTERVAL_MS = 30_000;
+/**
+ * Shortest time between two reloads of the published keys forced by an unknown `kid`, in ms. Short,
+ * because a key is published when it first signs: a token from a key minted a moment ago must verify
+ * within a second, not after 30 s of 401s. One read per second per process at most still bounds what
+ * tokens with made-up `kid`s can cost.
+ */
+const MIN_REFRESH_INTERVAL_MS = 1_000;
 let keyCache: { keys: JWK[]; loadedAt: number; verifier: ReturnType<typeof createLocalJWKSet> } | undefined;
 
 async function keySet(forceRefresh: boolean) {

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { ServiceUnavailableError } from '../errors/domain-errors.ts';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { routes, type RouteDefinition } from '../routes.ts';
 import { logger } from '../observability/logger.ts';
@@ -67,6 +68,14 @@ function buildRequest(route: RouteDefinition, event: APIGatewayProxyEvent, reque
 }
 
 /**
+ * True for middy's early-timeout error (thrown shortly before the Lambda deadline): the work ran out
+ * of time, which a retry can finish — a 503 with Retry-After, not an internal error.
+ */
+function reachedDeadline(error: unknown): boolean {
+  return error instanceof Error && error.name === 'TimeoutError' && (error.cause as { package?: string } | undefined)?.package === '@middy/core';
+}
+
+/**
  * Wraps a route's handler in the platform's middleware pipeline (middy): the error responder is
  * outermost, so anything thrown — by parsing, authentication or the handler — becomes the API
  * family's error format, and anything that is not a domain error becomes a generic 500.
@@ -79,7 +88,10 @@ export function createHandler(routeId: string, handle: RouteHandler) {
     onError: async (request) => {
       const requestId = request.context.awsRequestId ?? 'unknown';
       const family = route.family === 'platform' ? familyForPath(request.event.path ?? '') : route.family;
-      const response = withRateLimitHeaders(route, state.get(request.event)?.request?.rateLimit, errorResponse(request.error, family, requestId, route.errorFormat));
+      const error = reachedDeadline(request.error)
+        ? new ServiceUnavailableError('The request could not finish within its time limit; what it completed is kept, and retrying it converges.', { retryAfterSeconds: 5, cause: request.error })
+        : request.error;
+      const response = withRateLimitHeaders(route, state.get(request.event)?.request?.rateLimit, errorResponse(error, family, requestId, route.errorFormat));
       if (response.statusCode >= 500) {
         logger.error('request failed', { routeId: route.id, error: request.error as Error });
       }

@@ -27,10 +27,10 @@ function derive(password: string, salt: Buffer, log2n: number, r: number, p: num
 /** Refuses passwords too short to resist guessing or long enough to be a denial-of-service lever. */
 export function assertPasswordPolicy(password: string, field = 'password'): void {
   if (password.length < PASSWORD_MIN_LENGTH) {
-    throw new ValidationError(`The ${field} must be at least ${PASSWORD_MIN_LENGTH} characters long.`, { field });
+    throw new ValidationError(`The ${field} must be at least ${PASSWORD_MIN_LENGTH} characters long.`, { field, scimType: 'invalidValue' });
   }
   if (password.length > PASSWORD_MAX_LENGTH) {
-    throw new ValidationError(`The ${field} must be at most ${PASSWORD_MAX_LENGTH} characters long.`, { field });
+    throw new ValidationError(`The ${field} must be at most ${PASSWORD_MAX_LENGTH} characters long.`, { field, scimType: 'invalidValue' });
   }
 }
 

@@ -52,7 +52,7 @@ export function jitUserSteps(organizationId: string, profile: JitProfile, defaul
   if (defaultGroupId) {
     steps.push(
       groups.mustExistStep(organizationId, defaultGroupId, () => new SamlRejection('default_group_missing')),
-      groups.membershipAddStep(organizationId, { groupId: defaultGroupId, userId: id, display: memberDisplay(resource, profile.email), addedAt: now }),
+      groups.membershipAddStep(organizationId, { groupId: defaultGroupId, userId: id, display: memberDisplay(resource, profile.email).slice(0, 256), addedAt: now }),
       auditStep({ organizationId, action: 'group.member.added', actor: JIT_ACTOR, origin, target: { type: 'group', id: defaultGroupId }, details: { memberIds: [id], source: 'saml-jit' } }),
     );
   }

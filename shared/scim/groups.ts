@@ -13,7 +13,7 @@ import { assertIfMatch, metaOf, resourceLocation } from './resource-store.ts';
 import { scimLimits } from './scim-config.ts';
 import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { memberDisplay } from './member-display.ts';
-import { assertScimWritable } from './visibility.ts';
+import { assertScimWritable, scimVisible } from './visibility.ts';
 import { assertKeyedAttributesFit } from './keyed-attributes.ts';
 import type { ScimContext } from './users.ts';
 import { logger } from '../observability/logger.ts';
@@ -23,6 +23,13 @@ export const GROUP_COUNTER = 'groups';
 const IGNORED_ON_INPUT = new Set(['id', 'meta', 'schemas', 'members']);
 /** Membership writes per transaction, leaving room for the chunk's audit entries and the group update. */
 const MEMBER_CHUNK = 96;
+/**
+ * Longest member `display` kept on a membership, in characters: a name, not a document — without a
+ * bound, 96 members with 350 KB display names would exceed a transaction's 4 MB.
+ */
+const MAX_MEMBER_DISPLAY_LENGTH = 256;
+/** Membership chunks written at once by one large PATCH: each is its own transaction. */
+const MEMBER_CHUNK_PARALLELISM = 4;
 
 function notFound(id: string): NotFoundError {
   return new NotFoundError(`Group ${id} was not found.`);
@@ -92,7 +99,10 @@ export async function getGroup(organizationId: string, id: string, withMembers: 
 
 /** Members must be users of the organization; their display names are kept on the membership. */
 async function resolveNewMembers(organizationId: string, ids: readonly string[]): Promise<Map<string, string>> {
-  const found = new Map((await users.byIds(organizationId, ids)).map((user) => [user.id, memberDisplay(user.resource, user.userName)] as const));
+  // Only users SCIM may see can be members through SCIM: a local account (the Owner) cannot be
+  // placed in a group — which would grant it the group's roles and show its email — by an IdP.
+  const visible = (await users.byIds(organizationId, ids)).filter(scimVisible);
+  const found = new Map(visible.map((user) => [user.id, memberDisplay(user.resource, user.userName).slice(0, MAX_MEMBER_DISPLAY_LENGTH)] as const));
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) {
     throw new ValidationError(`No user with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''} exists; members must be users of this organization.`, {
@@ -138,7 +148,25 @@ async function writeMembership(context: ScimContext, groupId: string, delta: Mem
     await transact([...chunkSteps(operations), ...final]);
     return;
   }
-  for (let i = 0; i < operations.length; i += MEMBER_CHUNK) await transact(chunkSteps(operations.slice(i, i + MEMBER_CHUNK)));
+  // Chunks are independent and idempotent, so a few run at once; the group's own update goes last.
+  const chunks: (typeof operations)[] = [];
+  for (let i = 0; i < operations.length; i += MEMBER_CHUNK) chunks.push(operations.slice(i, i + MEMBER_CHUNK));
+  let next = 0;
+  let failed = false;
+  const writer = async () => {
+    while (!failed && next < chunks.length) {
+      try {
+        await transact(chunkSteps(chunks[next++] as typeof operations));
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  // Every writer settles before the first failure is reported, so no write is left running.
+  const outcomes = await Promise.allSettled(Array.from({ length: Math.min(MEMBER_CHUNK_PARALLELISM, chunks.length) }, writer));
+  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
   if (final.length > 0) await transact(final);
 }
 

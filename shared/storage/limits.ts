@@ -12,6 +12,8 @@ import { PayloadTooLargeError } from '../errors/domain-errors.ts';
 export const DYNAMODB_MAX_PARTITION_KEY_BYTES = 2048;
 export const DYNAMODB_MAX_SORT_KEY_BYTES = 1024;
 export const DYNAMODB_MAX_ITEM_BYTES = 400 * 1024;
+/** TransactWriteItems carries at most 4 MB in all (Developer Guide, "Transaction conflict handling" quotas). */
+export const DYNAMODB_MAX_TRANSACTION_BYTES = 4 * 1024 * 1024;
 
 /**
  * Longest value, in UTF-8 bytes, of an attribute that is stored inside a key: SCIM userName,
@@ -93,4 +95,19 @@ const KEY_LIMITS: Record<string, number> = {
 /** True when every key attribute of `item` (table and index keys) is within DynamoDB's key limits. */
 export function keysFit(item: Record<string, unknown>): boolean {
   return Object.entries(KEY_LIMITS).every(([name, limit]) => typeof item[name] !== 'string' || utf8Bytes(item[name] as string) <= limit);
+}
+
+/**
+ * Refuses a transaction whose items together exceed DynamoDB's 4 MB transaction payload.
+ *
+ * @throws PayloadTooLargeError (413) naming the size and the limit.
+ */
+export function assertTransactionFits(items: readonly Record<string, unknown>[]): void {
+  const bytes = items.reduce((sum, item) => sum + itemBytes(item), 0);
+  if (bytes > DYNAMODB_MAX_TRANSACTION_BYTES) {
+    throw new PayloadTooLargeError(
+      DYNAMODB_MAX_TRANSACTION_BYTES,
+      `The change would write ${bytes} bytes in one transaction; the most one change can write is ${DYNAMODB_MAX_TRANSACTION_BYTES} bytes (4 MB). Send it in smaller parts.`,
+    );
+  }
 }

@@ -46,23 +46,61 @@ export function queryPrefix(pk: string, skPrefix: string, maxItems?: number): Pr
   );
 }
 
+/** BatchGetItem takes at most 100 keys per request. */
+const BATCH_GET_MAX_KEYS = 100;
+/** Chunks in flight at once: enough to hide round-trip latency, few enough not to flood the table's partitions. */
+const BATCH_GET_PARALLELISM = 8;
+/** Attempts per chunk while DynamoDB leaves keys unprocessed (throttling, 16 MB response limit). */
+const BATCH_GET_ATTEMPTS = 5;
+
+async function batchGetChunk(chunk: Record<string, unknown>[], consistent: boolean): Promise<Item[]> {
+  const items: Item[] = [];
+  let pending: Record<string, unknown>[] | undefined = chunk;
+  for (let attempt = 0; pending && pending.length > 0 && attempt < BATCH_GET_ATTEMPTS; attempt++) {
+    if (attempt > 0) {
+      // Exponential backoff with jitter, so parallel chunks that were throttled together do not retry together.
+      const ceiling = 25 * 2 ** attempt;
+      await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + Math.random() * (ceiling / 2)));
+    }
+    const result = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }));
+    items.push(...((result.Responses?.[tableName()] ?? []) as Item[]));
+    pending = result.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
+  }
+  if (pending && pending.length > 0) throw new Error('BatchGetItem left keys unprocessed after retries');
+  return items;
+}
+
 /**
- * BatchGetItem in chunks of 100, retrying unprocessed keys; order of results is not preserved.
+ * Reads items by key with BatchGetItem: chunks of 100 keys, up to 8 chunks in flight at once
+ * (10,000 keys are 100 round trips but about 13 round-trip times), each chunk retrying the keys
+ * DynamoDB leaves unprocessed with exponential backoff (5 attempts). Keys that do not exist are
+ * simply absent from the result; results are grouped by chunk, in no particular order within one.
  * `consistent` asks for strongly consistent reads (twice the read units) for read-your-writes.
+ *
+ * @throws Error when keys stay unprocessed after the retries, or the first error of any chunk; no
+ *   request of this call is still running when it throws.
  */
 export async function batchGet(requested: { pk: string; sk: string }[], consistent = false): Promise<Item[]> {
   // DynamoDB refuses a batch with duplicate keys or over-long key values; neither can add a result.
   const keyList = [...new Map(requested.filter(keysFit).map((key) => [`${key.pk}\u0000${key.sk}`, key])).values()];
-  const items: Item[] = [];
-  for (let i = 0; i < keyList.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = keyList.slice(i, i + 100);
-    for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
-      const result = await dynamo().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ...(consistent ? { ConsistentRead: true } : {}) } } }));
-      items.push(...((result.Responses?.[tableName()] ?? []) as Item[]));
-      pending = result.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
-      if (pending && pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keyList.length; i += BATCH_GET_MAX_KEYS) chunks.push(keyList.slice(i, i + BATCH_GET_MAX_KEYS));
+  const results: Item[][] = [];
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < chunks.length) {
+      const index = next++;
+      try {
+        results[index] = await batchGetChunk(chunks[index] as Record<string, unknown>[], consistent);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
-    if (pending && pending.length > 0) throw new Error('BatchGetItem left keys unprocessed after retries');
-  }
-  return items;
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(BATCH_GET_PARALLELISM, chunks.length) }, worker));
+  const rejection = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (rejection) throw rejection.reason;
+  return results.flat();
 }

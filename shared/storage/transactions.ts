@@ -5,7 +5,7 @@ import { EntityType, keys } from './keys.ts';
 import { COUNTER_SHARDS } from './counters.ts';
 import type { DomainError} from '../errors/domain-errors.ts';
 import { ConcurrentChangeError, ServiceUnavailableError, ValidationError } from '../errors/domain-errors.ts';
-import { assertItemFits, keysFit, MAX_KEYED_VALUE_BYTES } from './limits.ts';
+import { assertItemFits, assertTransactionFits, keysFit, MAX_KEYED_VALUE_BYTES } from './limits.ts';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -145,6 +145,7 @@ function assertWithinEngineLimits(steps: TransactionStep[]): void {
     }
     if (item) assertItemFits(item);
   }
+  assertTransactionFits(steps.flatMap((step) => (step.item.Put?.Item ? [step.item.Put.Item] : [])));
 }
 
 /** Items kept free in every transaction for the audit counters `transact` adds. */

@@ -5,6 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { baseUrl, call, createTenant, machineToken } from './support/platform-client.ts';
 import { deviations, type ConformanceDeviation } from './support/conformance/deviations.ts';
 import {
+  collectionAvailability,
+  COLLECTION_HINT,
   declaredCounts,
   isLoopbackHost,
   loadCollection,
@@ -24,7 +26,13 @@ import {
  * Microsoft's SCIM reference "SCIM Tests" Postman collection, run with newman against a fresh
  * organization of the local runtime. Every assertion must pass except the documented RFC
  * deviations in support/conformance/deviations.ts, and each of those must still fail.
+ *
+ * The collection is not in the repository (see support/conformance/run-collection.ts): a clone
+ * without it skips this file with a message naming where to put it; under CI (`CI=true`) a missing
+ * collection fails the run instead.
  */
+const { present, required } = collectionAvailability();
+if (!present && !required) console.warn(`scim-conformance: skipped: the collection is missing; ${COLLECTION_HINT}`);
 
 const REPORT_PATH = fileURLToPath(new URL('../../test-artifacts/scim-conformance.json', import.meta.url));
 const RUN_TIMEOUT_MS = 180_000;
@@ -45,7 +53,13 @@ function describeFailure(result: AssertionResult, record: RequestRecord | undefi
   return `${label(result)}: ${result.error ?? 'failed'}\n    ${exchange}`;
 }
 
-describe('SCIM conformance: Microsoft SCIM reference collection (newman)', () => {
+describe.runIf(!present && required)('SCIM conformance under CI', () => {
+  it('has the collection to run (CI=true does not allow skipping it)', () => {
+    expect.fail(`the SCIM conformance collection is missing: ${COLLECTION_HINT}`);
+  });
+});
+
+describe.runIf(present)('SCIM conformance: Microsoft SCIM reference collection (newman)', () => {
   let original: PostmanCollection;
   let run: CollectionRun;
   let expected: ReturnType<typeof declaredCounts>;

@@ -79,7 +79,15 @@ describe('directory-sourced users through SCIM', () => {
     expect(group.body.members).toEqual([expect.objectContaining({ value: ldapUser.id, display: 'Lena Ldap' })]);
   });
 
-  it('the local Owner stays invisible', async () => {
+  it('the local Owner stays invisible, and an IdP cannot put it into a group (which would grant it the group’s roles)', async () => {
     expect((await t.scim('GET', `/Users/${t.tenant.ownerUserId}`)).status).toBe(404);
+    const group = await t.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: `owners-${randomUUID()}` });
+    const added = await t.scim('PATCH', `/Groups/${group.body.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: t.tenant.ownerUserId }] }));
+    expect(added.status).toBe(400);
+    expect(added.body.scimType).toBe('invalidValue');
+    const created = await t.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: `owners-${randomUUID()}`, members: [{ value: t.tenant.ownerUserId }] });
+    expect(created.status).toBe(400);
+    const after = await t.scim('GET', `/Groups/${group.body.id}`);
+    expect(after.body.members ?? []).toEqual([]);
   });
 });

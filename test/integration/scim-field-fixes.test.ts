@@ -89,6 +89,14 @@ describe('SCIM limits derived from the storage engine (issue 12 §1)', () => {
     expect((await t.scim('GET', `/Users/${user.body.id}`)).body.nickName).toBeUndefined();
   });
 
+  it('refuses a password outside the policy with 400 invalidValue', async () => {
+    for (const password of ['short', 'p'.repeat(300)]) {
+      const created = await t.scim('POST', '/Users', userBody(unique(), { password }));
+      expect(created.status).toBe(400);
+      expect(created.body).toMatchObject({ scimType: 'invalidValue' });
+    }
+  });
+
   it('advertises the limit in /Schemas', async () => {
     const schema = await t.scim('GET', `/Schemas/${USER_SCHEMA}`);
     const userName = schema.body.attributes.find((attribute: { name: string }) => attribute.name === 'userName');

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isIP } from 'node:net';
 import { Agent as HttpAgent, type ClientRequestArgs } from 'node:http';
@@ -9,12 +10,28 @@ import type { Duplex } from 'node:stream';
  * Runs Microsoft's SCIM reference "SCIM Tests" Postman collection with newman against the local
  * runtime and collects one record per executed request and per executed assertion.
  *
- * The collection is read from the workplace's shared folder (beside the repository), as published
- * with Microsoft's SCIM reference implementation (AzureAD/SCIMReferenceCode, MIT licence).
+ * The collection is not part of the repository: it is published with Microsoft's SCIM reference
+ * implementation (AzureAD/SCIMReferenceCode, MIT licence). It is read from
+ * `SCIM_CONFORMANCE_COLLECTION` when set, else from the workplace's shared folder beside the
+ * repository (`../shared/conformance/…`). See {@link collectionAvailability}.
  */
-export const COLLECTION_PATH = fileURLToPath(
+export const DEFAULT_COLLECTION_PATH = fileURLToPath(
   new URL('../../../../../shared/conformance/microsoft-scim-reference-tests.postman_collection.json', import.meta.url),
 );
+export const COLLECTION_PATH = process.env.SCIM_CONFORMANCE_COLLECTION ? resolvePath(process.env.SCIM_CONFORMANCE_COLLECTION) : DEFAULT_COLLECTION_PATH;
+
+/** Where to get the collection and where to put it, for skip and failure messages. */
+export const COLLECTION_HINT =
+  `put Microsoft's "SCIM Tests" Postman collection (published with its SCIM reference implementation, github.com/AzureAD/SCIMReferenceCode) at ${COLLECTION_PATH}` +
+  ' or point SCIM_CONFORMANCE_COLLECTION at it';
+
+/**
+ * Whether the conformance run can and must happen here: a fresh clone has no collection beside it
+ * and skips the test; under CI (`CI=true`) a missing collection is a failure, not a skip.
+ */
+export function collectionAvailability(environment: NodeJS.ProcessEnv = process.env): { present: boolean; required: boolean } {
+  return { present: existsSync(COLLECTION_PATH), required: environment.CI === 'true' };
+}
 /** The folder that fetches a token from Microsoft's own /Token endpoint: replaced by a client-credentials token. */
 export const TOKEN_FOLDER = 'Get Token';
 /** Every request URL of the collection starts with this template; the variables pin it to the local runtime. */
@@ -92,7 +109,7 @@ export function loadCollection(path = COLLECTION_PATH): PostmanCollection {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new Error(`SCIM conformance collection not found at ${path} (expected in the shared folder beside the repository)`, { cause: error });
+    throw new Error(`SCIM conformance collection not found at ${path}: ${COLLECTION_HINT}`, { cause: error });
   }
   return JSON.parse(text) as PostmanCollection;
 }
