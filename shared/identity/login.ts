@@ -37,7 +37,10 @@ function counterSubjects(email: string, ipAddress: string) {
 
 async function assertNotThrottled(email: string, ipAddress: string, now: number): Promise<void> {
   const subjects = counterSubjects(email, ipAddress);
-  const [accountFailures = 0, ipFailures = 0] = await rateCounters.failures([subjects.account, subjects.ip], windowStart(now));
+  // Failures of the current and the previous window both count: with fixed windows alone, a burst
+  // straddling a window boundary would get twice the allowance.
+  const current = windowStart(now);
+  const [accountFailures = 0, ipFailures = 0] = await rateCounters.failures([subjects.account, subjects.ip], [current - LOGIN_WINDOW_SECONDS, current]);
   const retryAfter = windowStart(now) + LOGIN_WINDOW_SECONDS - now / 1000;
   if (accountFailures >= MAX_FAILURES_PER_ACCOUNT) {
     throw new RateLimitError('Too many failed sign-in attempts for this account; try again later.', retryAfter);
@@ -50,7 +53,8 @@ async function assertNotThrottled(email: string, ipAddress: string, now: number)
 function failureSteps(email: string, origin: RequestOrigin, now: number, organizationId: string | null, userId: string | null, reason: string): TransactionStep[] {
   const subjects = counterSubjects(email, origin.ipAddress);
   const window = windowStart(now);
-  const ttl = window + LOGIN_WINDOW_SECONDS + 60;
+  // Kept through the next window too, which still counts it.
+  const ttl = window + 2 * LOGIN_WINDOW_SECONDS + 60;
   return [
     rateCounters.failureStep(subjects.account, window, ttl),
     rateCounters.failureStep(subjects.ip, window, ttl),

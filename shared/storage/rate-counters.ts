@@ -42,15 +42,15 @@ export async function addRequest(subject: string, hourStart: number, minute: num
 }
 
 /**
- * rateCounters.failures — the failure counts of `subjects` in the window starting at
- * `windowStart` (epoch seconds), in the order of `subjects` (0 where none was recorded). One
- * eventually consistent BatchGetItem.
+ * rateCounters.failures — for each of `subjects`, the failures recorded in all the windows
+ * starting at `windowStarts` (epoch seconds) added together, in the order of `subjects` (0 where
+ * none was recorded). One eventually consistent BatchGetItem, whatever the number of windows.
  */
-export async function failures(subjects: readonly string[], windowStart: number): Promise<number[]> {
-  const window = String(windowStart);
-  const counterKeys = subjects.map((subject) => keys.rateCounter(subject, window));
-  const items = await batchGet(counterKeys);
-  return counterKeys.map((key) => (items.find((item) => item.pk === key.pk)?.failures as number | undefined) ?? 0);
+export async function failures(subjects: readonly string[], windowStarts: readonly number[]): Promise<number[]> {
+  const perSubject = subjects.map((subject) => windowStarts.map((start) => keys.rateCounter(subject, String(start))));
+  const items = await batchGet(perSubject.flat());
+  const count = (key: { pk: string; sk: string }) => (items.find((item) => item.pk === key.pk && item.sk === key.sk)?.failures as number | undefined) ?? 0;
+  return perSubject.map((counterKeys) => counterKeys.reduce((sum, key) => sum + count(key), 0));
 }
 
 /**
