@@ -16,7 +16,7 @@ import { tableName } from './clients.ts';
 import { EntityType, isUuid, keys } from './keys.ts';
 import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
-import { batchGet, getItem, queryAll, queryPage } from './queries.ts';
+import { batchGet, getItem, gsi1OrderedPage, queryAll, queryPage } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 
 type Item = Record<string, unknown>;
@@ -128,21 +128,8 @@ export async function scimListingPage(
   organizationId: string,
   options: { after: ListPosition | undefined; limit: number; descending: boolean; skipOnly?: boolean },
 ): Promise<{ records: GroupRecord[]; count: number; next: ListPosition | undefined }> {
-  const partition = keys.groupNameIndex(organizationId, '').gsi1pk;
-  const page = await queryPage({
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': partition },
-    ...(options.after ? { ExclusiveStartKey: { gsi1pk: partition, gsi1sk: options.after[0], pk: keys.groupPrefix(organizationId).pk, sk: options.after[1] } } : {}),
-    ScanIndexForward: !options.descending,
-    Limit: options.limit,
-    ...(options.skipOnly ? { ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk' } : {}),
-  });
-  return {
-    records: options.skipOnly ? [] : page.items.map(toRecord),
-    count: page.items.length,
-    next: page.lastKey ? [String(page.lastKey.gsi1sk), String(page.lastKey.sk)] : undefined,
-  };
+  const page = await gsi1OrderedPage(keys.groupNameIndex(organizationId, '').gsi1pk, keys.groupPrefix(organizationId).pk, options);
+  return { records: options.skipOnly ? [] : page.items.map(toRecord), count: page.items.length, next: page.next };
 }
 
 /** groups.putStep — writes a whole group record: new when `expectedVersion` is undefined, else only over that version. */

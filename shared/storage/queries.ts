@@ -104,3 +104,25 @@ export async function batchGet(requested: { pk: string; sk: string }[], consiste
   if (rejection) throw rejection.reason;
   return results.flat();
 }
+
+/**
+ * One page of a gsi1 listing ordered by its sort key, after `after` (a position of `[gsi1sk, sk]`
+ * values, rebuilt here into the start key so a caller-supplied cursor can only name this
+ * partition). With `skipOnly`, only keys are read, to move forward cheaply.
+ */
+export async function gsi1OrderedPage(
+  partition: string,
+  tablePartition: string,
+  options: { after: readonly string[] | undefined; limit: number; descending: boolean; skipOnly?: boolean | undefined },
+): Promise<{ items: Item[]; next: string[] | undefined }> {
+  const page = await queryPage({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': partition },
+    ...(options.after ? { ExclusiveStartKey: { gsi1pk: partition, gsi1sk: options.after[0], pk: tablePartition, sk: options.after[1] } } : {}),
+    ScanIndexForward: !options.descending,
+    Limit: options.limit,
+    ...(options.skipOnly ? { ProjectionExpression: 'pk, sk, gsi1pk, gsi1sk' } : {}),
+  });
+  return { items: page.items, next: page.lastKey ? [String(page.lastKey.gsi1sk), String(page.lastKey.sk)] : undefined };
+}
