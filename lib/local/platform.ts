@@ -112,6 +112,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       OPERATOR_API_KEY: operatorApiKey,
       POWERTOOLS_LOG_LEVEL: options.logLevel ?? process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO',
       AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1',
+      // Directories run beside the platform on this machine (tests, developers); in AWS loopback is
+      // the function's own runtime API and is never dialled (shared/directory/destination-policy.ts).
+      DIRECTORY_ALLOW_LOOPBACK: 'true',
       ...options.environment,
     });
 

@@ -15,6 +15,7 @@
  */
 import { Client, FilterParser, ResultCodeError, type Entry, type SearchOptions } from 'ldapts';
 import { checkServerIdentity as tlsCheckServerIdentity, type ConnectionOptions } from 'node:tls';
+import { DirectoryDestinationError, resolveDirectoryHost } from './destination-policy.ts';
 
 /** LDAP OIDs the RootDSE advertises (RFC 4512 §5.1). */
 export const LDAP_OIDS = {
@@ -72,7 +73,7 @@ export interface RootDse {
 }
 
 /** Why talking to a directory failed, in the terms an operator acts on. */
-export type LdapFailureReason = 'invalid_credentials' | 'unreachable' | 'timeout' | 'tls_failure' | 'ldap_error';
+export type LdapFailureReason = 'invalid_credentials' | 'unreachable' | 'timeout' | 'tls_failure' | 'ldap_error' | 'destination_refused';
 
 export interface LdapFailure {
   reason: LdapFailureReason;
@@ -119,8 +120,8 @@ function checkIdentityAs(name: string): NonNullable<ConnectionOptions['checkServ
   return (_host, certificate) => tlsCheckServerIdentity(name, certificate);
 }
 
-function urlOf(options: LdapConnectOptions): string {
-  const host = options.host.includes(':') && !options.host.startsWith('[') ? `[${options.host}]` : options.host;
+function urlOf(options: LdapConnectOptions, address: string): string {
+  const host = address.includes(':') && !address.startsWith('[') ? `[${address}]` : address;
   return `${options.tlsMode === 'ldaps' ? 'ldaps' : 'ldap'}://${host}:${options.port}`;
 }
 
@@ -183,13 +184,17 @@ export class DirectoryConnection implements AsyncDisposable {
 
   /**
    * Opens a connection: TCP (and TLS for `ldaps`) within `connectTimeoutMs`, then StartTLS for
-   * `startTLS` within `operationTimeoutMs`. Throws what ldapts or node:tls throw (classify with
-   * `classifyLdapError`) or an LdapTimeoutError.
+   * `startTLS` within `operationTimeoutMs`. The host is resolved and checked first
+   * (shared/directory/destination-policy.ts) and the socket goes to the checked address; TLS still
+   * verifies the certificate against the host name. Throws DirectoryDestinationError for a refused
+   * destination, what ldapts, node:dns or node:tls throw (classify with `classifyLdapError`) or an
+   * LdapTimeoutError.
    */
   static async open(options: LdapConnectOptions): Promise<DirectoryConnection> {
+    const address = await withTimeout(resolveDirectoryHost(options.host), options.connectTimeoutMs, 'Resolving the host');
     const tls = tlsOptions(options);
     const client = new Client({
-      url: urlOf(options),
+      url: urlOf(options, address),
       connectTimeout: options.connectTimeoutMs,
       timeout: options.operationTimeoutMs,
       strictDN: false,
@@ -319,6 +324,7 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH'
  */
 export function classifyLdapError(error: unknown): LdapFailure {
   const message = (error instanceof Error ? error.message : String(error)).trim();
+  if (error instanceof DirectoryDestinationError) return { reason: 'destination_refused', message };
   if (error instanceof LdapTlsError) return { reason: 'tls_failure', ...(error.resultCode !== undefined ? { resultCode: error.resultCode } : {}), message };
   if (error instanceof ResultCodeError) {
     // ldapts' message is the server's diagnostic text (often empty) followed by "Code: 0x31".

@@ -264,6 +264,15 @@ describe('testing a connection: failures that are results', () => {
     expect(tested).toHaveLength(1);
     expect(tested[0]?.details).toMatchObject({ success: false, reason: 'unreachable' });
   });
+
+  it('never dials the instance-metadata (link-local) addresses: destination_refused, nothing sent', async () => {
+    for (const host of ['169.254.169.254', 'fe80::1', '0.0.0.0', '::ffff:169.254.170.2']) {
+      const metadata = await createConnection(ldapBody({ name: `Metadata ${host}`, host, port: 389, connectTimeoutMs: 300, operationTimeoutMs: 300 }));
+      const result = await testOf(metadata.id);
+      expect(result, host).toMatchObject({ success: false, reason: 'destination_refused' });
+      expect(result.message).toContain('link-local, unspecified, multicast or broadcast');
+    }
+  });
 });
 
 describe.skipIf(!haveSlapd && !ci)('testing against OpenLDAP (slapd)', () => {

@@ -48,7 +48,7 @@ export const connectionTestResult = z
     pagedResultsSupported: z.boolean().optional().meta({ description: 'supportedControl lists 1.2.840.113556.1.4.319 (RFC 2696)' }),
     startTlsSupported: z.boolean().optional().meta({ description: 'supportedExtension lists 1.3.6.1.4.1.1466.20037' }),
     tls: z.object({ mode: z.enum(['ldaps', 'startTLS', 'none']), verified: z.boolean() }).optional(),
-    reason: z.enum(['invalid_credentials', 'unreachable', 'timeout', 'tls_failure', 'ldap_error']).optional(),
+    reason: z.enum(['invalid_credentials', 'unreachable', 'timeout', 'tls_failure', 'ldap_error', 'destination_refused']).optional(),
     resultCode: z.int().optional().meta({ description: 'LDAP result code (RFC 4511 §4.1.9), e.g. 49 for invalid credentials' }),
     message: z.string().optional(),
     warnings: z.array(z.enum(['insecure_transport'])),
