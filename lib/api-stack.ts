@@ -36,7 +36,7 @@ export interface ApiStackProps extends StackProps {
 }
 
 /** Families whose routes live in a nested stack; platform stays in this stack. */
-const nestedFamilies: readonly ApiFamily[] = ['identity', 'scim', 'directory'];
+const nestedFamilies: readonly ApiFamily[] = ['identity', 'scim', 'directory', 'governance'];
 
 /**
  * The stateless half of a region: the REST API with its resource tree, stage, gateway responses

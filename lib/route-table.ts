@@ -4,7 +4,7 @@ import type { ApiFamily, RouteDefinition } from '../shared/routes.ts';
 const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
 const PACKAGE_FILE = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/;
 
-export const apiFamilies: readonly ApiFamily[] = ['platform', 'identity', 'scim', 'directory'];
+export const apiFamilies: readonly ApiFamily[] = ['platform', 'identity', 'scim', 'directory', 'governance'];
 
 /**
  * Checks the invariants the infrastructure relies on, so that a bad row fails the synth with a

@@ -13,7 +13,7 @@
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'ANY';
 
 /** API families share an error format, a rate-limit policy and an infrastructure (nested) stack. */
-export type ApiFamily = 'platform' | 'identity' | 'scim' | 'directory';
+export type ApiFamily = 'platform' | 'identity' | 'scim' | 'directory' | 'governance';
 
 /**
  * What a caller must hold to use a route.
@@ -35,6 +35,8 @@ export type RoutePermission =
   | 'directory:read'
   | 'directory:write'
   | 'audit:read'
+  | 'governance:read'
+  | 'governance:write'
   | 'identity:read'
   | 'identity:admin'
   | 'organization:owner';
@@ -101,5 +103,6 @@ import { samlRoutes } from './route-table/saml.ts';
 import { directoryRoutes } from './route-table/directory.ts';
 import { directoryConnectionRoutes } from './route-table/directory-connections.ts';
 import { directorySyncRoutes } from './route-table/directory-sync.ts';
+import { governanceRoutes } from './route-table/governance.ts';
 
-export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...directoryRoutes, ...directoryConnectionRoutes, ...directorySyncRoutes, ...platformRoutes];
+export const routes: readonly RouteDefinition[] = [...identityRoutes, ...samlRoutes, ...scimRoutes, ...directoryRoutes, ...directoryConnectionRoutes, ...directorySyncRoutes, ...governanceRoutes, ...platformRoutes];

@@ -49,8 +49,9 @@ export interface WorkerDefinition {
 
 import { scimWorkers } from './worker-table/scim.ts';
 import { directoryWorkers } from './worker-table/directory.ts';
+import { governanceWorkers } from './worker-table/governance.ts';
 
-export const workers: readonly WorkerDefinition[] = [...scimWorkers, ...directoryWorkers];
+export const workers: readonly WorkerDefinition[] = [...scimWorkers, ...directoryWorkers, ...governanceWorkers];
 
 /** The worker table row with this id, or undefined. */
 export function workerById(id: string, table: readonly WorkerDefinition[] = workers): WorkerDefinition | undefined {

@@ -53,6 +53,7 @@ export function familyForPath(path: string): ApiFamily {
   if (path.startsWith('/api/identity/') || path.startsWith('/oauth/') || path.startsWith('/.well-known/')) {
     return 'identity';
   }
+  if (path === '/api/reviews' || path.startsWith('/api/reviews/')) return 'governance';
   if (path.startsWith('/api/')) return 'directory';
   return 'platform';
 }

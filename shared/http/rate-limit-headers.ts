@@ -3,12 +3,12 @@ import type { RouteDefinition } from '../routes.ts';
 import type { RateLimitState } from '../rate-limits/rate-limiter.ts';
 
 /**
- * The families whose answers publish the caller's rate-limit state. The directory API does (its
- * reference publishes its limits and integrations pace themselves by them); SCIM IdPs and the
+ * The families whose answers publish the caller's rate-limit state. The directory API and its
+ * governance routes do (the reference publishes its limits and integrations pace themselves by them); SCIM IdPs and the
  * Identity Management API get only `Retry-After` on a 429.
  */
 export function publishesRateLimitHeaders(route: RouteDefinition): boolean {
-  return route.family === 'directory';
+  return route.family === 'directory' || route.family === 'governance';
 }
 
 /**

@@ -212,10 +212,26 @@ export async function unassignRole(
   }
   const roles = await existingRoles(organizationId, [roleId]);
   assertMayGrant(principal, roles.flatMap((role) => role.scopes));
-  await transact([
+  await transact(roleRemovalSteps(organizationId, holder, roleId, actor, origin));
+}
+
+/**
+ * The writes that unassign one role from a user or group, with its `<kind>.roles.removed` audit
+ * entry (details `roleIds`, plus `details`). The one write path for role removal: the Identity
+ * Management API and access review revokes both use it. Permission checks are the caller's.
+ */
+export function roleRemovalSteps(
+  organizationId: string,
+  holder: RoleHolder,
+  roleId: string,
+  actor: AuditEvent['actor'],
+  origin: RequestOrigin,
+  details: Record<string, unknown> = {},
+): TransactionStep[] {
+  return [
     roleSetChange(organizationId, holder, 'DELETE', [roleId]),
-    auditStep({ organizationId, action: `${holder.kind}.roles.removed`, actor, origin, target: { type: holder.kind, id: holder.id }, details: { roleIds: [roleId] } }),
-  ]);
+    auditStep({ organizationId, action: `${holder.kind}.roles.removed`, actor, origin, target: { type: holder.kind, id: holder.id }, details: { roleIds: [roleId], ...details } }),
+  ];
 }
 
 /** A user's effective scopes: its own roles plus the roles of every group it belongs to. */

@@ -9,6 +9,8 @@ export const platformScopes = {
   'directory:read': 'Read the directory (users, groups, objects, connections)',
   'directory:write': 'Change the directory and trigger synchronization',
   'audit:read': 'Read and export the audit log',
+  'governance:read': 'Read every access review campaign and its items (reviewers see their own items without it)',
+  'governance:write': 'Create, start, close and apply access review campaigns; decide any item',
   'identity:read': 'Read clients, APIs, roles and SAML settings',
   'identity:admin': 'Manage clients, APIs, roles, role assignments and SAML settings',
   'organization:owner': 'Organization root settings and reading client credentials',

@@ -3,7 +3,7 @@ import type { RouteDefinition } from '../routes.ts';
 /** One published API definition (one OpenAPI document, one entry of Swagger UI's selector). */
 export interface ApiDefinition {
   /** `/api/openapi/<id>.json` */
-  readonly id: 'identity' | 'scim' | 'directory';
+  readonly id: 'identity' | 'scim' | 'directory' | 'governance';
   readonly title: string;
   readonly description: string;
   /** Tags in display order, named as the seeds name them. */
@@ -68,6 +68,17 @@ export const apiDefinitions: readonly ApiDefinition[] = [
       { name: 'Health', description: 'System health check' },
     ],
     includes: (route) => (route.family === 'directory' || (route.family === 'platform' && route.path.startsWith('/api/'))) && !undocumentedRouteIds.has(route.id),
+  },
+  {
+    id: 'governance',
+    title: 'Governance API',
+    description:
+      'Access reviews at /api/reviews (seed "REST API Reference", "Access Reviews"): campaigns over groups, connections, departments or roles; review items ' +
+      'with recommendations; final, audited decisions; revokes applied through the identity store. A signed-in reviewer sees and decides only their own items; ' +
+      '`governance:read` sees everything and `governance:write` manages campaigns. Envelope, errors and rate limits are those of the Directory API: lists answer ' +
+      '`{data, totalCount, page, pageSize}` (pageSize at most 200), errors `{error, message, statusCode}`, 60 requests per minute and 1,000 per hour per caller with X-RateLimit-* headers.',
+    tags: [{ name: 'Access Reviews', description: 'Campaigns, review items and decisions' }],
+    includes: (route) => route.family === 'governance' && !undocumentedRouteIds.has(route.id),
   },
 ];
 

@@ -128,7 +128,7 @@ export const openIdConfiguration = {
   jwks_uri: 'https://platform.invicti.com/.well-known/jwks.json',
   grant_types_supported: ['client_credentials'],
   token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-  scopes_supported: ['scim:read', 'scim:write', 'directory:read', 'directory:write', 'audit:read', 'identity:read', 'identity:admin', 'organization:owner'],
+  scopes_supported: ['scim:read', 'scim:write', 'directory:read', 'directory:write', 'audit:read', 'governance:read', 'governance:write', 'identity:read', 'identity:admin', 'organization:owner'],
 };
 
 /** seed: identity-management-api.txt, "Get SAML settings" / "Configure SAML settings" */

@@ -13,6 +13,8 @@ import * as directoryConnections from './operations/directory-connections.ts';
 import * as connectionContracts from '../directory/connection-schemas.ts';
 import * as directorySync from './operations/directory-sync.ts';
 import * as syncContracts from '../directory/sync-schemas.ts';
+import * as governance from './operations/governance.ts';
+import * as reviewContracts from '../governance/access-review-schemas.ts';
 import * as saml from './operations/saml.ts';
 import { acsForm, samlSettingsBody } from '../saml/schemas.ts';
 import { scimOperations } from './operations/scim.ts';
@@ -22,7 +24,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.t
 import type { ApiDefinition } from './definitions.ts';
 import type { RouteDefinition } from '../routes.ts';
 
-export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...directory.directoryOperations, ...directoryConnections.directoryConnectionOperations, ...directorySync.directorySyncOperations, ...platformOperations };
+export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...directory.directoryOperations, ...directoryConnections.directoryConnectionOperations, ...directorySync.directorySyncOperations, ...governance.governanceOperations, ...platformOperations };
 
 /** Component names shown in Swagger UI's Schemas section (others get names from their route id). */
 export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
@@ -106,6 +108,12 @@ export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType,
   [directorySync.syncRunDetail, 'SyncRunDetail'],
   [syncContracts.syncProjectCreateBody, 'SyncProjectCreate'],
   [syncContracts.syncProjectUpdateBody, 'SyncProjectUpdate'],
+  [governance.reviewCampaignView, 'ReviewCampaign'],
+  [governance.reviewCampaignList, 'ReviewCampaignList'],
+  [governance.reviewItemView, 'ReviewItem'],
+  [governance.reviewItemList, 'ReviewItemList'],
+  [reviewContracts.campaignCreateBody, 'ReviewCampaignCreate'],
+  [reviewContracts.decisionBody, 'ReviewDecision'],
 ]);
 
 export function generateDocument(definition: ApiDefinition, routes: readonly RouteDefinition[], baseUrl: string, version: string): OpenApiDocument {

@@ -14,11 +14,13 @@ export const defaultRateLimits: Record<Exclude<ApiFamily, 'platform'>, RateLimit
   directory: { perMinute: 60, perHour: 1000 },
   scim: { perMinute: 6000, perHour: 300_000 },
   identity: { perMinute: 600, perHour: 10_000 },
+  // Governance (access reviews, policies) is part of the same published REST API: the same limits.
+  governance: { perMinute: 60, perHour: 1000 },
 };
 
 const limitSchema = z.object({ perMinute: z.number().int().positive(), perHour: z.number().int().positive() });
 export const rateLimitOverridesSchema = z
-  .object({ directory: limitSchema.optional(), scim: limitSchema.optional(), identity: limitSchema.optional() })
+  .object({ directory: limitSchema.optional(), scim: limitSchema.optional(), identity: limitSchema.optional(), governance: limitSchema.optional() })
   .strict();
 export type RateLimitOverrides = z.infer<typeof rateLimitOverridesSchema>;
 

@@ -113,6 +113,20 @@ async function resolveNewMembers(organizationId: string, ids: readonly string[])
   return found;
 }
 
+/**
+ * The writes that remove `userIds` from a group, with their one `group.member.removed` audit entry
+ * (details `memberIds`, plus `details` — e.g. the access review that revoked them). The one write
+ * path for membership removal: SCIM PATCH/PUT and access review revokes both use it, so SCIM
+ * `GET /Groups/{id}`, the Directory API and the audit log agree. At most ~96 users per call (one
+ * transaction); the caller adds the group's version bump (`groups.touchStep`) when it needs one.
+ */
+export function memberRemovalSteps(context: ScimContext, groupId: string, userIds: readonly string[], details: Record<string, unknown> = {}): TransactionStep[] {
+  return [
+    ...userIds.map((userId) => groups.membershipRemoveStep(context.organizationId, groupId, userId)),
+    auditStep({ ...context, action: 'group.member.removed', target: { type: 'group', id: groupId }, details: { memberIds: [...userIds], ...details } }),
+  ];
+}
+
 interface MemberDelta {
   add: string[];
   remove: string[];
@@ -135,13 +149,9 @@ async function writeMembership(context: ScimContext, groupId: string, delta: Mem
     const added = chunk.filter((operation) => operation.kind === 'add').map((operation) => operation.userId);
     const removed = chunk.filter((operation) => operation.kind === 'remove').map((operation) => operation.userId);
     return [
-      ...chunk.map((operation) =>
-        operation.kind === 'add'
-          ? groups.membershipAddStep(context.organizationId, { groupId, userId: operation.userId, display: displays.get(operation.userId) ?? '', addedAt: now })
-          : groups.membershipRemoveStep(context.organizationId, groupId, operation.userId),
-      ),
+      ...added.map((userId) => groups.membershipAddStep(context.organizationId, { groupId, userId, display: displays.get(userId) ?? '', addedAt: now })),
       ...(added.length > 0 ? [auditStep({ ...context, action: 'group.member.added', target: { type: 'group', id: groupId }, details: { memberIds: added } })] : []),
-      ...(removed.length > 0 ? [auditStep({ ...context, action: 'group.member.removed', target: { type: 'group', id: groupId }, details: { memberIds: removed } })] : []),
+      ...(removed.length > 0 ? memberRemovalSteps(context, groupId, removed) : []),
     ];
   };
   if (operations.length + final.length + 3 <= MAX_TRANSACTION_ITEMS) {

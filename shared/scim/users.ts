@@ -151,6 +151,16 @@ function guardedPut(record: UserRecord, before: UserRecord | undefined): Transac
   });
 }
 
+/**
+ * The writes that disable an account (`active: false`, roles and memberships kept), with its
+ * `user.deactivated` audit entry, guarded by the user's version — the state a SCIM deactivation
+ * leaves. Used by access review revokes of an account, whatever the user's source.
+ */
+export function deactivationSteps(context: ScimContext, before: UserRecord, details: Record<string, unknown> = {}): TransactionStep[] {
+  const after: UserRecord = { ...before, active: false, resource: { ...before.resource, active: false }, version: before.version + 1, updatedAt: new Date().toISOString() };
+  return [guardedPut(after, before), auditStep({ ...context, action: 'user.deactivated', target: { type: 'user', id: before.id }, details: { changedAttributes: ['active'], ...details } })];
+}
+
 function changeAction(before: UserRecord, after: UserRecord): string {
   if (before.active !== false && after.active === false) return 'user.deactivated';
   if (before.active === false && after.active !== false) return 'user.reactivated';

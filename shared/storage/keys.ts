@@ -45,6 +45,9 @@ export const EntityType = {
   SyncRunClaim: 'SyncRunClaim',
   SyncRun: 'SyncRun',
   SyncChange: 'SyncChange',
+  ReviewCampaign: 'ReviewCampaign',
+  ReviewItem: 'ReviewItem',
+  ReviewDecision: 'ReviewDecision',
 } as const;
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -203,6 +206,42 @@ export const keys = {
   /** syncRuns.changes: one change record per processed object, in processing order. */
   syncChange: (organizationId: string, runId: string, sequence: number) => ({ pk: `${org(organizationId)}#SYNCRUN#${assertRunId(runId)}`, sk: `CHANGE#${String(sequence).padStart(9, '0')}` }),
   syncChangePartition: (organizationId: string, runId: string) => `${org(organizationId)}#SYNCRUN#${assertRunId(runId)}`,
+
+  /** accessReviews.campaignById, accessReviews.campaigns via begins_with(sk, 'REVIEWCAMPAIGN#'). */
+  reviewCampaign: (organizationId: string, campaignId: string) => ({ pk: org(organizationId), sk: `REVIEWCAMPAIGN#${assertId('campaign', campaignId)}` }),
+  reviewCampaignPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'REVIEWCAMPAIGN#' }),
+  /**
+   * accessReviews.dueCampaigns (gsi1) — active campaigns by due instant, across organizations: the
+   * scheduled sweep reads what fell due without knowing the organizations. ISO 8601 UTC sorts as text.
+   */
+  reviewDueIndex: (dueAt: string, organizationId: string, campaignId: string) => ({
+    gsi1pk: 'PLATFORM#REVIEWS#DUE',
+    gsi1sk: `${dueAt}#${assertId('organization', organizationId)}#${assertId('campaign', campaignId)}`,
+  }),
+  reviewDuePartition: () => 'PLATFORM#REVIEWS#DUE',
+  /** accessReviews.recurrencesDue (gsi2) — the latest occurrence of each recurring series, by when the next one starts. */
+  reviewRecurrenceIndex: (nextOccurrenceAt: string, organizationId: string, campaignId: string) => ({
+    gsi2pk: 'PLATFORM#REVIEWS#RECUR',
+    gsi2sk: `${nextOccurrenceAt}#${assertId('organization', organizationId)}#${assertId('campaign', campaignId)}`,
+  }),
+  reviewRecurrencePartition: () => 'PLATFORM#REVIEWS#RECUR',
+  /** accessReviews.items / itemById — a campaign's review items; decisions (final, one per item) beside them. */
+  reviewItem: (organizationId: string, campaignId: string, itemId: string) => ({
+    pk: `${org(organizationId)}#REVIEWCAMPAIGN#${assertId('campaign', campaignId)}`,
+    sk: `ITEM#${assertId('review item', itemId)}`,
+  }),
+  reviewItemPrefix: (organizationId: string, campaignId: string) => ({ pk: `${org(organizationId)}#REVIEWCAMPAIGN#${assertId('campaign', campaignId)}`, skPrefix: 'ITEM#' }),
+  reviewDecision: (organizationId: string, campaignId: string, itemId: string) => ({
+    pk: `${org(organizationId)}#REVIEWCAMPAIGN#${assertId('campaign', campaignId)}`,
+    sk: `DECISION#${assertId('review item', itemId)}`,
+  }),
+  reviewDecisionPrefix: (organizationId: string, campaignId: string) => ({ pk: `${org(organizationId)}#REVIEWCAMPAIGN#${assertId('campaign', campaignId)}`, skPrefix: 'DECISION#' }),
+  /** accessReviews.itemsOfReviewer (gsi1) — a reviewer's items, grouped by campaign. */
+  reviewerItemIndex: (organizationId: string, reviewerId: string, campaignId: string, itemId: string) => ({
+    gsi1pk: `${org(organizationId)}#REVIEWER#${assertId('user', reviewerId)}`,
+    gsi1sk: `${assertId('campaign', campaignId)}#${assertId('review item', itemId)}`,
+  }),
+  reviewerPartition: (organizationId: string, reviewerId: string) => `${org(organizationId)}#REVIEWER#${assertId('user', reviewerId)}`,
 
   /** platform.bootstrap — which organization the local runtime bootstrapped. */
   bootstrapMarker: () => ({ pk: 'PLATFORM#BOOTSTRAP', sk: 'BOOTSTRAP' }),

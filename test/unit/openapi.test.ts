@@ -39,7 +39,7 @@ function hasExample(operation: OpenApiOperation): boolean {
 
 describe('the OpenAPI documents', () => {
   it('are valid OpenAPI 3.1 documents', async () => {
-    expect([...documents.keys()]).toEqual(['identity', 'scim', 'directory']);
+    expect([...documents.keys()]).toEqual(['identity', 'scim', 'directory', 'governance']);
     for (const [id, document] of documents) {
       const validator = new Validator();
       const result = await validator.validate(structuredClone(document));
@@ -97,7 +97,7 @@ describe('the OpenAPI documents', () => {
   });
 
   it('give every operation a tag, a description, an example, a success response and the family error body', () => {
-    const errorSchema = { identity: 'IdentityError', scim: 'ScimError', directory: 'DirectoryError' } as const;
+    const errorSchema = { identity: 'IdentityError', scim: 'ScimError', directory: 'DirectoryError', governance: 'DirectoryError' } as const;
     for (const { definition, operation } of operations()) {
       const id = operation.operationId;
       expect(operation.tags, id).toHaveLength(1);
