@@ -146,7 +146,8 @@ export async function applyRevokes(context: ApplyContext, campaign: CampaignReco
   const { organizationId } = context;
   const summary: ApplySummary = { applied: 0, alreadyAbsent: 0, awaitingConfirmation: 0, blocked: 0, failed: 0 };
   const all = await reviews.items(organizationId, campaign.id);
-  const applicable = new Set<ReviewItemRecord['application']['status']>(options.confirm ? ['pending', 'awaitingConfirmation', 'failed'] : ['pending', 'failed']);
+  // Held revokes are looked at again: without confirmation the rails are re-evaluated on today's data.
+  const applicable = new Set<ReviewItemRecord['application']['status']>(['pending', 'awaitingConfirmation', 'failed']);
   const todo = all.filter((item) => item.decision?.decision === 'revoke' && applicable.has(item.application.status));
   if (todo.length === 0) return summary;
 

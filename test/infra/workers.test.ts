@@ -164,7 +164,8 @@ describe('workers in CDK', () => {
     const schedules = resourcesOfType(workersJson, 'AWS::Scheduler::Schedule');
     expect(schedules).toHaveLength(workerTable.filter((worker) => worker.trigger.kind === 'schedule').length);
     const fn = functions.get(scheduled.id);
-    const schedule = schedules[0]?.[1].Properties ?? {};
+    // The table's own schedule workers (access-reviews-due) have schedules too: pick the added one's.
+    const schedule = schedules.find(([, candidate]) => JSON.stringify(candidate.Properties?.Target).includes(`\\"workerId\\":\\"${scheduled.id}\\"`))?.[1].Properties ?? {};
     expect(schedule.ScheduleExpression).toBe('rate(1 day)');
     expect(schedule.GroupName).toBeDefined();
     const target = schedule.Target as { Arn: unknown; RoleArn: unknown; Input: string };
