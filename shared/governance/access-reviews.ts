@@ -212,10 +212,14 @@ export async function listItems(
 
 const RECURRENCE_MONTHS: Record<Recurrence, number> = { monthly: 1, quarterly: 3, semiannually: 6, annually: 12 };
 
-/** `from` plus one recurrence period, in calendar months (UTC). */
+/** `from` plus one recurrence period, in calendar months (UTC), on the same day or the month's last (Nov 30 + a quarter = Feb 28). */
 export function nextOccurrence(from: string, recurrence: Recurrence): string {
   const date = new Date(from);
+  const day = date.getUTCDate();
+  date.setUTCDate(1);
   date.setUTCMonth(date.getUTCMonth() + RECURRENCE_MONTHS[recurrence]);
+  const lastDay = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 0)).getUTCDate();
+  date.setUTCDate(Math.min(day, lastDay));
   return date.toISOString();
 }
 

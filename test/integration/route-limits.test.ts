@@ -59,7 +59,7 @@ beforeAll(async () => {
   const lifted = { perMinute: 1_000_000, perHour: 10_000_000 };
   const patched = await call('PATCH', `/api/identity/v1/organizations/${tenant.organizationId}`, {
     headers: { 'X-Operator-Key': inject('operatorApiKey') },
-    json: { rateLimits: { identity: lifted, scim: lifted, directory: lifted } },
+    json: { rateLimits: { identity: lifted, scim: lifted, directory: lifted, governance: lifted } },
   });
   if (patched.status !== 200) throw new Error(`rate limits: ${patched.status} ${patched.text}`);
   const base = await prepareSampleContext(tenant);

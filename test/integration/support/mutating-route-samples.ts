@@ -252,6 +252,18 @@ async function newSyncProject(ctx: SampleContext): Promise<string> {
   return ok(await ctx.send('POST', '/api/sync/projects', { token: ctx.tenant.ownerToken, json: { name: unique('Sync'), connectionId } }), 'sync project create').body.id;
 }
 
+/** A draft access review campaign over a department nobody is in (no items), reviewed by the Owner. */
+async function newReviewCampaign(ctx: SampleContext, scope: Record<string, unknown> = { kind: 'department', department: unique('Nobody') }): Promise<string> {
+  const body = { name: unique('Review'), scope, reviewers: { kind: 'named', reviewerIds: [ctx.tenant.ownerUserId] }, dueAt: new Date(Date.now() + 86_400_000).toISOString() };
+  return ok(await ctx.send('POST', '/api/reviews/campaigns', { token: ctx.tenant.ownerToken, json: body }), 'campaign create').body.id;
+}
+
+async function startedReviewCampaign(ctx: SampleContext, scope?: Record<string, unknown>): Promise<string> {
+  const id = await newReviewCampaign(ctx, scope);
+  ok(await ctx.send('POST', `/api/reviews/campaigns/${id}/start`, { token: ctx.tenant.ownerToken }), 'campaign start');
+  return id;
+}
+
 export const mutatingRouteSamples: Record<string, RouteSample> = {
   // --- organizations (operator) ---
   'identity-organizations-create': sample({
@@ -552,6 +564,40 @@ export const mutatingRouteSamples: Record<string, RouteSample> = {
     run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/sync/projects/${id}/run`, { token: ctx.tenant.ownerToken }), 'sync.run.queued', { type: 'syncProject', id }),
   }),
 
+  // --- Governance: access reviews ---
+  'governance-review-campaigns-create': sample({
+    run: async (ctx) => {
+      const response = await ctx.send('POST', '/api/reviews/campaigns', {
+        token: ctx.tenant.ownerToken,
+        json: { name: unique('Review'), scope: { kind: 'department', department: unique('Nobody') }, reviewers: { kind: 'named', reviewerIds: [ctx.tenant.ownerUserId] }, dueAt: new Date(Date.now() + 86_400_000).toISOString() },
+      });
+      return byOwner(ctx, response, 'review.campaign.created', { type: 'reviewCampaign', id: response.body?.id });
+    },
+  }),
+  'governance-review-campaigns-start': sample({
+    prepare: (ctx) => newReviewCampaign(ctx),
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/reviews/campaigns/${id}/start`, { token: ctx.tenant.ownerToken }), 'review.campaign.started', { type: 'reviewCampaign', id }),
+  }),
+  'governance-review-campaigns-close': sample({
+    prepare: (ctx) => startedReviewCampaign(ctx),
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/reviews/campaigns/${id}/close`, { token: ctx.tenant.ownerToken }), 'review.campaign.closed', { type: 'reviewCampaign', id }),
+  }),
+  'governance-review-campaigns-apply': sample({
+    prepare: (ctx) => startedReviewCampaign(ctx),
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/reviews/campaigns/${id}/apply`, { token: ctx.tenant.ownerToken, json: {} }), 'review.campaign.applied', { type: 'reviewCampaign', id }),
+  }),
+  'governance-review-items-decide': sample({
+    // A campaign over a fresh group holding the fixture user: one item, approved by the Owner.
+    prepare: async (ctx) => {
+      const group = ok(await ctx.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: unique('Reviewed'), members: [{ value: ctx.fixtures.scimUser.id }] }), 'group create').body.id;
+      const id = await startedReviewCampaign(ctx, { kind: 'groups', groupIds: [group] });
+      const items = ok(await ctx.send('GET', `/api/reviews/campaigns/${id}/items`, { token: ctx.tenant.ownerToken }), 'items list').body.data;
+      return { id, itemId: items[0].id as string };
+    },
+    run: async (ctx, { id, itemId }) =>
+      byOwner(ctx, await ctx.send('POST', `/api/reviews/campaigns/${id}/items/${itemId}/decision`, { token: ctx.tenant.ownerToken, json: { decision: 'approve', justification: 'Still needed' } }), 'review.item.decided', { type: 'reviewItem', id: itemId }),
+  }),
+
   // --- SCIM Bulk: one operation, one entry ---
   'scim-bulk': sample({
     run: async (ctx) => {
@@ -578,6 +624,7 @@ export const nonMutatingRouteSamples: Record<string, (ctx: SampleContext) => Pro
   'scim-users-list': (ctx) => ctx.scim('GET', '/Users?count=5'),
   'directory-connections-list': (ctx) => ctx.send('GET', '/api/connections', { token: ctx.tenant.ownerToken }),
   'directory-sync-projects-list': (ctx) => ctx.send('GET', '/api/sync/projects', { token: ctx.tenant.ownerToken }),
+  'governance-review-campaigns-list': (ctx) => ctx.send('GET', '/api/reviews/campaigns', { token: ctx.tenant.ownerToken }),
   'directory-sync-history-list': (ctx) => ctx.send('GET', '/api/sync/history?status=failed&since=2025-01-01', { token: ctx.tenant.ownerToken }),
   'scim-groups-search': (ctx) => ctx.scim('POST', '/Groups/.search', { schemas: [SEARCH_REQUEST], count: 5 }),
   'scim-search-all': (ctx) => ctx.scim('POST', '/.search', { schemas: [SEARCH_REQUEST], count: 5 }),

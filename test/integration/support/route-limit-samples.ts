@@ -344,6 +344,30 @@ export const routeLimitSamples: Record<string, RouteLimitSample> = {
   'directory-sync-history-list': { request: () => ({ params: {}, query: { status: 'failed', since: '2025-01-01', projectId: randomUUID(), page: '1', pageSize: '50' } }) },
   'directory-sync-history-get': { request: () => ({ params: { id: '01JDZ8Q3K9V7X2M4N6P8R0T2W4' }, query: { page: '1', pageSize: '50' } }) },
 
+  // --- Governance: access reviews (unknown ids; a create naming no real reviewer is refused: nothing a probe can change) ---
+  'governance-review-campaigns-list': { request: () => ({ params: {}, query: { page: '1', pageSize: '5', status: 'active' } }) },
+  'governance-review-campaigns-create': {
+    request: () => ({
+      params: {},
+      body: {
+        name: unique('Review'),
+        description: 'Quarterly certification',
+        scope: { kind: 'department', department: 'Finance' },
+        reviewers: { kind: 'named', reviewerIds: [randomUUID()], fallbackReviewerId: randomUUID() },
+        dueAt: '2099-01-01T00:00:00Z',
+        recurrence: 'quarterly',
+        onUndecided: 'escalate',
+        applyMode: 'manual',
+      },
+    }),
+  },
+  'governance-review-campaigns-get': { request: () => ({ params: { id: randomUUID() } }) },
+  'governance-review-items-list': { request: () => ({ params: { id: randomUUID() }, query: { page: '1', pageSize: '50', status: 'pending', reviewerId: randomUUID(), userId: randomUUID() } }) },
+  'governance-review-campaigns-start': { request: () => ({ params: { id: randomUUID() } }) },
+  'governance-review-campaigns-close': { request: () => ({ params: { id: randomUUID() } }) },
+  'governance-review-campaigns-apply': { request: () => ({ params: { id: randomUUID() }, body: { confirm: true } }) },
+  'governance-review-items-decide': { request: () => ({ params: { id: randomUUID(), itemId: randomUUID() }, body: { decision: 'revoke', justification: 'No longer needed' } }) },
+
   'platform-health': { request: none },
   'platform-docs-page': { request: () => ({ params: {}, query: { definition: 'scim' } }) },
   'platform-docs-asset': { request: () => ({ params: { asset: 'swagger-ui.css' } }) },
