@@ -41,7 +41,7 @@ describe('reviewer assignment', () => {
   });
 
   it('shares users among named reviewers in turn, skipping the user themself', () => {
-    const config = { kind: 'named', reviewerIds: ['r1', 'r2'] } as const;
+    const config = { kind: 'named' as const, reviewerIds: ['r1', 'r2'] };
     expect([0, 1, 2, 3].map((turn) => assignReviewer('u', null, config, turn, active))).toEqual(['r1', 'r2', 'r1', 'r2']);
     expect(assignReviewer('r1', null, config, 0, active)).toBe('r2');
     expect(assignReviewer('r1', null, { kind: 'named', reviewerIds: ['r1'] }, 0, active)).toBeNull();
