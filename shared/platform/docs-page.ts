@@ -2,7 +2,7 @@
  * The Swagger UI page at /api/docs: static HTML that loads swagger-ui-dist's files from
  * /api/docs/<file> and a generated configuration script, so the Content-Security-Policy can
  * forbid inline scripts. The page lists every API definition in Swagger UI's "Select a
- * definition" box; `?definition=scim` (or identity, directory) opens one directly.
+ * definition" box; `?definition=scim` (or identity, directory, governance) opens one directly.
  */
 import { apiDefinitions } from '../openapi/definitions.ts';
 

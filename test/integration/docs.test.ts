@@ -39,7 +39,7 @@ describe('API documentation', () => {
   });
 
   it('serves each definition as OpenAPI 3.1 whose server is this deployment', async () => {
-    for (const [id, title] of [['identity', 'Identity Management API'], ['scim', 'Identity SCIM v2'], ['directory', 'Directory API']]) {
+    for (const [id, title] of [['identity', 'Identity Management API'], ['scim', 'Identity SCIM v2'], ['directory', 'Directory API'], ['governance', 'Governance API']]) {
       const document = await call<{ openapi: string; info: { title: string }; servers: { url: string }[]; paths: object }>('GET', `/api/openapi/${id}.json`);
       expect(document.status, id).toBe(200);
       expect(document.body.openapi).toBe('3.1.0');
