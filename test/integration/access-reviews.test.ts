@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useLocalEngines } from './support/in-process.ts';
-import { call, login, machineToken } from './support/platform-client.ts';
+import { slapdAvailable, startSlapd, SLAPD_BINARY, type SlapdServer } from './support/ldap/slapd.ts';
+import { call, createTenant, login, machineToken, type Tenant } from './support/platform-client.ts';
 import { ENTERPRISE, GROUP_SCHEMA, patchOp, scimTenant, userBody, type ScimTenant } from './support/scim-client.ts';
 import type * as UsersRepository from '../../shared/storage/users.ts';
 import type * as TransactionsModule from '../../shared/storage/transactions.ts';
@@ -341,5 +342,98 @@ describe('access review campaigns', () => {
     expect((await itemsOf(next.id)).map((item) => item.userId)).toEqual([member.id]);
     // The series' occurrence is created once.
     expect((await runDueWorker(new Date(Date.parse(campaign.nextOccurrenceAt)))).occurrences).toEqual([]);
+  });
+});
+
+const haveSlapd = slapdAvailable();
+if (!haveSlapd && process.env.CI !== 'true') console.warn(`SKIPPED: access reviews over a nested LDAP group — ${SLAPD_BINARY} is not installed (see .ci/run)`);
+
+/**
+ * A nested group from a real directory: OpenLDAP's `everyone` holds ada, linus (disabled) and the
+ * group `engineering` (grace, alan). Sync flattens the nesting into memberships of `everyone`, so a
+ * campaign over it reviews all four people; the revoke removes alan's membership at once, and the
+ * next sync provisions it back — what `reprovisionRisk` warns about.
+ */
+describe.skipIf(!haveSlapd && process.env.CI !== 'true')('access reviews over a nested directory group', () => {
+  let slapd: SlapdServer;
+  let tenant: Tenant;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const api = (method: string, path: string, json?: unknown) => call<any>(method, path, { token: tenant.ownerToken, ...(json !== undefined ? { json } : {}) });
+
+  beforeAll(async () => {
+    [slapd, tenant] = await Promise.all([startSlapd(), createTenant('Access reviews over LDAP')]);
+  }, 120_000);
+  afterAll(async () => {
+    await slapd?.stop();
+  });
+
+  async function syncOnce(projectId: string): Promise<void> {
+    const queued = await api('POST', `/api/sync/projects/${projectId}/run`);
+    expect(queued.status, queued.text).toBe(202);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const run = await api('GET', `/api/sync/history/${queued.body.runId}`);
+      if (!['queued', 'running'].includes(run.body.status)) {
+        expect(run.body.status, run.text).toBe('succeeded');
+        return;
+      }
+      if (Date.now() > deadline) throw new Error(`sync run did not finish: ${run.text}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('review every member of the nested groups, mark the access as provisioned back, and revoke it until the next sync', async () => {
+    const connection = await api('POST', '/api/connections', {
+      name: 'OpenLDAP',
+      type: 'ldap',
+      host: slapd.host,
+      port: slapd.port,
+      tlsMode: 'none',
+      allowInsecure: true,
+      baseDn: slapd.baseDn,
+      bindDn: slapd.serviceDn,
+      password: slapd.servicePassword,
+    });
+    expect(connection.status, connection.text).toBe(201);
+    const project = await api('POST', '/api/sync/projects', { name: 'People and groups', connectionId: connection.body.id });
+    expect(project.status, project.text).toBe(201);
+    await syncOnce(project.body.id);
+    const groups = await api('GET', '/api/groups?search=everyone');
+    const everyone = (groups.body.data as { id: string; displayName: string }[]).find((group) => group.displayName === 'everyone')?.id as string;
+    expect(everyone).toBeDefined();
+    const people = new Map(((await api('GET', '/api/users?pageSize=200')).body.data as { id: string; accountName: string }[]).map((user) => [user.accountName, user.id]));
+
+    const created = await api('POST', '/api/reviews/campaigns', {
+      name: 'Everyone',
+      scope: { kind: 'groups', groupIds: [everyone] },
+      reviewers: { kind: 'manager', fallbackReviewerId: tenant.ownerUserId },
+      dueAt: new Date(Date.now() + 7 * DAY).toISOString(),
+    });
+    expect(created.status, created.text).toBe(201);
+    const started = await api('POST', `/api/reviews/campaigns/${created.body.id}/start`);
+    expect(started.status, started.text).toBe(200);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const items: any[] = (await api('GET', `/api/reviews/campaigns/${created.body.id}/items`)).body.data;
+    const byUser = new Map(items.map((item) => [item.userName, item]));
+    // ada and linus directly, grace and alan through the nested engineering group.
+    expect([...byUser.keys()].sort()).toEqual(['ada', 'alan', 'grace', 'linus']);
+    for (const item of items) expect(item).toMatchObject({ reprovisionRisk: true, entitlement: { kind: 'groupMembership', groupId: everyone, groupSource: 'ldap' } });
+    expect(byUser.get('linus')).toMatchObject({ recommendation: 'revoke', recommendationReason: 'The account is disabled.' });
+    // The directory's manager chain decides who reviews: alan → grace, grace → ada, ada (no manager) → the fallback.
+    expect(byUser.get('alan').reviewerId).toBe(people.get('grace'));
+    expect(byUser.get('grace').reviewerId).toBe(people.get('ada'));
+    expect(byUser.get('ada').reviewerId).toBe(tenant.ownerUserId);
+
+    const alan = people.get('alan') as string;
+    const decided = await api('POST', `/api/reviews/campaigns/${created.body.id}/items/${byUser.get('alan').id}/decision`, { decision: 'revoke', justification: 'Contractor, contract ended' });
+    expect(decided.status, decided.text).toBe(200);
+    const applied = await api('POST', `/api/reviews/campaigns/${created.body.id}/apply`, {});
+    expect(applied.body).toMatchObject({ applied: 1 });
+    const members = async () => ((await api('GET', `/api/groups/${everyone}/members?pageSize=200`)).body.data as { id: string }[]).map((member) => member.id);
+    expect(await members()).not.toContain(alan);
+    expect(await members()).toHaveLength(3);
+    // The directory still has alan in engineering, inside everyone: the next sync puts the membership back.
+    await syncOnce(project.body.id);
+    expect(await members()).toContain(alan);
   });
 });
