@@ -97,6 +97,7 @@ export async function login(emailAddress: string, password: string, origin: Requ
   const scopes = await effectiveScopes(organizationId, userId, user.roleIds ?? []);
   const token = await issueAccessToken({ subject: userId, subjectType: 'user', organizationId, audience: platformAudience(), scopes });
   await transact([
+    users.signInStep(organizationId, userId, new Date(now).toISOString(), () => new AuthenticationError(INVALID_CREDENTIALS, 'Basic realm="identity-platform"')),
     auditStep({ organizationId, action: 'user.login', actor: { actorType: 'user', actorId: userId }, origin, target: { type: 'user', id: userId }, details: { method: 'password', scopes } }),
   ]);
   return { accessToken: token.token, expiresIn: token.expiresIn, tokenType: 'Bearer' };

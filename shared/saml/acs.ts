@@ -91,6 +91,8 @@ async function signIn(organizationId: string, samlResponse: string, postedRelayS
       await transact([
         ...consume,
         ...(jit?.steps ?? []),
+        // A JIT user is created by this very transaction (one write per item): its first sign-in is its creation.
+        ...(user ? [users.signInStep(organizationId, user.id, new Date().toISOString(), () => new ConflictError(`User ${user.id} was deleted during sign-in.`))] : []),
         auditStep({ organizationId, action: 'user.login', actor: { actorType: 'user', actorId: userId }, origin, target: { type: 'user', id: userId }, details: { ...details, jitProvisioned: jit !== undefined } }),
       ]);
     } catch (error) {

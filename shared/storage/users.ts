@@ -209,6 +209,26 @@ export function roleSetStep(organizationId: string, userId: string, operation: '
   };
 }
 
+/**
+ * users.signInStep — records a successful sign-in (`lastSignInAt`, ISO 8601) without bumping the
+ * version: a sign-in is not a change of the resource, so it neither changes its ETag nor makes a
+ * concurrent SCIM write re-read. Fails with `onMissing` when the user is gone.
+ */
+export function signInStep(organizationId: string, userId: string, at: string, onMissing: () => DomainError): TransactionStep {
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.user(organizationId, userId),
+        UpdateExpression: 'SET lastSignInAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':at': at },
+      },
+    },
+    onConditionFailed: onMissing,
+  };
+}
+
 // --- userName uniqueness claims -----------------------------------------------------------------
 
 /** users.claimUserNameStep — reserves a userName (case-insensitive) for `ownerId`; fails with `onTaken` if held. */

@@ -153,6 +153,9 @@ describe('access review campaigns', () => {
     const managerToken = await login(manager.userName, manager.password as string);
     const fallbackToken = await login(fallback.userName, fallback.password as string);
     const outsiderToken = await login(outsider.userName, outsider.password as string);
+    // A sign-in is recorded on the user: the next campaign judges dormancy by it.
+    const signedIn = await call('GET', `/api/users/${manager.id}`, { token: owner() });
+    expect(Date.now() - Date.parse(signedIn.body.lastSignInAt)).toBeLessThan(120_000);
     expect((await itemsOf(id, managerToken)).map(key).sort()).toEqual([`${alice.id}/${finance}`, `${bob.id}/${finance}`, `${bob.id}/${contractors}`].sort());
     expect((await itemsOf(id, fallbackToken)).map(key)).toEqual([`${carol.id}/${contractors}`]);
     const mine = await call('GET', '/api/reviews/campaigns', { token: managerToken });
