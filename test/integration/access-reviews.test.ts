@@ -294,6 +294,42 @@ describe('access review campaigns', () => {
     expect(await scimMemberIds(other)).toHaveLength(3);
   });
 
+  it("review a department's accounts: a revoke disables the account, but never a reviewer's own while they still review", async () => {
+    const department = unique('Ops');
+    const fallback = await createUser();
+    const reviewer = await createUser({ department });
+    const leaver = await createUser({ department });
+    const id = await startedCampaign({ scope: { kind: 'department', department }, reviewers: { kind: 'named', reviewerIds: [reviewer.id], fallbackReviewerId: fallback.id }, applyMode: 'manual' });
+    const items = await itemsOf(id);
+    const of = (userId: string) => items.find((item) => item.userId === userId);
+    expect(items).toHaveLength(2);
+    // Nobody reviews their own access: the reviewer's account goes to the fallback reviewer.
+    expect(of(reviewer.id)).toMatchObject({ reviewerId: fallback.id, entitlement: { kind: 'account', department, userSource: 'scim' }, reprovisionRisk: true });
+    expect(of(leaver.id)).toMatchObject({ reviewerId: reviewer.id });
+    for (const userId of [reviewer.id, leaver.id]) {
+      const decided = await call('POST', `/api/reviews/campaigns/${id}/items/${of(userId).id}/decision`, { token: owner(), json: { decision: 'revoke', justification: 'Left the company' } });
+      expect(decided.status, decided.text).toBe(200);
+    }
+    // Every item is decided, so the reviewer has nothing left to review: both revokes apply.
+    const applied = await call('POST', `/api/reviews/campaigns/${id}/apply`, { token: owner(), json: {} });
+    expect(applied.body).toMatchObject({ applied: 2, blocked: 0 });
+    for (const userId of [reviewer.id, leaver.id]) expect((await call('GET', `/api/users/${userId}`, { token: owner() })).body.status).toBe('disabled');
+    expect((await auditCount('user.deactivated', leaver.id)).count).toBe(1);
+
+    // A reviewer with undecided items keeps their account until they are done.
+    const busy = await createUser({ department: `${department}-2` });
+    const colleague = await createUser({ department: `${department}-2` });
+    const second = await startedCampaign({ scope: { kind: 'department', department: `${department}-2` }, reviewers: { kind: 'named', reviewerIds: [busy.id], fallbackReviewerId: fallback.id }, applyMode: 'manual' });
+    const secondItems = await itemsOf(second);
+    const busyItem = secondItems.find((item) => item.userId === busy.id);
+    expect((await call('POST', `/api/reviews/campaigns/${second}/items/${busyItem.id}/decision`, { token: owner(), json: { decision: 'revoke', justification: 'Role ended' } })).status).toBe(200);
+    const held = await call('POST', `/api/reviews/campaigns/${second}/apply`, { token: owner(), json: { confirm: true } });
+    expect(held.body).toMatchObject({ applied: 0, blocked: 1 });
+    expect((await itemsOf(second)).find((item) => item.id === busyItem.id).application).toMatchObject({ status: 'blocked', reason: 'reviewer_access' });
+    expect((await call('GET', `/api/users/${busy.id}`, { token: owner() })).body.status).toBe('active');
+    expect(secondItems.find((item) => item.userId === colleague.id).reviewerId).toBe(busy.id);
+  });
+
   it("never revoke the organization's last Owner", async () => {
     const reviewer = await createUser({ password: true });
     const reviewerToken = await login(reviewer.userName, reviewer.password as string);
