@@ -128,7 +128,7 @@ describe('SCIM Groups', () => {
     expect(before.scope).toBe('');
     await t.scim('PATCH', `/Groups/${group.body.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: user.body.id }] }));
     const after = JSON.parse(Buffer.from((await login(userName, 'team-member-password')).split('.')[1] as string, 'base64url').toString());
-    expect(after.scope.split(' ')).toEqual(['audit:read', 'directory:read', 'identity:read']);
+    expect(after.scope.split(' ')).toEqual(['audit:read', 'directory:read', 'governance:read', 'identity:read']);
   });
 });
 
