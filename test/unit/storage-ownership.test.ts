@@ -41,6 +41,12 @@ describe('one module writes each entity (issue 11)', () => {
     ]);
   });
 
+  it('only the access reviews repository builds campaign, review item, decision and reviewer keys', () => {
+    expect(
+      buildersOf(['reviewCampaign', 'reviewCampaignPrefix', 'reviewDueIndex', 'reviewDuePartition', 'reviewRecurrenceIndex', 'reviewRecurrencePartition', 'reviewItem', 'reviewItemPrefix', 'reviewDecision', 'reviewDecisionPrefix', 'reviewerItemIndex', 'reviewerPartition']),
+    ).toEqual([join('shared', 'storage', 'access-reviews.ts')]);
+  });
+
   it('the check itself finds a key builder where one is written', () => {
     // Guards the scan: the repositories it names really are found by it.
     expect(buildersOf(['user']).length).toBeGreaterThan(0);
