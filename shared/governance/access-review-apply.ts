@@ -16,7 +16,7 @@
  * so SCIM `GET /Groups/{id}`, `/api/groups/{id}/members` and the audit log show it at once.
  */
 import type { AuditEvent, RequestOrigin } from '../audit/audit-entry.ts';
-import { ConcurrentChangeError, DomainError, NotFoundError } from '../errors/domain-errors.ts';
+import { ConcurrentChangeError, ConflictError, DomainError, NotFoundError } from '../errors/domain-errors.ts';
 import { roleRemovalSteps } from '../identity/roles.ts';
 import { memberRemovalSteps } from '../scim/groups.ts';
 import { deactivationSteps } from '../scim/users.ts';
@@ -67,6 +67,29 @@ export function removesLastOwner(owners: OwnerSources, item: Pick<ReviewItemReco
   const left = removed === 'all' ? 0 : [...sources].filter((source) => source !== removed).length;
   if (left > 0) return false;
   return ![...owners.entries()].some(([userId, other]) => userId !== item.userId && other.size > 0);
+}
+
+/**
+ * The precondition that keeps the last-Owner rail atomic: when a revoke takes the Owner role from
+ * its user, the transaction also checks that another Owner (the first other one, by id) still holds
+ * it — directly, or through a group membership and that group's role — so two revokes applied at
+ * once can never remove the last two Owners. None when the revoke leaves its user an Owner.
+ */
+function anotherOwnerSteps(organizationId: string, owners: OwnerSources, item: Pick<ReviewItemRecord, 'userId' | 'entitlement'>): TransactionStep[] {
+  const sources = owners.get(item.userId);
+  if (!sources || sources.size === 0) return [];
+  const removed = removedSources(item.entitlement);
+  if (removed !== 'all' && [...sources].some((source) => source !== removed)) return [];
+  // Prefer an Owner who holds the role directly: one precondition, on an item the revoke never writes.
+  const others = [...owners.entries()].filter(([userId, other]) => userId !== item.userId && other.size > 0).sort(([a, x], [b, y]) => Number(y.has('direct')) - Number(x.has('direct')) || a.localeCompare(b));
+  const [otherId, otherSources] = others[0] ?? [];
+  if (!otherId || !otherSources) return [];
+  const gone = () => new ConflictError('Another Owner lost the role meanwhile; the revoke would leave the organization without an Owner.');
+  if (otherSources.has('direct')) return [users.holdsRoleStep(organizationId, otherId, OWNER_ROLE_ID, gone)];
+  const groupId = [...otherSources][0] as string;
+  // A transaction writes each item once: the revoked group's own item is already updated (its version bump).
+  const groupStillGrants = groupId === revokedGroupId(item.entitlement) ? [] : [groups.grantsRoleStep(organizationId, groupId, OWNER_ROLE_ID, gone)];
+  return [groups.membershipMustExistStep(organizationId, groupId, otherId, gone), ...groupStillGrants];
 }
 
 /** Records a revoke in the Owner map (for several revokes checked one after another). */
@@ -189,7 +212,7 @@ export async function applyRevokes(context: ApplyContext, campaign: CampaignReco
       }
       const steps = await revokeSteps(context, item, now);
       const application = { status: 'applied' as const, ...(steps ? {} : { reason: 'already_absent' }), at: now };
-      await transact([...(steps ?? []), itemStep(item, withApplication(item, application, now))]);
+      await transact([...(steps ? [...steps, ...anotherOwnerSteps(organizationId, owners, item)] : []), itemStep(item, withApplication(item, application, now))]);
       forgetOwnerSource(owners, item);
       if (steps) summary.applied += 1;
       else summary.alreadyAbsent += 1;

@@ -17,7 +17,7 @@ import { EntityType, isUuid, keys } from './keys.ts';
 import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
 import { batchGet, getItem, gsi1OrderedPage, queryAll, queryPage } from './queries.ts';
-import { put, putNew, remove, type TransactionStep } from './transactions.ts';
+import { mustExist, put, putNew, remove, type TransactionStep } from './transactions.ts';
 
 type Item = Record<string, unknown>;
 
@@ -170,6 +170,14 @@ export function mustBeAbsentStep(organizationId: string, id: string, onPresent: 
   return { item: { ConditionCheck: { TableName: tableName(), Key: keys.group(organizationId, id), ConditionExpression: 'attribute_not_exists(pk)' } }, onConditionFailed: onPresent };
 }
 
+/** groups.grantsRoleStep — a precondition that the group still grants `roleId` to its members; `onFailed` otherwise. */
+export function grantsRoleStep(organizationId: string, groupId: string, roleId: string, onFailed: () => DomainError): TransactionStep {
+  return {
+    item: { ConditionCheck: { TableName: tableName(), Key: keys.group(organizationId, groupId), ConditionExpression: 'contains(roleIds, :role)', ExpressionAttributeValues: { ':role': roleId } } },
+    onConditionFailed: onFailed,
+  };
+}
+
 /** groups.roleSetStep — atomic ADD/DELETE on a group's role set (team roles), bumping its version; `onMissing` when the group is gone. */
 export function roleSetStep(organizationId: string, groupId: string, operation: 'ADD' | 'DELETE', roleIds: readonly string[], onMissing: () => DomainError): TransactionStep {
   return {
@@ -239,6 +247,11 @@ export function membershipItemOf(organizationId: string, membership: MembershipR
     type: EntityType.GroupMembership,
     ...membership,
   };
+}
+
+/** memberships.mustExistStep — a precondition that `userId` is a member of `groupId`; `onMissing` otherwise. */
+export function membershipMustExistStep(organizationId: string, groupId: string, userId: string, onMissing: () => DomainError): TransactionStep {
+  return mustExist(keys.groupMembership(organizationId, groupId, userId), onMissing);
 }
 
 /** memberships.removeStep — removes a membership (idempotent). */

@@ -210,6 +210,24 @@ export function roleSetStep(organizationId: string, userId: string, operation: '
 }
 
 /**
+ * users.holdsRoleStep — a precondition that the user is active and holds `roleId` directly (e.g.
+ * that another Owner still exists while one is revoked); `onFailed` otherwise.
+ */
+export function holdsRoleStep(organizationId: string, userId: string, roleId: string, onFailed: () => DomainError): TransactionStep {
+  return {
+    item: {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: keys.user(organizationId, userId),
+        ConditionExpression: 'active = :active AND contains(roleIds, :role)',
+        ExpressionAttributeValues: { ':active': true, ':role': roleId },
+      },
+    },
+    onConditionFailed: onFailed,
+  };
+}
+
+/**
  * users.signInStep — records a successful sign-in (`lastSignInAt`, ISO 8601) without bumping the
  * version: a sign-in is not a change of the resource, so it neither changes its ETag nor makes a
  * concurrent SCIM write re-read. Fails with `onMissing` when the user is gone.

@@ -352,6 +352,25 @@ describe('access review campaigns', () => {
     expect((await call('GET', '/api/reviews/campaigns', { token: owner() })).status).toBe(200);
   });
 
+  it('revoke an Owner while another remains, through the role write path', async () => {
+    const reviewer = await createUser();
+    const second = await createUser();
+    const assigned = await call('POST', `/api/identity/v1/users/${second.id}/roles`, { token: owner(), json: { roles: ['owner'] } });
+    expect(assigned.status, assigned.text).toBeLessThan(300);
+    const id = await startedCampaign({ scope: { kind: 'role', roleId: 'owner' }, reviewers: { kind: 'named', reviewerIds: [reviewer.id] }, applyMode: 'manual' });
+    const item = (await itemsOf(id)).find((candidate) => candidate.userId === second.id);
+    expect(item).toMatchObject({ entitlement: { kind: 'role', roleId: 'owner', via: 'direct' }, reprovisionRisk: false });
+    const decided = await call('POST', `/api/reviews/campaigns/${id}/items/${item.id}/decision`, { token: owner(), json: { decision: 'revoke', justification: 'One Owner is enough' } });
+    expect(decided.status, decided.text).toBe(200);
+    const applied = await call('POST', `/api/reviews/campaigns/${id}/apply`, { token: owner(), json: {} });
+    expect(applied.body).toMatchObject({ applied: 1, blocked: 0, failed: 0 });
+    const roles = await call('GET', `/api/identity/v1/users/${second.id}/roles`, { token: owner() });
+    expect(JSON.stringify(roles.body)).not.toContain('"owner"');
+    const removed = await auditCount('user.roles.removed', second.id);
+    expect(removed.count).toBe(1);
+    expect(removed.details[0]).toMatchObject({ roleIds: ['owner'], reviewCampaignId: id });
+  });
+
   it('validate input with the Directory API error format', async () => {
     const bad = await call('POST', '/api/reviews/campaigns', { token: owner(), json: { name: 'x', scope: { kind: 'groups', groupIds: [randomUUID()] }, reviewers: { kind: 'named', reviewerIds: [t.tenant.ownerUserId] }, dueAt: new Date(Date.now() + DAY).toISOString() } });
     expect(bad.status, bad.text).toBe(400);
