@@ -224,8 +224,8 @@ export function releaseUserNameStep(organizationId: string, userName: string): T
 // --- sign-in identities -------------------------------------------------------------------------
 
 /** users.loginIdentityByEmail — the sign-in identity of an email (trimmed, case-insensitive), eventually consistent. */
-export async function loginIdentityByEmail(email: string): Promise<LoginIdentityRecord | undefined> {
-  const item = await getItem(keys.loginIdentity(email), false);
+export async function loginIdentityByEmail(email: string, options: { consistent?: boolean } = {}): Promise<LoginIdentityRecord | undefined> {
+  const item = await getItem(keys.loginIdentity(email), options.consistent ?? false);
   if (!item) return undefined;
   return { email: email.trim().toLowerCase(), organizationId: item.organizationId as string, userId: item.userId as string, passwordHash: item.passwordHash as string };
 }
