@@ -210,6 +210,29 @@ export function findings(report: any): Finding[] {
     });
   }
 
+  const sync = report.sync;
+  if (sync?.full && sync.deltaReadsProportional === false) {
+    out.push({
+      kind: 'cost',
+      title: "A delta sync's reads grow with the directory, not with the changes",
+      evidence: `Delta after ${f(sync.changedUsers, 0)} of ${f(sync.directoryUsers, 0)} users changed: ${f(sync.delta.readCapacityUnits)} RCU in ${f(sync.delta.roundTrips, 0)} round trips (${JSON.stringify(sync.delta.calls)}); a delta with nothing changed still reads ${f(sync.emptyDelta.readCapacityUnits)} RCU; the full run read ${f(sync.full.readCapacityUnits)} RCU for ${f(sync.full.counts?.processed, 0)} objects. Delta ÷ full RCU ${f(sync.delta.ratioToFull?.readCapacityUnits, 3)} against a changed share of ${f(sync.delta.ratioToFull?.changedShare, 4)}.`,
+      proposal: "Read only the stored records of the changed entries (by their directory id on the connection's gsi2 partition, or a batch get through a directory-id claim), and read the connection's whole set only in full runs, where disappeared objects must be found.",
+      where: 'shared/directory/sync-run.ts (stored users and groups read per run), shared/storage/users.ts byConnection',
+    });
+  }
+
+  const listing = report.directory?.points?.at(-1);
+  if (listing?.nextPageInOrder && listing?.minimum) {
+    const flat = (report.directory.points as any[]).every((point) => point.nextPageInOrder.roundTrips === listing.nextPageInOrder.roundTrips);
+    out.push({
+      kind: flat ? 'confirmed' : 'cost',
+      title: `Directory API user pages ${flat ? 'cost the same at every size' : 'grow with the organization'}`,
+      evidence: `Next page of ${report.directory.pageSize} in order: ${(report.directory.points as any[]).map((point) => `${point.nextPageInOrder.roundTrips} round trips / ${f(point.nextPageInOrder.readCapacityUnits)} RCU at ${f(point.users, 0)} users`).join(', ')} (minimum ${listing.minimum.roundTrips} / ${f(listing.minimum.readUnits)}). A jump to page ${listing.jump.page} reads the ${f(listing.jump.keysSkipped, 0)} skipped items (${f(listing.jump.readCapacityUnits)} RCU: a keys-only projection does not reduce read units) and status=active reads every user (${f(listing.filteredStatusActive.readCapacityUnits)} RCU, ${f(listing.filteredStatusActive.wallMsMedian, 0)} ms).`,
+      proposal: 'Walk pages in order (the CSV export pattern does). If filtered listings become common, index status (and department) as gsi partitions of their own with counters, as the unfiltered listing is.',
+      where: 'shared/directory/users.ts listUsers, shared/directory/pages.ts indexedPage',
+    });
+  }
+
   out.push({
     kind: 'tooling',
     title: 'DynamoDB Local under-reports TransactWriteItems capacity',
