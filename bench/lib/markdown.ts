@@ -192,7 +192,9 @@ export function renderMarkdown(report: any): string {
   const directory = report.directory;
   if (directory?.points?.length) {
     out.push(`\n## 7. Directory API \`GET /api/users?page=N&pageSize=${directory.pageSize}\` (round trips / RCU / WCU / ms in process)\n`);
-    const cell = (cost: any) => (cost ? `${cost.roundTrips} / ${n(cost.readCapacityUnits)} / ${n(cost.writeCapacityUnits)} / ${n(cost.wallMsMedian, 0)}` : '–');
+    const failed = (cost: any) => Object.entries(cost.statuses ?? {}).filter(([status]) => status !== '200').map(([status, count]) => `${count}× ${status}`);
+    const cell = (cost: any) =>
+      cost ? `${cost.roundTrips} / ${n(cost.readCapacityUnits)} / ${n(cost.writeCapacityUnits)} / ${n(cost.wallMsMedian, 0)}${failed(cost).length ? ` (**${failed(cost).join(', ')}**: cut at the route's timeout, figures are lower bounds)` : ''}` : '–';
     out.push(
       table(
         ['users (totalCount)', 'page 1', 'next page in order', 'jump to the last page', 'status=active (reads all)', 'minimum per page'],
@@ -201,7 +203,7 @@ export function renderMarkdown(report: any): string {
           cell(point.firstPage),
           cell(point.nextPageInOrder),
           `${cell(point.jump)} (page ${point.jump?.page}, ${n(point.jump?.keysSkipped, 0)} keys skipped)`,
-          cell(point.filteredStatusActive),
+          point.filteredStatusActive ? cell(point.filteredStatusActive) : 'not measured (over 20,000 users)',
           `${point.minimum?.roundTrips} / ${n(point.minimum?.readUnits)} / ${n(point.minimum?.writeUnits)}`,
         ]),
       ),
