@@ -20,6 +20,7 @@ import { tableName } from './clients.ts';
 import { EntityType, isUuid, keys } from './keys.ts';
 import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
+import { mergeOrderedPages } from './ordered-merge.ts';
 import { batchGet, countAll, getItem, gsi1OrderedPage, queryAll } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 
@@ -180,26 +181,6 @@ export async function localAccountCount(organizationId: string): Promise<number>
   return countAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.localUserNameIndex(organizationId, '').gsi1pk } });
 }
 
-type Ordered = { items: Item[]; next: ListPosition | undefined };
-
-/** Byte order of UTF-8, as DynamoDB orders string sort keys; ties (one userName, never two users) by item key. */
-function compareListed(a: Item, b: Item): number {
-  return Buffer.compare(Buffer.from(String(a.gsi1sk)), Buffer.from(String(b.gsi1sk))) || Buffer.compare(Buffer.from(String(a.sk)), Buffer.from(String(b.sk)));
-}
-
-/**
- * Merges ordered pages of several partitions: an item may be taken only while no partition that
- * has more to read could still hold a smaller one, i.e. up to the smallest last item of those.
- */
-function mergeOrdered(pages: readonly Ordered[], limit: number): { items: Item[]; exhausted: boolean } {
-  const unfinished = pages.filter((page) => page.next !== undefined && page.items.length > 0).map((page) => page.items[page.items.length - 1] as Item);
-  const horizon = unfinished.sort(compareListed)[0];
-  const merged = pages.flatMap((page) => page.items).sort(compareListed);
-  const safe = horizon === undefined ? merged : merged.filter((item) => compareListed(item, horizon) <= 0);
-  const items = safe.slice(0, limit);
-  return { items, exhausted: horizon === undefined && items.length === merged.length };
-}
-
 /**
  * users.directoryListingPage — up to `limit` users of every source in lower-cased userName order
  * (UTF-8 byte order; userNames are unique per organization), after `after`: one Query on the SCIM
@@ -217,7 +198,7 @@ export async function directoryListingPage(
     gsi1OrderedPage(keys.userNameIndex(organizationId, '').gsi1pk, table, read),
     gsi1OrderedPage(keys.localUserNameIndex(organizationId, '').gsi1pk, table, read),
   ]);
-  const { items, exhausted } = mergeOrdered(pages, options.limit);
+  const { items, exhausted } = mergeOrderedPages(pages, options.limit);
   const last = items[items.length - 1];
   const next = exhausted || last === undefined ? undefined : [String(last.gsi1sk), String(last.sk)];
   return { records: options.skipOnly ? [] : items.map(toRecord), count: items.length, next };
