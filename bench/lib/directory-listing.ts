@@ -95,10 +95,11 @@ export async function measureDirectoryListing(options: { baseUrl: string; level:
   // The first page: also warms the handler module; it records the boundary where page 2 starts.
   const firstPage = await measure([page(1), page(1), page(1), page(1), page(1), page(1), page(1)], 2);
   const lastPage = Math.max(2, Math.ceil(totalCount / DIRECTORY_PAGE_SIZE));
-  const inOrderPages = Math.min(8, lastPage);
+  // Walk at most 8 pages, and leave at least the last page to jump to.
+  const inOrderPages = Math.max(2, Math.min(8, lastPage - 1));
   const walk = await measure(Array.from({ length: inOrderPages }, (_, index) => page(index + 1)), 1);
   // A jump to the last page: only the boundaries of the pages walked are known, so it skips the keys in between.
-  const jumpTo = Math.max(inOrderPages + 1, lastPage);
+  const jumpTo = lastPage;
   const jump = await measure([page(jumpTo), page(jumpTo)], 0, true);
   const filteredStatusActive = level.users <= FILTERED_MAX_USERS ? await measure([page(1, '&status=active'), page(1, '&status=active')], 0, true) : undefined;
   const point = {
@@ -107,7 +108,7 @@ export async function measureDirectoryListing(options: { baseUrl: string; level:
     pageSize: DIRECTORY_PAGE_SIZE,
     firstPage,
     nextPageInOrder: { ...walk, pages: `2–${inOrderPages}` },
-    jump: { ...jump, page: jumpTo, keysSkipped: (jumpTo - 1 - inOrderPages) * DIRECTORY_PAGE_SIZE },
+    jump: { ...jump, page: jumpTo, keysSkipped: Math.max(0, jumpTo - 1 - inOrderPages) * DIRECTORY_PAGE_SIZE },
     filteredStatusActive,
     minimum: options.minimum,
   };
