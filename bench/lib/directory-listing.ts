@@ -41,6 +41,8 @@ export interface DirectoryListingPoint {
   nextPageInOrder: PageCost & { pages: string };
   /** The last page requested directly after the walk: it skips keys from the last boundary the walk recorded. */
   jump: PageCost & { page: number; keysSkipped: number };
+  /** The same page requested again: the first jump recorded a boundary every 1,000 keys it skipped. */
+  jumpAgain: PageCost;
   /** status=active: a filter reads every user of the organization (users.all) and pages in memory; not measured above 20,000 users. */
   filteredStatusActive: PageCost | undefined;
   minimum: { roundTrips: number; readUnits: number; writeUnits: number; note: string };
@@ -100,7 +102,9 @@ export async function measureDirectoryListing(options: { baseUrl: string; level:
   const walk = await measure(Array.from({ length: inOrderPages }, (_, index) => page(index + 1)), 1);
   // A jump to the last page: only the boundaries of the pages walked are known, so it skips the keys in between.
   const jumpTo = lastPage;
-  const jump = await measure([page(jumpTo), page(jumpTo)], 0, true);
+  const jump = await measure([page(jumpTo)], 0, true);
+  // The same jump again: the first one left a boundary every 1,000 keys it skipped.
+  const jumpAgain = await measure([page(jumpTo), page(jumpTo)], 0, true);
   const filteredStatusActive = level.users <= FILTERED_MAX_USERS ? await measure([page(1, '&status=active'), page(1, '&status=active')], 0, true) : undefined;
   const point = {
     users: level.users,
@@ -108,6 +112,7 @@ export async function measureDirectoryListing(options: { baseUrl: string; level:
     pageSize: DIRECTORY_PAGE_SIZE,
     firstPage,
     nextPageInOrder: { ...walk, pages: `2–${inOrderPages}` },
+    jumpAgain,
     jump: { ...jump, page: jumpTo, keysSkipped: Math.max(0, jumpTo - 1 - inOrderPages) * DIRECTORY_PAGE_SIZE },
     filteredStatusActive,
     minimum: options.minimum,

@@ -197,12 +197,13 @@ export function renderMarkdown(report: any): string {
       cost ? `${cost.roundTrips} / ${n(cost.readCapacityUnits)} / ${n(cost.writeCapacityUnits)} / ${n(cost.wallMsMedian, 0)}${failed(cost).length ? ` (**${failed(cost).join(', ')}**: cut at the route's timeout, figures are lower bounds)` : ''}` : '–';
     out.push(
       table(
-        ['users (totalCount)', 'page 1', 'next page in order', 'jump to the last page', 'status=active (reads all)', 'minimum per page'],
+        ['users (totalCount)', 'page 1', 'next page in order', 'jump to the last page', 'the same jump again', 'status=active (reads all)', 'minimum per page'],
         directory.points.map((point: any) => [
           `${n(point.users, 0)} (${n(point.totalCount, 0)})`,
           cell(point.firstPage),
           cell(point.nextPageInOrder),
           `${cell(point.jump)} (page ${point.jump?.page}, ${n(point.jump?.keysSkipped, 0)} keys skipped)`,
+          cell(point.jumpAgain),
           point.filteredStatusActive ? cell(point.filteredStatusActive) : 'not measured (over 20,000 users)',
           `${point.minimum?.roundTrips} / ${n(point.minimum?.readUnits)} / ${n(point.minimum?.writeUnits)}`,
         ]),
