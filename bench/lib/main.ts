@@ -735,7 +735,7 @@ export async function main(): Promise<void> {
     }
 
     const scaleReport = [];
-    for (const id of top ? SCALE_OPERATIONS : []) {
+    for (const id of top && config.only.has('scim') ? SCALE_OPERATIONS : []) {
       const points = [];
       for (const level of levels) {
         const cost = costs.get(level)?.[id];
