@@ -69,6 +69,15 @@ export const keys = {
     gsi1pk: `${org(organizationId)}#USERNAME`,
     gsi1sk: userName.toLowerCase(),
   }),
+  /**
+   * users.directoryListingPage (gsi1): local accounts (not SCIM-visible, so absent from the userName
+   * index SCIM lists) in their own partition, with the same lower-cased userName sort key, so the
+   * Directory API can merge both partitions into one listing of every user.
+   */
+  localUserNameIndex: (organizationId: string, userName: string) => ({
+    gsi1pk: `${org(organizationId)}#LOCALUSERNAME`,
+    gsi1sk: userName.toLowerCase(),
+  }),
   /** Uniqueness claim on a user's userName within an organization (case-insensitive). */
   userNameClaim: (organizationId: string, userName: string) => ({
     pk: `${org(organizationId)}#UNIQUE`,
