@@ -18,17 +18,30 @@ import type { SyncChangeRecord, SyncProjectRecord, SyncRunRecord, SyncRunStatus 
 import { transact } from '../storage/transactions.ts';
 import { startWorker } from '../workers/start-worker.ts';
 import type { DirectoryPage } from './connections.ts';
-import { DEFAULT_MAPPINGS, type SyncProjectCreateInput, type SyncProjectUpdateInput } from './sync-schemas.ts';
+import { DEFAULT_MAPPINGS, type SyncProjectCreateInput, type SyncProjectUpdateInput, type SyncScheduleChange } from './sync-schemas.ts';
+import { applyProjectSchedule, mergeSchedule, nextRunAt, removeProjectSchedule, scheduleOf } from './sync-schedules.ts';
 
 /** A run's claim is presumed dead (its worker crashed) after this long, and a new run may take over. */
 export const RUN_CLAIM_STALE_MS = 6 * 60 * 60 * 1000;
 
-export type SyncProjectView = Omit<SyncProjectRecord, 'organizationId' | 'filter' | 'pageSize'> & { filter: string | null; pageSize: number | null };
+export type SyncProjectView = Omit<SyncProjectRecord, 'organizationId' | 'filter' | 'pageSize' | 'schedule'> & {
+  filter: string | null;
+  pageSize: number | null;
+  schedule: { expression: string; timezone: string | null; enabled: boolean } | null;
+  /** When the schedule queues the next run (ISO 8601); null without an enabled schedule. */
+  nextRunAt: string | null;
+};
 export type SyncRunView = Omit<SyncRunRecord, 'organizationId' | 'requestedBy' | 'reason' | 'startedAt' | 'finishedAt'> & { reason: string | null; startedAt: string | null; finishedAt: string | null };
 
 function present(record: SyncProjectRecord): SyncProjectView {
-  const { organizationId: _organizationId, filter, pageSize, ...rest } = record;
-  return { ...rest, filter: filter ?? null, pageSize: pageSize ?? null };
+  const { organizationId: _organizationId, filter, pageSize, schedule, ...rest } = record;
+  return {
+    ...rest,
+    filter: filter ?? null,
+    pageSize: pageSize ?? null,
+    schedule: schedule ? { expression: schedule.expression, timezone: schedule.timezone ?? null, enabled: schedule.enabled } : null,
+    nextRunAt: nextRunAt(schedule),
+  };
 }
 
 /** The API view of a run. */
@@ -92,16 +105,23 @@ export async function createSyncProject(organizationId: string, input: SyncProje
     onDisappear: input.onDisappear,
     deletionThreshold: input.deletionThreshold,
     ...(input.pageSize !== undefined ? { pageSize: input.pageSize } : {}),
+    ...(input.schedule !== undefined ? { schedule: scheduleOf(input.schedule) } : {}),
     version: 1,
     createdAt: now,
     updatedAt: now,
   };
+  // The schedule first: a project is never saved with a schedule the scheduler refused; a schedule
+  // left behind by a failed save finds no project when it fires and does nothing.
+  if (record.schedule) await applyProjectSchedule(record);
   await transact([
     syncProjects.putStep(record, { expectedVersion: undefined, onConflict: () => new ConflictError('Sync project id collision; retry.') }),
     // The connection must still exist when the project lands (a concurrent delete loses).
     connections.mustExistStep(organizationId, connection.id, () => new ConcurrentChangeError(`Connection ${connection.id} was deleted concurrently.`)),
-    auditStep({ organizationId, action: 'sync.project.created', actor, origin, target: { type: 'syncProject', id: record.id }, details: { name: record.name, connectionId: record.connectionId, mode: record.mode } }),
-  ]);
+    auditStep({ organizationId, action: 'sync.project.created', actor, origin, target: { type: 'syncProject', id: record.id }, details: { name: record.name, connectionId: record.connectionId, mode: record.mode, ...(record.schedule ? { schedule: record.schedule.expression } : {}) } }),
+  ]).catch(async (error: unknown) => {
+    if (record.schedule) await removeProjectSchedule(record.id);
+    throw error;
+  });
   return present(record);
 }
 
@@ -113,13 +133,18 @@ export async function updateSyncProject(
   actor: AuditEvent['actor'],
   origin: RequestOrigin,
 ): Promise<SyncProjectView> {
-  return retryOnConflict(async () => {
+  const updated = await retryOnConflict(async () => {
     const current = await load(organizationId, projectId);
     const next: SyncProjectRecord = { ...current };
     const changed: string[] = [];
     for (const [field, value] of Object.entries(changes) as [keyof SyncProjectUpdateInput, unknown][]) {
       if (value === undefined) continue;
-      if (field === 'attributeMappings') {
+      if (field === 'schedule') {
+        const merged = mergeSchedule(current.schedule, value as SyncScheduleChange | null);
+        if (JSON.stringify(merged ?? null) === JSON.stringify(current.schedule ?? null)) continue;
+        if (merged) next.schedule = merged;
+        else delete next.schedule;
+      } else if (field === 'attributeMappings') {
         const merged = { ...current.attributeMappings, ...(value as Record<string, string>) };
         if (JSON.stringify(merged) === JSON.stringify(current.attributeMappings)) continue;
         next.attributeMappings = merged;
@@ -131,14 +156,17 @@ export async function updateSyncProject(
       }
       changed.push(field);
     }
-    if (changed.length === 0) return present(current);
+    if (changed.length === 0) return current;
     const updated = { ...next, version: current.version + 1, updatedAt: new Date().toISOString() };
     await transact([
       syncProjects.putStep(updated, { expectedVersion: current.version, onConflict: () => new ConcurrentChangeError(`Sync project ${projectId} was changed or deleted concurrently; retry.`) }),
       auditStep({ organizationId, action: 'sync.project.updated', actor, origin, target: { type: 'syncProject', id: projectId }, details: { changedAttributes: changed } }),
     ]);
-    return present(updated);
+    return updated;
   });
+  // Whenever a schedule is sent — also unchanged, so sending it again repairs a failed apply.
+  if (changes.schedule !== undefined) await applyProjectSchedule(updated);
+  return present(updated);
 }
 
 /** Deletes a project (409 while a run of it is queued or running); its history stays. Audited as `sync.project.deleted`. */
@@ -151,6 +179,7 @@ export async function deleteSyncProject(organizationId: string, projectId: strin
       ...syncProjects.removeRunItemsSteps(organizationId, projectId, now, () => new ConflictError(`Sync project ${projectId} has a run queued or running; delete it when the run has finished.`)),
       auditStep({ organizationId, action: 'sync.project.deleted', actor, origin, target: { type: 'syncProject', id: projectId }, details: { name: current.name, connectionId: current.connectionId } }),
     ]);
+    if (current.schedule) await removeProjectSchedule(projectId);
   });
 }
 

@@ -3,7 +3,9 @@
  * "Synchronization"): they validate requests and document the API (shared/openapi).
  */
 import * as z from 'zod';
+import { platformConfig } from '../config.ts';
 import { requestContract } from '../http/request-contract.ts';
+import { scheduleProblem } from '../workers/schedule-expressions.ts';
 import { DIRECTORY_DEFAULT_PAGE_SIZE, DIRECTORY_MAX_PAGE_SIZE, isDistinguishedName, LDAP_MAX_PAGE_SIZE } from './connection-schemas.ts';
 import { isLdapFilter } from './ldap-client.ts';
 
@@ -78,6 +80,43 @@ const deletionThreshold = z
   .meta({ description: 'A run that would deactivate or delete more stops as failed with reason deletion_threshold and changes nothing' });
 const pageSize = z.number().int().min(1).max(LDAP_MAX_PAGE_SIZE).meta({ description: "Entries per LDAP page; default: the connection's page size" });
 
+const scheduleExpression = z
+  .string()
+  .max(256)
+  .meta({
+    description:
+      'rate(<n> minutes|hours|days) — singular for 1 — or an EventBridge Scheduler cron expression cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) ' +
+      'with exactly one of day-of-month and day-of-week `?` (day-of-week 1-7 = SUN-SAT). Runs may not come closer than the minimum interval (15 minutes by default).',
+    examples: ['cron(0 2 ? * MON-FRI *)', 'rate(6 hours)'],
+  });
+const scheduleTimezone = z.string().max(64).meta({ description: 'IANA time zone the cron expression is evaluated in (default UTC); not with a rate', examples: ['Europe/Berlin'] });
+const scheduleEnabled = z.boolean().meta({ description: 'false keeps the schedule but queues no runs' });
+
+/** Adds the schedule's problem (scheduleProblem) as an issue on `expression` or `timezone`. */
+function checkSchedule(schedule: { expression?: string | undefined; timezone?: string | null | undefined }, context: z.core.$RefinementCtx): void {
+  if (schedule.expression === undefined) return;
+  const problem = scheduleProblem({ expression: schedule.expression, timezone: schedule.timezone ?? undefined }, platformConfig().syncScheduleMinIntervalMinutes);
+  if (problem) context.addIssue({ code: 'custom', path: [problem.startsWith('timezone') ? 'timezone' : 'expression'], message: problem });
+}
+
+/** A project's schedule (create): when runs are queued without POST …/run. */
+const schedule = z
+  .strictObject({ expression: scheduleExpression, timezone: scheduleTimezone.optional(), enabled: scheduleEnabled.default(true) })
+  .superRefine(checkSchedule)
+  .meta({ description: 'Runs queued on a schedule (in AWS an EventBridge Scheduler schedule per project; locally a timer), exactly like POST …/run' });
+
+/**
+ * A schedule change (PATCH): the fields sent replace the stored ones (`{"enabled": false}` pauses
+ * it; `"timezone": null` returns to UTC); the result is checked again by the domain.
+ */
+const scheduleChange = z
+  .strictObject({ expression: scheduleExpression.optional(), timezone: scheduleTimezone.nullable().optional(), enabled: scheduleEnabled.optional() })
+  .superRefine(checkSchedule)
+  .meta({ description: 'Fields of the schedule to change; null removes the schedule' });
+
+export type SyncScheduleInput = z.output<typeof schedule>;
+export type SyncScheduleChange = z.output<typeof scheduleChange>;
+
 export const syncProjectCreateBody = z.strictObject({
   name,
   connectionId: z.uuid().meta({ description: 'An ldap or activeDirectory connection' }),
@@ -89,6 +128,7 @@ export const syncProjectCreateBody = z.strictObject({
   onDisappear: onDisappear.default('deactivate'),
   deletionThreshold: deletionThreshold.default({ ...SYNC_DEFAULT_THRESHOLD }),
   pageSize: pageSize.optional(),
+  schedule: schedule.optional(),
 });
 
 export const syncProjectUpdateBody = z
@@ -102,6 +142,7 @@ export const syncProjectUpdateBody = z
     onDisappear: onDisappear.optional(),
     deletionThreshold: deletionThreshold.optional(),
     pageSize: pageSize.nullable().optional().meta({ description: "Entries per LDAP page; null: the connection's page size" }),
+    schedule: scheduleChange.nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' });
 

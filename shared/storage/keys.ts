@@ -203,6 +203,12 @@ export const keys = {
     gsi1pk: `${org(organizationId)}#CONNECTION#${assertId('connection', connectionId)}#SYNCPROJECTS`,
     gsi1sk: projectId,
   }),
+  /**
+   * syncProjects.scheduled (gsi2, sparse): every project with a schedule, platform-wide (the local
+   * runtime arms its timers from it at start). Only project items that carry a schedule have it.
+   */
+  syncProjectScheduleIndex: (organizationId: string, projectId: string) => ({ gsi2pk: 'PLATFORM#SYNCSCHEDULES', gsi2sk: `${org(organizationId)}#${assertId('sync project', projectId)}` }),
+  syncProjectSchedulePartition: () => 'PLATFORM#SYNCSCHEDULES',
   /** A project's run claim (at most one run at a time) and its delta watermark. */
   syncRunClaim: (organizationId: string, projectId: string) => ({ pk: `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}`, sk: 'RUNNING' }),
   syncProjectState: (organizationId: string, projectId: string) => ({ pk: `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}`, sk: 'STATE' }),

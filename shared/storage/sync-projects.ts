@@ -10,6 +10,8 @@
  * - syncProjects.claimOf / claimRunStep / releaseClaimStep — `ORG#<org>#SYNCPROJECT#<id>` / `RUNNING`:
  *   at most one run per project, taken in the same transaction that queues the run;
  * - syncProjects.stateOf / putStateStep — same partition, `STATE`: the delta watermark;
+ * - syncProjects.scheduled — gsi2 `PLATFORM#SYNCSCHEDULES` (sparse): the projects that have a
+ *   schedule, in every organization (the local runtime's timers are armed from it at start);
  * - syncProjects.runById / history — `ORG#<org>#SYNCRUNS` / run id (a ULID, so time-ordered);
  * - syncProjects.changes / changePutStep — `ORG#<org>#SYNCRUN#<run>` / `CHANGE#<sequence>`.
  */
@@ -46,9 +48,19 @@ export interface SyncProjectRecord {
   deletionThreshold: { count: number; percent: number };
   /** Entries per LDAP page; absent: the connection's page size. */
   pageSize?: number | undefined;
+  /** When runs are queued without a POST …/run (shared/directory/sync-schedules.ts); absent: only on demand. */
+  schedule?: SyncSchedule | undefined;
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A project's schedule: a rate or cron expression (EventBridge Scheduler syntax), its time zone, on or off. */
+export interface SyncSchedule {
+  expression: string;
+  /** IANA time zone of a cron expression; absent: UTC. */
+  timezone?: string | undefined;
+  enabled: boolean;
 }
 
 /** The claim a queued or running run holds on its project. */
@@ -139,6 +151,12 @@ export async function byConnection(organizationId: string, connectionId: string)
   return (await queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': partition } })).map((item) => strip<SyncProjectRecord>(item));
 }
 
+/** syncProjects.scheduled — every project that has a schedule, in every organization (gsi2, sparse; eventually consistent). */
+export async function scheduled(): Promise<SyncProjectRecord[]> {
+  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': keys.syncProjectSchedulePartition() } }, 100_000);
+  return items.map((item) => strip<SyncProjectRecord>(item));
+}
+
 /**
  * syncProjects.putStep — writes a whole project. Without `expectedVersion` it must not exist yet;
  * with it, the stored version must still be that one (`onConflict` otherwise).
@@ -147,6 +165,7 @@ export function putStep(record: SyncProjectRecord, options: { expectedVersion: n
   const item = {
     ...keys.syncProject(record.organizationId, record.id),
     ...keys.syncProjectConnectionIndex(record.organizationId, record.connectionId, record.id),
+    ...(record.schedule ? keys.syncProjectScheduleIndex(record.organizationId, record.id) : {}),
     type: EntityType.SyncProject,
     ...record,
   };

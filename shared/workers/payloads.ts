@@ -18,3 +18,15 @@ export const workerPayloads = {
 
 export type StartableWorkerId = keyof typeof workerPayloads;
 export type WorkerPayload<Id extends StartableWorkerId> = z.infer<(typeof workerPayloads)[Id]>;
+
+/**
+ * The event a `managedSchedules` worker receives from each firing of one of its schedules: the
+ * schedule's payload plus `scheduledTime` (ISO 8601; EventBridge Scheduler's scheduled time).
+ */
+export const scheduledWorkerEvents = {
+  'sync-schedule': z.strictObject({
+    organizationId: z.uuid(),
+    projectId: z.uuid(),
+    scheduledTime: z.iso.datetime({ offset: true }),
+  }),
+} as const;

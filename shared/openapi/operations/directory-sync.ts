@@ -19,6 +19,11 @@ export const syncProjectView = z
     onDisappear: z.enum(['deactivate', 'delete']),
     deletionThreshold: z.object({ count: z.int(), percent: z.number() }),
     pageSize: z.int().nullable(),
+    schedule: z
+      .object({ expression: z.string(), timezone: z.string().nullable(), enabled: z.boolean() })
+      .nullable()
+      .meta({ description: 'When runs are queued without POST …/run: a rate or EventBridge cron expression, its IANA time zone (cron only; null = UTC), on or off' }),
+    nextRunAt: z.string().nullable().meta({ description: 'When the schedule queues the next run (ISO 8601, UTC); null without an enabled schedule' }),
     version: z.int(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -70,6 +75,8 @@ const project = {
   onDisappear: 'deactivate',
   deletionThreshold: { count: 50, percent: 20 },
   pageSize: null,
+  schedule: { expression: 'cron(0 2 ? * MON-FRI *)', timezone: 'Europe/Berlin', enabled: true },
+  nextRunAt: '2026-12-01T01:00:00.000Z',
   version: 1,
   createdAt: now,
   updatedAt: now,
@@ -97,15 +104,18 @@ export const directorySyncOperations: OperationDocs = {
     tag: 'Synchronization',
     description:
       'Creates a sync project over an `ldap` or `activeDirectory` connection: search bases, an extra LDAP filter, object classes (user, group), attribute mappings ' +
-      '(defaults per connection type), full or delta mode, what happens to users that disappear (deactivate or delete) and the deletion threshold.',
+      '(defaults per connection type), full or delta mode, what happens to users that disappear (deactivate or delete), the deletion threshold, and an optional ' +
+      '`schedule` (`rate(6 hours)`, or `cron(0 2 ? * MON-FRI *)` in a `timezone` such as Europe/Berlin — at most every 15 minutes) that queues runs like POST …/run.',
     request: contracts.createSyncProjectRequest,
-    requestExamples: example('Active Directory staff', { name: project.name, connectionId: project.connectionId, searchBases: project.searchBases }),
+    requestExamples: example('Active Directory staff, weeknights at 02:00 Berlin time', { name: project.name, connectionId: project.connectionId, searchBases: project.searchBases, schedule: { expression: 'cron(0 2 ? * MON-FRI *)', timezone: 'Europe/Berlin' } }),
     responses: { 201: { ...ok('Created', syncProjectView, example('Created', project)), headers: { Location: 'The project URL' } } },
   },
   'directory-sync-projects-get': { tag: 'Synchronization', description: 'Gets a specific sync project.', responses: { 200: ok('The project', syncProjectView, example('A project', project)) } },
   'directory-sync-projects-update': {
     tag: 'Synchronization',
-    description: 'Changes a project: send only the fields to change; `attributeMappings` merge into the stored ones; `null` removes `filter` or `pageSize`.',
+    description:
+      'Changes a project: send only the fields to change; `attributeMappings` and `schedule` merge into the stored ones (`{"schedule":{"enabled":false}}` pauses the schedule); ' +
+      '`null` removes `filter`, `pageSize` or `schedule`.',
     request: contracts.updateSyncProjectRequest,
     requestExamples: example('Switch to delta runs', { mode: 'delta' }),
     responses: { 200: ok('The project', syncProjectView, example('Updated', { ...project, mode: 'delta', version: 2 })) },
