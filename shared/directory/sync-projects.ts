@@ -18,6 +18,7 @@ import type { SyncChangeRecord, SyncProjectRecord, SyncRunRecord, SyncRunStatus 
 import { transact } from '../storage/transactions.ts';
 import { startWorker } from '../workers/start-worker.ts';
 import type { DirectoryPage } from './connections.ts';
+import { deleteAfterDaysOf } from './sync-plan.ts';
 import { DEFAULT_MAPPINGS, type SyncProjectCreateInput, type SyncProjectUpdateInput } from './sync-schemas.ts';
 
 /** A run's claim is presumed dead (its worker crashed) after this long, and a new run may take over. */
@@ -28,7 +29,7 @@ export type SyncRunView = Omit<SyncRunRecord, 'organizationId' | 'requestedBy' |
 
 function present(record: SyncProjectRecord): SyncProjectView {
   const { organizationId: _organizationId, filter, pageSize, ...rest } = record;
-  return { ...rest, filter: filter ?? null, pageSize: pageSize ?? null };
+  return { ...rest, deleteAfterDays: deleteAfterDaysOf(record), filter: filter ?? null, pageSize: pageSize ?? null };
 }
 
 /** The API view of a run. */
@@ -91,6 +92,7 @@ export async function createSyncProject(organizationId: string, input: SyncProje
     mode: input.mode,
     onDisappear: input.onDisappear,
     deletionThreshold: input.deletionThreshold,
+    deleteAfterDays: input.deleteAfterDays,
     ...(input.pageSize !== undefined ? { pageSize: input.pageSize } : {}),
     version: 1,
     createdAt: now,

@@ -45,6 +45,8 @@ export const DEFAULT_MAPPINGS: Record<'ldap' | 'activeDirectory', Record<SyncUse
 };
 
 export const SYNC_DEFAULT_THRESHOLD = { count: 50, percent: 20 } as const;
+/** Days a disappeared object stays deactivated before a project with onDisappear delete deletes it. */
+export const DEFAULT_DELETE_AFTER_DAYS = 7;
 export const MAX_SEARCH_BASES = 10;
 
 const ATTRIBUTE_TYPE = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)$/;
@@ -69,13 +71,19 @@ const attributeMappings = z
   .partialRecord(z.enum(SYNC_USER_FIELDS), attributeName)
   .meta({ description: 'User field → source attribute; fields not named keep the default of the connection type' });
 const mode = z.enum(['full', 'delta']).meta({ description: 'full: read everything, deactivate what disappeared; delta: read only what changed since the last run (OpenLDAP entryCSN, AD uSNChanged)' });
-const onDisappear = z.enum(['deactivate', 'delete']).meta({ description: 'What a full run does to synchronised users that are no longer in the directory' });
+const onDisappear = z.enum(['deactivate', 'delete']).meta({ description: 'What a run does to synchronised objects that are no longer in the directory: deactivate them, or deactivate them and delete them after deleteAfterDays' });
 const deletionThreshold = z
   .strictObject({
     count: z.number().int().min(0).max(1_000_000).meta({ description: 'At most this many deactivations or deletions per run' }),
     percent: z.number().min(0).max(100).meta({ description: 'At most this share of the synchronised users per run' }),
   })
   .meta({ description: 'A run that would deactivate or delete more stops as failed with reason deletion_threshold and changes nothing' });
+const deleteAfterDays = z
+  .number()
+  .int()
+  .min(0)
+  .max(3650)
+  .meta({ description: "With onDisappear delete: days a disappeared object stays deactivated before a run deletes it (0: in the run that finds it gone). An object that reappears before is re-enabled with its memberships and roles" });
 const pageSize = z.number().int().min(1).max(LDAP_MAX_PAGE_SIZE).meta({ description: "Entries per LDAP page; default: the connection's page size" });
 
 export const syncProjectCreateBody = z.strictObject({
@@ -88,6 +96,7 @@ export const syncProjectCreateBody = z.strictObject({
   mode: mode.default('full'),
   onDisappear: onDisappear.default('deactivate'),
   deletionThreshold: deletionThreshold.default({ ...SYNC_DEFAULT_THRESHOLD }),
+  deleteAfterDays: deleteAfterDays.default(DEFAULT_DELETE_AFTER_DAYS),
   pageSize: pageSize.optional(),
 });
 
@@ -101,6 +110,7 @@ export const syncProjectUpdateBody = z
     mode: mode.optional(),
     onDisappear: onDisappear.optional(),
     deletionThreshold: deletionThreshold.optional(),
+    deleteAfterDays: deleteAfterDays.optional(),
     pageSize: pageSize.nullable().optional().meta({ description: "Entries per LDAP page; null: the connection's page size" }),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' });

@@ -272,7 +272,7 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
   });
 
   it("with onDisappear 'delete', a user gone from the directory is deleted with its memberships and its userName freed", async () => {
-    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { onDisappear: 'delete' })).status).toBe(200);
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { onDisappear: 'delete', deleteAfterDays: 0 })).status).toBe(200);
     const linus = slapd.users[3]!;
     const linusId = byDn(first).get(linus.dn.toLowerCase())!.objectId;
     const everyone = byDn(first).get(slapd.groups.everyone.toLowerCase())!.objectId;
@@ -328,7 +328,43 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
   });
 });
 
+describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delta deletions', () => {
+  it('a delta run finds a deleted entry by comparing the id listing with the last count, and otherwise processes nothing', async () => {
+    const connectionId = await createConnection(slapd, 'OpenLDAP for delta deletions');
+    const people = `ou=people,${slapd.baseDn}`;
+    const project = await createProject({ connectionId, name: 'Delta deletions', searchBases: [people], objectClasses: ['user'] });
+    const dn = `uid=hopper,${people}`;
+    const client = await slapd.adminClient();
+    try {
+      await client.add(dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'hopper', cn: 'Grace Hopper', sn: 'Hopper' });
+    } finally {
+      await client.unbind();
+    }
+    const full = await run(project.id);
+    const hopper = byDn(full).get(dn)!;
+    expect(hopper).toMatchObject({ action: 'created' });
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { mode: 'delta' })).status).toBe(200);
+    const quiet = await run(project.id);
+    expect(quiet.status, JSON.stringify(quiet)).toBe('succeeded');
+    expect(quiet.counts.processed).toBe(0);
+    const again = await slapd.adminClient();
+    try {
+      await again.del(dn);
+    } finally {
+      await again.unbind();
+    }
+    const delta = await run(project.id);
+    expect(delta.status, JSON.stringify(delta)).toBe('succeeded');
+    expect(delta.counts).toEqual({ processed: 1, created: 0, updated: 0, unchanged: 0, deactivated: 1, deleted: 0, errors: 0 });
+    expect(delta.changes.data[0]).toMatchObject({ dn, action: 'deactivated', objectId: hopper.objectId });
+    expect((await api('GET', `/api/users/${hopper.objectId}`)).body.status).toBe('disabled');
+    expect((await run(project.id)).counts.processed).toBe(0);
+  });
+});
+
 describe.skipIf(!haveSamba && !ci)('directory sync against Active Directory (Samba AD DC)', () => {
+  let adProject: Json;
+  let adFirst: Json;
   it('maps objectGUID, userPrincipalName or sAMAccountName, the disabled bit, manager DNs and nested groups; a second run changes nothing', async () => {
     const dc = samba as SambaDc;
     const created = await api('POST', '/api/connections', {
@@ -386,5 +422,52 @@ describe.skipIf(!haveSamba && !ci)('directory sync against Active Directory (Sam
 
     const again = await run(project.id);
     expect(again.counts).toMatchObject({ processed: dc.users.length + 2, unchanged: dc.users.length + 2 });
+    adProject = project;
+    adFirst = result;
+  });
+
+  const adChange = (sam: string) => (adFirst.changes.data as Json[]).find((change) => change.objectClass === 'user' && new RegExp(`^CN=${(samba as SambaDc).users.find((user) => user.sAMAccountName === sam)!.givenName} `, 'i').test(change.dn))!;
+  const adGroup = (name: string) => (adFirst.changes.data as Json[]).find((change) => change.objectClass === 'group' && change.dn.toLowerCase().startsWith(`cn=${name.toLowerCase()},`))!;
+
+  it('a delta run after a group membership change (AD bumps only the group) processes only that group and updates its members', async () => {
+    const dc = samba as SambaDc;
+    expect((await api('PATCH', `/api/sync/projects/${adProject.id}`, { mode: 'delta' })).status).toBe(200);
+    const carol = adChange('carol');
+    const engineers = adGroup(AD_GROUPS.engineers);
+    const admin = await dc.adminClient();
+    try {
+      const { Change, Attribute } = await import('ldapts');
+      await admin.modify(engineers.dn, [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [carol.dn] }) })]);
+    } finally {
+      await admin.unbind();
+    }
+    const delta = await run(adProject.id);
+    expect(delta.status, JSON.stringify(delta)).toBe('succeeded');
+    expect(delta.counts).toEqual({ processed: 1, created: 0, updated: 1, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 });
+    expect(delta.changes.data[0]).toMatchObject({ dn: engineers.dn, action: 'updated', objectId: engineers.objectId, changes: { members: { before: 2, after: 3 } }, members: { added: [carol.objectId], removed: [] } });
+    const members = await api('GET', `/api/groups/${engineers.objectId}/members?pageSize=50`);
+    expect((members.body.data as Json[]).map((user) => user.id)).toContain(carol.objectId);
+    expect(members.body.totalCount).toBe(3);
+    expect((await run(adProject.id)).counts.processed).toBe(0);
+  });
+
+  it('a user deleted in AD is found through the deleted-objects control on a delta run and deactivated', async () => {
+    const dc = samba as SambaDc;
+    const erin = adChange('erin');
+    const admin = await dc.adminClient();
+    try {
+      await admin.del(erin.dn);
+    } finally {
+      await admin.unbind();
+    }
+    const delta = await run(adProject.id);
+    expect(delta.status, JSON.stringify(delta)).toBe('succeeded');
+    expectCountsMatchRecords(delta);
+    expect(delta.counts).toMatchObject({ deactivated: 1, created: 0, deleted: 0, errors: 0 });
+    expect((delta.changes.data as Json[]).find((change) => change.action === 'deactivated')).toMatchObject({ objectClass: 'user', objectId: erin.objectId });
+    const user = await api('GET', `/api/users/${erin.objectId}`);
+    expect(user.body.status).toBe('disabled');
+    // Only what changed was processed: erin, and the groups AD updated when it removed her from them.
+    expect(delta.counts.processed).toBeLessThanOrEqual(3);
   });
 });
