@@ -17,7 +17,6 @@
  *    land in one transaction. The run's outcome is the run record; queuing it was audited.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent } from '../audit/audit-entry.ts';
 import { decryptSecret } from '../crypto/envelope.ts';
 import { ConcurrentChangeError, ConflictError } from '../errors/domain-errors.ts';
 import { logger } from '../observability/logger.ts';
@@ -27,8 +26,9 @@ import type { SyncChangeRecord, SyncProjectRecord, SyncProjectState, SyncRunCoun
 import { transact } from '../storage/transactions.ts';
 import { passwordContext } from './connections.ts';
 import { DirectoryConnection } from './ldap-client.ts';
-import { applyChanges, type ApplyContext } from './sync-apply.ts';
-import { exceedsThreshold, planRun, type Plan } from './sync-plan.ts';
+import { applyChanges, storePlan, type ApplyContext } from './sync-apply.ts';
+import { exceedsThreshold, planRun, type Operation, type Plan, type PlannedChange } from './sync-plan.ts';
+import { verifyPlanApplies } from './sync-projects.ts';
 import { readProject, type DirectoryRead, type ProjectReader } from './sync-read.ts';
 import { loadForDeltaRun, loadForFullRun, type StoredState } from './sync-state.ts';
 
@@ -136,7 +136,7 @@ export function checkThreshold(project: SyncProjectRecord, computed: ComputedPla
 
 /** Runs one queued run to its end. Idempotent: a run that is no longer queued is left alone. */
 export async function runSync(payload: SyncRunPayload): Promise<{ status: string; counts?: SyncRunCounts }> {
-  const { organizationId, projectId, runId } = payload;
+  const { organizationId, runId } = payload;
   const run = await syncProjects.runById(organizationId, runId);
   if (run?.status === 'running') {
     // SQS may deliver a message twice at once: only a run older than the worker's timeout is dead.
@@ -146,36 +146,92 @@ export async function runSync(payload: SyncRunPayload): Promise<{ status: string
   if (!run || run.status !== 'queued') return { status: run?.status ?? 'missing' };
   const running: SyncRunRecord = { ...run, status: 'running', startedAt: new Date().toISOString() };
   await transact([syncProjects.runPutStep(running, { expectedStatus: 'queued', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer queued.`) })]);
-  const actor: AuditEvent['actor'] = { actorType: 'system', actorId: `sync-project:${projectId}` };
   const written: SyncChangeRecord[] = [];
-  let nextState: SyncProjectState | undefined;
+  let outcome: RunOutcome = {};
   let failure: RunFailure | undefined;
   try {
-    const project = await syncProjects.byId(organizationId, projectId);
-    if (!project) throw new RunFailure('project_deleted', `Sync project ${projectId} no longer exists.`);
-    const connection = await connections.byId(organizationId, project.connectionId);
-    if (!connection) throw new RunFailure('directory_error', `Connection ${project.connectionId} no longer exists.`);
-    if (connection.status === 'disabled') throw new RunFailure('connection_disabled', `Connection ${connection.id} is disabled.`);
-    const state = await syncProjects.stateOf(organizationId, projectId);
-    const computed = await computePlan(organizationId, project, connection, state, runId);
-    if (!run.overrideDeletionThreshold) checkThreshold(project, computed);
-    const context: ApplyContext = { organizationId, project, runId, actor, nextSequence: 1, written };
-    await applyChanges(context, computed.plan.changes);
-    nextState = computed.nextState;
+    outcome = await execute(running, written);
   } catch (error) {
     failure = error instanceof RunFailure ? error : new RunFailure('internal_error', error instanceof Error ? error.message : String(error));
     if (!(error instanceof RunFailure)) logger.error('sync run failed', { runId, error: failure.message });
   }
-  return finish(running, written, failure, nextState);
+  return finish(running, written, failure, outcome);
+}
+
+/** What a run leaves besides its change records: the project's next state and fields of the run record. */
+interface RunOutcome {
+  nextState?: SyncProjectState | undefined;
+  run?: Partial<SyncRunRecord> | undefined;
+}
+
+/** Loads the project and its connection, refusing a run whose project or connection is gone or disabled. */
+async function projectAndConnection(organizationId: string, projectId: string): Promise<{ project: SyncProjectRecord; connection: connections.ConnectionRecord }> {
+  const project = await syncProjects.byId(organizationId, projectId);
+  if (!project) throw new RunFailure('project_deleted', `Sync project ${projectId} no longer exists.`);
+  const connection = await connections.byId(organizationId, project.connectionId);
+  if (!connection) throw new RunFailure('directory_error', `Connection ${project.connectionId} no longer exists.`);
+  if (connection.status === 'disabled') throw new RunFailure('connection_disabled', `Connection ${connection.id} is disabled.`);
+  return { project, connection };
+}
+
+/** The run's work by kind: apply a dry run's plan, plan only (dry run), or read, plan and apply. */
+async function execute(run: SyncRunRecord, written: SyncChangeRecord[]): Promise<RunOutcome> {
+  const { organizationId, projectId, id: runId } = run;
+  const { project, connection } = await projectAndConnection(organizationId, projectId);
+  const context: ApplyContext = { organizationId, project, runId, actor: { actorType: 'system', actorId: `sync-project:${projectId}` }, nextSequence: 1, written };
+  if (run.appliesPlanOf !== undefined) return applyStoredPlan(run, project, context);
+  const state = await syncProjects.stateOf(organizationId, projectId);
+  const computed = await computePlan(organizationId, project, connection, state, runId);
+  if (run.dryRun) return storeDryRun(project, state, computed, context, run);
+  if (!run.overrideDeletionThreshold) checkThreshold(project, computed);
+  await applyChanges(context, computed.plan.changes);
+  return { nextState: computed.nextState };
+}
+
+/** A dry run: the plan becomes the run's change records, with what applying it later needs. */
+async function storeDryRun(project: SyncProjectRecord, state: SyncProjectState, computed: ComputedPlan, context: ApplyContext, run: SyncRunRecord): Promise<RunOutcome> {
+  await storePlan(context, computed.plan.changes);
+  const exceeds = !run.overrideDeletionThreshold && exceedsThreshold(project.deletionThreshold, computed.plan.wouldRemove, computed.synchronised);
+  return {
+    run: {
+      basedOn: { projectVersion: project.version, lastRunId: state.lastRunId },
+      plannedState: computed.nextState,
+      synchronised: computed.synchronised,
+      wouldRemove: computed.plan.wouldRemove,
+      message: exceeds
+        ? `Dry run: nothing was changed. The plan deactivates or deletes ${computed.plan.wouldRemove} objects, more than the project's threshold: applying it needs overrideDeletionThreshold.`
+        : 'Dry run: nothing was changed; the change records are the plan.',
+    },
+  };
+}
+
+/** Applies a dry run's stored plan unchanged (re-verified: 409-worthy drift fails the run with reason plan_outdated). */
+async function applyStoredPlan(run: SyncRunRecord, project: SyncProjectRecord, context: ApplyContext): Promise<RunOutcome> {
+  const dryRunId = run.appliesPlanOf as string;
+  let records: SyncChangeRecord[];
+  try {
+    records = await verifyPlanApplies(run.organizationId, project, dryRunId);
+  } catch (error) {
+    if (error instanceof ConflictError) throw new RunFailure('plan_outdated', error.message);
+    throw error;
+  }
+  const dryRun = (await syncProjects.runById(run.organizationId, dryRunId)) as SyncRunRecord;
+  const changes: PlannedChange[] = records.map(({ sequence: _sequence, operation, ...record }) => ({ record, ...(operation ? { operation: operation as unknown as Operation } : {}) }));
+  const wouldRemove = changes.filter((change) => change.record.action === 'deactivated' || change.record.action === 'deleted').length;
+  if (!run.overrideDeletionThreshold) checkThreshold(project, { plan: { changes, wouldRemove }, synchronised: dryRun.synchronised ?? 0, nextState: {} });
+  await applyChanges(context, changes);
+  return { nextState: { ...dryRun.plannedState, lastRunId: run.id } };
 }
 
 /** Records the run's end, releases the project's claim and keeps the project's next state, in one transaction. */
-async function finish(running: SyncRunRecord, written: readonly SyncChangeRecord[], failure: RunFailure | undefined, nextState: SyncProjectState | undefined): Promise<{ status: string; counts: SyncRunCounts }> {
+async function finish(running: SyncRunRecord, written: readonly SyncChangeRecord[], failure: RunFailure | undefined, outcome: RunOutcome): Promise<{ status: string; counts: SyncRunCounts }> {
   const { organizationId, projectId, id: runId } = running;
+  const { nextState } = outcome;
   const counts = countsOf(written);
   const status = failure ? 'failed' : counts.errors > 0 ? 'partial' : 'succeeded';
   const finished: SyncRunRecord = {
     ...running,
+    ...(failure ? {} : outcome.run),
     status,
     finishedAt: new Date().toISOString(),
     counts,

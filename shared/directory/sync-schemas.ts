@@ -115,6 +115,26 @@ export const syncProjectUpdateBody = z
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' });
 
+const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** POST /api/sync/projects/{id}/run: all optional; no body is a plain run of the project's mode. */
+export const syncRunBody = z
+  .strictObject({
+    dryRun: z.boolean().optional().meta({ description: 'Compute and store the exact plan (the run\'s change records) without changing anything' }),
+    applyPlanOf: z.string().regex(ULID_PATTERN, { message: 'must be a run id (ULID)' }).optional().meta({ description: 'Apply the stored plan of this succeeded dry run unchanged; 409 when what it was computed from changed' }),
+    overrideDeletionThreshold: z.boolean().optional().meta({ description: 'Proceed although the run deactivates or deletes more than the project\'s deletion threshold' }),
+    object: z
+      .strictObject({
+        dn: z.string().trim().min(1).max(1024).refine(isDistinguishedName, { message: 'must be a distinguished name (RFC 4514)' }).optional(),
+        id: z.string().trim().min(1).max(64).optional().meta({ description: 'A platform user or group id, or the object\'s id in the directory (entryUUID, objectGUID)' }),
+      })
+      .refine((value) => (value.dn === undefined) !== (value.id === undefined), { message: 'send exactly one of dn and id' })
+      .optional()
+      .meta({ description: 'Sync only this object (on-demand sync, e.g. after an HR change)' }),
+  })
+  .refine((body) => !(body.applyPlanOf !== undefined && (body.dryRun || body.object !== undefined)), { message: 'applyPlanOf cannot be combined with dryRun or object' });
+export type SyncRunOptions = z.output<typeof syncRunBody>;
+
 export type SyncProjectCreateInput = z.output<typeof syncProjectCreateBody>;
 export type SyncProjectUpdateInput = z.output<typeof syncProjectUpdateBody>;
 
@@ -141,6 +161,7 @@ const since = z
 export const listSyncProjectsRequest = requestContract('directory-sync-projects-list', { query: z.object(pageQuery) });
 export const createSyncProjectRequest = requestContract('directory-sync-projects-create', { body: syncProjectCreateBody });
 export const updateSyncProjectRequest = requestContract('directory-sync-projects-update', { body: syncProjectUpdateBody });
+export const runSyncProjectRequest = requestContract('directory-sync-projects-run', { body: syncRunBody.optional() });
 export const syncHistoryRequest = requestContract('directory-sync-history-list', {
   query: z.object({
     ...pageQuery,

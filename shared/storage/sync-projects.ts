@@ -116,6 +116,11 @@ export interface SyncRunRecord {
   object?: { dn?: string | undefined; id?: string | undefined } | undefined;
   /** How many invocations of the worker this run has taken (more than 1: it continued from a checkpoint). */
   invocations?: number | undefined;
+  /** Internal, dry runs: what the plan was computed from, and the project state applying it leaves. */
+  basedOn?: { projectVersion: number; lastRunId?: string | undefined } | undefined;
+  plannedState?: SyncProjectState | undefined;
+  /** Internal: the synchronised objects in scope when the plan was computed (the threshold's base). */
+  synchronised?: number | undefined;
   requestedBy: { actorType: string; actorId: string };
 }
 

@@ -56,8 +56,8 @@ async function createProject(body: Record<string, unknown>): Promise<Json> {
 }
 
 /** Queues a run and waits until it has finished; returns the run with all its change records. */
-async function run(projectId: string): Promise<Json> {
-  const queued = await api('POST', `/api/sync/projects/${projectId}/run`);
+async function run(projectId: string, body?: Record<string, unknown>): Promise<Json> {
+  const queued = await api('POST', `/api/sync/projects/${projectId}/run`, body);
   expect(queued.status, queued.text).toBe(202);
   expect(queued.body).toEqual({ runId: expect.any(String), status: 'queued' });
   return finished(queued.body.runId as string);
@@ -224,9 +224,9 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
     const alanId = byDn(first).get(slapd.users[2]!.dn.toLowerCase())!.objectId;
     expect((await api('GET', `/api/users/${alanId}`)).body.status).toBe('active');
 
+    const removal = await run(project.id, { overrideDeletionThreshold: true });
+    expect(removal).toMatchObject({ status: 'succeeded', overrideDeletionThreshold: true });
     await api('PATCH', `/api/sync/projects/${project.id}`, { deletionThreshold: { count: 2, percent: 50 } });
-    const removal = await run(project.id);
-    expect(removal.status).toBe('succeeded');
     expect(removal.counts).toMatchObject({ deactivated: 1, created: 0 });
     expectCountsMatchRecords(removal);
     expect(byDn(removal).get(slapd.users[2]!.dn.toLowerCase())).toMatchObject({ action: 'deactivated', objectId: alanId });
@@ -328,11 +328,12 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
   });
 });
 
-describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delta deletions', () => {
+describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delta deletions, dry runs, stored plans', () => {
+  let connectionId: string;
   it('a delta run finds a deleted entry by comparing the id listing with the last count, and otherwise processes nothing', async () => {
-    const connectionId = await createConnection(slapd, 'OpenLDAP for delta deletions');
+    connectionId = await createConnection(slapd, 'OpenLDAP for delta deletions');
     const people = `ou=people,${slapd.baseDn}`;
-    const project = await createProject({ connectionId, name: 'Delta deletions', searchBases: [people], objectClasses: ['user'] });
+    const project = await createProject({ connectionId, name: 'Delta deletions', searchBases: [people], objectClasses: ['user'], filter: '(uid=hopper)', deletionThreshold: { count: 2, percent: 100 } });
     const dn = `uid=hopper,${people}`;
     const client = await slapd.adminClient();
     try {
@@ -359,6 +360,62 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expect(delta.changes.data[0]).toMatchObject({ dn, action: 'deactivated', objectId: hopper.objectId });
     expect((await api('GET', `/api/users/${hopper.objectId}`)).body.status).toBe('disabled');
     expect((await run(project.id)).counts.processed).toBe(0);
+  });
+
+  it('a dry run changes nothing and lists the exact diff; applying its stored plan makes exactly those changes, once', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const project = await createProject({ connectionId, name: 'Dry runs', searchBases: [people], objectClasses: ['user'], filter: '(|(uid=babbage)(uid=turing))' });
+    const ada = { dn: `uid=babbage,${people}` };
+    const turingDn = `uid=turing,${people}`;
+    const client = await slapd.adminClient();
+    try {
+      await client.add(ada.dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'babbage', cn: 'Charles Babbage', sn: 'Babbage', title: 'Engineer' });
+    } finally {
+      await client.unbind();
+    }
+    const initial = await run(project.id);
+    expect(initial.counts, JSON.stringify(initial)).toMatchObject({ created: 1, errors: 0 });
+    const client2 = await slapd.adminClient();
+    try {
+      const { Change, Attribute } = await import('ldapts');
+      await client2.modify(ada.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Countess'] }) })]);
+      await client2.add(turingDn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'turing', cn: 'Alan Turing', sn: 'Turing', mail: 'turing@example.test' });
+    } finally {
+      await client2.unbind();
+    }
+    const adaBefore = (await api('GET', `/api/users?search=babbage&connectionId=${connectionId}`)).body.data[0] as Json;
+
+    const dry = await run(project.id, { dryRun: true });
+    expect(dry).toMatchObject({ status: 'succeeded', dryRun: true, mode: 'full' });
+    expectCountsMatchRecords(dry);
+    expect(dry.counts).toEqual({ processed: 2, created: 1, updated: 1, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 });
+    const planned = byDn(dry);
+    expect(planned.get(ada.dn.toLowerCase())).toMatchObject({ action: 'updated', objectId: adaBefore.id, changes: { title: { before: 'Engineer', after: 'Countess' } } });
+    expect(planned.get(turingDn)).toMatchObject({ action: 'created', changes: { userName: { before: null, after: 'turing' } } });
+    expect(planned.get(turingDn)).not.toHaveProperty('operation');
+    // Nothing changed.
+    expect((await api('GET', `/api/users/${adaBefore.id}`)).body).toEqual(adaBefore);
+    expect((await api('GET', `/api/users?search=turing`)).body.totalCount).toBe(0);
+    expectDirectoryError(await api('GET', `/api/users/${planned.get(turingDn)!.objectId}`), 404);
+
+    const applied = await run(project.id, { applyPlanOf: dry.id });
+    expect(applied).toMatchObject({ appliesPlanOf: dry.id, counts: dry.counts });
+    expect((applied.changes.data as Json[]).map(({ sequence: _s, ...rest }) => rest)).toEqual((dry.changes.data as Json[]).map(({ sequence: _s, ...rest }) => rest));
+    expect((await api('GET', `/api/users/${adaBefore.id}`)).body.title).toBe('Countess');
+    const turing = await api('GET', `/api/users/${planned.get(turingDn)!.objectId}`);
+    expect(turing.status, turing.text).toBe(200);
+    expect(turing.body).toMatchObject({ accountName: 'turing', email: 'turing@example.test', source: 'ldap' });
+    const audit = (await auditEntries(tenant.organizationId)).filter((entry) => entry.details?.runId === applied.id);
+    expect(audit.map((entry) => entry.action).sort()).toEqual(['sync.run.queued', 'user.created', 'user.updated']);
+    expect(audit.find((entry) => entry.action === 'sync.run.queued')!.details).toMatchObject({ appliesPlanOf: dry.id });
+
+    // Applied once: the project's state moved on, so the same plan (or an older one) is refused.
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: dry.id }), 409, /new dry run/);
+    const second = await run(project.id, { dryRun: true });
+    await run(project.id);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: second.id }), 409, /new dry run/);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: second.id, dryRun: true }), 400);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: 'nope' }), 400);
   });
 });
 
