@@ -231,7 +231,7 @@ class PlanContext {
     if (!existing) {
       const next: UserRecord = {
         id, organizationId, userName: user.userName, active: user.active, resource, hasPassword: false, source: project.connectionType,
-        connectionId: project.connectionId, directoryId: user.directoryId, directoryDn: user.dn, version: 1, createdAt: this.#at, updatedAt: this.#at,
+        connectionId: project.connectionId, directoryId: user.directoryId, directoryDn: user.dn, syncProjectId: project.id, version: 1, createdAt: this.#at, updatedAt: this.#at,
       };
       return {
         record: { ...base, action: 'created', changes: diff({}, resource) },
@@ -245,7 +245,7 @@ class PlanContext {
     if (moved) changes.dn = { before: existing.directoryDn ?? null, after: user.dn };
     if (reappeared) changes.disappearedAt = { before: existing.disappearedAt, after: null };
     const renamed = existing.userName.toLowerCase() !== user.userName.toLowerCase();
-    const next: UserRecord = { ...withoutDisappearance(existing), userName: user.userName, active: user.active, resource, directoryDn: user.dn, version: existing.version + 1, updatedAt: this.#at };
+    const next: UserRecord = { ...withoutDisappearance(existing), userName: user.userName, active: user.active, resource, directoryDn: user.dn, syncProjectId: project.id, version: existing.version + 1, updatedAt: this.#at };
     return {
       record: { ...base, action: 'updated', changes },
       operation: {
@@ -296,8 +296,8 @@ class PlanContext {
     const base = { dn: group.dn, objectClass: 'group' as const, objectId: id };
     if (existing && Object.keys(changes).length === 0) return { record: { ...base, action: 'unchanged' } };
     const next: GroupRecord = existing
-      ? { ...withoutDisappearance(existing), displayName: group.displayName, resource, directoryDn: group.dn, version: existing.version + 1, updatedAt: this.#at }
-      : { id, organizationId, displayName: group.displayName, resource, source: project.connectionType, connectionId: project.connectionId, directoryId: group.directoryId, directoryDn: group.dn, version: 1, createdAt: this.#at, updatedAt: this.#at };
+      ? { ...withoutDisappearance(existing), displayName: group.displayName, resource, directoryDn: group.dn, syncProjectId: project.id, version: existing.version + 1, updatedAt: this.#at }
+      : { id, organizationId, displayName: group.displayName, resource, source: project.connectionType, connectionId: project.connectionId, directoryId: group.directoryId, directoryDn: group.dn, syncProjectId: project.id, version: 1, createdAt: this.#at, updatedAt: this.#at };
     const displays: Record<string, string> = {};
     for (const userId of added) {
       const display = this.#displays.get(userId);

@@ -39,7 +39,13 @@ export interface StoredState {
   listed?: Partial<Record<SyncObjectClass, number>> | undefined;
 }
 
-const inScope = (bases: readonly string[], dn: string | undefined) => dn !== undefined && bases.some((base) => withinBase(dn, base));
+/**
+ * Is a stored object one of the project's? It lies inside the project's search bases and, once a
+ * run of this project wrote it, no other project over the connection wrote it since (so projects
+ * with overlapping bases but different filters never take each other's objects for disappeared).
+ */
+const ownedBy = (project: SyncProjectRecord, bases: readonly string[]) => (record: { directoryDn?: string | undefined; syncProjectId?: string | undefined }) =>
+  record.directoryDn !== undefined && (record.syncProjectId === undefined || record.syncProjectId === project.id) && bases.some((base) => withinBase(record.directoryDn as string, base));
 
 function emptyState(): StoredState {
   return { users: new Map(), groups: new Map(), links: new Map(), memberships: new Map(), vanished: { users: [], groups: [] }, due: { users: [], groups: [], notes: [] }, synchronised: 0 };
@@ -60,9 +66,10 @@ export async function loadForFullRun(organizationId: string, project: SyncProjec
   for (const group of storedGroups) if (group.directoryDn) state.links.set(dnKey(group.directoryDn), { objectClass: 'group', objectId: group.id });
   const seenUsers = new Set(read.users.map((user) => user.directoryId));
   const seenGroups = new Set(read.groups.map((group) => group.directoryId));
-  if (project.objectClasses.includes('user')) state.vanished.users = storedUsers.filter((user) => user.directoryId && !seenUsers.has(user.directoryId) && inScope(bases, user.directoryDn));
-  if (project.objectClasses.includes('group')) state.vanished.groups = storedGroups.filter((group) => group.directoryId && !seenGroups.has(group.directoryId) && inScope(bases, group.directoryDn));
-  state.synchronised = storedUsers.filter((user) => inScope(bases, user.directoryDn)).length + storedGroups.filter((group) => inScope(bases, group.directoryDn)).length;
+  const owned = ownedBy(project, bases);
+  if (project.objectClasses.includes('user')) state.vanished.users = storedUsers.filter((user) => user.directoryId && !seenUsers.has(user.directoryId) && owned(user));
+  if (project.objectClasses.includes('group')) state.vanished.groups = storedGroups.filter((group) => group.directoryId && !seenGroups.has(group.directoryId) && owned(group));
+  state.synchronised = storedUsers.filter(owned).length + storedGroups.filter(owned).length;
   await loadMemberships(organizationId, read, state);
   await loadDue(organizationId, project, now, state);
   return state;
@@ -83,8 +90,9 @@ export async function loadForDeltaRun(organizationId: string, project: SyncProje
   for (const group of storedGroups) if (group.directoryId) state.groups.set(group.directoryId, group);
   for (const [dn, link] of links) state.links.set(dn, { objectClass: link.objectClass, objectId: link.objectId });
   const deleted = new Set(read.deletedIds ?? []);
-  state.vanished.users = storedUsers.filter((user) => user.directoryId && deleted.has(user.directoryId) && inScope(bases, user.directoryDn));
-  state.vanished.groups = storedGroups.filter((group) => group.directoryId && deleted.has(group.directoryId) && inScope(bases, group.directoryDn));
+  const owned = ownedBy(project, bases);
+  state.vanished.users = storedUsers.filter((user) => user.directoryId && deleted.has(user.directoryId) && owned(user));
+  state.vanished.groups = storedGroups.filter((group) => group.directoryId && deleted.has(group.directoryId) && owned(group));
   if (read.listedIds) await findUnlisted(organizationId, project, read, bases, previous, state);
   state.synchronised = previous.objectCount ?? 0;
   await loadMemberships(organizationId, read, state);
@@ -100,6 +108,7 @@ export async function loadForDeltaRun(organizationId: string, project: SyncProje
  */
 async function findUnlisted(organizationId: string, project: SyncProjectRecord, read: DirectoryRead, bases: readonly string[], previous: SyncProjectState, state: StoredState): Promise<void> {
   state.listed = {};
+  const owned = ownedBy(project, bases);
   for (const objectClass of project.objectClasses) {
     const listed = read.listedIds?.[objectClass] ?? new Set<string>();
     state.listed[objectClass] = listed.size;
@@ -107,9 +116,9 @@ async function findUnlisted(organizationId: string, project: SyncProjectRecord, 
     const before = previous.listed?.[objectClass];
     if (before !== undefined && before + fresh === listed.size) continue;
     if (objectClass === 'user') {
-      state.vanished.users = (await users.byConnection(organizationId, project.connectionId)).filter((user) => user.directoryId && !listed.has(user.directoryId) && inScope(bases, user.directoryDn));
+      state.vanished.users = (await users.byConnection(organizationId, project.connectionId)).filter((user) => user.directoryId && !listed.has(user.directoryId) && owned(user));
     } else {
-      state.vanished.groups = (await groups.byConnection(organizationId, project.connectionId)).filter((group) => group.directoryId && !listed.has(group.directoryId) && inScope(bases, group.directoryDn));
+      state.vanished.groups = (await groups.byConnection(organizationId, project.connectionId)).filter((group) => group.directoryId && !listed.has(group.directoryId) && owned(group));
     }
   }
 }

@@ -35,6 +35,8 @@ export interface GroupRecord {
   /** A synchronised group's stable id in its source directory and its DN there (see users.ts). */
   directoryId?: string | undefined;
   directoryDn?: string | undefined;
+  /** The sync project that last wrote this synchronised group (its runs alone decide that it disappeared). */
+  syncProjectId?: string | undefined;
   /** When a sync run found a synchronised group gone from its directory (ISO 8601); cleared when it reappears. */
   disappearedAt?: string | undefined;
   roleIds?: Set<string> | undefined;

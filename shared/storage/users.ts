@@ -44,6 +44,8 @@ export interface UserRecord {
    */
   directoryId?: string | undefined;
   directoryDn?: string | undefined;
+  /** The sync project that last wrote this synchronised user (its runs alone decide that it disappeared). */
+  syncProjectId?: string | undefined;
   /** When a sync run found a synchronised user gone from its directory (ISO 8601); cleared when it reappears. */
   disappearedAt?: string | undefined;
   /** Legacy marker of SAML JIT users stored before `source: 'saml-jit'` existed. */

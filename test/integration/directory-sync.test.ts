@@ -417,6 +417,75 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: second.id, dryRun: true }), 400);
     expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: 'nope' }), 400);
   });
+
+  it('a disappeared object is deactivated first, re-enabled with its memberships and roles when it comes back, and deleted by a later run once deleteAfterDays have passed', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const lamarrDn = `uid=lamarr,${people}`;
+    const inventorsDn = `cn=inventors,ou=groups,${slapd.baseDn}`;
+    const { Change, Attribute } = await import('ldapts');
+    const ldap = async (work: (client: Awaited<ReturnType<SlapdServer['adminClient']>>) => Promise<void>) => {
+      const client = await slapd.adminClient();
+      try {
+        await work(client);
+      } finally {
+        await client.unbind();
+      }
+    };
+    const hide = (hidden: boolean) =>
+      ldap((client) => client.modify(lamarrDn, [new Change({ operation: hidden ? 'add' : 'delete', modification: new Attribute({ type: 'description', values: hidden ? ['hidden'] : [] }) })]));
+    await ldap(async (client) => {
+      await client.add(lamarrDn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'lamarr', cn: 'Hedy Lamarr', sn: 'Lamarr' });
+      await client.add(inventorsDn, { objectClass: ['top', 'groupOfNames'], cn: 'inventors', member: [lamarrDn] });
+    });
+    const project = await createProject({
+      connectionId,
+      name: 'Delayed deletion',
+      searchBases: [people, `ou=groups,${slapd.baseDn}`],
+      filter: '(&(|(uid=lamarr)(cn=inventors))(!(description=hidden)))',
+      onDisappear: 'delete',
+      deleteAfterDays: 3,
+      deletionThreshold: { count: 2, percent: 100 },
+    });
+    expect(project).toMatchObject({ onDisappear: 'delete', deleteAfterDays: 3 });
+    const full = await run(project.id);
+    expect(full.counts).toMatchObject({ created: 2, errors: 0 });
+    const lamarrId = byDn(full).get(lamarrDn)!.objectId as string;
+    const inventorsId = byDn(full).get(inventorsDn)!.objectId as string;
+    const memberIds = async () => ((await api('GET', `/api/groups/${inventorsId}/members`)).body.data as Json[]).map((user) => user.id);
+    expect(await memberIds()).toEqual([lamarrId]);
+    const assigned = await call('POST', `/api/identity/v1/users/${lamarrId}/roles`, { token: tenant.ownerToken, json: { roles: ['viewer'] } });
+    expect(assigned.status, assigned.text).toBeLessThan(300);
+    const roles = async () => JSON.stringify((await call('GET', `/api/identity/v1/users/${lamarrId}/roles`, { token: tenant.ownerToken })).body);
+    const rolesBefore = await roles();
+    expect(rolesBefore).toContain('viewer');
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { mode: 'delta' })).status).toBe(200);
+
+    await hide(true);
+    const gone = await run(project.id);
+    expect(gone.counts, JSON.stringify(gone)).toEqual({ processed: 1, created: 0, updated: 0, unchanged: 0, deactivated: 1, deleted: 0, errors: 0 });
+    expect(gone.changes.data[0]).toMatchObject({ objectId: lamarrId, action: 'deactivated', changes: { active: { before: true, after: false }, disappearedAt: { before: null, after: expect.any(String) } } });
+    expect((await api('GET', `/api/users/${lamarrId}`)).body.status).toBe('disabled');
+    expect(await memberIds()).toEqual([lamarrId]);
+    expect((await run(project.id)).counts.processed).toBe(0);
+
+    await hide(false);
+    const back = await run(project.id);
+    expect(back.counts, JSON.stringify(back)).toEqual({ processed: 1, created: 0, updated: 1, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 });
+    expect(back.changes.data[0]).toMatchObject({ objectId: lamarrId, action: 'updated', changes: { active: { before: false, after: true }, disappearedAt: { after: null } } });
+    expect((await api('GET', `/api/users/${lamarrId}`)).body.status).toBe('active');
+    expect(await memberIds()).toEqual([lamarrId]);
+    expect(await roles()).toEqual(rolesBefore);
+
+    await hide(true);
+    expect((await run(project.id)).counts).toMatchObject({ processed: 1, deactivated: 1 });
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { deleteAfterDays: 0 })).status).toBe(200);
+    const deleted = await run(project.id);
+    expect(deleted.counts, JSON.stringify(deleted)).toEqual({ processed: 1, created: 0, updated: 0, unchanged: 0, deactivated: 0, deleted: 1, errors: 0 });
+    expect(deleted.changes.data[0]).toMatchObject({ objectId: lamarrId, action: 'deleted' });
+    expectDirectoryError(await api('GET', `/api/users/${lamarrId}`), 404);
+    expect(await memberIds()).toEqual([]);
+    expect((await run(project.id)).counts.processed).toBe(0);
+  });
 });
 
 describe.skipIf(!haveSamba && !ci)('directory sync against Active Directory (Samba AD DC)', () => {
