@@ -318,3 +318,51 @@ async function listIds(reader: ProjectReader): Promise<Partial<Record<SyncObject
   }
   return listed;
 }
+
+/** A UUID as objectGUID's 16 bytes (the first three fields little-endian): the inverse of guidText. */
+export function guidBytes(uuid: string): Buffer {
+  const hex = uuid.replace(/-/g, '');
+  const swap = (part: string) => part.match(/../g)?.reverse().join('') ?? '';
+  return Buffer.from(`${swap(hex.slice(0, 8))}${swap(hex.slice(8, 12))}${swap(hex.slice(12, 16))}${hex.slice(16)}`, 'hex');
+}
+
+/** The filter clause matching a stable directory id: entryUUID, or objectGUID as escaped bytes (RFC 4515 §3). */
+export function directoryIdClause(kind: DirectoryKind, directoryId: string): string {
+  if (kind === 'activeDirectory') return `(objectGUID=${[...guidBytes(directoryId)].map((byte) => `\\${byte.toString(16).padStart(2, '0')}`).join('')})`;
+  return `(entryUUID=${escapeFilterValue(directoryId)})`;
+}
+
+/** One object of the project, normalised, by DN or by stable directory id; which class it is decides how it is normalised. */
+export interface SingleRead {
+  read: DirectoryRead;
+  /** The directory said noSuchObject for the DN. */
+  missing: boolean;
+}
+
+/**
+ * Reads one object for an on-demand sync: by DN (a base-scope search per object class) or by
+ * stable id (a search of the project's bases). `missing` only when the directory answered
+ * noSuchObject for the DN; an entry outside the project's filter reads as nothing.
+ */
+export async function readOne(reader: ProjectReader, target: { dn?: string | undefined; directoryId?: string | undefined }): Promise<SingleRead> {
+  const kind = reader.project.connectionType;
+  const read: DirectoryRead = { users: [], groups: [], unreadable: [], watermark: undefined };
+  for (const objectClass of reader.project.objectClasses) {
+    let entry: LdapEntry | undefined | null;
+    if (target.dn !== undefined) entry = await readEntry(reader, target.dn, objectClass);
+    else {
+      const clause = directoryIdClause(kind, target.directoryId as string);
+      entry = undefined;
+      for (const base of reader.bases) {
+        entry = (await searchAll(reader, base, searchFilter(kind, objectClass, reader.project, clause), attributesOf(kind)))[0];
+        if (entry) break;
+      }
+    }
+    if (entry === null) return { read, missing: true };
+    if (entry) {
+      collect(read, kind, reader.project.attributeMappings, objectClass === 'user' ? [entry] : [], objectClass === 'group' ? [entry] : []);
+      break;
+    }
+  }
+  return { read, missing: false };
+}

@@ -29,7 +29,10 @@ import { DirectoryConnection } from './ldap-client.ts';
 import { applyChanges, storePlan, type ApplyContext } from './sync-apply.ts';
 import { exceedsThreshold, planRun, type Operation, type Plan, type PlannedChange } from './sync-plan.ts';
 import { verifyPlanApplies } from './sync-projects.ts';
-import { readProject, type DirectoryRead, type ProjectReader } from './sync-read.ts';
+import * as directoryLinks from '../storage/directory-links.ts';
+import * as groups from '../storage/groups.ts';
+import * as users from '../storage/users.ts';
+import { dnKey, readOne, readProject, withinBase, type DirectoryRead, type ProjectReader } from './sync-read.ts';
 import { loadForDeltaRun, loadForFullRun, type StoredState } from './sync-state.ts';
 
 /** The sync-run worker's timeout (shared/worker-table/directory.ts): a run running longer has died. */
@@ -180,12 +183,71 @@ async function execute(run: SyncRunRecord, written: SyncChangeRecord[]): Promise
   const { project, connection } = await projectAndConnection(organizationId, projectId);
   const context: ApplyContext = { organizationId, project, runId, actor: { actorType: 'system', actorId: `sync-project:${projectId}` }, nextSequence: 1, written };
   if (run.appliesPlanOf !== undefined) return applyStoredPlan(run, project, context);
+  if (run.object !== undefined) return syncOneObject(run, project, connection, context);
   const state = await syncProjects.stateOf(organizationId, projectId);
   const computed = await computePlan(organizationId, project, connection, state, runId);
   if (run.dryRun) return storeDryRun(project, state, computed, context, run);
   if (!run.overrideDeletionThreshold) checkThreshold(project, computed);
   await applyChanges(context, computed.plan.changes);
   return { nextState: computed.nextState };
+}
+
+/** What an on-demand run names: a DN, a stable directory id, and the stored object if there is one. */
+interface ObjectTarget {
+  dn?: string | undefined;
+  directoryId?: string | undefined;
+  stored?: { objectClass: 'user'; record: users.UserRecord } | { objectClass: 'group'; record: groups.GroupRecord } | undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Resolves `object` ({dn} or {id}: a platform user or group id, or a directory id) against what the connection synchronised. */
+async function resolveTarget(project: SyncProjectRecord, object: { dn?: string | undefined; id?: string | undefined }): Promise<ObjectTarget> {
+  const { organizationId, connectionId } = project;
+  const mine = <T extends { connectionId?: string | undefined }>(record: T | undefined) => (record?.connectionId === connectionId ? record : undefined);
+  if (object.dn !== undefined) {
+    const link = (await directoryLinks.byDns(organizationId, connectionId, [dnKey(object.dn)])).get(dnKey(object.dn));
+    const user = link?.objectClass === 'user' ? mine(await users.byId(organizationId, link.objectId)) : undefined;
+    const group = link?.objectClass === 'group' ? mine(await groups.byId(organizationId, link.objectId)) : undefined;
+    return { dn: object.dn, ...(user ? { stored: { objectClass: 'user', record: user } } : group ? { stored: { objectClass: 'group', record: group } } : {}) };
+  }
+  const id = (object.id as string).toLowerCase();
+  if (!UUID.test(id)) throw new RunFailure('object_not_found', `'${object.id}' is neither a user or group id nor a directory id (entryUUID, objectGUID).`);
+  const user = mine(await users.byId(organizationId, id)) ?? (await users.byDirectoryIds(organizationId, connectionId, [id]))[0];
+  if (user) return { dn: user.directoryDn, directoryId: user.directoryId, stored: { objectClass: 'user', record: user } };
+  const group = mine(await groups.byId(organizationId, id)) ?? (await groups.byDirectoryIds(organizationId, connectionId, [id]))[0];
+  if (group) return { dn: group.directoryDn, directoryId: group.directoryId, stored: { objectClass: 'group', record: group } };
+  return { directoryId: id };
+}
+
+/**
+ * On-demand sync of one object: reads it (by stable id when known, so a moved entry is found, else
+ * by DN with a base-scope search) and plans only it. It is taken for disappeared only when a DN
+ * lookup answers noSuchObject and the object was synchronised; the project's watermark stays.
+ */
+async function syncOneObject(run: SyncRunRecord, project: SyncProjectRecord, connection: connections.ConnectionRecord, context: ApplyContext): Promise<RunOutcome> {
+  const target = await resolveTarget(project, run.object ?? {});
+  const { found, missing, bases } = await withDirectory(project, connection, async (reader) => {
+    if (target.dn !== undefined && !reader.bases.some((base) => withinBase(target.dn as string, base))) throw new RunFailure('object_out_of_scope', `${target.dn} is outside the project's search bases.`);
+    let single = target.directoryId !== undefined ? await readOne(reader, { directoryId: target.directoryId }) : { read: undefined, missing: false };
+    if (!single.read || single.read.users.length + single.read.groups.length + single.read.unreadable.length === 0) single = target.dn !== undefined ? await readOne(reader, { dn: target.dn }) : single;
+    return { found: single.read, missing: single.missing, bases: reader.bases };
+  });
+  const read = found ?? { users: [], groups: [], unreadable: [], watermark: undefined };
+  const name = run.object?.dn ?? run.object?.id;
+  if (missing && !target.stored) throw new RunFailure('object_not_found', `The directory has no object ${name}, and the project never synchronised it.`);
+  if (!missing && read.users.length + read.groups.length + read.unreadable.length === 0) throw new RunFailure('object_not_found', `The directory has no object ${name} that the project's bases and filter select: nothing was changed.`);
+  const state = await syncProjects.stateOf(context.organizationId, project.id);
+  const now = new Date();
+  const stored = await loadForDeltaRun(context.organizationId, project, read, bases, state, now, { dueDeletions: false });
+  if (missing && target.stored) {
+    if (target.stored.objectClass === 'user') stored.vanished.users = [target.stored.record];
+    else stored.vanished.groups = [target.stored.record];
+  }
+  const plan = planRun({ organizationId: context.organizationId, project, read, stored, now, newId: randomUUID });
+  if (!run.overrideDeletionThreshold) checkThreshold(project, { plan, synchronised: stored.synchronised, nextState: {} });
+  await applyChanges(context, plan.changes);
+  return {};
 }
 
 /** A dry run: the plan becomes the run's change records, with what applying it later needs. */

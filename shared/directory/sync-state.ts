@@ -76,7 +76,15 @@ export async function loadForFullRun(organizationId: string, project: SyncProjec
 }
 
 /** Delta run (and one-object runs): only what the read names, plus the deletion evidence. */
-export async function loadForDeltaRun(organizationId: string, project: SyncProjectRecord, read: DirectoryRead, bases: readonly string[], previous: SyncProjectState, now: Date): Promise<StoredState> {
+export async function loadForDeltaRun(
+  organizationId: string,
+  project: SyncProjectRecord,
+  read: DirectoryRead,
+  bases: readonly string[],
+  previous: SyncProjectState,
+  now: Date,
+  options: { dueDeletions?: boolean } = {},
+): Promise<StoredState> {
   const state = emptyState();
   const connectionId = project.connectionId;
   const userIds = [...read.users.map((user) => user.directoryId), ...(read.deletedIds ?? [])];
@@ -96,7 +104,7 @@ export async function loadForDeltaRun(organizationId: string, project: SyncProje
   if (read.listedIds) await findUnlisted(organizationId, project, read, bases, previous, state);
   state.synchronised = previous.objectCount ?? 0;
   await loadMemberships(organizationId, read, state);
-  await loadDue(organizationId, project, now, state);
+  if (options.dueDeletions !== false) await loadDue(organizationId, project, now, state);
   return state;
 }
 

@@ -486,6 +486,64 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expect(await memberIds()).toEqual([]);
     expect((await run(project.id)).counts.processed).toBe(0);
   });
+
+  it('syncs one object on demand by DN or id, deactivates it only when its DN is gone, and refuses unknown or out-of-scope objects', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const dn = (uid: string) => `uid=${uid},${people}`;
+    const { Change, Attribute } = await import('ldapts');
+    const ldap = async (work: (client: Awaited<ReturnType<SlapdServer['adminClient']>>) => Promise<void>) => {
+      const client = await slapd.adminClient();
+      try {
+        await work(client);
+      } finally {
+        await client.unbind();
+      }
+    };
+    const person = (uid: string, cn: string) => ({ objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid, cn, sn: cn.split(' ')[1]!, title: 'Physicist' });
+    const retitle = (uid: string, title: string) => ldap((client) => client.modify(dn(uid), [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [title] }) })]));
+    await ldap(async (client) => {
+      await client.add(dn('curie'), person('curie', 'Marie Curie'));
+      await client.add(dn('noether'), person('noether', 'Emmy Noether'));
+    });
+    const project = await createProject({ connectionId, name: 'One object', searchBases: [people], objectClasses: ['user'], filter: '(|(uid=curie)(uid=noether)(uid=meitner))' });
+    const full = await run(project.id);
+    expect(full.counts).toMatchObject({ created: 2, errors: 0 });
+    const curieId = byDn(full).get(dn('curie'))!.objectId as string;
+    const noetherId = byDn(full).get(dn('noether'))!.objectId as string;
+
+    await retitle('curie', 'Chemist');
+    await retitle('noether', 'Mathematician');
+    const byDnRun = await run(project.id, { object: { dn: dn('curie') } });
+    expect(byDnRun).toMatchObject({ status: 'succeeded', object: { dn: dn('curie') } });
+    expect(byDnRun.counts).toEqual({ processed: 1, created: 0, updated: 1, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 });
+    expect(byDnRun.changes.data[0]).toMatchObject({ objectId: curieId, changes: { title: { before: 'Physicist', after: 'Chemist' } } });
+    expect((await api('GET', `/api/users/${noetherId}`)).body.title).toBe('Physicist');
+    const byIdRun = await run(project.id, { object: { id: noetherId } });
+    expect(byIdRun.counts).toMatchObject({ processed: 1, updated: 1 });
+    expect((await api('GET', `/api/users/${noetherId}`)).body.title).toBe('Mathematician');
+
+    await ldap((client) => client.add(dn('meitner'), person('meitner', 'Lise Meitner')));
+    const created = await run(project.id, { object: { dn: dn('meitner') } });
+    expect(created.counts).toMatchObject({ processed: 1, created: 1 });
+    const meitnerId = created.changes.data[0].objectId as string;
+    const directoryId = (await api('GET', `/api/users/${meitnerId}`)).body.externalId as string;
+    await retitle('meitner', 'Nuclear physicist');
+    const byDirectoryId = await run(project.id, { object: { id: directoryId.toUpperCase() } });
+    expect(byDirectoryId.counts).toMatchObject({ processed: 1, updated: 1 });
+
+    await ldap((client) => client.del(dn('curie')));
+    const gone = await run(project.id, { object: { dn: dn('curie') } });
+    expect(gone.counts, JSON.stringify(gone)).toEqual({ processed: 1, created: 0, updated: 0, unchanged: 0, deactivated: 1, deleted: 0, errors: 0 });
+    expect((await api('GET', `/api/users/${curieId}`)).body.status).toBe('disabled');
+    expect((await api('GET', `/api/users/${noetherId}`)).body.status).toBe('active');
+
+    const unknown = await run(project.id, { object: { dn: dn('nobody') } });
+    expect(unknown).toMatchObject({ status: 'failed', reason: 'object_not_found', counts: { processed: 0 } });
+    const outside = await run(project.id, { object: { dn: `uid=x,ou=groups,${slapd.baseDn}` } });
+    expect(outside).toMatchObject({ status: 'failed', reason: 'object_out_of_scope' });
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { object: { dn: dn('curie'), id: curieId } }), 400, /exactly one/);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { object: { dn: 'not a dn' } }), 400);
+  });
 });
 
 describe.skipIf(!haveSamba && !ci)('directory sync against Active Directory (Samba AD DC)', () => {
