@@ -38,12 +38,16 @@ export interface ApplyContext {
   written: SyncChangeRecord[];
 }
 
-/** Applies planned changes in order; records without an operation are written in chunks. */
+/**
+ * Applies planned changes in order (change i gets sequence `context.nextSequence + i`); records
+ * without an operation are written in chunks. Stops early, after at least one change, when
+ * `shouldStop` says so; returns how many changes it applied.
+ */
 export async function applyChanges(context: ApplyContext, changes: readonly PlannedChange[], options: { shouldStop?: () => boolean } = {}): Promise<number> {
   const pending: ChangeDraft[] = [];
   let done = 0;
   for (const change of changes) {
-    if (options.shouldStop?.()) break;
+    if (done > 0 && options.shouldStop?.()) break;
     if (change.operation) {
       await recordOnly(context, pending.splice(0));
       await applyOne(context, change.record, change.operation);
@@ -57,14 +61,30 @@ export async function applyChanges(context: ApplyContext, changes: readonly Plan
   return done;
 }
 
-/** Stores planned changes as change records (with their operations) without applying any: a dry run. */
-export async function storePlan(context: ApplyContext, changes: readonly PlannedChange[]): Promise<void> {
+/**
+ * Stores planned changes as change records with their operations, without applying any: a dry
+ * run's plan, or (`pending`) the rest of a run that continues in a follow-up invocation, at the
+ * sequences the changes will have when applied. Only a dry run's records count as written.
+ */
+export async function storePlan(context: ApplyContext, changes: readonly PlannedChange[], options: { pending?: boolean } = {}): Promise<void> {
+  let sequence = context.nextSequence;
   for (let start = 0; start < changes.length; start += RECORD_CHUNK) {
-    const chunk = changes.slice(start, start + RECORD_CHUNK).map((change, index) => ({ ...change.record, sequence: context.nextSequence + index, ...(change.operation ? { operation: change.operation as unknown as Record<string, unknown> } : {}) }));
+    const chunk = changes.slice(start, start + RECORD_CHUNK).map((change, index) => ({
+      ...change.record,
+      sequence: sequence + index,
+      ...(change.operation ? { operation: change.operation as unknown as Record<string, unknown> } : {}),
+      ...(options.pending ? { pending: true } : {}),
+    }));
     await transact(chunk.map((record) => syncProjects.changePutStep(context.organizationId, context.runId, record)));
-    context.nextSequence += chunk.length;
-    context.written.push(...chunk);
+    sequence += chunk.length;
+    if (!options.pending) context.written.push(...chunk);
   }
+  if (!options.pending) context.nextSequence = sequence;
+}
+
+/** Stored change records back as planned changes (a dry run's plan, or a run's pending rest). */
+export function plannedFromRecords(records: readonly SyncChangeRecord[]): PlannedChange[] {
+  return records.map(({ sequence: _sequence, operation, pending: _pending, ...record }) => ({ record, ...(operation ? { operation: operation as unknown as Operation } : {}) }));
 }
 
 function audit(context: ApplyContext, operation: Operation, details: Record<string, unknown> = operation.audit.details, action = operation.audit.action): TransactionStep {

@@ -26,8 +26,9 @@ import type { SyncChangeRecord, SyncProjectRecord, SyncProjectState, SyncRunCoun
 import { transact } from '../storage/transactions.ts';
 import { passwordContext } from './connections.ts';
 import { DirectoryConnection } from './ldap-client.ts';
-import { applyChanges, storePlan, type ApplyContext } from './sync-apply.ts';
-import { exceedsThreshold, planRun, type Operation, type Plan, type PlannedChange } from './sync-plan.ts';
+import { startWorker } from '../workers/start-worker.ts';
+import { applyChanges, plannedFromRecords, storePlan, type ApplyContext } from './sync-apply.ts';
+import { exceedsThreshold, planRun, type Plan, type PlannedChange } from './sync-plan.ts';
 import { verifyPlanApplies } from './sync-projects.ts';
 import * as directoryLinks from '../storage/directory-links.ts';
 import * as groups from '../storage/groups.ts';
@@ -137,34 +138,122 @@ export function checkThreshold(project: SyncProjectRecord, computed: ComputedPla
   }
 }
 
-/** Runs one queued run to its end. Idempotent: a run that is no longer queued is left alone. */
-export async function runSync(payload: SyncRunPayload): Promise<{ status: string; counts?: SyncRunCounts }> {
+/** Time kept back from Lambda's deadline for storing a checkpoint and sending the follow-up message. */
+const CHECKPOINT_RESERVE_MS = 60_000;
+/** Pending change records read per page when a run continues from its checkpoint. */
+const CONTINUE_PAGE = 100;
+
+/**
+ * When this invocation must stop applying changes (epoch ms): Lambda's remaining time less
+ * CHECKPOINT_RESERVE_MS, or sooner when SYNC_RUN_TIME_BUDGET_MS (milliseconds per invocation;
+ * operators and tests use it to force checkpoints) is set.
+ */
+export function invocationDeadline(remainingMs: () => number, now = Date.now()): number {
+  const configured = process.env.SYNC_RUN_TIME_BUDGET_MS;
+  const budget = configured !== undefined && configured.trim() !== '' && Number.isFinite(Number(configured)) ? Math.max(0, Number(configured)) : Number.POSITIVE_INFINITY;
+  return now + Math.min(remainingMs() - CHECKPOINT_RESERVE_MS, budget);
+}
+
+/**
+ * Runs one queued run — or, with `continueFrom`, continues one from its checkpoint — until it ends
+ * or this invocation's time is up (`remainingMs`, Lambda's getRemainingTimeInMillis). A run whose
+ * plan outlasts the invocation stores the rest of its plan as pending change records at the
+ * sequences they will have, records the checkpoint on the run and sends itself a message to go on;
+ * the follow-up applies the pending records in order. Idempotent: a message for a run that is no
+ * longer queued, or for a checkpoint the run has left, is ignored.
+ */
+export async function runSync(payload: SyncRunPayload & { continueFrom?: number | undefined }, remainingMs: () => number = () => WORKER_TIMEOUT_MS): Promise<{ status: string; counts?: SyncRunCounts }> {
   const { organizationId, runId } = payload;
+  const deadline = invocationDeadline(remainingMs);
+  const shouldStop = () => Date.now() >= deadline;
   const run = await syncProjects.runById(organizationId, runId);
+  if (payload.continueFrom !== undefined) {
+    if (run?.status !== 'running' || run.checkpoint !== payload.continueFrom) return { status: run?.status ?? 'missing' };
+    return continueRun(run, shouldStop);
+  }
   if (run?.status === 'running') {
-    // SQS may deliver a message twice at once: only a run older than the worker's timeout is dead.
-    const startedAt = Date.parse(run.startedAt ?? run.queuedAt);
-    return Date.now() - startedAt > WORKER_TIMEOUT_MS ? interrupted(run) : { status: 'running' };
+    // SQS may deliver a message twice at once: only a run quiet for longer than the worker's timeout is dead.
+    const lastSeen = Date.parse(run.checkpointedAt ?? run.startedAt ?? run.queuedAt);
+    return Date.now() - lastSeen > WORKER_TIMEOUT_MS ? interrupted(run) : { status: 'running' };
   }
   if (!run || run.status !== 'queued') return { status: run?.status ?? 'missing' };
-  const running: SyncRunRecord = { ...run, status: 'running', startedAt: new Date().toISOString() };
+  const running: SyncRunRecord = { ...run, status: 'running', startedAt: new Date().toISOString(), invocations: 1 };
   await transact([syncProjects.runPutStep(running, { expectedStatus: 'queued', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer queued.`) })]);
   const written: SyncChangeRecord[] = [];
   let outcome: RunOutcome = {};
   let failure: RunFailure | undefined;
   try {
-    outcome = await execute(running, written);
+    outcome = await execute(running, written, shouldStop);
+    if (outcome.rest) return await checkpoint(running, written, outcome);
   } catch (error) {
-    failure = error instanceof RunFailure ? error : new RunFailure('internal_error', error instanceof Error ? error.message : String(error));
-    if (!(error instanceof RunFailure)) logger.error('sync run failed', { runId, error: failure.message });
+    failure = asRunFailure(error, runId);
   }
   return finish(running, written, failure, outcome);
+}
+
+function asRunFailure(error: unknown, runId: string): RunFailure {
+  if (error instanceof RunFailure) return error;
+  const failure = new RunFailure('internal_error', error instanceof Error ? error.message : String(error));
+  logger.error('sync run failed', { runId, error: failure.message });
+  return failure;
+}
+
+/** Adds two tallies of change records. */
+function addCounts(a: SyncRunCounts, b: SyncRunCounts): SyncRunCounts {
+  return { processed: a.processed + b.processed, created: a.created + b.created, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged, deactivated: a.deactivated + b.deactivated, deleted: a.deleted + b.deleted, errors: a.errors + b.errors };
+}
+
+/**
+ * Ends this invocation of a run that has more to do: stores the changes not applied yet as pending
+ * records (unless they are stored already), records the checkpoint, the counts so far and the state
+ * to keep at the end on the run, and sends the follow-up message.
+ */
+async function checkpoint(running: SyncRunRecord, written: readonly SyncChangeRecord[], outcome: RunOutcome): Promise<{ status: string; counts: SyncRunCounts }> {
+  const { organizationId, projectId, id: runId } = running;
+  const sequence = outcome.nextSequence as number;
+  if (outcome.rest && outcome.rest.length > 0 && !outcome.restStored) {
+    const project = (await syncProjects.byId(organizationId, projectId)) as SyncProjectRecord;
+    await storePlan({ organizationId, project, runId, actor: { actorType: 'system', actorId: `sync-project:${projectId}` }, nextSequence: sequence, written: [] }, outcome.rest, { pending: true });
+  }
+  const counts = addCounts(running.counts, countsOf(written));
+  const next: SyncRunRecord = { ...running, counts, checkpoint: sequence, checkpointedAt: new Date().toISOString(), ...(outcome.nextState ? { plannedState: outcome.nextState } : {}) };
+  await transact([syncProjects.runPutStep(next, { expectedStatus: 'running', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer running.`) })]);
+  await startWorker('sync-run', { organizationId, projectId, runId, continueFrom: sequence });
+  return { status: 'running', counts };
+}
+
+/** A follow-up invocation: applies the run's pending change records from its checkpoint on, in order. */
+async function continueRun(run: SyncRunRecord, shouldStop: () => boolean): Promise<{ status: string; counts?: SyncRunCounts }> {
+  const running: SyncRunRecord = { ...run, invocations: (run.invocations ?? 1) + 1 };
+  const written: SyncChangeRecord[] = [];
+  let failure: RunFailure | undefined;
+  try {
+    const project = await syncProjects.byId(run.organizationId, run.projectId);
+    if (!project) throw new RunFailure('project_deleted', `Sync project ${run.projectId} no longer exists.`);
+    const context: ApplyContext = { organizationId: run.organizationId, project, runId: run.id, actor: { actorType: 'system', actorId: `sync-project:${project.id}` }, nextSequence: run.checkpoint as number, written };
+    for (let pages = 0; pages < 1_000_000; pages++) {
+      const page = await syncProjects.changesPage(run.organizationId, run.id, context.nextSequence, CONTINUE_PAGE);
+      if (page.length === 0) break;
+      const planned = plannedFromRecords(page);
+      const done = await applyChanges(context, planned, { shouldStop });
+      if (done < planned.length || (shouldStop() && page.length === CONTINUE_PAGE)) {
+        return await checkpoint(running, written, { nextState: run.plannedState, rest: planned.slice(done), restStored: true, nextSequence: context.nextSequence });
+      }
+    }
+  } catch (error) {
+    failure = asRunFailure(error, run.id);
+  }
+  return finish(running, written, failure, { nextState: run.plannedState });
 }
 
 /** What a run leaves besides its change records: the project's next state and fields of the run record. */
 interface RunOutcome {
   nextState?: SyncProjectState | undefined;
   run?: Partial<SyncRunRecord> | undefined;
+  /** Changes this invocation did not get to (the run continues from a checkpoint), and where they start. */
+  rest?: PlannedChange[] | undefined;
+  restStored?: boolean | undefined;
+  nextSequence?: number | undefined;
 }
 
 /** Loads the project and its connection, refusing a run whose project or connection is gone or disabled. */
@@ -178,18 +267,23 @@ async function projectAndConnection(organizationId: string, projectId: string): 
 }
 
 /** The run's work by kind: apply a dry run's plan, plan only (dry run), or read, plan and apply. */
-async function execute(run: SyncRunRecord, written: SyncChangeRecord[]): Promise<RunOutcome> {
+async function execute(run: SyncRunRecord, written: SyncChangeRecord[], shouldStop: () => boolean): Promise<RunOutcome> {
   const { organizationId, projectId, id: runId } = run;
   const { project, connection } = await projectAndConnection(organizationId, projectId);
   const context: ApplyContext = { organizationId, project, runId, actor: { actorType: 'system', actorId: `sync-project:${projectId}` }, nextSequence: 1, written };
-  if (run.appliesPlanOf !== undefined) return applyStoredPlan(run, project, context);
+  if (run.appliesPlanOf !== undefined) return applyStoredPlan(run, project, context, shouldStop);
   if (run.object !== undefined) return syncOneObject(run, project, connection, context);
   const state = await syncProjects.stateOf(organizationId, projectId);
   const computed = await computePlan(organizationId, project, connection, state, runId);
   if (run.dryRun) return storeDryRun(project, state, computed, context, run);
   if (!run.overrideDeletionThreshold) checkThreshold(project, computed);
-  await applyChanges(context, computed.plan.changes);
-  return { nextState: computed.nextState };
+  return applyWithin(context, computed.plan.changes, computed.nextState, shouldStop);
+}
+
+/** Applies `changes` until the invocation's time is up; what is left goes back as the outcome's `rest`. */
+async function applyWithin(context: ApplyContext, changes: PlannedChange[], nextState: SyncProjectState | undefined, shouldStop: () => boolean): Promise<RunOutcome> {
+  const done = await applyChanges(context, changes, { shouldStop });
+  return { nextState, ...(done < changes.length ? { rest: changes.slice(done), nextSequence: context.nextSequence } : {}) };
 }
 
 /** What an on-demand run names: a DN, a stable directory id, and the stored object if there is one. */
@@ -268,7 +362,7 @@ async function storeDryRun(project: SyncProjectRecord, state: SyncProjectState, 
 }
 
 /** Applies a dry run's stored plan unchanged (re-verified: 409-worthy drift fails the run with reason plan_outdated). */
-async function applyStoredPlan(run: SyncRunRecord, project: SyncProjectRecord, context: ApplyContext): Promise<RunOutcome> {
+async function applyStoredPlan(run: SyncRunRecord, project: SyncProjectRecord, context: ApplyContext, shouldStop: () => boolean): Promise<RunOutcome> {
   const dryRunId = run.appliesPlanOf as string;
   let records: SyncChangeRecord[];
   try {
@@ -278,18 +372,17 @@ async function applyStoredPlan(run: SyncRunRecord, project: SyncProjectRecord, c
     throw error;
   }
   const dryRun = (await syncProjects.runById(run.organizationId, dryRunId)) as SyncRunRecord;
-  const changes: PlannedChange[] = records.map(({ sequence: _sequence, operation, ...record }) => ({ record, ...(operation ? { operation: operation as unknown as Operation } : {}) }));
+  const changes = plannedFromRecords(records);
   const wouldRemove = changes.filter((change) => change.record.action === 'deactivated' || change.record.action === 'deleted').length;
   if (!run.overrideDeletionThreshold) checkThreshold(project, { plan: { changes, wouldRemove }, synchronised: dryRun.synchronised ?? 0, nextState: {} });
-  await applyChanges(context, changes);
-  return { nextState: { ...dryRun.plannedState, lastRunId: run.id } };
+  return applyWithin(context, changes, { ...dryRun.plannedState, lastRunId: run.id }, shouldStop);
 }
 
 /** Records the run's end, releases the project's claim and keeps the project's next state, in one transaction. */
 async function finish(running: SyncRunRecord, written: readonly SyncChangeRecord[], failure: RunFailure | undefined, outcome: RunOutcome): Promise<{ status: string; counts: SyncRunCounts }> {
   const { organizationId, projectId, id: runId } = running;
   const { nextState } = outcome;
-  const counts = countsOf(written);
+  const counts = addCounts(running.counts, countsOf(written));
   const status = failure ? 'failed' : counts.errors > 0 ? 'partial' : 'succeeded';
   const finished: SyncRunRecord = {
     ...running,
@@ -314,8 +407,13 @@ async function finish(running: SyncRunRecord, written: readonly SyncChangeRecord
 
 /** The counts of a run: exactly its change records, tallied. */
 export function countsOf(records: readonly SyncChangeRecord[]): SyncRunCounts {
-  const counts: SyncRunCounts = { processed: records.length, created: 0, updated: 0, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 };
-  for (const record of records) counts[record.action === 'error' ? 'errors' : record.action] += 1;
+  const counts: SyncRunCounts = { processed: 0, created: 0, updated: 0, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 };
+  for (const record of records) {
+    // A pending record is a change not made yet (a run that died between invocations).
+    if (record.pending) continue;
+    counts.processed += 1;
+    counts[record.action === 'error' ? 'errors' : record.action] += 1;
+  }
   return counts;
 }
 

@@ -116,6 +116,9 @@ export interface SyncRunRecord {
   object?: { dn?: string | undefined; id?: string | undefined } | undefined;
   /** How many invocations of the worker this run has taken (more than 1: it continued from a checkpoint). */
   invocations?: number | undefined;
+  /** Internal, while a run continues over invocations: the sequence of its first change not yet applied, and when it was stored. */
+  checkpoint?: number | undefined;
+  checkpointedAt?: string | undefined;
   /** Internal, dry runs: what the plan was computed from, and the project state applying it leaves. */
   basedOn?: { projectVersion: number; lastRunId?: string | undefined } | undefined;
   plannedState?: SyncProjectState | undefined;
@@ -136,6 +139,8 @@ export interface SyncChangeRecord {
   changes?: Record<string, { before: unknown; after: unknown }> | undefined;
   /** A group's membership changes: user ids added and removed. */
   members?: { added: string[]; removed: string[] } | undefined;
+  /** A planned change not applied yet: the rest of a run that continues in a follow-up invocation. */
+  pending?: boolean | undefined;
   error?: string | undefined;
   /**
    * Internal (never shown): what applying this change writes — the object's next record and the

@@ -12,6 +12,8 @@ export const directoryWorkers: readonly WorkerDefinition[] = [
     timeoutSeconds: 900,
     // readWrite: users, groups, memberships, the run and its change records; decrypt: the bind password.
     access: { table: 'readWrite', secretsKey: 'decrypt' },
+    // A run longer than one invocation stores the rest of its plan and sends itself a message to continue.
+    starts: ['sync-run'],
     summary: "Runs a directory sync project: reads the directory, upserts users, groups and memberships, records the run's history",
   },
 ];

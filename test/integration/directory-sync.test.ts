@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { call, createTenant, machineToken, auditEntries, type Tenant } from './support/platform-client.ts';
+import { useLocalEngines } from './support/in-process.ts';
 import { slapdAvailable, startSlapd, SLAPD_BINARY, type SlapdServer } from './support/ldap/slapd.ts';
 import { AD_GROUPS, sambaAvailable, startSambaDc, SAMBA_BINARY, type SambaDc } from './support/ldap/samba.ts';
 
@@ -543,6 +544,65 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expect(outside).toMatchObject({ status: 'failed', reason: 'object_out_of_scope' });
     expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { object: { dn: dn('curie'), id: curieId } }), 400, /exactly one/);
     expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { object: { dn: 'not a dn' } }), 400);
+  });
+
+  it('a run longer than one invocation continues from checkpoints in follow-up invocations and ends with the records and counts of one invocation', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const uids = ['ckpt1', 'ckpt2', 'ckpt3', 'ckpt4', 'ckpt5', 'ckpt6', 'ckpt7'];
+    const client = await slapd.adminClient();
+    try {
+      for (const uid of uids) await client.add(`uid=${uid},${people}`, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid, cn: `Check ${uid}`, sn: uid });
+      await client.add(`cn=checkpointers,ou=groups,${slapd.baseDn}`, { objectClass: ['top', 'groupOfNames'], cn: 'checkpointers', member: uids.map((uid) => `uid=${uid},${people}`) });
+    } finally {
+      await client.unbind();
+    }
+    const project = await createProject({ connectionId, name: 'Checkpoints', searchBases: [people, `ou=groups,${slapd.baseDn}`], filter: '(|(uid=ckpt*)(cn=checkpointers))' });
+    // One invocation (the platform's worker, no forced budget): the dry run's plan.
+    const single = await run(project.id, { dryRun: true });
+    expect(single.counts).toMatchObject({ processed: 8, created: 8, errors: 0 });
+
+    // The same run with a budget of 0 ms per invocation: every invocation applies one change, then checkpoints.
+    // It runs in this test process (same engines), so its follow-up messages are visible here.
+    useLocalEngines();
+    const [{ runSync }, { queueSyncRun }, start] = await Promise.all([
+      import('../../shared/directory/sync-run.ts'),
+      import('../../shared/directory/sync-projects.ts'),
+      import('../../shared/workers/start-worker.ts'),
+    ]);
+    const messages: string[] = [];
+    start.setWorkerTransport({ enqueue: async (_worker, body) => void messages.push(body), invoke: async () => undefined });
+    const previousBudget = process.env.SYNC_RUN_TIME_BUDGET_MS;
+    process.env.SYNC_RUN_TIME_BUDGET_MS = '0';
+    let invocations = 0;
+    try {
+      const { runId } = await queueSyncRun(tenant.organizationId, project.id, {}, { actorType: 'user', actorId: tenant.ownerUserId }, { ipAddress: '127.0.0.1', userAgent: 'vitest' });
+      for (; messages.length > 0 && invocations < 50; invocations++) {
+        const payload = JSON.parse(messages.shift() as string);
+        if (invocations > 0) expect(payload.continueFrom).toEqual(expect.any(Number));
+        // A redelivered message for a checkpoint the run has left changes nothing.
+        if (invocations === 2) expect((await runSync({ ...payload, continueFrom: 1 }, () => 900_000)).status).toBe('running');
+        await runSync(payload, () => 900_000);
+        if (invocations === 1) {
+          const midway = await api('GET', `/api/sync/history/${runId}?pageSize=200`);
+          expect(midway.body.status).toBe('running');
+          expect((midway.body.changes.data as Json[]).some((change) => change.pending === true)).toBe(true);
+        }
+      }
+      const chunked = await finished(runId);
+      expect(chunked.status, JSON.stringify(chunked)).toBe('succeeded');
+      expect(invocations).toBeGreaterThan(2);
+      expect(chunked.invocations).toBe(invocations);
+      expect(chunked.counts).toEqual(single.counts);
+      expectCountsMatchRecords(chunked);
+      const shape = (result: Json) => (result.changes.data as Json[]).map((change) => ({ sequence: change.sequence, dn: change.dn, objectClass: change.objectClass, action: change.action, pending: change.pending }));
+      expect(shape(chunked)).toEqual(shape(single));
+      const group = (chunked.changes.data as Json[]).find((change) => change.objectClass === 'group')!;
+      expect((await api('GET', `/api/groups/${group.objectId}/members`)).body.totalCount).toBe(uids.length);
+    } finally {
+      start.setWorkerTransport(undefined);
+      if (previousBudget === undefined) delete process.env.SYNC_RUN_TIME_BUDGET_MS;
+      else process.env.SYNC_RUN_TIME_BUDGET_MS = previousBudget;
+    }
   });
 });
 
