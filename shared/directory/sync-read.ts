@@ -238,7 +238,8 @@ export async function readProject(reader: ProjectReader, state: SyncProjectState
   const { project, directory } = reader;
   const kind = project.connectionType;
   // AD: changes up to this USN are in what we read now; the next delta reads above it.
-  const nextUsn = kind === 'activeDirectory' ? (await directory.rootDse()).highestCommittedUSN : undefined;
+  const rootDse = kind === 'activeDirectory' ? await directory.rootDse() : undefined;
+  const nextUsn = rootDse?.highestCommittedUSN;
   const delta = mode === 'delta' ? deltaClause(kind, state.watermark) : undefined;
   const userEntries = await searchClass(reader, 'user', delta);
   const groupEntries = await searchClass(reader, 'group', delta);
@@ -249,7 +250,8 @@ export async function readProject(reader: ProjectReader, state: SyncProjectState
     const changed = read.groups.length;
     collect(read, kind, project.attributeMappings, [], parents);
     for (const group of read.groups.slice(changed)) group.viaParent = true;
-    if (kind === 'activeDirectory') read.deletedIds = await readTombstones(reader, state.watermark as string);
+    // Tombstones live in the domain's Deleted Objects container, not below the project's bases.
+    if (kind === 'activeDirectory') read.deletedIds = await readTombstones(reader, rootDse?.defaultNamingContext ?? reader.connectionBaseDn, state.watermark as string);
     else read.listedIds = await listIds(reader);
   }
   read.watermark = kind === 'activeDirectory' ? (nextUsn ?? state.watermark) : highestCsn([...userEntries, ...groupEntries], state.watermark);
@@ -296,10 +298,10 @@ export async function readEntry(reader: ProjectReader, dn: string, objectClass: 
   }
 }
 
-/** Active Directory: stable ids of users and groups deleted after `watermark` (tombstones, Show Deleted control). */
-async function readTombstones(reader: ProjectReader, watermark: string): Promise<string[]> {
+/** Active Directory: stable ids of users and groups deleted after `watermark` (tombstones under `domainDn`, Show Deleted control). */
+async function readTombstones(reader: ProjectReader, domainDn: string, watermark: string): Promise<string[]> {
   const filter = `(&(isDeleted=TRUE)(uSNChanged>=${BigInt(watermark) + 1n})(|(objectClass=user)(objectClass=group)))`;
-  const entries = await searchAll(reader, reader.connectionBaseDn, filter, { attributes: ['objectGUID'], binaryAttributes: ['objectGUID'], showDeleted: true });
+  const entries = await searchAll(reader, domainDn, filter, { attributes: ['objectGUID'], binaryAttributes: ['objectGUID'], showDeleted: true });
   return entries.map((entry) => directoryIdOf(entry, 'activeDirectory')).filter((id): id is string => id !== undefined);
 }
 
