@@ -192,3 +192,13 @@ async function recordOnly(context: ApplyContext, drafts: ChangeDraft[]): Promise
     context.written.push(...chunk);
   }
 }
+
+/**
+ * Writes DN links a full run found missing (objects stored before links existed, or a link lost):
+ * index repair, not a change of any object, so neither audited nor recorded.
+ */
+export async function repairLinks(organizationId: string, connectionId: string, links: readonly directoryLinks.DirectoryLink[]): Promise<void> {
+  for (let start = 0; start < links.length; start += RECORD_CHUNK) {
+    await transact(links.slice(start, start + RECORD_CHUNK).map((link) => directoryLinks.putStep(organizationId, connectionId, link)));
+  }
+}

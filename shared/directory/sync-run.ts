@@ -27,7 +27,8 @@ import { transact } from '../storage/transactions.ts';
 import { passwordContext } from './connections.ts';
 import { DirectoryConnection } from './ldap-client.ts';
 import { startWorker } from '../workers/start-worker.ts';
-import { applyChanges, plannedFromRecords, storePlan, type ApplyContext } from './sync-apply.ts';
+import type { DirectoryLink } from '../storage/directory-links.ts';
+import { applyChanges, plannedFromRecords, repairLinks, storePlan, type ApplyContext } from './sync-apply.ts';
 import { exceedsThreshold, planRun, type Plan, type PlannedChange } from './sync-plan.ts';
 import { verifyPlanApplies } from './sync-projects.ts';
 import * as directoryLinks from '../storage/directory-links.ts';
@@ -99,6 +100,8 @@ export interface ComputedPlan {
   plan: Plan;
   synchronised: number;
   nextState: SyncProjectState;
+  /** DN links a full run found missing (written by a run that applies, not by a dry run). */
+  unlinked?: DirectoryLink[] | undefined;
 }
 
 /** Read and plan (no write): the plan of a full or delta run of the project. */
@@ -111,7 +114,7 @@ export async function computePlan(organizationId: string, project: SyncProjectRe
   const now = new Date();
   const stored = mode === 'full' ? await loadForFullRun(organizationId, project, read, bases, now) : await loadForDeltaRun(organizationId, project, read, bases, state, now);
   const plan = planRun({ organizationId, project, read, stored, now, newId: randomUUID });
-  return { plan, synchronised: stored.synchronised, nextState: nextStateOf(state, read, stored, plan, mode, runId) };
+  return { plan, synchronised: stored.synchronised, nextState: nextStateOf(state, read, stored, plan, mode, runId), unlinked: stored.unlinked };
 }
 
 /** The project's state after the plan is applied: watermark, OpenLDAP listing counts, synchronised objects in scope. */
@@ -277,6 +280,7 @@ async function execute(run: SyncRunRecord, written: SyncChangeRecord[], shouldSt
   const computed = await computePlan(organizationId, project, connection, state, runId);
   if (run.dryRun) return storeDryRun(project, state, computed, context, run);
   if (!run.overrideDeletionThreshold) checkThreshold(project, computed);
+  if (computed.unlinked?.length) await repairLinks(organizationId, project.connectionId, computed.unlinked);
   return applyWithin(context, computed.plan.changes, computed.nextState, shouldStop);
 }
 

@@ -35,6 +35,8 @@ export interface StoredState {
   due: { users: users.UserRecord[]; groups: groups.GroupRecord[]; notes: DisappearedObject[] };
   /** The synchronised objects inside the project's bases (the deletion threshold's percentage base). */
   synchronised: number;
+  /** Full runs: stored objects of this read whose DN has no link yet (objects stored before links existed); the run writes them. */
+  unlinked?: directoryLinks.DirectoryLink[] | undefined;
   /** OpenLDAP: the id counts listed now (kept in the project's state for the next delta run). */
   listed?: Partial<Record<SyncObjectClass, number>> | undefined;
 }
@@ -72,7 +74,23 @@ export async function loadForFullRun(organizationId: string, project: SyncProjec
   state.synchronised = storedUsers.filter(owned).length + storedGroups.filter(owned).length;
   await loadMemberships(organizationId, read, state);
   await loadDue(organizationId, project, now, state);
+  state.unlinked = await unlinkedObjects(organizationId, project, read, state);
   return state;
+}
+
+/** The stored objects of a full read whose DN has no link (one BatchGetItem per 100 DNs). */
+async function unlinkedObjects(organizationId: string, project: SyncProjectRecord, read: DirectoryRead, state: StoredState): Promise<directoryLinks.DirectoryLink[]> {
+  const candidates: directoryLinks.DirectoryLink[] = [];
+  for (const user of read.users) {
+    const stored = state.users.get(user.directoryId);
+    if (stored && stored.directoryDn === user.dn) candidates.push({ dn: dnKey(user.dn), objectClass: 'user', objectId: stored.id });
+  }
+  for (const group of read.groups) {
+    const stored = state.groups.get(group.directoryId);
+    if (stored && stored.directoryDn === group.dn) candidates.push({ dn: dnKey(group.dn), objectClass: 'group', objectId: stored.id });
+  }
+  const links = await directoryLinks.byDns(organizationId, project.connectionId, candidates.map((candidate) => candidate.dn));
+  return candidates.filter((candidate) => links.get(candidate.dn)?.objectId !== candidate.objectId);
 }
 
 /** Delta run (and one-object runs): only what the read names, plus the deletion evidence. */
