@@ -27,7 +27,7 @@ import { DEFAULT_MAPPINGS, type SyncProjectCreateInput, type SyncProjectUpdateIn
 export const RUN_CLAIM_STALE_MS = 6 * 60 * 60 * 1000;
 
 export type SyncProjectView = Omit<SyncProjectRecord, 'organizationId' | 'filter' | 'pageSize'> & { filter: string | null; pageSize: number | null };
-export type SyncRunView = Omit<SyncRunRecord, 'organizationId' | 'requestedBy' | 'basedOn' | 'plannedState' | 'synchronised' | 'reason' | 'startedAt' | 'finishedAt'> & { reason: string | null; startedAt: string | null; finishedAt: string | null };
+export type SyncRunView = Omit<SyncRunRecord, 'organizationId' | 'requestedBy' | 'basedOn' | 'plannedState' | 'synchronised' | 'checkpoint' | 'checkpointedAt' | 'reason' | 'startedAt' | 'finishedAt'> & { reason: string | null; startedAt: string | null; finishedAt: string | null };
 
 function present(record: SyncProjectRecord): SyncProjectView {
   const { organizationId: _organizationId, filter, pageSize, ...rest } = record;
@@ -36,7 +36,7 @@ function present(record: SyncProjectRecord): SyncProjectView {
 
 /** The API view of a run. */
 export function presentRun(record: SyncRunRecord): SyncRunView {
-  const { organizationId: _organizationId, requestedBy: _requestedBy, basedOn: _basedOn, plannedState: _plannedState, synchronised: _synchronised, reason, startedAt, finishedAt, ...rest } = record;
+  const { organizationId: _organizationId, requestedBy: _requestedBy, basedOn: _basedOn, plannedState: _plannedState, synchronised: _synchronised, checkpoint: _checkpoint, checkpointedAt: _checkpointedAt, reason, startedAt, finishedAt, ...rest } = record;
   return { ...rest, reason: reason ?? null, startedAt: startedAt ?? null, finishedAt: finishedAt ?? null };
 }
 

@@ -97,7 +97,7 @@ export interface SyncRunRecord {
   connectionId: string;
   mode: SyncMode;
   status: SyncRunStatus;
-  /** Why a run failed: `deletion_threshold`, `empty_result`, `directory_error`, `connection_disabled`, `internal_error`. */
+  /** Why a run failed: `deletion_threshold`, `empty_result`, `directory_error`, `connection_disabled`, `project_deleted`, `plan_outdated`, `object_not_found`, `object_out_of_scope`, `interrupted`, `internal_error`. */
   reason?: string | undefined;
   message?: string | undefined;
   queuedAt: string;

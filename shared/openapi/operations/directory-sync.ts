@@ -34,7 +34,7 @@ export const syncRunView = z
     connectionId: z.uuid(),
     mode: z.enum(['full', 'delta']),
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'partial']),
-    reason: z.string().nullable().meta({ description: 'Why a run failed: deletion_threshold, empty_result, directory_error, connection_disabled, project_deleted, internal_error' }),
+    reason: z.string().nullable().meta({ description: 'Why a run failed: deletion_threshold, empty_result, directory_error, connection_disabled, project_deleted, plan_outdated, object_not_found, object_out_of_scope, interrupted, internal_error' }),
     message: z.string().optional(),
     queuedAt: z.string(),
     startedAt: z.string().nullable(),
@@ -57,6 +57,7 @@ export const syncChange = z.object({
   objectId: z.string().optional(),
   changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).optional(),
   members: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }).optional().meta({ description: "A group's membership changes: user ids added and removed" }),
+  pending: z.boolean().optional().meta({ description: 'A planned change not applied yet: the run continues in a follow-up invocation' }),
   error: z.string().optional(),
 });
 export const syncRunDetail = syncRunView.extend({ changes: z.object({ data: z.array(syncChange), totalCount: z.int(), page: z.int(), pageSize: z.int() }) }).meta({ description: 'A run with one page of its change records' });
