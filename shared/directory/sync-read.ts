@@ -179,7 +179,8 @@ export function escapeFilterValue(value: string): string {
 
 /** The attributes read per entry, and which of them are binary. */
 function attributesOf(kind: DirectoryKind): { attributes: string[]; binaryAttributes?: string[] } {
-  return kind === 'activeDirectory' ? { attributes: ['*', 'objectGUID', 'uSNChanged'], binaryAttributes: ['objectGUID'] } : { attributes: ['*', 'entryUUID', 'entryCSN'] };
+  // OpenLDAP's memberof overlay keeps memberOf operational: '*' does not return it.
+  return kind === 'activeDirectory' ? { attributes: ['*', 'objectGUID', 'uSNChanged'], binaryAttributes: ['objectGUID'] } : { attributes: ['*', 'entryUUID', 'entryCSN', 'memberOf'] };
 }
 
 /** The project's reading context over an open, bound connection. */

@@ -546,6 +546,41 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { object: { dn: 'not a dn' } }), 400);
   });
 
+  it('a delta run after a membership change of a nested group also updates the groups it is nested in', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const groupsOu = `ou=groups,${slapd.baseDn}`;
+    const dn = (uid: string) => `uid=${uid},${people}`;
+    const client = await slapd.adminClient();
+    try {
+      for (const uid of ['nest1', 'nest2']) await client.add(dn(uid), { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid, cn: `Nested ${uid}`, sn: uid });
+      await client.add(`cn=children,${groupsOu}`, { objectClass: ['top', 'groupOfNames'], cn: 'children', member: [dn('nest1')] });
+      await client.add(`cn=parents,${groupsOu}`, { objectClass: ['top', 'groupOfNames'], cn: 'parents', member: [`cn=children,${groupsOu}`] });
+    } finally {
+      await client.unbind();
+    }
+    const project = await createProject({ connectionId, name: 'Nested deltas', searchBases: [people, groupsOu], filter: '(|(uid=nest*)(cn=children)(cn=parents))' });
+    const full = await run(project.id);
+    expect(full.counts).toMatchObject({ created: 4, errors: 0 });
+    const parents = byDn(full).get(`cn=parents,${groupsOu}`)!;
+    const nest2 = byDn(full).get(dn('nest2'))!;
+    expect((await api('GET', `/api/groups/${parents.objectId}/members`)).body.totalCount).toBe(1);
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { mode: 'delta' })).status).toBe(200);
+    const again = await slapd.adminClient();
+    try {
+      const { Change, Attribute } = await import('ldapts');
+      await again.modify(`cn=children,${groupsOu}`, [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [dn('nest2')] }) })]);
+    } finally {
+      await again.unbind();
+    }
+    const delta = await run(project.id);
+    expect(delta.status, JSON.stringify(delta)).toBe('succeeded');
+    const changes = byDn(delta);
+    expect(changes.get(`cn=children,${groupsOu}`)).toMatchObject({ action: 'updated', members: { added: [nest2.objectId], removed: [] } });
+    expect(changes.get(`cn=parents,${groupsOu}`)).toMatchObject({ action: 'updated', members: { added: [nest2.objectId], removed: [] } });
+    expect((await api('GET', `/api/groups/${parents.objectId}/members`)).body.totalCount).toBe(2);
+    expect(delta.counts).toMatchObject({ created: 0, deactivated: 0, errors: 0 });
+  });
+
   it('a run longer than one invocation continues from checkpoints in follow-up invocations and ends with the records and counts of one invocation', async () => {
     const people = `ou=people,${slapd.baseDn}`;
     const uids = ['ckpt1', 'ckpt2', 'ckpt3', 'ckpt4', 'ckpt5', 'ckpt6', 'ckpt7'];
