@@ -412,7 +412,19 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
 
     // Applied once: the project's state moved on, so the same plan (or an older one) is refused.
     expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: dry.id }), 409, /new dry run/);
+    const third = await slapd.adminClient();
+    try {
+      const { Change, Attribute } = await import('ldapts');
+      await third.modify(ada.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Analyst'] }) })]);
+    } finally {
+      await third.unbind();
+    }
     const second = await run(project.id, { dryRun: true });
+    expect(second.counts).toMatchObject({ updated: 1 });
+    // A role assigned meanwhile bumps the user's version: the plan was computed against the old one.
+    const assigned = await call('POST', `/api/identity/v1/users/${adaBefore.id}/roles`, { token: tenant.ownerToken, json: { roles: ['viewer'] } });
+    expect(assigned.status, assigned.text).toBeLessThan(300);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: second.id }), 409, /1 object\(s\) of dry run .* changed since/);
     await run(project.id);
     expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: second.id }), 409, /new dry run/);
     expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: second.id, dryRun: true }), 400);
