@@ -118,7 +118,7 @@ export async function runScheduledSync(event: { organizationId: string; projectI
   const actor = scheduleActor(projectId);
   const origin = { ipAddress: '', userAgent: 'identity-platform worker sync-schedule' };
   try {
-    const queued = await queueSyncRun(organizationId, projectId, actor, origin);
+    const queued = await queueSyncRun(organizationId, projectId, {}, actor, origin);
     return { outcome: 'queued', runId: queued.runId };
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;

@@ -58,6 +58,7 @@ export const directorySyncRoutes: readonly RouteDefinition[] = [
     handler: 'functions/directory/sync/run-sync-project.ts',
     permission: 'directory:write',
     mutating: true,
+    body: 'json',
     access: { table: 'write' },
     starts: ['sync-run'],
     summary: 'Trigger a sync run',

@@ -45,6 +45,8 @@ export const EntityType = {
   SyncRunClaim: 'SyncRunClaim',
   SyncRun: 'SyncRun',
   SyncChange: 'SyncChange',
+  DirectoryDnLink: 'DirectoryDnLink',
+  SyncDisappeared: 'SyncDisappeared',
 } as const;
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -195,6 +197,12 @@ export const keys = {
     gsi2sk: directoryId,
   }),
 
+  /**
+   * directoryLinks.byDns: a synchronised user or group by its DN in the source directory (manager
+   * and member DNs resolve through it). `dnDigest` is a digest of the normalised DN, so any DN fits.
+   */
+  directoryDnLink: (organizationId: string, connectionId: string, dnDigest: string) => ({ pk: `${org(organizationId)}#CONNECTION#${assertId('connection', connectionId)}#DN`, sk: dnDigest }),
+
   /** syncProjects.byId, syncProjects.list via begins_with(sk, 'SYNCPROJECT#'). */
   syncProject: (organizationId: string, projectId: string) => ({ pk: org(organizationId), sk: `SYNCPROJECT#${assertId('sync project', projectId)}` }),
   syncProjectPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'SYNCPROJECT#' }),
@@ -212,6 +220,12 @@ export const keys = {
   /** A project's run claim (at most one run at a time) and its delta watermark. */
   syncRunClaim: (organizationId: string, projectId: string) => ({ pk: `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}`, sk: 'RUNNING' }),
   syncProjectState: (organizationId: string, projectId: string) => ({ pk: `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}`, sk: 'STATE' }),
+  /** syncProjects.disappearedBefore: objects a project found gone, by when (deleted once past the project's delay). */
+  syncDisappeared: (organizationId: string, projectId: string, disappearedAt: string, objectClass: string, objectId: string) => ({
+    pk: `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}#DISAPPEARED`,
+    sk: `${disappearedAt}#${objectClass}#${assertId('object', objectId)}`,
+  }),
+  syncDisappearedPartition: (organizationId: string, projectId: string) => `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}#DISAPPEARED`,
   /** syncRuns.byId, syncRuns.history: time-ordered (ULID run ids). */
   syncRun: (organizationId: string, runId: string) => ({ pk: `${org(organizationId)}#SYNCRUNS`, sk: assertRunId(runId) }),
   syncRunPartition: (organizationId: string) => `${org(organizationId)}#SYNCRUNS`,

@@ -47,6 +47,10 @@ export interface UserRecord {
    */
   directoryId?: string | undefined;
   directoryDn?: string | undefined;
+  /** The sync project that last wrote this synchronised user (its runs alone decide that it disappeared). */
+  syncProjectId?: string | undefined;
+  /** When a sync run found a synchronised user gone from its directory (ISO 8601); cleared when it reappears. */
+  disappearedAt?: string | undefined;
   /** Legacy marker of SAML JIT users stored before `source: 'saml-jit'` existed. */
   provisionedBy?: string | undefined;
   roleIds?: Set<string> | undefined;
@@ -152,6 +156,32 @@ export async function byConnection(organizationId: string, connectionId: string,
   const partition = keys.userDirectoryIndex(organizationId, connectionId, '').gsi2pk;
   return (await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': partition } }, maxItems)).map(toRecord);
 }
+
+/**
+ * users.byDirectoryIds — the users of one connection with these stable directory ids (gsi2, one
+ * equality Query per id, at most 16 at a time; eventually consistent). Cost scales with the ids
+ * asked for, not with the connection's users.
+ */
+export async function byDirectoryIds(organizationId: string, connectionId: string, directoryIds: readonly string[]): Promise<UserRecord[]> {
+  const partition = keys.userDirectoryIndex(organizationId, connectionId, '').gsi2pk;
+  return (await queryEach(partition, [...new Set(directoryIds)].filter(fitsInKey))).map(toRecord);
+}
+
+/** One gsi2 equality Query per value, `QUERY_PARALLELISM` at a time. */
+async function queryEach(partition: string, values: readonly string[]): Promise<Item[]> {
+  const found: Item[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < values.length) {
+      const value = values[next++] as string;
+      found.push(...(await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :value', ExpressionAttributeValues: { ':pk': partition, ':value': value } })));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(QUERY_PARALLELISM, values.length) }, worker));
+  return found;
+}
+
+const QUERY_PARALLELISM = 16;
 
 /** users.all — every user item of an organization, up to `maxItems` (1,000,000 by default). */
 export async function all(organizationId: string, maxItems = 1_000_000): Promise<UserRecord[]> {

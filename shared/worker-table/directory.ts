@@ -14,6 +14,8 @@ export const directoryWorkers: readonly WorkerDefinition[] = [
     access: { table: 'readWrite', secretsKey: 'decrypt' },
     // On-premises directories are reached through the deployment's sync VPC, when one is configured.
     network: 'syncVpc',
+    // A run longer than one invocation stores the rest of its plan and sends itself a message to continue.
+    starts: ['sync-run'],
     summary: "Runs a directory sync project: reads the directory, upserts users, groups and memberships, records the run's history",
   },
   {

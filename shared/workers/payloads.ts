@@ -13,6 +13,8 @@ export const workerPayloads = {
     organizationId: z.uuid(),
     projectId: z.uuid(),
     runId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a ULID' }),
+    /** A follow-up invocation: continue the run's stored plan from this change record's sequence (its checkpoint). */
+    continueFrom: z.number().int().min(1).optional(),
   }),
 } as const;
 

@@ -18,6 +18,7 @@ export const syncProjectView = z
     mode: z.enum(['full', 'delta']),
     onDisappear: z.enum(['deactivate', 'delete']),
     deletionThreshold: z.object({ count: z.int(), percent: z.number() }),
+    deleteAfterDays: z.int().meta({ description: 'With onDisappear delete: days a disappeared object stays deactivated before a run deletes it' }),
     pageSize: z.int().nullable(),
     schedule: z
       .object({ expression: z.string(), timezone: z.string().nullable(), enabled: z.boolean() })
@@ -38,13 +39,18 @@ export const syncRunView = z
     connectionId: z.uuid(),
     mode: z.enum(['full', 'delta']),
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'partial']),
-    reason: z.string().nullable().meta({ description: 'Why a run failed: deletion_threshold, empty_result, directory_error, connection_disabled, project_deleted, internal_error' }),
+    reason: z.string().nullable().meta({ description: 'Why a run failed: deletion_threshold, empty_result, directory_error, connection_disabled, project_deleted, plan_outdated, object_not_found, object_out_of_scope, interrupted, internal_error' }),
     message: z.string().optional(),
     queuedAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     counts,
-    wouldRemove: z.int().optional().meta({ description: 'Deactivations and deletions a run stopped by the threshold would have made' }),
+    wouldRemove: z.int().optional().meta({ description: 'Deactivations and deletions a run stopped by the threshold (or a dry run) would make' }),
+    dryRun: z.boolean().optional().meta({ description: 'A dry run: its change records are the plan; nothing was changed' }),
+    appliesPlanOf: z.string().optional().meta({ description: 'The dry run whose stored plan this run applied' }),
+    overrideDeletionThreshold: z.boolean().optional(),
+    object: z.object({ dn: z.string().optional(), id: z.string().optional() }).optional().meta({ description: 'A one-object run: the DN or id asked for' }),
+    invocations: z.int().optional().meta({ description: 'Worker invocations the run took (more than 1: it continued from a checkpoint)' }),
   })
   .meta({ description: 'One sync run' });
 export const syncRunList = z.object({ data: z.array(syncRunView), totalCount: z.int(), page: z.int(), pageSize: z.int() });
@@ -55,6 +61,8 @@ export const syncChange = z.object({
   action: z.enum(['created', 'updated', 'unchanged', 'deactivated', 'deleted', 'error']),
   objectId: z.string().optional(),
   changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).optional(),
+  members: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }).optional().meta({ description: "A group's membership changes: user ids added and removed" }),
+  pending: z.boolean().optional().meta({ description: 'A planned change not applied yet: the run continues in a follow-up invocation' }),
   error: z.string().optional(),
 });
 export const syncRunDetail = syncRunView.extend({ changes: z.object({ data: z.array(syncChange), totalCount: z.int(), page: z.int(), pageSize: z.int() }) }).meta({ description: 'A run with one page of its change records' });
@@ -74,6 +82,7 @@ const project = {
   mode: 'full',
   onDisappear: 'deactivate',
   deletionThreshold: { count: 50, percent: 20 },
+  deleteAfterDays: 7,
   pageSize: null,
   schedule: { expression: 'cron(0 2 ? * MON-FRI *)', timezone: 'Europe/Berlin', enabled: true },
   nextRunAt: '2026-12-01T01:00:00.000Z',
@@ -129,10 +138,20 @@ export const directorySyncOperations: OperationDocs = {
     tag: 'Synchronization',
     description:
       'Queues a run of the project (the `sync-run` worker executes it) and answers 202 with its id; follow it at `/api/sync/history/{runId}`. ' +
-      'Two runs of one project never overlap: 409 while one is queued or running, or when the connection is disabled.',
+      'Two runs of one project never overlap: 409 while one is queued or running, or when the connection is disabled. ' +
+      'No body: a run in the project\'s mode. `{"dryRun": true}` computes and stores the exact plan (the run\'s change records) without changing anything; ' +
+      '`{"applyPlanOf": "<dry run id>"}` applies that stored plan unchanged — 409 when the project, its state (another run finished) or any object the plan changes moved on since; ' +
+      '`{"overrideDeletionThreshold": true}` proceeds past the deletion threshold; `{"object": {"dn": "…"}}` or `{"object": {"id": "…"}}` syncs that one object.',
+    request: contracts.runSyncProjectRequest,
+    requestExamples: {
+      dryRun: { summary: 'Dry run', value: { dryRun: true } },
+      apply: { summary: 'Apply a dry run\'s plan', value: { applyPlanOf: '01JDZ8Q3K9V7X2M4N6P8R0T2W4' } },
+      override: { summary: 'Past the deletion threshold', value: { overrideDeletionThreshold: true } },
+      object: { summary: 'One object, after an HR change', value: { object: { dn: 'CN=Ada Lovelace,OU=Staff,DC=corp,DC=example,DC=com' } } },
+    },
     responses: {
       202: { ...ok('Queued', z.object({ runId: z.string(), status: z.literal('queued') }), example('Queued', { runId: run.id, status: 'queued' })), headers: { Location: 'The run in the sync history' } },
-      409: { description: 'A run of the project is already queued or running, or its connection is disabled or gone' },
+      409: { description: 'A run of the project is already queued or running, its connection is disabled or gone, or the dry run named by applyPlanOf no longer applies' },
     },
   },
   'directory-sync-history-list': {
