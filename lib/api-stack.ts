@@ -8,6 +8,7 @@ import { FamilyRoutes } from './family-routes.ts';
 import { FamilyRoutesStack } from './family-routes-stack.ts';
 import { addGatewayResponses, gatewayResponses } from './gateway-responses.ts';
 import { acknowledgeCloudWatchRole } from './nag-suppressions.ts';
+import type { SyncVpcSettings } from './config.ts';
 import type { PlatformDataExports } from './platform-data.ts';
 import { routeTableHash, routesByFamily, validateRouteTable } from './route-table.ts';
 import { ApiWebAcl } from './web-acl.ts';
@@ -20,6 +21,8 @@ export interface ApiStackProps extends StackProps {
   readonly dataExports: PlatformDataExports;
   /** Public origin handed to functions; defaults to the stage's execute-api URL. */
   readonly publicBaseUrl?: string;
+  /** The VPC workers that declare `network: 'syncVpc'` (sync-run) run in; absent: no VPC. */
+  readonly syncVpc?: SyncVpcSettings;
   /** Defaults to the route table in shared/routes.ts; tests and benchmarks pass their own. */
   readonly routes?: readonly RouteDefinition[];
   /** Defaults to the worker table in shared/workers.ts; tests pass their own. */
@@ -114,6 +117,7 @@ export class ApiStack extends Stack {
             environment,
             logRetentionDays: props.logRetentionDays,
             skipBundling: props.skipBundling,
+            ...(props.syncVpc ? { syncVpc: props.syncVpc } : {}),
           });
     const familyProps = {
       dataExports: props.dataExports,

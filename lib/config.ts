@@ -19,6 +19,15 @@ export const contextKeys = {
   wafRateLimit: 'identity-platform:wafRateLimit',
   wafLogging: 'identity-platform:wafLogging',
   logRetentionDays: 'identity-platform:logRetentionDays',
+  /**
+   * The VPC the sync-run worker runs in, per region, so it reaches on-premises directories (over a
+   * VPN or Direct Connect): `-c identity-platform:syncVpcId:eu-central-1=vpc-0abc…` with
+   * `identity-platform:syncSubnetIds:<region>` and `identity-platform:syncSecurityGroupIds:<region>`
+   * (comma-separated or JSON arrays). All three or none; imported by id, no lookup at synth.
+   */
+  syncVpcIdPrefix: 'identity-platform:syncVpcId:',
+  syncSubnetIdsPrefix: 'identity-platform:syncSubnetIds:',
+  syncSecurityGroupIdsPrefix: 'identity-platform:syncSecurityGroupIds:',
   /** Tests only: replace esbuild bundling with inline placeholder code. Never set it for a deployment. */
   skipBundling: 'identity-platform:skipBundling',
 } as const;
@@ -32,6 +41,15 @@ export interface RegionSettings {
    * receive the stage's execute-api URL, which is correct but not stable across re-creation.
    */
   readonly publicBaseUrl?: string;
+  /** Where the sync-run worker runs (private subnets with a route to the directories); absent: outside any VPC. */
+  readonly syncVpc?: SyncVpcSettings;
+}
+
+/** An existing VPC's id, the subnets and the security groups the sync-run worker's network interfaces use. */
+export interface SyncVpcSettings {
+  readonly vpcId: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
 }
 
 /** Everything the stacks need to know about a deployment, resolved once from context. */
@@ -128,6 +146,32 @@ function validateRegion(settings: RegionSettings): RegionSettings {
   return settings;
 }
 
+function readIdList(node: Node, key: string, pattern: RegExp): string[] | undefined {
+  const raw = parseMaybeJson(node.tryGetContext(key));
+  if (raw === undefined) return undefined;
+  const values = typeof raw === 'string' ? raw.split(',').map((value) => value.trim()).filter((value) => value.length > 0) : raw;
+  if (!Array.isArray(values) || values.length === 0 || !values.every((value) => typeof value === 'string' && pattern.test(value))) {
+    throw new Error(`Context ${key} must be a non-empty comma-separated list or JSON array of ids like ${pattern.source.replace(/[\^$]/g, '')}, got ${JSON.stringify(raw)}`);
+  }
+  if (new Set(values).size !== values.length) throw new Error(`Context ${key} lists an id twice`);
+  return values as string[];
+}
+
+/** The region's sync VPC from its three context keys: all three or none (an error names what is missing). */
+function readSyncVpc(node: Node, region: string): SyncVpcSettings | undefined {
+  const vpcKey = `${contextKeys.syncVpcIdPrefix}${region}`;
+  const subnetKey = `${contextKeys.syncSubnetIdsPrefix}${region}`;
+  const groupKey = `${contextKeys.syncSecurityGroupIdsPrefix}${region}`;
+  const vpcId: unknown = node.tryGetContext(vpcKey);
+  const subnetIds = readIdList(node, subnetKey, /^subnet-[0-9a-f]{8,17}$/);
+  const securityGroupIds = readIdList(node, groupKey, /^sg-[0-9a-f]{8,17}$/);
+  if (vpcId === undefined && subnetIds === undefined && securityGroupIds === undefined) return undefined;
+  if (typeof vpcId !== 'string' || !/^vpc-[0-9a-f]{8,17}$/.test(vpcId)) throw new Error(`Context ${vpcKey} must be a VPC id like vpc-0123456789abcdef0 when ${subnetKey} or ${groupKey} is set, got ${JSON.stringify(vpcId)}`);
+  if (!subnetIds) throw new Error(`Context ${subnetKey} must list the subnets of ${vpcId} for the sync worker`);
+  if (!securityGroupIds) throw new Error(`Context ${groupKey} must list the security groups of the sync worker in ${vpcId}`);
+  return { vpcId, subnetIds, securityGroupIds };
+}
+
 function readNumber(node: Node, key: string, fallback: number, minimum: number): number {
   const raw: unknown = node.tryGetContext(key);
   if (raw === undefined) return fallback;
@@ -166,7 +210,8 @@ export function readPlatformSettings(node: Node, environment: NodeJS.ProcessEnv 
     if (override !== undefined && typeof override !== 'string') {
       throw new Error(`${contextKeys.publicBaseUrlPrefix}${entry.region} must be a string`);
     }
-    return validateRegion(override === undefined ? entry : { region: entry.region, publicBaseUrl: override });
+    const syncVpc = readSyncVpc(node, entry.region);
+    return validateRegion({ ...(override === undefined ? entry : { region: entry.region, publicBaseUrl: override }), ...(syncVpc ? { syncVpc } : {}) });
   });
   if (regions.length === 0) throw new Error(`${contextKeys.regions} lists no region`);
   if (new Set(regions.map((entry) => entry.region)).size !== regions.length) {

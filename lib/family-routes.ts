@@ -4,10 +4,10 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import type { ApiFamily, RouteDefinition } from '../shared/routes.ts';
 import { accessProfileOf, grantProfile, profileName, type AccessProfile } from './access-profile.ts';
-import { acknowledgeFunctionRoleWildcards, acknowledgeInFunctionAuthorization } from './nag-suppressions.ts';
+import { acknowledgeFunctionRoleWildcards, acknowledgeInFunctionAuthorization, acknowledgeScheduleManagement } from './nag-suppressions.ts';
 import { ImportedPlatformData, type PlatformDataExports } from './platform-data.ts';
 import { createRouteFunction } from './platform-function.ts';
-import { grantStartWorker, type WorkerEndpoint } from './workers-stack.ts';
+import { grantManageSchedules, grantStartWorker, scheduleGroupName, type WorkerEndpoint } from './workers-stack.ts';
 
 /**
  * Functions per shared role. Each function adds its own log group to the role's policy, and an
@@ -32,11 +32,13 @@ export interface FamilyRoutesProps {
   readonly workers: ReadonlyMap<string, WorkerEndpoint>;
 }
 
-/** Role-name suffix of routes that start workers, e.g. `StartsSweepGroupMemberships`; '' for none. */
+const pascalIds = (ids: readonly string[]): string => ids.map((id) => id.split('-').map((part) => `${part[0]?.toUpperCase() ?? ''}${part.slice(1)}`).join('')).join('And');
+
+/** Role-name suffix of routes that start workers or manage their schedules, e.g. `-StartsSweepGroupMemberships`; '' for none. */
 function startsSuffix(route: RouteDefinition): string {
   const ids = [...new Set(route.starts ?? [])].sort();
-  if (ids.length === 0) return '';
-  return `-Starts${ids.map((id) => id.split('-').map((part) => `${part[0]?.toUpperCase() ?? ''}${part.slice(1)}`).join('')).join('And')}`;
+  const scheduled = [...new Set(route.managesSchedules ?? [])].sort();
+  return `${ids.length === 0 ? '' : `-Starts${pascalIds(ids)}`}${scheduled.length === 0 ? '' : `-Schedules${pascalIds(scheduled)}`}`;
 }
 
 /**
@@ -58,17 +60,17 @@ export class FamilyRoutes extends Construct {
     super(scope, id);
     const data = new ImportedPlatformData(this, 'Data', props.dataExports);
 
-    const byProfile = new Map<string, { profile: AccessProfile; starts: readonly string[]; routes: RouteDefinition[] }>();
+    const byProfile = new Map<string, { profile: AccessProfile; starts: readonly string[]; schedules: readonly string[]; routes: RouteDefinition[] }>();
     for (const route of props.routes) {
       if (route.family !== props.family) throw new Error(`Route ${route.id} belongs to ${route.family}, not ${props.family}`);
       const profile = accessProfileOf(route);
       const name = `${profileName(profile)}${startsSuffix(route)}`;
-      const group = byProfile.get(name) ?? { profile, starts: [...new Set(route.starts ?? [])].sort(), routes: [] };
+      const group = byProfile.get(name) ?? { profile, starts: [...new Set(route.starts ?? [])].sort(), schedules: [...new Set(route.managesSchedules ?? [])].sort(), routes: [] };
       group.routes.push(route);
       byProfile.set(name, group);
     }
 
-    for (const [name, { profile, starts, routes }] of byProfile) {
+    for (const [name, { profile, starts, schedules, routes }] of byProfile) {
       for (let start = 0; start < routes.length; start += maxFunctionsPerRole) {
         const chunk = routes.slice(start, start + maxFunctionsPerRole);
         const suffix = start === 0 ? '' : String(start / maxFunctionsPerRole + 1);
@@ -85,6 +87,12 @@ export class FamilyRoutes extends Construct {
           if (!endpoint) throw new Error(`Routes ${chunk.map((route) => route.id).join(', ')} start unknown worker ${workerId}`);
           const [variable, value] = grantStartWorker(role, endpoint);
           workerEnvironment[variable] = value;
+        }
+        for (const workerId of schedules) {
+          const endpoint = props.workers.get(workerId);
+          if (!endpoint) throw new Error(`Routes ${chunk.map((route) => route.id).join(', ')} manage schedules of unknown worker ${workerId}`);
+          Object.assign(workerEnvironment, grantManageSchedules(role, endpoint));
+          acknowledgeScheduleManagement(role, scheduleGroupName);
         }
 
         for (const route of chunk) this.addRoute(route, profile, role, data, { ...props, environment: { ...props.environment, ...workerEnvironment } });

@@ -41,6 +41,12 @@ export const nagReasons = {
   asyncWorkerDeadLetters:
     'This queue is the on-failure destination of an async worker (Lambda sends events there after its retries): it is ' +
     'the dead-letter queue itself, encrypted and TLS-only, and a dead-letter queue of it would have nothing to catch.',
+  vpcAccess:
+    'AWSLambdaVPCAccessExecutionRole is the AWS-maintained policy for exactly what Lambda needs to run in a VPC (create, describe and delete ' +
+    'its network interfaces); it is attached only to the sync-run worker\'s role, and only when a sync VPC is configured.',
+  managedSchedules:
+    'The functions that create, change and delete sync projects keep one EventBridge Scheduler schedule per project, named at run time ' +
+    '(sync-project-<id>): schedule/<group>/* is confined to the stack\'s one schedule group, and only Create/Update/DeleteSchedule are allowed.',
 } as const;
 
 /**
@@ -113,4 +119,20 @@ export function acknowledgeCloudWatchRole(role: IConstruct): void {
 /** SQS3 on the queue that collects an async worker's failed events (a dead-letter queue SQS3 cannot see as one). */
 export function acknowledgeAsyncWorkerDeadLetters(queue: IConstruct): void {
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: nagReasons.asyncWorkerDeadLetters });
+}
+
+/** IAM5 on a role that manages a worker's run-time schedules (lib/workers-stack.ts, grantManageSchedules). */
+export function acknowledgeScheduleManagement(role: IConstruct, groupName: string): void {
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${groupName}/*]`,
+    reason: nagReasons.managedSchedules,
+  });
+}
+
+/** IAM4 on the sync-run worker's role when it runs in the sync VPC. */
+export function acknowledgeVpcAccessPolicy(role: IConstruct): void {
+  Validations.of(role).acknowledge({
+    id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+    reason: nagReasons.vpcAccess,
+  });
 }

@@ -33,7 +33,7 @@ export function buildPlatform(
   options: BuildPlatformOptions = {},
 ): Map<string, RegionStacks> {
   const stacks = new Map<string, RegionStacks>();
-  for (const { region, publicBaseUrl } of settings.regions) {
+  for (const { region, publicBaseUrl, syncVpc } of settings.regions) {
     const env = { account: settings.account, region };
     const data = new DataStack(app, dataStackName(region), {
       env,
@@ -48,6 +48,7 @@ export function buildPlatform(
       description: `Identity platform REST API and functions in ${region}`,
       dataExports: data.exports,
       ...(publicBaseUrl ? { publicBaseUrl } : {}),
+      ...(syncVpc ? { syncVpc } : {}),
       ...(options.routes ? { routes: options.routes } : {}),
       ...(options.workers ? { workers: options.workers } : {}),
       auditRetentionDays: settings.auditRetentionDays,

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { IRole } from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -116,6 +117,8 @@ export interface PlatformFunctionProps {
   readonly logRetentionDays: number;
   readonly skipBundling: boolean;
   readonly bundling?: BundlingOptions;
+  /** Run in these subnets of this VPC with these security groups (the sync VPC); absent: no VPC. */
+  readonly network?: { readonly vpc: ec2.IVpc; readonly subnets: readonly ec2.ISubnet[]; readonly securityGroups: readonly ec2.ISecurityGroup[] };
 }
 
 /**
@@ -142,6 +145,7 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
     role: props.role,
     logGroup,
     environment: { ...props.environment },
+    ...(props.network ? { vpc: props.network.vpc, vpcSubnets: { subnets: [...props.network.subnets] }, securityGroups: [...props.network.securityGroups] } : {}),
   } satisfies Partial<lambda.FunctionProps>;
 
   if (props.skipBundling) {

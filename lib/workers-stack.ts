@@ -1,4 +1,5 @@
-import { Duration, NestedStack, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, NestedStack, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -6,9 +7,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { workerEnvironmentName, type WorkerDefinition } from '../shared/workers.ts';
+import { scheduleEnvironmentNames, workerEnvironmentName, type WorkerDefinition } from '../shared/workers.ts';
 import { grantProfile, type AccessProfile } from './access-profile.ts';
-import { acknowledgeAsyncWorkerDeadLetters, acknowledgeFunctionRoleWildcards } from './nag-suppressions.ts';
+import type { SyncVpcSettings } from './config.ts';
+import { acknowledgeAsyncWorkerDeadLetters, acknowledgeFunctionRoleWildcards, acknowledgeVpcAccessPolicy } from './nag-suppressions.ts';
 import { ImportedPlatformData, type PlatformDataExports } from './platform-data.ts';
 import { createPlatformFunction } from './platform-function.ts';
 
@@ -23,6 +25,36 @@ export interface WorkerEndpoint {
   readonly deadLetterQueue?: sqs.IQueue;
   /** Schedule workers. */
   readonly schedule?: scheduler.Schedule;
+  /** managedSchedules workers: the group their run-time schedules live in and the role those schedules invoke with. */
+  readonly managedSchedules?: { readonly group: scheduler.ScheduleGroup; readonly role: iam.IRole };
+}
+
+/** The stack's schedule group: fixed, so the schedule ARNs granted to the API are known at synth (one deployment per region and account). */
+export const scheduleGroupName = 'identity-platform';
+
+/** Every schedule in that group, in the granting stack's own region and account. */
+export const managedScheduleArns = `arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${scheduleGroupName}/*`;
+
+/**
+ * Lets `grantee` keep `endpoint`'s run-time schedules and nothing more: scheduler:CreateSchedule,
+ * UpdateSchedule and DeleteSchedule on schedules in the stack's schedule group, and iam:PassRole
+ * on the one role those schedules invoke the worker with (only to EventBridge Scheduler). Returns
+ * the variables that name the group, the role and the target function.
+ */
+export function grantManageSchedules(grantee: iam.IGrantable, endpoint: WorkerEndpoint): Record<string, string> {
+  const managed = endpoint.managedSchedules;
+  if (!managed) throw new Error(`Worker ${endpoint.worker.id} has no managed schedules (trigger ${endpoint.worker.trigger.kind})`);
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'scheduler:DeleteSchedule'],
+      resources: [managedScheduleArns],
+    }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [managed.role.roleArn], conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } } }),
+  );
+  const names = scheduleEnvironmentNames(endpoint.worker.id);
+  return { [names.group]: scheduleGroupName, [names.role]: managed.role.roleArn, [names.target]: endpoint.function.functionArn };
 }
 
 /**
@@ -50,6 +82,8 @@ export interface WorkersStackProps {
   readonly environment: Readonly<Record<string, string>>;
   readonly logRetentionDays: number;
   readonly skipBundling: boolean;
+  /** The region's sync VPC, for workers with `network: 'syncVpc'`; absent: they run outside any VPC. */
+  readonly syncVpc?: SyncVpcSettings;
 }
 
 const pascal = (id: string): string => id.split('-').map((part) => `${part[0]?.toUpperCase() ?? ''}${part.slice(1)}`).join('');
@@ -109,6 +143,13 @@ export class WorkersStack extends NestedStack {
     grantProfile(role, profile, data);
     acknowledgeFunctionRoleWildcards(role, profile, props.dataExports);
 
+    const network = worker.network === 'syncVpc' && props.syncVpc ? this.syncNetwork(props.syncVpc) : undefined;
+    if (network) {
+      // Lambda's network interfaces in the VPC: the AWS-managed policy made for exactly that.
+      role.addManagedPolicy(iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+      acknowledgeVpcAccessPolicy(role);
+    }
+
     const fn = createPlatformFunction(this, name, {
       description: `Worker ${worker.id} (${worker.trigger.kind}): ${worker.summary}`,
       handler: worker.handler,
@@ -118,6 +159,7 @@ export class WorkersStack extends NestedStack {
       environment: { ...props.environment, WORKER_ID: worker.id },
       logRetentionDays: props.logRetentionDays,
       skipBundling: props.skipBundling,
+      ...(network ? { network } : {}),
     });
 
     const trigger = worker.trigger;
@@ -130,12 +172,15 @@ export class WorkersStack extends NestedStack {
       fn.addEventSource(new SqsEventSource(queue, { batchSize: trigger.batchSize, reportBatchItemFailures: true }));
       return { worker, function: fn, role, queue, deadLetterQueue };
     }
-    if (trigger.kind === 'async') {
+    if (trigger.kind === 'async' || trigger.kind === 'managedSchedules') {
+      // EventBridge Scheduler invokes Lambda targets asynchronously too: the same retries and dead letters.
       const deadLetterQueue = this.queue(`${name}DeadLetters`, { retentionPeriod: deadLetterRetention });
       acknowledgeAsyncWorkerDeadLetters(deadLetterQueue);
       fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(deadLetterQueue) });
-      return { worker, function: fn, role, deadLetterQueue };
+      if (trigger.kind === 'async') return { worker, function: fn, role, deadLetterQueue };
+      return { worker, function: fn, role, deadLetterQueue, managedSchedules: { group: this.group(), role: this.schedulerRole(worker, name, fn) } };
     }
+    if (trigger.kind !== 'schedule') throw new Error(`Worker ${worker.id}: unknown trigger`);
     return { worker, function: fn, role, schedule: this.addSchedule(worker, name, trigger.expression, fn) };
   }
 
@@ -143,9 +188,28 @@ export class WorkersStack extends NestedStack {
     return new sqs.Queue(this, id, { ...props, encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true });
   }
 
-  private addSchedule(worker: WorkerDefinition, name: string, expression: string, fn: lambda.IFunction): scheduler.Schedule {
-    this.scheduleGroup ??= new scheduler.ScheduleGroup(this, 'ScheduleGroup', {});
-    const group = this.scheduleGroup;
+  private network: { vpc: ec2.IVpc; subnets: ec2.ISubnet[]; securityGroups: ec2.ISecurityGroup[] } | undefined;
+
+  /** The sync VPC, its subnets and security groups imported by id (no lookup: synth stays offline); one import per stack. */
+  private syncNetwork(settings: SyncVpcSettings): { vpc: ec2.IVpc; subnets: ec2.ISubnet[]; securityGroups: ec2.ISecurityGroup[] } {
+    this.network ??= {
+      // The subnets are given explicitly, so the VPC needs no subnet groups; its zones are the region's (no lookup).
+      vpc: ec2.Vpc.fromVpcAttributes(this, 'SyncVpc', { vpcId: settings.vpcId, availabilityZones: Fn.getAzs() }),
+      subnets: settings.subnetIds.map((id) => ec2.Subnet.fromSubnetId(this, `SyncSubnet-${id}`, id)),
+      // Not mutable: the operator owns these groups' rules (egress to the directories' LDAP ports).
+      securityGroups: settings.securityGroupIds.map((id) => ec2.SecurityGroup.fromSecurityGroupId(this, `SyncSecurityGroup-${id}`, id, { mutable: false })),
+    };
+    return this.network;
+  }
+
+  private group(): scheduler.ScheduleGroup {
+    this.scheduleGroup ??= new scheduler.ScheduleGroup(this, 'ScheduleGroup', { scheduleGroupName });
+    return this.scheduleGroup;
+  }
+
+  /** The role EventBridge Scheduler assumes (for schedules in this stack's group only) to invoke `fn`, and nothing else. */
+  private schedulerRole(worker: WorkerDefinition, name: string, fn: lambda.IFunction): iam.Role {
+    const group = this.group();
     const role = new iam.Role(this, `${name}ScheduleRole`, {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account, 'aws:SourceArn': group.scheduleGroupArn } },
@@ -153,6 +217,12 @@ export class WorkersStack extends NestedStack {
       description: `EventBridge Scheduler: invokes worker ${worker.id}`,
     });
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [fn.functionArn] }));
+    return role;
+  }
+
+  private addSchedule(worker: WorkerDefinition, name: string, expression: string, fn: lambda.IFunction): scheduler.Schedule {
+    const group = this.group();
+    const role = this.schedulerRole(worker, name, fn);
     const target: scheduler.IScheduleTarget = {
       bind: () => ({
         arn: fn.functionArn,

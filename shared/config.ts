@@ -21,6 +21,8 @@ const environmentSchema = z.object({
   S3_ENDPOINT: z.url().optional(),
   LOCAL_KEY_DIR: z.string().optional(),
   OPERATOR_API_KEY: z.string().min(16).optional(),
+  /** Sync schedules may not fire more often than this (minutes; 15 by default, lower only for tests). */
+  SYNC_SCHEDULE_MIN_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
 });
 
 export type PlatformConfig = Readonly<{
@@ -37,6 +39,8 @@ export type PlatformConfig = Readonly<{
   s3Endpoint: string | undefined;
   localKeyDir: string | undefined;
   operatorApiKey: string | undefined;
+  /** The shortest interval a sync project's schedule may have, in minutes. */
+  syncScheduleMinIntervalMinutes: number;
   /** True when running against the local engines rather than AWS. */
   local: boolean;
 }>;
@@ -62,6 +66,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): PlatformConfig {
     s3Endpoint: env.S3_ENDPOINT,
     localKeyDir: env.LOCAL_KEY_DIR,
     operatorApiKey: env.OPERATOR_API_KEY,
+    syncScheduleMinIntervalMinutes: env.SYNC_SCHEDULE_MIN_INTERVAL_MINUTES,
     local: env.DYNAMODB_ENDPOINT !== undefined,
   });
 }

@@ -87,6 +87,13 @@ export interface RouteDefinition {
    * variable that names the worker's queue or function; starting an undeclared worker fails.
    */
   starts?: readonly string[];
+  /**
+   * Workers with a `managedSchedules` trigger whose schedules this route creates, changes or
+   * deletes (shared/workers/worker-schedules.ts). In AWS its function gets exactly
+   * scheduler:CreateSchedule/UpdateSchedule/DeleteSchedule on the stack's schedule group and
+   * iam:PassRole on the role the schedules invoke the worker with, and the variables naming them.
+   */
+  managesSchedules?: readonly string[];
   summary: string;
 }
 

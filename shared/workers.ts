@@ -18,11 +18,16 @@
  *   failed records individually.
  * - `schedule`: an EventBridge Scheduler schedule; `expression` is `rate(<n> minute[s]|hour[s]|day[s])`.
  * - `async`: an asynchronous Lambda invoke by the routes (or workers) that declare they start it.
+ * - `managedSchedules`: schedules created at run time, one per resource (e.g. per sync project), by
+ *   the routes that declare the worker in `managesSchedules`: in AWS EventBridge Scheduler schedules
+ *   in the stack's schedule group that invoke the function (asynchronously) through one role; in the
+ *   local runtime a timer per schedule. See shared/workers/worker-schedules.ts.
  */
 export type WorkerTrigger =
   | { readonly kind: 'queue'; readonly batchSize: number; readonly maxReceiveCount: number }
   | { readonly kind: 'schedule'; readonly expression: string }
-  | { readonly kind: 'async' };
+  | { readonly kind: 'async' }
+  | { readonly kind: 'managedSchedules' };
 
 export interface WorkerDefinition {
   /** Stable kebab-case identifier, also the logical name of the function in CDK. */
@@ -44,6 +49,12 @@ export interface WorkerDefinition {
    * the send (queue) or invoke (async) grant for each and an environment variable naming it.
    */
   readonly starts?: readonly string[];
+  /**
+   * `syncVpc`: the worker reaches directories on premises, so in AWS it runs in the region's sync
+   * VPC (subnets and security groups from CDK context, lib/config.ts) when one is configured — and
+   * only then gets the VPC access policy. No other function is attached to that VPC.
+   */
+  readonly network?: 'syncVpc';
   readonly summary: string;
 }
 
@@ -65,6 +76,15 @@ export function workerById(id: string, table: readonly WorkerDefinition[] = work
  */
 export function workerEnvironmentName(id: string, kind: 'queue' | 'async'): string {
   return `WORKER_${id.toUpperCase().replace(/-/g, '_')}_${kind === 'queue' ? 'QUEUE_URL' : 'FUNCTION_NAME'}`;
+}
+
+/**
+ * The variables CDK sets on functions that manage a worker's schedules (lib/workers-stack.ts,
+ * grantManageSchedules): the schedule group, the role schedules invoke with, the target function.
+ */
+export function scheduleEnvironmentNames(workerId: string): { group: string; role: string; target: string } {
+  const prefix = `SCHEDULES_${workerId.toUpperCase().replace(/-/g, '_')}`;
+  return { group: `${prefix}_GROUP`, role: `${prefix}_ROLE_ARN`, target: `${prefix}_TARGET_ARN` };
 }
 
 /** `rate(<n> <unit>)` as EventBridge Scheduler accepts it; the only schedule form the table allows. */
@@ -94,7 +114,7 @@ const KEBAB = /^[a-z][a-z0-9-]*[a-z0-9]$/;
  */
 export function validateWorkerTable(
   table: readonly WorkerDefinition[],
-  startedBy: readonly { readonly id: string; readonly starts?: readonly string[] | undefined }[] = [],
+  startedBy: readonly { readonly id: string; readonly starts?: readonly string[] | undefined; readonly managesSchedules?: readonly string[] | undefined }[] = [],
   fileExists?: (path: string) => boolean,
 ): void {
   const ids = new Set<string>();
@@ -121,6 +141,7 @@ export function validateWorkerTable(
         if (scheduleRateMs(trigger.expression) === undefined) throw new Error(`${label}: schedule expression must be rate(<n> minute[s]|hour[s]|day[s]), got "${trigger.expression}"`);
         break;
       case 'async':
+      case 'managedSchedules':
         break;
       default:
         throw new Error(`${label}: unknown trigger ${JSON.stringify(trigger)}`);
@@ -130,8 +151,13 @@ export function validateWorkerTable(
     for (const id of starter.starts ?? []) {
       const target = workerById(id, table);
       if (!target) throw new Error(`${starter.id} starts unknown worker ${id}`);
-      if (target.trigger.kind === 'schedule') throw new Error(`${starter.id} starts ${id}, which only runs on its schedule`);
+      if (target.trigger.kind === 'schedule' || target.trigger.kind === 'managedSchedules') throw new Error(`${starter.id} starts ${id}, which only runs on its schedules`);
       if (target.trigger.kind === 'async' && starter.id === id) throw new Error(`${id} is async and cannot start itself (use a queue trigger)`);
+    }
+    for (const id of ('managesSchedules' in starter ? starter.managesSchedules : undefined) ?? []) {
+      const target = workerById(id, table);
+      if (!target) throw new Error(`${starter.id} manages schedules of unknown worker ${id}`);
+      if (target.trigger.kind !== 'managedSchedules') throw new Error(`${starter.id} manages schedules of ${id}, whose trigger is not managedSchedules`);
     }
   }
 }

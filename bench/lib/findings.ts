@@ -210,6 +210,37 @@ export function findings(report: any): Finding[] {
     });
   }
 
+  const sync = report.sync;
+  if (sync?.full && sync.deltaReadsProportional === false) {
+    out.push({
+      kind: 'cost',
+      title: "A delta sync's reads grow with the directory, not with the changes",
+      evidence: `Delta after ${f(sync.changedUsers, 0)} of ${f(sync.directoryUsers, 0)} users changed: ${f(sync.delta.readCapacityUnits)} RCU in ${f(sync.delta.roundTrips, 0)} round trips (${JSON.stringify(sync.delta.calls)}); a delta with nothing changed still reads ${f(sync.emptyDelta.readCapacityUnits)} RCU; the full run read ${f(sync.full.readCapacityUnits)} RCU for ${f(sync.full.counts?.processed, 0)} objects. Delta ÷ full RCU ${f(sync.delta.ratioToFull?.readCapacityUnits, 3)} against a changed share of ${f(sync.delta.ratioToFull?.changedShare, 4)}.`,
+      proposal: "Read only the stored records of the changed entries (by their directory id on the connection's gsi2 partition, or a batch get through a directory-id claim), and read the connection's whole set only in full runs, where disappeared objects must be found.",
+      where: 'shared/directory/sync-run.ts (stored users and groups read per run), shared/storage/users.ts byConnection',
+    });
+  }
+
+  const listing = report.directory?.points?.at(-1);
+  if (listing?.nextPageInOrder && listing?.minimum) {
+    const flat = (report.directory.points as any[]).every((point) => point.nextPageInOrder.roundTrips === listing.nextPageInOrder.roundTrips);
+    const timedOut = (report.directory.points as any[]).flatMap((point) =>
+      [
+        ['a jump to the last page', point.jump],
+        ['status=active', point.filteredStatusActive],
+      ]
+        .filter(([, cost]) => Object.keys(cost?.statuses ?? {}).some((status) => status !== '200'))
+        .map(([name, cost]) => `${name} at ${f(point.users, 0)} users (${JSON.stringify(cost.statuses)}, ${f(cost.wallMsMedian, 0)} ms)`),
+    );
+    out.push({
+      kind: flat && timedOut.length === 0 ? 'confirmed' : flat ? 'latency' : 'cost',
+      title: `Directory API user pages ${flat ? 'cost the same at every size' : 'grow with the organization'}`,
+      evidence: `Next page of ${report.directory.pageSize} in order: ${(report.directory.points as any[]).map((point) => `${point.nextPageInOrder.roundTrips} round trips / ${f(point.nextPageInOrder.readCapacityUnits)} RCU at ${f(point.users, 0)} users`).join(', ')} (minimum ${listing.minimum.roundTrips} / ${f(listing.minimum.readUnits)}). A jump to page ${listing.jump.page} reads the ${f(listing.jump.keysSkipped, 0)} skipped items (${f(listing.jump.readCapacityUnits)} RCU: a keys-only projection does not reduce read units; the same jump again ${f(listing.jumpAgain?.readCapacityUnits)} RCU, from the boundaries the first left) and status=active reads every user (${(report.directory.points as any[]).filter((point) => point.filteredStatusActive).map((point) => `${f(point.filteredStatusActive.readCapacityUnits)} RCU, ${f(point.filteredStatusActive.wallMsMedian, 0)} ms at ${f(point.users, 0)} users`).join('; ')}).${timedOut.length ? ` Cut at the route's timeout (503): ${timedOut.join('; ')}.` : ''}`,
+      proposal: `Walk pages in order (the CSV export pattern does).${timedOut.length ? ' Filtered listings and cold deep jumps of large organizations do not fit the route\'s timeout on this engine:' : ''} index status (and department) as gsi partitions of their own with counters, as the unfiltered listing is, so filtered pages read one page too; a first deep jump stays proportional to its depth (a retry continues from the boundaries it left).`,
+      where: 'shared/directory/users.ts listUsers, shared/directory/pages.ts indexedPage',
+    });
+  }
+
   out.push({
     kind: 'tooling',
     title: 'DynamoDB Local under-reports TransactWriteItems capacity',

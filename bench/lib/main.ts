@@ -39,6 +39,8 @@ import { profileInvocations, type CpuBreakdown } from './profile.ts';
 import { findings } from './findings.ts';
 import { measureStartup, type StartupReport } from './startup.ts';
 import { measureLargeGroupPatch } from './large-patch.ts';
+import { DIRECTORY_PAGE_SIZE, directoryPageMinimum, measureDirectoryListing, type DirectoryListingPoint } from './directory-listing.ts';
+import { measureSyncCost } from './sync-cost.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const resultsDir = resolve(repoRoot, process.env.BENCH_RESULTS_DIR ?? 'bench/results');
@@ -51,10 +53,13 @@ const env = (name: string, fallback: number) => {
 };
 
 const auditEntries = env('BENCH_AUDIT_ENTRIES', 200_000);
+const parts = new Set((process.env.BENCH_ONLY ?? 'cold-start,startup,scim,directory,sync,audit').split(',').map((part) => part.trim()));
+const syncUsers = env('BENCH_SYNC_USERS', 10_000);
 const config = {
   // 9.5 minutes by default; the opt-in large audit log adds 2 s per 1,000 extra entries (seeding, and an
-  // export that slows down with depth on DynamoDB Local).
-  budgetSeconds: env('BENCH_BUDGET_SECONDS', 570 + Math.max(0, auditEntries - 200_000) / 500),
+  // export that slows down with depth on DynamoDB Local); the sync part adds 40 ms per directory user
+  // (a full sync writes one transaction per user, about 33 ms each on a loaded 2-core machine).
+  budgetSeconds: env('BENCH_BUDGET_SECONDS', 570 + Math.max(0, auditEntries - 200_000) / 500 + (parts.has('sync') ? syncUsers * 0.04 : 0)),
   scaleLevels: (process.env.BENCH_SCALE_LEVELS ?? '1000,10000,100000').split(',').map(Number),
   auditEntries,
   bigGroupMembers: env('BENCH_GROUP_MEMBERS', 10_000),
@@ -65,8 +70,14 @@ const config = {
   inProcessRuns: 10,
   loadSeconds: env('BENCH_LOAD_SECONDS', 1.5),
   loadMaxRequests: 4000,
-  /** Which parts run: cold-start, startup, scim, audit (default all). `BENCH_ONLY=audit` with 1,000,000 entries is the 1M export run. */
-  only: new Set((process.env.BENCH_ONLY ?? 'cold-start,startup,scim,audit').split(',').map((part) => part.trim())),
+  /** Directory users synchronised from slapd in the sync-cost part (the delta changes 1 % of them). */
+  syncUsers,
+  /**
+   * Which parts run: cold-start, startup, scim, directory, sync, audit (default all). `BENCH_ONLY=audit`
+   * with 1,000,000 entries is the 1M export run; `BENCH_ONLY=directory,sync` measures only the
+   * Directory API page (at BENCH_SCALE_LEVELS) and the sync cost.
+   */
+  only: parts,
 };
 
 /** Rate limits far above what the bench sends, so the benchmark measures work, not 429s. */
@@ -223,7 +234,8 @@ export async function main(): Promise<void> {
   const report: Record<string, unknown> = {};
 
   try {
-    const sizes = config.only.has('scim') ? [...new Set(config.scaleLevels)].sort((a, b) => a - b) : [];
+    // The organizations of each size serve the SCIM phases and the Directory API page.
+    const sizes = config.only.has('scim') || config.only.has('directory') ? [...new Set(config.scaleLevels)].sort((a, b) => a - b) : [];
     const topSize = sizes.at(-1) ?? 0;
     const { levels, audit, bigGroup, smallGroup } = await phase('organizations and groups', async () => {
       const created: Level[] = [];
@@ -292,12 +304,12 @@ export async function main(): Promise<void> {
       return dynamoCallsInFlight() === 0;
     };
     /** In-process invocations; with `settle`, each one's usage also counts the work it left running after answering. */
-    const measureInProcess = async (specs: RequestSpec[], warmup = 2, settle = false): Promise<CostMeasurement & { settled?: boolean }> => {
+    const measureInProcess = async (specs: RequestSpec[], warmup = 2, settle = false, settleSeconds = 45): Promise<CostMeasurement & { settled?: boolean }> => {
       const invocations: InvocationMeasurement[] = [];
       let settled = true;
       for (const [index, spec] of specs.entries()) {
         const measured = await invokeInProcess(spec);
-        if (settle) settled = (await quiesce()) && settled;
+        if (settle) settled = (await quiesce(settleSeconds)) && settled;
         if (index >= warmup) invocations.push(measured);
       }
       return { ...summarizeInvocations(invocations), ...(settle ? { settled } : {}) };
@@ -384,7 +396,53 @@ export async function main(): Promise<void> {
     let deepPaging: Record<string, unknown> | undefined;
     let bigGroupReport: Record<string, unknown> | undefined;
     let largePatchReport: Awaited<ReturnType<typeof measureLargeGroupPatch>> | undefined;
-    if (top) {
+    // The Directory API page at each size, before the SCIM phases add users.
+    let directoryListing: { pageSize: number; points: DirectoryListingPoint[]; note: string } | undefined;
+    if (config.only.has('directory') && levels.length > 0) {
+      directoryListing = await phase(`directory API: GET /api/users pages of ${DIRECTORY_PAGE_SIZE} (in process)`, async () => {
+        const points: DirectoryListingPoint[] = [];
+        for (const level of levels) {
+          const org = level.tenant.organizationId;
+          const page = await seeder.query({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.userNameIndex(org, '').gsi1pk }, Limit: DIRECTORY_PAGE_SIZE });
+          const boundary = await seeder.query({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.pageBoundary(org, 'x', 0).pk }, Limit: 1 });
+          const rateCounter = 120;
+          const minimum = directoryPageMinimum(page.reduce((sum, item) => sum + itemSizeBytes(item), 0), boundary[0] ? itemSizeBytes(boundary[0]) : 150, rateCounter);
+          // A request cut at the route's timeout leaves its reads running locally (a Lambda would be
+          // stopped): such measurements settle before the next, so they cannot slow it down.
+          const point = await measureDirectoryListing({ baseUrl, level, measure: (specs, warmup, settle) => measureInProcess(specs, warmup ?? 2, settle ?? false, 180), minimum });
+          points.push(point);
+          progress(
+            `  ${level.users}: page 1 ${point.firstPage.roundTrips} RT / ${point.firstPage.readCapacityUnits} RCU / ${point.firstPage.wallMsMedian} ms; next page ${point.nextPageInOrder.roundTrips} RT / ${point.nextPageInOrder.readCapacityUnits} RCU / ${point.nextPageInOrder.wallMsMedian} ms; ` +
+              `jump to page ${point.jump.page} ${point.jump.roundTrips} RT / ${point.jump.readCapacityUnits} RCU / ${point.jump.wallMsMedian} ms; status=active ${point.filteredStatusActive ? `${point.filteredStatusActive.roundTrips} RT / ${point.filteredStatusActive.readCapacityUnits} RCU / ${point.filteredStatusActive.wallMsMedian} ms` : 'not measured'}`,
+          );
+        }
+        return {
+          pageSize: DIRECTORY_PAGE_SIZE,
+          points,
+          note: 'In process (the route\'s handler module with the local API Gateway event), median of the runs. nextPageInOrder: pages 2.. requested one after the other (the export loop); jump: the last page requested right after that walk, skipping keys from the walk\'s last boundary (jumpAgain: the same page again, from the boundaries the first jump left every 1,000 keys); filteredStatusActive: page 1 with status=active (a filter reads every user; measured up to 20,000 users). Requests cut at the route\'s timeout settle before the next measurement.',
+        };
+      });
+    }
+
+    // Sync cost per object, against a real slapd (its own organization).
+    const syncCost = !config.only.has('sync')
+      ? undefined
+      : await phase(`directory sync: full sync of ${config.syncUsers.toLocaleString('en')} users, delta after 1 % changed`, async () => {
+          await quiesce(180);
+          const tenant = await createTenant(baseUrl, platform.operatorApiKey, 'Bench sync organization');
+          return measureSyncCost({
+            baseUrl,
+            tenant,
+            seeder,
+            users: config.syncUsers,
+            usage: dynamoUsageTotals,
+            delta: usageDelta,
+            quiesce: () => quiesce(),
+            deadline: Date.now() + Math.max(120, secondsLeft() - 60) * 1000 + config.syncUsers * 60,
+          });
+        });
+
+    if (top && config.only.has('scim')) {
       // 3. The engine alone.
       engine = await phase('engine ceiling: DynamoDB Local alone', async () => {
         const results: EngineResult[] = [];
@@ -662,21 +720,22 @@ export async function main(): Promise<void> {
       };
     });
     const directoryRoute = routes.find((route) => route.method === 'GET' && route.path === '/api/users');
-    operationsReport.push({
-      id: 'directory.users.list',
-      label: 'Directory API GET /api/users (page)',
-      routeId: directoryRoute?.id ?? '(none)',
-      measuredAt: 'not implemented',
-      measured: undefined,
-      minimum: undefined,
-      gap: undefined,
-      explanation: directoryRoute
-        ? 'A route exists now: add it to bench/lib/operations.ts to measure it.'
-        : 'Not implemented: the route table has no GET /api/users (shared/routes.ts), so there is nothing to measure.',
-    });
+    const directoryAtTop = directoryListing?.points.at(-1);
+    if (directoryAtTop) {
+      operationsReport.push({
+        id: 'directory.users.list',
+        label: `Directory API GET /api/users (next page of ${DIRECTORY_PAGE_SIZE})`,
+        routeId: directoryRoute?.id ?? '(none)',
+        measuredAt: `${directoryAtTop.users.toLocaleString('en')} users`,
+        measured: directoryAtTop.nextPageInOrder as unknown as CostMeasurement,
+        minimum: { ...directoryAtTop.minimum, touches: [] },
+        gap: directoryAtTop.gap,
+        explanation: directoryAtTop.explanation,
+      });
+    }
 
     const scaleReport = [];
-    for (const id of top ? SCALE_OPERATIONS : []) {
+    for (const id of top && config.only.has('scim') ? SCALE_OPERATIONS : []) {
       const points = [];
       for (const level of levels) {
         const cost = costs.get(level)?.[id];
@@ -757,6 +816,8 @@ export async function main(): Promise<void> {
       coldStart: coldStartReport,
       startup: startupReport,
       audit: auditReport,
+      directory: directoryListing,
+      sync: syncCost,
       cpu: {
         note: 'inProcess: process.cpuUsage() around one handler invocation (same module, same API Gateway event; I/O wait excluded since DynamoDB Local is another process), median of the runs. serverCpuMsPerRequest: CPU of the process running the local server and handlers divided by the requests served during each load run (HTTP parsing and GC included). profile: V8 sampling profiler over separate invocations, self time by package.',
         operations: cpuReport,

@@ -189,6 +189,57 @@ export function renderMarkdown(report: any): string {
     ),
   );
 
+  const directory = report.directory;
+  if (directory?.points?.length) {
+    out.push(`\n## 7. Directory API \`GET /api/users?page=N&pageSize=${directory.pageSize}\` (round trips / RCU / WCU / ms in process)\n`);
+    const failed = (cost: any) => Object.entries(cost.statuses ?? {}).filter(([status]) => status !== '200').map(([status, count]) => `${count}× ${status}`);
+    const cell = (cost: any) =>
+      cost ? `${cost.roundTrips} / ${n(cost.readCapacityUnits)} / ${n(cost.writeCapacityUnits)} / ${n(cost.wallMsMedian, 0)}${failed(cost).length ? ` (**${failed(cost).join(', ')}**: cut at the route's timeout, figures are lower bounds)` : ''}` : '–';
+    out.push(
+      table(
+        ['users (totalCount)', 'page 1', 'next page in order', 'jump to the last page', 'the same jump again', 'status=active (reads all)', 'minimum per page'],
+        directory.points.map((point: any) => [
+          `${n(point.users, 0)} (${n(point.totalCount, 0)})`,
+          cell(point.firstPage),
+          cell(point.nextPageInOrder),
+          `${cell(point.jump)} (page ${point.jump?.page}, ${n(point.jump?.keysSkipped, 0)} keys skipped)`,
+          cell(point.jumpAgain),
+          point.filteredStatusActive ? cell(point.filteredStatusActive) : 'not measured (over 20,000 users)',
+          `${point.minimum?.roundTrips} / ${n(point.minimum?.readUnits)} / ${n(point.minimum?.writeUnits)}`,
+        ]),
+      ),
+    );
+    out.push(`\n${directory.note} Gap at the largest size: ${directory.points.at(-1)?.explanation}`);
+  }
+
+  const sync = report.sync;
+  if (sync?.skipped) out.push(`\n## 8. Directory sync cost per object\n\nSkipped: ${sync.skipped}`);
+  else if (sync?.full) {
+    out.push(`\n## 8. Directory sync cost per object (${n(sync.directoryUsers, 0)} OpenLDAP users; delta after ${n(sync.changedUsers, 0)} changed)\n`);
+    const costRow = (name: string, run: any, per: any) => [
+      name,
+      run.status,
+      n(run.counts?.processed, 0),
+      `${n(run.roundTrips, 0)} / ${n(run.readCapacityUnits)} / ${n(run.writeCapacityUnits)} / ${n(run.ms, 0)}`,
+      per ? `${n(per.roundTrips, 2)} / ${n(per.readCapacityUnits, 2)} / ${n(per.writeCapacityUnits, 2)} / ${n(per.ms, 2)}` : '–',
+    ];
+    out.push(
+      table(
+        ['run', 'status', 'processed', 'total: round trips / RCU / WCU / ms', 'per object'],
+        [
+          costRow('full sync', sync.full, sync.full.perObject),
+          costRow(`delta, ${n(sync.changedUsers, 0)} changed (per changed object)`, sync.delta, sync.delta.perChangedObject),
+          costRow('delta, nothing changed', sync.emptyDelta, undefined),
+        ],
+      ),
+    );
+    const ratio = sync.delta.ratioToFull ?? {};
+    out.push(
+      `\nDelta ÷ full: round trips ${n(ratio.roundTrips, 4)}, RCU ${n(ratio.readCapacityUnits, 4)}, WCU ${n(ratio.writeCapacityUnits, 4)}, ms ${n(ratio.ms, 4)} — changed share ${n(ratio.changedShare, 4)}. ` +
+        `Delta reads ${sync.deltaReadsProportional ? 'scale with the changes' : 'do **not** scale with the changes (see Findings)'}. ${sync.note}`,
+    );
+  }
+
   out.push('\n## Findings\n');
   for (const finding of report.findings ?? []) {
     out.push(`- **${finding.title}** (${finding.kind}; ${finding.where}). ${finding.evidence} *Proposal:* ${finding.proposal}`);

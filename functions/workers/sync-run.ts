@@ -2,4 +2,4 @@ import { runSync } from '#shared/directory/sync-run.ts';
 import { workerPayloads } from '#shared/workers/payloads.ts';
 import { createQueueWorker } from '#shared/workers/queue-handler.ts';
 
-export const handler = createQueueWorker('sync-run', workerPayloads['sync-run'], (payload) => runSync(payload));
+export const handler = createQueueWorker('sync-run', workerPayloads['sync-run'], (payload, context) => runSync(payload, () => context.getRemainingTimeInMillis()));

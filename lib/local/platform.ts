@@ -158,6 +158,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     validateWorkerTable(workerTable, routes, (path) => existsSync(join(repoRoot, path)));
     workers = new Workers(workerTable);
     workers.start();
+    // Schedules live in the table, timers in this process: arm one per scheduled sync project.
+    const { restoreSyncSchedules } = await import('../../shared/directory/sync-schedules.ts');
+    await restoreSyncSchedules();
 
     phaseDone('workers');
     server = createLocalServer();

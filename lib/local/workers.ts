@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { scheduleRateMs, type WorkerDefinition } from '../../shared/workers.ts';
+import { nextFireTime } from '../../shared/workers/schedule-expressions.ts';
 import { setWorkerTransport, type WorkerTransport } from '../../shared/workers/start-worker.ts';
+import { setScheduleTransport, type ManagedSchedule, type ScheduleTransport } from '../../shared/workers/worker-schedules.ts';
 import { lambdaContext } from './lambda-adapter.ts';
 
 type WorkerHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -14,6 +16,16 @@ const repoRoot = resolve(import.meta.dirname, '..', '..');
 const RETRY_DELAY_MS = 100;
 /** How long `stop` waits for running invocations before giving up on them. */
 const STOP_GRACE_MS = 15_000;
+/** setTimeout's longest delay (about 24.8 days): a later fire time is reached in several waits. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** A managed schedule's timer: armed for its next fire time, re-armed after each firing. */
+interface ManagedTimer {
+  worker: WorkerDefinition;
+  schedule: ManagedSchedule;
+  timer: NodeJS.Timeout | undefined;
+  nextAt: number | undefined;
+}
 
 interface QueuedMessage {
   messageId: string;
@@ -51,6 +63,10 @@ interface LocalQueue {
  *   CDK schedule sends (`{ workerId, scheduledTime }`).
  * - async workers: a deferred call with the JSON payload, errors logged (Lambda retries async
  *   invokes twice; locally a failure is only logged).
+ * - managedSchedules workers: one unref'd timer per schedule the routes put (`schedules`), armed
+ *   for the expression's next fire time in its time zone (the same computation as `nextRunAt`) and
+ *   re-armed after each firing; a firing invokes the worker with the schedule's payload plus
+ *   `scheduledTime`, as EventBridge Scheduler does. Disabled schedules keep no timer.
  *
  * `start` installs the in-process transport for `startWorker`; `stop` removes it, clears every
  * timer and waits for running invocations.
@@ -62,6 +78,12 @@ export class LocalWorkers {
     enqueue: async (worker, body) => this.enqueue(worker.id, body),
     invoke: async (worker, body) => this.invokeLater(worker, body),
   };
+  /** What `start` installs for the managed schedules: a timer per schedule. */
+  readonly schedules: ScheduleTransport = {
+    put: async (worker, schedule) => this.putSchedule(worker, schedule),
+    remove: async (_worker, name) => this.removeSchedule(name),
+  };
+  private readonly managedTimers = new Map<string, ManagedTimer>();
   private readonly queues = new Map<string, LocalQueue>();
   private readonly scheduleTimers = new Set<NodeJS.Timeout>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
@@ -77,6 +99,7 @@ export class LocalWorkers {
 
   start(): void {
     setWorkerTransport(this.transport);
+    setScheduleTransport(this.schedules);
     for (const worker of this.workers) {
       if (worker.trigger.kind !== 'schedule') continue;
       const period = scheduleRateMs(worker.trigger.expression);
@@ -92,6 +115,8 @@ export class LocalWorkers {
   async stop(): Promise<void> {
     this.stopped = true;
     setWorkerTransport(undefined);
+    setScheduleTransport(undefined);
+    for (const name of [...this.managedTimers.keys()]) this.removeSchedule(name);
     for (const timer of this.scheduleTimers) clearInterval(timer);
     for (const timer of this.retryTimers) clearTimeout(timer);
     this.scheduleTimers.clear();
@@ -107,6 +132,44 @@ export class LocalWorkers {
       const tick = new Promise((done) => setTimeout(done, 20));
       await (this.running.size > 0 ? Promise.race([Promise.allSettled([...this.running]), tick]) : tick);
     }
+  }
+
+  /** The next fire time (epoch ms) of each armed managed schedule, by name. */
+  scheduledFireTimes(): Map<string, number> {
+    return new Map([...this.managedTimers].flatMap(([name, entry]) => (entry.nextAt === undefined ? [] : [[name, entry.nextAt] as [string, number]])));
+  }
+
+  private putSchedule(worker: WorkerDefinition, schedule: ManagedSchedule): void {
+    if (this.stopped) throw new Error('The local worker runtime has stopped');
+    if (worker.trigger.kind !== 'managedSchedules') throw new Error(`Worker ${worker.id} has no managed schedules`);
+    this.removeSchedule(schedule.name);
+    const entry: ManagedTimer = { worker, schedule, timer: undefined, nextAt: undefined };
+    this.managedTimers.set(schedule.name, entry);
+    if (schedule.enabled) this.arm(entry, Date.now());
+  }
+
+  private removeSchedule(name: string): void {
+    const entry = this.managedTimers.get(name);
+    if (entry?.timer) clearTimeout(entry.timer);
+    this.managedTimers.delete(name);
+  }
+
+  /** Arms `entry` for its first fire time after `after`; a schedule that never fires again stays unarmed. */
+  private arm(entry: ManagedTimer, after: number): void {
+    const nextAt = nextFireTime(entry.schedule, after);
+    entry.nextAt = nextAt;
+    if (nextAt === undefined || this.stopped) return;
+    const wait = () => {
+      const remaining = nextAt - Date.now();
+      entry.timer = setTimeout(() => {
+        if (this.managedTimers.get(entry.schedule.name) !== entry || this.stopped) return;
+        if (nextAt - Date.now() > 0) return wait();
+        this.track(this.invoke(entry.worker, { ...entry.schedule.payload, scheduledTime: new Date(nextAt).toISOString() }));
+        this.arm(entry, nextAt);
+      }, Math.min(Math.max(0, remaining), MAX_TIMER_MS));
+      entry.timer.unref();
+    };
+    wait();
   }
 
   private enqueue(workerId: string, body: string): void {

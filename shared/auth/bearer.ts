@@ -57,7 +57,7 @@ export async function authenticateBearer(route: RouteDefinition, request: ApiReq
       : { kind: 'user', organizationId: claims.org_id, userId: claims.sub, scopes };
   const principalId = principal.kind === 'client' ? principal.clientId : principal.userId;
   if (!isUuid(principal.organizationId) || !isUuid(principalId)) {
-    throw new AuthenticationError('The access token does not name a valid principal.', 'Bearer error="invalid_token"');
+    throw new AuthenticationError('The access token does not name a valid principal.', 'Bearer error="invalid_token", error_description="The token does not name a valid principal"');
   }
   await assertPrincipalActive(principal);
   if (route.family !== 'platform') {

@@ -2,8 +2,12 @@
  * Directory API: groups (seed "REST API Reference", Groups), read through the groups and users
  * repositories. Every source's groups appear (SCIM, and synchronised directory groups).
  *
- * Cost: a listing reads the organization's group items once (`groups.all`) and filters and pages
- * in memory; a member listing reads the group's membership partition once (`groups.membersOf`,
+ * Cost: an unfiltered listing reads about one page: the exact `totalCount` is the SCIM groups
+ * counter (every group of every source is SCIM-visible and counted there; one strongly consistent
+ * Query over its shards), the page is the displayName index (`groups.scimListingPage`, gsi1)
+ * continued from where the previous page ended (a page-boundary Query and one PutItem) — about 4
+ * round trips whatever the organization's size. A `search` reads the organization's group items
+ * once (`groups.all`) and filters, sorts and pages in memory. A member listing reads the group's membership partition once (`groups.membersOf`,
  * for the exact `totalCount` and the order by name) and then only the page's users (`users.byIds`,
  * one BatchGetItem per 100).
  */
@@ -11,7 +15,8 @@ import { NotFoundError } from '../errors/domain-errors.ts';
 import * as groups from '../storage/groups.ts';
 import * as users from '../storage/users.ts';
 import type { GroupRecord } from '../storage/groups.ts';
-import { pageOf, type DirectoryPage } from './pages.ts';
+import { readCounter } from '../storage/counters.ts';
+import { indexedPage, pageOf, type DirectoryPage } from './pages.ts';
 import type { ListGroupsQuery, PageQuery } from './schemas.ts';
 import { byNameThenId, matchesGroupSearch, memberOrder, toDirectoryGroup, toDirectoryUser, type DirectoryGroup, type DirectoryUser } from './views.ts';
 
@@ -26,8 +31,22 @@ async function loadGroup(organizationId: string, id: string): Promise<GroupRecor
   return record;
 }
 
-/** GET /api/groups: the organization's groups matching `search`, ordered by name then id, one page with the exact total. */
+/** The SCIM groups counter (shared/scim/groups.ts GROUP_COUNTER): every group of every source. */
+const GROUPS_COUNTER = 'groups';
+/** The page-boundary listing of the unfiltered group listing. */
+const GROUPS_LISTING = 'directory-groups:asc';
+
+/**
+ * GET /api/groups: the organization's groups matching `search`, ordered by name (case-insensitive;
+ * groups of one name in index order, stable between requests), one page with the exact total.
+ */
 export async function listGroups(organizationId: string, query: ListGroupsQuery): Promise<DirectoryPage<DirectoryGroup>> {
+  if (!query.search?.trim()) {
+    const page = await indexedPage(organizationId, GROUPS_LISTING, () => readCounter(organizationId, GROUPS_COUNTER), query, (options) =>
+      groups.scimListingPage(organizationId, { ...options, descending: false }),
+    );
+    return { ...page, data: page.data.map(toDirectoryGroup) };
+  }
   const matching = (await groups.all(organizationId))
     .map(toDirectoryGroup)
     .filter((group) => matchesGroupSearch(group, query.search))

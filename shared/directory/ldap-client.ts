@@ -13,7 +13,7 @@
  * the connection's CA (or the system's trust store when it has none) and the host name — or
  * `tlsServerName` when the certificate names another host than the one dialled (e.g. an IP).
  */
-import { Client, FilterParser, ResultCodeError, type Entry, type SearchOptions } from 'ldapts';
+import { Client, Control, FilterParser, ResultCodeError, type Entry, type SearchOptions } from 'ldapts';
 import { checkServerIdentity as tlsCheckServerIdentity, type ConnectionOptions } from 'node:tls';
 import { DirectoryDestinationError, resolveDirectoryHost } from './destination-policy.ts';
 
@@ -270,10 +270,11 @@ export class DirectoryConnection implements AsyncDisposable {
    * Pages through a search with the paged-results control, `pageSize` entries per page, each page
    * bounded by `operationTimeoutMs`. Yields normalised entries page by page; attributes listed in
    * `binaryAttributes` (e.g. objectGUID) come back as Buffers. Referrals are not chased.
+   * `showDeleted` sends Active Directory's Show Deleted control (critical), so tombstones match.
    */
   async *searchPages(
     baseDn: string,
-    options: { filter: string; scope?: SearchOptions['scope']; attributes?: string[]; binaryAttributes?: string[]; pageSize: number; sizeLimit?: number },
+    options: { filter: string; scope?: SearchOptions['scope']; attributes?: string[]; binaryAttributes?: string[]; pageSize: number; sizeLimit?: number; showDeleted?: boolean },
   ): AsyncGenerator<LdapEntry[]> {
     const pages = this.#client.searchPaginated(baseDn, {
       scope: options.scope ?? 'sub',
@@ -282,7 +283,7 @@ export class DirectoryConnection implements AsyncDisposable {
       ...(options.binaryAttributes ? { explicitBufferAttributes: options.binaryAttributes } : {}),
       ...(options.sizeLimit ? { sizeLimit: options.sizeLimit } : {}),
       paged: { pageSize: options.pageSize },
-    });
+    }, options.showDeleted ? [new Control(LDAP_OIDS.showDeleted, { critical: true })] : undefined);
     for (;;) {
       const next = await this.#bounded(pages.next(), this.#connectBudget(), 'Search page');
       if (next.done) return;
@@ -343,6 +344,11 @@ export function classifyLdapError(error: unknown): LdapFailure {
   if (/certificate|SSL|TLS|handshake/i.test(message)) return { reason: 'tls_failure', message };
   if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|EHOSTUNREACH|Connection closed|Socket error/i.test(message)) return { reason: 'unreachable', message };
   return { reason: 'ldap_error', message };
+}
+
+/** Did the directory answer noSuchObject (result code 32, RFC 4511 §4.1.9): the DN does not exist? */
+export function isNoSuchObject(error: unknown): boolean {
+  return error instanceof ResultCodeError && error.code === 32;
 }
 
 /** Is `value` an LDAP search filter in the string form of RFC 4515 (`(&(objectClass=person)(mail=*))`)? */

@@ -18,22 +18,39 @@ import type { SyncChangeRecord, SyncProjectRecord, SyncRunRecord, SyncRunStatus 
 import { transact } from '../storage/transactions.ts';
 import { startWorker } from '../workers/start-worker.ts';
 import type { DirectoryPage } from './connections.ts';
-import { DEFAULT_MAPPINGS, type SyncProjectCreateInput, type SyncProjectUpdateInput } from './sync-schemas.ts';
+import * as groups from '../storage/groups.ts';
+import * as users from '../storage/users.ts';
+import { deleteAfterDaysOf, type Operation } from './sync-plan.ts';
+import { DEFAULT_MAPPINGS, type SyncProjectCreateInput, type SyncProjectUpdateInput, type SyncRunOptions, type SyncScheduleChange } from './sync-schemas.ts';
+import { applyProjectSchedule, mergeSchedule, nextRunAt, removeProjectSchedule, scheduleOf } from './sync-schedules.ts';
 
 /** A run's claim is presumed dead (its worker crashed) after this long, and a new run may take over. */
 export const RUN_CLAIM_STALE_MS = 6 * 60 * 60 * 1000;
 
-export type SyncProjectView = Omit<SyncProjectRecord, 'organizationId' | 'filter' | 'pageSize'> & { filter: string | null; pageSize: number | null };
-export type SyncRunView = Omit<SyncRunRecord, 'organizationId' | 'requestedBy' | 'reason' | 'startedAt' | 'finishedAt'> & { reason: string | null; startedAt: string | null; finishedAt: string | null };
+export type SyncProjectView = Omit<SyncProjectRecord, 'organizationId' | 'filter' | 'pageSize' | 'schedule'> & {
+  filter: string | null;
+  pageSize: number | null;
+  schedule: { expression: string; timezone: string | null; enabled: boolean } | null;
+  /** When the schedule queues the next run (ISO 8601); null without an enabled schedule. */
+  nextRunAt: string | null;
+};
+export type SyncRunView = Omit<SyncRunRecord, 'organizationId' | 'requestedBy' | 'basedOn' | 'plannedState' | 'synchronised' | 'checkpoint' | 'checkpointedAt' | 'reason' | 'startedAt' | 'finishedAt'> & { reason: string | null; startedAt: string | null; finishedAt: string | null };
 
 function present(record: SyncProjectRecord): SyncProjectView {
-  const { organizationId: _organizationId, filter, pageSize, ...rest } = record;
-  return { ...rest, filter: filter ?? null, pageSize: pageSize ?? null };
+  const { organizationId: _organizationId, filter, pageSize, schedule, ...rest } = record;
+  return {
+    ...rest,
+    deleteAfterDays: deleteAfterDaysOf(record),
+    filter: filter ?? null,
+    pageSize: pageSize ?? null,
+    schedule: schedule ? { expression: schedule.expression, timezone: schedule.timezone ?? null, enabled: schedule.enabled } : null,
+    nextRunAt: nextRunAt(schedule),
+  };
 }
 
 /** The API view of a run. */
 export function presentRun(record: SyncRunRecord): SyncRunView {
-  const { organizationId: _organizationId, requestedBy: _requestedBy, reason, startedAt, finishedAt, ...rest } = record;
+  const { organizationId: _organizationId, requestedBy: _requestedBy, basedOn: _basedOn, plannedState: _plannedState, synchronised: _synchronised, checkpoint: _checkpoint, checkpointedAt: _checkpointedAt, reason, startedAt, finishedAt, ...rest } = record;
   return { ...rest, reason: reason ?? null, startedAt: startedAt ?? null, finishedAt: finishedAt ?? null };
 }
 
@@ -91,17 +108,25 @@ export async function createSyncProject(organizationId: string, input: SyncProje
     mode: input.mode,
     onDisappear: input.onDisappear,
     deletionThreshold: input.deletionThreshold,
+    deleteAfterDays: input.deleteAfterDays,
     ...(input.pageSize !== undefined ? { pageSize: input.pageSize } : {}),
+    ...(input.schedule !== undefined ? { schedule: scheduleOf(input.schedule) } : {}),
     version: 1,
     createdAt: now,
     updatedAt: now,
   };
+  // The schedule first: a project is never saved with a schedule the scheduler refused; a schedule
+  // left behind by a failed save finds no project when it fires and does nothing.
+  if (record.schedule) await applyProjectSchedule(record);
   await transact([
     syncProjects.putStep(record, { expectedVersion: undefined, onConflict: () => new ConflictError('Sync project id collision; retry.') }),
     // The connection must still exist when the project lands (a concurrent delete loses).
     connections.mustExistStep(organizationId, connection.id, () => new ConcurrentChangeError(`Connection ${connection.id} was deleted concurrently.`)),
-    auditStep({ organizationId, action: 'sync.project.created', actor, origin, target: { type: 'syncProject', id: record.id }, details: { name: record.name, connectionId: record.connectionId, mode: record.mode } }),
-  ]);
+    auditStep({ organizationId, action: 'sync.project.created', actor, origin, target: { type: 'syncProject', id: record.id }, details: { name: record.name, connectionId: record.connectionId, mode: record.mode, ...(record.schedule ? { schedule: record.schedule.expression } : {}) } }),
+  ]).catch(async (error: unknown) => {
+    if (record.schedule) await removeProjectSchedule(record.id);
+    throw error;
+  });
   return present(record);
 }
 
@@ -113,13 +138,18 @@ export async function updateSyncProject(
   actor: AuditEvent['actor'],
   origin: RequestOrigin,
 ): Promise<SyncProjectView> {
-  return retryOnConflict(async () => {
+  const updated = await retryOnConflict(async () => {
     const current = await load(organizationId, projectId);
     const next: SyncProjectRecord = { ...current };
     const changed: string[] = [];
     for (const [field, value] of Object.entries(changes) as [keyof SyncProjectUpdateInput, unknown][]) {
       if (value === undefined) continue;
-      if (field === 'attributeMappings') {
+      if (field === 'schedule') {
+        const merged = mergeSchedule(current.schedule, value as SyncScheduleChange | null);
+        if (JSON.stringify(merged ?? null) === JSON.stringify(current.schedule ?? null)) continue;
+        if (merged) next.schedule = merged;
+        else delete next.schedule;
+      } else if (field === 'attributeMappings') {
         const merged = { ...current.attributeMappings, ...(value as Record<string, string>) };
         if (JSON.stringify(merged) === JSON.stringify(current.attributeMappings)) continue;
         next.attributeMappings = merged;
@@ -131,14 +161,17 @@ export async function updateSyncProject(
       }
       changed.push(field);
     }
-    if (changed.length === 0) return present(current);
+    if (changed.length === 0) return current;
     const updated = { ...next, version: current.version + 1, updatedAt: new Date().toISOString() };
     await transact([
       syncProjects.putStep(updated, { expectedVersion: current.version, onConflict: () => new ConcurrentChangeError(`Sync project ${projectId} was changed or deleted concurrently; retry.`) }),
       auditStep({ organizationId, action: 'sync.project.updated', actor, origin, target: { type: 'syncProject', id: projectId }, details: { changedAttributes: changed } }),
     ]);
-    return present(updated);
+    return updated;
   });
+  // Whenever a schedule is sent — also unchanged, so sending it again repairs a failed apply.
+  if (changes.schedule !== undefined) await applyProjectSchedule(updated);
+  return present(updated);
 }
 
 /** Deletes a project (409 while a run of it is queued or running); its history stays. Audited as `sync.project.deleted`. */
@@ -151,6 +184,7 @@ export async function deleteSyncProject(organizationId: string, projectId: strin
       ...syncProjects.removeRunItemsSteps(organizationId, projectId, now, () => new ConflictError(`Sync project ${projectId} has a run queued or running; delete it when the run has finished.`)),
       auditStep({ organizationId, action: 'sync.project.deleted', actor, origin, target: { type: 'syncProject', id: projectId }, details: { name: current.name, connectionId: current.connectionId } }),
     ]);
+    if (current.schedule) await removeProjectSchedule(projectId);
   });
 }
 
@@ -161,11 +195,12 @@ const ZERO_COUNTS = { processed: 0, created: 0, updated: 0, unchanged: 0, deacti
  * transaction (audited as `sync.run.queued`), then starts the `sync-run` worker. 409 while another
  * run of the project is queued or running.
  */
-export async function queueSyncRun(organizationId: string, projectId: string, actor: AuditEvent['actor'], origin: RequestOrigin): Promise<{ runId: string; status: 'queued' }> {
+export async function queueSyncRun(organizationId: string, projectId: string, options: SyncRunOptions, actor: AuditEvent['actor'], origin: RequestOrigin): Promise<{ runId: string; status: 'queued' }> {
   const project = await load(organizationId, projectId);
   const connection = await connections.byId(organizationId, project.connectionId);
   if (!connection) throw new ConflictError(`The connection of sync project ${projectId} no longer exists.`);
   if (connection.status === 'disabled') throw new ConflictError(`Connection ${connection.id} is disabled: enable it before running sync project ${projectId}.`);
+  if (options.applyPlanOf !== undefined) await verifyPlanApplies(organizationId, project, options.applyPlanOf);
   const now = Date.now();
   const runId = ulid(now);
   const queuedAt = new Date(now).toISOString();
@@ -180,13 +215,24 @@ export async function queueSyncRun(organizationId: string, projectId: string, ac
     queuedAt,
     counts: { ...ZERO_COUNTS },
     requestedBy: actor,
+    ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.applyPlanOf !== undefined ? { appliesPlanOf: options.applyPlanOf } : {}),
+    ...(options.overrideDeletionThreshold ? { overrideDeletionThreshold: true } : {}),
+    ...(options.object ? { object: options.object } : {}),
   };
   await transact([
     syncProjects.claimRunStep(organizationId, projectId, { runId, claimedAt: queuedAt, staleAfter: new Date(now + RUN_CLAIM_STALE_MS).toISOString() }, queuedAt, () =>
       new ConflictError(`Sync project ${projectId} already has a run queued or running; wait for it to finish.`),
     ),
     syncProjects.runPutStep(run, { expectedStatus: undefined, onConflict: () => new ConflictError('Sync run id collision; retry.') }),
-    auditStep({ organizationId, action: 'sync.run.queued', actor, origin, target: { type: 'syncProject', id: projectId }, details: { runId, mode: project.mode } }),
+    auditStep({
+      organizationId,
+      action: 'sync.run.queued',
+      actor,
+      origin,
+      target: { type: 'syncProject', id: projectId },
+      details: { runId, mode: project.mode, ...(options.dryRun ? { dryRun: true } : {}), ...(options.applyPlanOf ? { appliesPlanOf: options.applyPlanOf } : {}), ...(options.overrideDeletionThreshold ? { overrideDeletionThreshold: true } : {}), ...(options.object ? { object: options.object } : {}) },
+    }),
   ]);
   try {
     await startWorker('sync-run', { organizationId, projectId, runId });
@@ -199,6 +245,38 @@ export async function queueSyncRun(organizationId: string, projectId: string, ac
     throw error;
   }
   return { runId, status: 'queued' };
+}
+
+/**
+ * Refuses (409) to apply a dry run's plan that no longer fits: the run must be a succeeded dry run
+ * of this project, the project unchanged since (same version, no run finished after it), and every
+ * object the plan changes still at the version the plan was computed against (a new object: not
+ * created meanwhile).
+ */
+export async function verifyPlanApplies(organizationId: string, project: SyncProjectRecord, dryRunId: string): Promise<SyncChangeRecord[]> {
+  const dryRun = await syncProjects.runById(organizationId, dryRunId);
+  if (!dryRun || dryRun.projectId !== project.id) throw new ConflictError(`Run ${dryRunId} is not a run of sync project ${project.id}.`);
+  if (!dryRun.dryRun || dryRun.status !== 'succeeded' || !dryRun.basedOn) throw new ConflictError(`Run ${dryRunId} is not a succeeded dry run: only a dry run's plan can be applied.`);
+  if (dryRun.basedOn.projectVersion !== project.version) throw new ConflictError(`Sync project ${project.id} changed after dry run ${dryRunId}: run a new dry run.`);
+  const state = await syncProjects.stateOf(organizationId, project.id);
+  if (state.lastRunId !== dryRun.basedOn.lastRunId) throw new ConflictError(`Another run of sync project ${project.id} finished after dry run ${dryRunId} (or its plan was applied already): run a new dry run.`);
+  const records = await syncProjects.changes(organizationId, dryRunId);
+  const stale = await staleObjects(organizationId, project.connectionId, records);
+  if (stale > 0) throw new ConflictError(`${stale} object(s) of dry run ${dryRunId}'s plan changed since it was computed: run a new dry run.`);
+  return records;
+}
+
+/** How many planned changes were computed against versions that are no longer stored. */
+async function staleObjects(organizationId: string, connectionId: string, records: readonly SyncChangeRecord[]): Promise<number> {
+  const operations = records.map((record) => record.operation as Operation | undefined).filter((operation): operation is Operation => operation !== undefined);
+  const versionOf = new Map<string, number>();
+  const ids = (objectClass: 'user' | 'group') => operations.filter((operation) => operation.objectClass === objectClass && operation.expectedVersion !== undefined).map((operation) => operation.objectId);
+  const [storedUsers, storedGroups] = await Promise.all([users.byIds(organizationId, ids('user'), { consistent: true }), groups.byIds(organizationId, ids('group'))]);
+  for (const record of [...storedUsers, ...storedGroups]) versionOf.set(record.id, record.version);
+  const created = (objectClass: 'user' | 'group') => operations.filter((operation) => operation.objectClass === objectClass && operation.expectedVersion === undefined && operation.next?.directoryId).map((operation) => operation.next?.directoryId as string);
+  const [newUsers, newGroups] = await Promise.all([users.byDirectoryIds(organizationId, connectionId, created('user')), groups.byDirectoryIds(organizationId, connectionId, created('group'))]);
+  const changed = operations.filter((operation) => operation.expectedVersion !== undefined && versionOf.get(operation.objectId) !== operation.expectedVersion).length;
+  return changed + newUsers.length + newGroups.length;
 }
 
 /** One page of the sync history, newest first, filtered by status, start time and project. */
@@ -215,6 +293,6 @@ export async function listSyncHistory(
 export async function getSyncRun(organizationId: string, runId: string, query: { page: number; pageSize: number }): Promise<SyncRunView & { changes: DirectoryPage<SyncChangeRecord> }> {
   const run = await syncProjects.runById(organizationId, runId);
   if (!run) throw new NotFoundError(`Sync run with ID '${runId}' was not found`);
-  const records = await syncProjects.changes(organizationId, runId);
+  const records = (await syncProjects.changes(organizationId, runId)).map(({ operation: _operation, ...record }) => record);
   return { ...presentRun(run), changes: paged(records, query) };
 }

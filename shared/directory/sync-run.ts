@@ -1,60 +1,44 @@
 /**
- * One sync run (the `sync-run` worker): reads a project's directory and brings the organization's
- * users, groups and memberships in line with it, through the users and groups repositories only.
+ * One sync run (the `sync-run` worker): brings the organization's users, groups and memberships in
+ * line with a project's directory, in three steps kept apart —
  *
- * 1. Read. Bind with the connection's stored credentials and page through each search base with
- *    the paged-results control (the project's page size, else the connection's): users, then
- *    groups. Everything is read before anything is written, so a search that fails (including a
- *    size limit or a lost connection) or, in a full run, returns no objects at all changes nothing:
+ * 1. Read (sync-read.ts, the connector): bind with the connection's stored credentials and read
+ *    normalised objects — everything (full), what changed after the watermark plus deletion
+ *    evidence (delta). A search that fails, or a full read that returns nothing, changes nothing:
  *    the run fails with reason `directory_error` or `empty_result`.
- * 2. Plan. Each entry maps onto a user (source `ldap`/`activeDirectory`, the connection, the stable
- *    id: entryUUID on OpenLDAP, objectGUID on Active Directory) or group; users the connection
- *    synchronised before that a full run no longer finds are to be deactivated (or deleted, per
- *    the project). A plan that would deactivate or delete more than the project's threshold (a
- *    count, or a share of the synchronised objects) stops the run as `failed` with reason
- *    `deletion_threshold` before any change.
- * 3. Apply. Each object's change is one transaction holding the user or group write, its audit entry
- *    (actor `system` / `sync-project:<id>`, details `runId`) and the run's change record for it, so
- *    the history's counts are computed from exactly the records written. Group memberships are the
- *    group's direct user members plus the users of its nested groups (transitively).
- * 4. Finish. The run's status and counts, the release of the project's run claim and the new delta
- *    watermark land in one transaction. The run's outcome is recorded in the history (the run
- *    record), not as an audit entry: queuing it was audited (`sync.run.queued`), and so is every
- *    change it made.
+ * 2. Plan (sync-state.ts loads what is stored and needed; sync-plan.ts, pure, decides): the exact
+ *    list of creates, updates, deactivations, deletions and membership changes. A plan that would
+ *    deactivate or delete more than the project's threshold stops the run as `failed` with reason
+ *    `deletion_threshold` before any change (unless the run overrides the threshold).
+ * 3. Apply (sync-apply.ts): one transaction per object with its audit entry and change record.
  *
- * Delta runs read only what changed after the project's watermark — OpenLDAP: entryCSN greater than
- * the highest one seen; Active Directory: uSNChanged above the rootDSE's highestCommittedUSN read
- * at the start of the previous run — and do not look for disappeared objects (a full run does).
+ * 4. Finish: the run's status and counts (tallied from exactly the records written), the release of
+ *    the project's run claim and the project's new state (watermark, listing counts, object count)
+ *    land in one transaction. The run's outcome is the run record; queuing it was audited.
  */
 import { randomUUID } from 'node:crypto';
-import { auditStep, type AuditEvent } from '../audit/audit-entry.ts';
 import { decryptSecret } from '../crypto/envelope.ts';
-import { ConcurrentChangeError, ConflictError, type DomainError } from '../errors/domain-errors.ts';
+import { ConcurrentChangeError, ConflictError } from '../errors/domain-errors.ts';
 import { logger } from '../observability/logger.ts';
 import * as connections from '../storage/connections.ts';
-import { counterStep } from '../storage/counters.ts';
-import * as groups from '../storage/groups.ts';
 import * as syncProjects from '../storage/sync-projects.ts';
 import type { SyncChangeRecord, SyncProjectRecord, SyncProjectState, SyncRunCounts, SyncRunRecord } from '../storage/sync-projects.ts';
-import { transact, type TransactionStep } from '../storage/transactions.ts';
-import * as users from '../storage/users.ts';
+import { transact } from '../storage/transactions.ts';
 import { passwordContext } from './connections.ts';
-import { attribute, DirectoryConnection, firstValue, type LdapEntry } from './ldap-client.ts';
+import { DirectoryConnection } from './ldap-client.ts';
+import { startWorker } from '../workers/start-worker.ts';
+import type { DirectoryLink } from '../storage/directory-links.ts';
+import { applyChanges, plannedFromRecords, repairLinks, storePlan, type ApplyContext } from './sync-apply.ts';
+import { exceedsThreshold, planRun, type Plan, type PlannedChange } from './sync-plan.ts';
+import { verifyPlanApplies } from './sync-projects.ts';
+import * as directoryLinks from '../storage/directory-links.ts';
+import * as groups from '../storage/groups.ts';
+import * as users from '../storage/users.ts';
+import { dnKey, readOne, readProject, withinBase, type DirectoryRead, type ProjectReader } from './sync-read.ts';
+import { loadForDeltaRun, loadForFullRun, type StoredState } from './sync-state.ts';
 
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-/** The SCIM counters (shared/scim/users.ts USER_COUNTER, shared/scim/groups.ts GROUP_COUNTER): synchronised users and groups are SCIM-visible. */
-const USER_COUNTER = 'users';
-const GROUP_COUNTER = 'groups';
-const ORIGIN = { ipAddress: '', userAgent: 'identity-platform worker sync-run' };
-/** Memberships changed per transaction (each transaction also carries an audit entry). */
-const MEMBERSHIP_CHUNK = 90;
-/** Change records of unchanged objects written per transaction. */
-const RECORD_CHUNK = 25;
 /** The sync-run worker's timeout (shared/worker-table/directory.ts): a run running longer has died. */
 const WORKER_TIMEOUT_MS = 900_000;
-const DISABLED_VALUES = new Set(['disabled', 'inactive', 'false', '0', 'no']);
-/** userAccountControl ACCOUNTDISABLE (MS-ADTS 2.2.16). */
-const UAC_ACCOUNTDISABLE = 0x2;
 
 export interface SyncRunPayload {
   organizationId: string;
@@ -62,9 +46,8 @@ export interface SyncRunPayload {
   runId: string;
 }
 
-type Kind = 'ldap' | 'activeDirectory';
-
-class RunFailure extends Error {
+/** Why a run stopped without finishing its work; recorded on the run as `reason` and `message`. */
+export class RunFailure extends Error {
   constructor(
     readonly reason: string,
     message: string,
@@ -74,128 +57,10 @@ class RunFailure extends Error {
   }
 }
 
-/** DNs compare case-insensitively and without spaces around separators. */
-export function dnKey(dn: string): string {
-  return dn
-    .split(/(?<!\\),/)
-    .map((rdn) => rdn.trim())
-    .join(',')
-    .toLowerCase();
-}
-
-/** Is `dn` the base itself or below it? */
-export function withinBase(dn: string, base: string): boolean {
-  const key = dnKey(dn);
-  const baseKey = dnKey(base);
-  return key === baseKey || key.endsWith(`,${baseKey}`);
-}
-
-/** objectGUID (16 bytes, the first three fields little-endian) as a lower-case UUID. */
-export function guidText(bytes: Buffer): string {
-  const hex = (start: number, end: number, reverse: boolean) => {
-    const part = [...bytes.subarray(start, end)];
-    return (reverse ? part.reverse() : part).map((byte) => byte.toString(16).padStart(2, '0')).join('');
-  };
-  return `${hex(0, 4, true)}-${hex(4, 6, true)}-${hex(6, 8, true)}-${hex(8, 10, false)}-${hex(10, 16, false)}`;
-}
-
-function texts(entry: LdapEntry, name: string): string[] {
-  return (attribute(entry, name) ?? []).map((value) => (typeof value === 'string' ? value : value.toString('utf8')));
-}
-
-function text(entry: LdapEntry, name: string | undefined): string | undefined {
-  if (!name) return undefined;
-  const value = firstValue(attribute(entry, name));
-  return value === undefined || value === '' ? undefined : value;
-}
-
-function directoryIdOf(entry: LdapEntry, kind: Kind): string | undefined {
-  if (kind === 'activeDirectory') {
-    const raw = attribute(entry, 'objectGUID')?.[0];
-    return Buffer.isBuffer(raw) && raw.length === 16 ? guidText(raw) : undefined;
-  }
-  return text(entry, 'entryUUID')?.toLowerCase();
-}
-
-/** Drops undefined members (and objects left empty) so records compare and store cleanly. */
-function compact(value: Record<string, unknown>): Record<string, unknown> {
-  const result: Record<string, unknown> = {};
-  for (const [key, member] of Object.entries(value)) {
-    if (member === undefined) continue;
-    if (member && typeof member === 'object' && !Array.isArray(member)) {
-      const inner = compact(member as Record<string, unknown>);
-      if (Object.keys(inner).length > 0) result[key] = inner;
-    } else result[key] = member;
-  }
-  return result;
-}
-
-/** JSON with object keys sorted: DynamoDB returns a map's members in no particular order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
-}
-
-/** The changed attributes between two resources (one level, the enterprise extension's members flattened). */
-export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, { before: unknown; after: unknown }> {
-  const flat = (resource: Record<string, unknown>) => {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(resource)) {
-      if (key === ENTERPRISE && value && typeof value === 'object') for (const [inner, v] of Object.entries(value)) out[`${ENTERPRISE}:${inner}`] = v;
-      else out[key] = value;
-    }
-    return out;
-  };
-  const a = flat(before);
-  const b = flat(after);
-  const changes: Record<string, { before: unknown; after: unknown }> = {};
-  for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (canonical(a[key]) !== canonical(b[key])) changes[key] = { before: a[key] ?? null, after: b[key] ?? null };
-  }
-  return changes;
-}
-
-interface PlannedUser {
-  entry: LdapEntry;
-  directoryId: string;
-  userName: string;
-  active: boolean;
-  managerDn: string | undefined;
-  existing: users.UserRecord | undefined;
-  id: string;
-}
-
-export function searchFilter(kind: Kind, objectClass: 'user' | 'group', project: SyncProjectRecord, delta: string | undefined): string {
-  const base =
-    kind === 'activeDirectory'
-      ? objectClass === 'user'
-        ? '(&(objectCategory=person)(objectClass=user))'
-        : '(objectClass=group)'
-      : objectClass === 'user'
-        ? '(objectClass=inetOrgPerson)'
-        : '(|(objectClass=groupOfNames)(objectClass=groupOfUniqueNames))';
-  const parts = [base, project.filter, delta].filter((part): part is string => part !== undefined);
-  return parts.length === 1 ? base : `(&${parts.join('')})`;
-}
-
-export function deltaClause(kind: Kind, watermark: string | undefined): string | undefined {
-  if (watermark === undefined) return undefined;
-  if (kind === 'activeDirectory') return `(uSNChanged>=${BigInt(watermark) + 1n})`;
-  // entryCSN orders by time to the microsecond (csnOrderingMatch); "greater than" is "not at most".
-  return `(!(entryCSN<=${watermark.replace(/[\\*()\0]/g, (char) => `\\${char.charCodeAt(0).toString(16).padStart(2, '0')}`)}))`;
-}
-
-/** Reads every matching entry of the project's bases; any failure (size limit, lost connection) throws. */
-async function readDirectory(project: SyncProjectRecord, connection: connections.ConnectionRecord, state: SyncProjectState) {
+/** Opens and binds a connection to the project's directory; the caller closes it. */
+export async function openReader(project: SyncProjectRecord, connection: connections.ConnectionRecord): Promise<ProjectReader> {
   const settings = connection.directory;
   if (!settings) throw new RunFailure('directory_error', 'The connection has no directory settings.');
-  const kind = project.connectionType;
   const password = await decryptSecret(settings.sealedPassword, passwordContext(project.organizationId, connection.id));
   const directory = await DirectoryConnection.open({
     host: settings.host,
@@ -208,85 +73,324 @@ async function readDirectory(project: SyncProjectRecord, connection: connections
   });
   try {
     await directory.bind(settings.bindDn, password);
-    // AD: changes up to this USN are in what we read now; the next delta reads above it.
-    const nextUsn = kind === 'activeDirectory' ? (await directory.rootDse()).highestCommittedUSN : undefined;
-    const delta = project.mode === 'delta' ? deltaClause(kind, state.watermark) : undefined;
-    const bases = project.searchBases.length > 0 ? project.searchBases : [settings.baseDn];
-    const attributes = kind === 'activeDirectory' ? ['*', 'objectGUID', 'uSNChanged'] : ['*', 'entryUUID', 'entryCSN'];
-    const read = async (objectClass: 'user' | 'group') => {
-      const entries: LdapEntry[] = [];
-      if (!project.objectClasses.includes(objectClass)) return entries;
-      for (const base of bases) {
-        for await (const page of directory.searchPages(base, {
-          filter: searchFilter(kind, objectClass, project, delta),
-          attributes,
-          ...(kind === 'activeDirectory' ? { binaryAttributes: ['objectGUID'] } : {}),
-          pageSize: project.pageSize ?? settings.pageSize,
-        })) {
-          entries.push(...page);
-        }
-      }
-      return entries;
-    };
-    const userEntries = await read('user');
-    const groupEntries = await read('group');
-    let watermark = state.watermark;
-    if (kind === 'activeDirectory') watermark = nextUsn ?? watermark;
-    else {
-      for (const entry of [...userEntries, ...groupEntries]) {
-        const csn = text(entry, 'entryCSN');
-        if (csn !== undefined && (watermark === undefined || csn > watermark)) watermark = csn;
-      }
-    }
-    return { userEntries, groupEntries, watermark, bases };
-  } finally {
+  } catch (error) {
     await directory.close();
+    throw error;
+  }
+  const bases = project.searchBases.length > 0 ? project.searchBases : [settings.baseDn];
+  return { directory, project, bases, pageSize: project.pageSize ?? settings.pageSize, connectionBaseDn: settings.baseDn };
+}
+
+/** Runs `work` with a reader over the project's directory; any directory failure becomes `directory_error`. */
+export async function withDirectory<T>(project: SyncProjectRecord, connection: connections.ConnectionRecord, work: (reader: ProjectReader) => Promise<T>): Promise<T> {
+  let reader: ProjectReader | undefined;
+  try {
+    reader = await openReader(project, connection);
+    return await work(reader);
+  } catch (error) {
+    if (error instanceof RunFailure) throw error;
+    throw new RunFailure('directory_error', `Reading the directory failed, nothing was changed: ${error instanceof Error ? error.message.trim() : String(error)}`);
+  } finally {
+    await reader?.directory.close();
   }
 }
 
-/** Runs one queued run to its end. Idempotent: a run that is no longer queued is left alone. */
-export async function runSync(payload: SyncRunPayload): Promise<{ status: string; counts?: SyncRunCounts }> {
-  const { organizationId, projectId, runId } = payload;
+/** What a run computed: its plan and the project state to keep when it is applied. */
+export interface ComputedPlan {
+  plan: Plan;
+  synchronised: number;
+  nextState: SyncProjectState;
+  /** DN links a full run found missing (written by a run that applies, not by a dry run). */
+  unlinked?: DirectoryLink[] | undefined;
+}
+
+/** Read and plan (no write): the plan of a full or delta run of the project. */
+export async function computePlan(organizationId: string, project: SyncProjectRecord, connection: connections.ConnectionRecord, state: SyncProjectState, runId: string): Promise<ComputedPlan> {
+  const mode = project.mode === 'delta' && state.watermark !== undefined ? 'delta' : 'full';
+  const { read, bases } = await withDirectory(project, connection, async (reader) => ({ read: await readProject(reader, state, mode), bases: reader.bases }));
+  if (mode === 'full' && read.users.length + read.groups.length + read.unreadable.length === 0) {
+    throw new RunFailure('empty_result', 'The directory returned no objects: nothing was changed (an empty read is never taken as every object having disappeared).');
+  }
+  const now = new Date();
+  const stored = mode === 'full' ? await loadForFullRun(organizationId, project, read, bases, now) : await loadForDeltaRun(organizationId, project, read, bases, state, now);
+  const plan = planRun({ organizationId, project, read, stored, now, newId: randomUUID });
+  return { plan, synchronised: stored.synchronised, nextState: nextStateOf(state, read, stored, plan, mode, runId), unlinked: stored.unlinked };
+}
+
+/** The project's state after the plan is applied: watermark, OpenLDAP listing counts, synchronised objects in scope. */
+function nextStateOf(state: SyncProjectState, read: DirectoryRead, stored: StoredState, plan: Plan, mode: 'full' | 'delta', runId: string): SyncProjectState {
+  const created = plan.changes.filter((change) => change.record.action === 'created').length;
+  const deleted = plan.changes.filter((change) => change.record.action === 'deleted').length;
+  const listed =
+    mode === 'full'
+      ? { user: read.users.length + read.unreadable.filter((entry) => entry.objectClass === 'user').length, group: read.groups.length + read.unreadable.filter((entry) => entry.objectClass === 'group').length }
+      : (stored.listed ?? state.listed);
+  return { watermark: read.watermark, lastRunId: runId, ...(listed ? { listed } : {}), objectCount: Math.max(0, stored.synchronised + created - deleted) };
+}
+
+/** Stops the run when the plan removes more than the project's threshold allows. */
+export function checkThreshold(project: SyncProjectRecord, computed: ComputedPlan): void {
+  const { count, percent } = project.deletionThreshold;
+  const { wouldRemove } = computed.plan;
+  if (exceedsThreshold(project.deletionThreshold, wouldRemove, computed.synchronised)) {
+    throw new RunFailure(
+      'deletion_threshold',
+      `The run would deactivate or delete ${wouldRemove} of ${computed.synchronised} synchronised objects, more than the project's threshold (${count} objects or ${percent} %): nothing was changed. Rerun with overrideDeletionThreshold to proceed.`,
+      wouldRemove,
+    );
+  }
+}
+
+/** Time kept back from Lambda's deadline for storing a checkpoint and sending the follow-up message. */
+const CHECKPOINT_RESERVE_MS = 60_000;
+/** Pending change records read per page when a run continues from its checkpoint. */
+const CONTINUE_PAGE = 100;
+
+/**
+ * When this invocation must stop applying changes (epoch ms): Lambda's remaining time less
+ * CHECKPOINT_RESERVE_MS, or sooner when SYNC_RUN_TIME_BUDGET_MS (milliseconds per invocation;
+ * operators and tests use it to force checkpoints) is set.
+ */
+export function invocationDeadline(remainingMs: () => number, now = Date.now()): number {
+  const configured = process.env.SYNC_RUN_TIME_BUDGET_MS;
+  const budget = configured !== undefined && configured.trim() !== '' && Number.isFinite(Number(configured)) ? Math.max(0, Number(configured)) : Number.POSITIVE_INFINITY;
+  return now + Math.min(remainingMs() - CHECKPOINT_RESERVE_MS, budget);
+}
+
+/**
+ * Runs one queued run — or, with `continueFrom`, continues one from its checkpoint — until it ends
+ * or this invocation's time is up (`remainingMs`, Lambda's getRemainingTimeInMillis). A run whose
+ * plan outlasts the invocation stores the rest of its plan as pending change records at the
+ * sequences they will have, records the checkpoint on the run and sends itself a message to go on;
+ * the follow-up applies the pending records in order. Idempotent: a message for a run that is no
+ * longer queued, or for a checkpoint the run has left, is ignored.
+ */
+export async function runSync(payload: SyncRunPayload & { continueFrom?: number | undefined }, remainingMs: () => number = () => WORKER_TIMEOUT_MS): Promise<{ status: string; counts?: SyncRunCounts }> {
+  const { organizationId, runId } = payload;
+  const deadline = invocationDeadline(remainingMs);
+  const shouldStop = () => Date.now() >= deadline;
   const run = await syncProjects.runById(organizationId, runId);
+  if (payload.continueFrom !== undefined) {
+    if (run?.status !== 'running' || run.checkpoint !== payload.continueFrom) return { status: run?.status ?? 'missing' };
+    return continueRun(run, shouldStop);
+  }
   if (run?.status === 'running') {
-    // SQS may deliver a message twice at once: only a run older than the worker's timeout is dead.
-    const startedAt = Date.parse(run.startedAt ?? run.queuedAt);
-    return Date.now() - startedAt > WORKER_TIMEOUT_MS ? interrupted(run) : { status: 'running' };
+    // SQS may deliver a message twice at once: only a run quiet for longer than the worker's timeout is dead.
+    const lastSeen = Date.parse(run.checkpointedAt ?? run.startedAt ?? run.queuedAt);
+    return Date.now() - lastSeen > WORKER_TIMEOUT_MS ? interrupted(run) : { status: 'running' };
   }
   if (!run || run.status !== 'queued') return { status: run?.status ?? 'missing' };
-  const running: SyncRunRecord = { ...run, status: 'running', startedAt: new Date().toISOString() };
+  const running: SyncRunRecord = { ...run, status: 'running', startedAt: new Date().toISOString(), invocations: 1 };
   await transact([syncProjects.runPutStep(running, { expectedStatus: 'queued', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer queued.`) })]);
-  const actor: AuditEvent['actor'] = { actorType: 'system', actorId: `sync-project:${projectId}` };
-  const records: SyncChangeRecord[] = [];
-  let watermark: string | undefined;
+  const written: SyncChangeRecord[] = [];
+  let outcome: RunOutcome = {};
   let failure: RunFailure | undefined;
   try {
-    const project = await syncProjects.byId(organizationId, projectId);
-    if (!project) throw new RunFailure('project_deleted', `Sync project ${projectId} no longer exists.`);
-    const connection = await connections.byId(organizationId, project.connectionId);
-    if (!connection) throw new RunFailure('directory_error', `Connection ${project.connectionId} no longer exists.`);
-    if (connection.status === 'disabled') throw new RunFailure('connection_disabled', `Connection ${connection.id} is disabled.`);
-    const state = await syncProjects.stateOf(organizationId, projectId);
-    let read: Awaited<ReturnType<typeof readDirectory>>;
-    try {
-      read = await readDirectory(project, connection, state);
-    } catch (error) {
-      if (error instanceof RunFailure) throw error;
-      throw new RunFailure('directory_error', `Reading the directory failed, nothing was changed: ${error instanceof Error ? error.message.trim() : String(error)}`);
-    }
-    if (project.mode === 'full' && read.userEntries.length + read.groupEntries.length === 0) {
-      throw new RunFailure('empty_result', 'The directory returned no objects: nothing was changed (an empty read is never taken as every object having disappeared).');
-    }
-    watermark = read.watermark;
-    await apply({ organizationId, project, runId, actor, records }, read.userEntries, read.groupEntries, read.bases);
+    outcome = await execute(running, written, shouldStop);
+    if (outcome.rest) return await checkpoint(running, written, outcome);
   } catch (error) {
-    failure = error instanceof RunFailure ? error : new RunFailure('internal_error', error instanceof Error ? error.message : String(error));
-    if (!(error instanceof RunFailure)) logger.error('sync run failed', { runId, error: failure.message });
+    failure = asRunFailure(error, runId);
   }
-  const counts = countsOf(records);
+  return finish(running, written, failure, outcome);
+}
+
+function asRunFailure(error: unknown, runId: string): RunFailure {
+  if (error instanceof RunFailure) return error;
+  const failure = new RunFailure('internal_error', error instanceof Error ? error.message : String(error));
+  logger.error('sync run failed', { runId, error: failure.message });
+  return failure;
+}
+
+/** Adds two tallies of change records. */
+function addCounts(a: SyncRunCounts, b: SyncRunCounts): SyncRunCounts {
+  return { processed: a.processed + b.processed, created: a.created + b.created, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged, deactivated: a.deactivated + b.deactivated, deleted: a.deleted + b.deleted, errors: a.errors + b.errors };
+}
+
+/**
+ * Ends this invocation of a run that has more to do: stores the changes not applied yet as pending
+ * records (unless they are stored already), records the checkpoint, the counts so far and the state
+ * to keep at the end on the run, and sends the follow-up message.
+ */
+async function checkpoint(running: SyncRunRecord, written: readonly SyncChangeRecord[], outcome: RunOutcome): Promise<{ status: string; counts: SyncRunCounts }> {
+  const { organizationId, projectId, id: runId } = running;
+  const sequence = outcome.nextSequence as number;
+  if (outcome.rest && outcome.rest.length > 0 && !outcome.restStored) {
+    const project = (await syncProjects.byId(organizationId, projectId)) as SyncProjectRecord;
+    await storePlan({ organizationId, project, runId, actor: { actorType: 'system', actorId: `sync-project:${projectId}` }, nextSequence: sequence, written: [] }, outcome.rest, { pending: true });
+  }
+  const counts = addCounts(running.counts, countsOf(written));
+  const next: SyncRunRecord = { ...running, counts, checkpoint: sequence, checkpointedAt: new Date().toISOString(), ...(outcome.nextState ? { plannedState: outcome.nextState } : {}) };
+  await transact([syncProjects.runPutStep(next, { expectedStatus: 'running', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer running.`) })]);
+  await startWorker('sync-run', { organizationId, projectId, runId, continueFrom: sequence });
+  return { status: 'running', counts };
+}
+
+/** A follow-up invocation: applies the run's pending change records from its checkpoint on, in order. */
+async function continueRun(run: SyncRunRecord, shouldStop: () => boolean): Promise<{ status: string; counts?: SyncRunCounts }> {
+  const running: SyncRunRecord = { ...run, invocations: (run.invocations ?? 1) + 1 };
+  const written: SyncChangeRecord[] = [];
+  let failure: RunFailure | undefined;
+  try {
+    const project = await syncProjects.byId(run.organizationId, run.projectId);
+    if (!project) throw new RunFailure('project_deleted', `Sync project ${run.projectId} no longer exists.`);
+    const context: ApplyContext = { organizationId: run.organizationId, project, runId: run.id, actor: { actorType: 'system', actorId: `sync-project:${project.id}` }, nextSequence: run.checkpoint as number, written };
+    for (let pages = 0; pages < 1_000_000; pages++) {
+      const page = await syncProjects.changesPage(run.organizationId, run.id, context.nextSequence, CONTINUE_PAGE);
+      if (page.length === 0) break;
+      const planned = plannedFromRecords(page);
+      const done = await applyChanges(context, planned, { shouldStop });
+      if (done < planned.length || (shouldStop() && page.length === CONTINUE_PAGE)) {
+        return await checkpoint(running, written, { nextState: run.plannedState, rest: planned.slice(done), restStored: true, nextSequence: context.nextSequence });
+      }
+    }
+  } catch (error) {
+    failure = asRunFailure(error, run.id);
+  }
+  return finish(running, written, failure, { nextState: run.plannedState });
+}
+
+/** What a run leaves besides its change records: the project's next state and fields of the run record. */
+interface RunOutcome {
+  nextState?: SyncProjectState | undefined;
+  run?: Partial<SyncRunRecord> | undefined;
+  /** Changes this invocation did not get to (the run continues from a checkpoint), and where they start. */
+  rest?: PlannedChange[] | undefined;
+  restStored?: boolean | undefined;
+  nextSequence?: number | undefined;
+}
+
+/** Loads the project and its connection, refusing a run whose project or connection is gone or disabled. */
+async function projectAndConnection(organizationId: string, projectId: string): Promise<{ project: SyncProjectRecord; connection: connections.ConnectionRecord }> {
+  const project = await syncProjects.byId(organizationId, projectId);
+  if (!project) throw new RunFailure('project_deleted', `Sync project ${projectId} no longer exists.`);
+  const connection = await connections.byId(organizationId, project.connectionId);
+  if (!connection) throw new RunFailure('directory_error', `Connection ${project.connectionId} no longer exists.`);
+  if (connection.status === 'disabled') throw new RunFailure('connection_disabled', `Connection ${connection.id} is disabled.`);
+  return { project, connection };
+}
+
+/** The run's work by kind: apply a dry run's plan, plan only (dry run), or read, plan and apply. */
+async function execute(run: SyncRunRecord, written: SyncChangeRecord[], shouldStop: () => boolean): Promise<RunOutcome> {
+  const { organizationId, projectId, id: runId } = run;
+  const { project, connection } = await projectAndConnection(organizationId, projectId);
+  const context: ApplyContext = { organizationId, project, runId, actor: { actorType: 'system', actorId: `sync-project:${projectId}` }, nextSequence: 1, written };
+  if (run.appliesPlanOf !== undefined) return applyStoredPlan(run, project, context, shouldStop);
+  if (run.object !== undefined) return syncOneObject(run, project, connection, context);
+  const state = await syncProjects.stateOf(organizationId, projectId);
+  const computed = await computePlan(organizationId, project, connection, state, runId);
+  if (run.dryRun) return storeDryRun(project, state, computed, context, run);
+  if (!run.overrideDeletionThreshold) checkThreshold(project, computed);
+  if (computed.unlinked?.length) await repairLinks(organizationId, project.connectionId, computed.unlinked);
+  return applyWithin(context, computed.plan.changes, computed.nextState, shouldStop);
+}
+
+/** Applies `changes` until the invocation's time is up; what is left goes back as the outcome's `rest`. */
+async function applyWithin(context: ApplyContext, changes: PlannedChange[], nextState: SyncProjectState | undefined, shouldStop: () => boolean): Promise<RunOutcome> {
+  const done = await applyChanges(context, changes, { shouldStop });
+  return { nextState, ...(done < changes.length ? { rest: changes.slice(done), nextSequence: context.nextSequence } : {}) };
+}
+
+/** What an on-demand run names: a DN, a stable directory id, and the stored object if there is one. */
+interface ObjectTarget {
+  dn?: string | undefined;
+  directoryId?: string | undefined;
+  stored?: { objectClass: 'user'; record: users.UserRecord } | { objectClass: 'group'; record: groups.GroupRecord } | undefined;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Resolves `object` ({dn} or {id}: a platform user or group id, or a directory id) against what the connection synchronised. */
+async function resolveTarget(project: SyncProjectRecord, object: { dn?: string | undefined; id?: string | undefined }): Promise<ObjectTarget> {
+  const { organizationId, connectionId } = project;
+  const mine = <T extends { connectionId?: string | undefined }>(record: T | undefined) => (record?.connectionId === connectionId ? record : undefined);
+  if (object.dn !== undefined) {
+    const link = (await directoryLinks.byDns(organizationId, connectionId, [dnKey(object.dn)])).get(dnKey(object.dn));
+    const user = link?.objectClass === 'user' ? mine(await users.byId(organizationId, link.objectId)) : undefined;
+    const group = link?.objectClass === 'group' ? mine(await groups.byId(organizationId, link.objectId)) : undefined;
+    return { dn: object.dn, ...(user ? { stored: { objectClass: 'user', record: user } } : group ? { stored: { objectClass: 'group', record: group } } : {}) };
+  }
+  const id = (object.id as string).toLowerCase();
+  if (!UUID.test(id)) throw new RunFailure('object_not_found', `'${object.id}' is neither a user or group id nor a directory id (entryUUID, objectGUID).`);
+  const user = mine(await users.byId(organizationId, id)) ?? (await users.byDirectoryIds(organizationId, connectionId, [id]))[0];
+  if (user) return { dn: user.directoryDn, directoryId: user.directoryId, stored: { objectClass: 'user', record: user } };
+  const group = mine(await groups.byId(organizationId, id)) ?? (await groups.byDirectoryIds(organizationId, connectionId, [id]))[0];
+  if (group) return { dn: group.directoryDn, directoryId: group.directoryId, stored: { objectClass: 'group', record: group } };
+  return { directoryId: id };
+}
+
+/**
+ * On-demand sync of one object: reads it (by stable id when known, so a moved entry is found, else
+ * by DN with a base-scope search) and plans only it. It is taken for disappeared only when a DN
+ * lookup answers noSuchObject and the object was synchronised; the project's watermark stays.
+ */
+async function syncOneObject(run: SyncRunRecord, project: SyncProjectRecord, connection: connections.ConnectionRecord, context: ApplyContext): Promise<RunOutcome> {
+  const target = await resolveTarget(project, run.object ?? {});
+  const { found, missing, bases } = await withDirectory(project, connection, async (reader) => {
+    if (target.dn !== undefined && !reader.bases.some((base) => withinBase(target.dn as string, base))) throw new RunFailure('object_out_of_scope', `${target.dn} is outside the project's search bases.`);
+    let single = target.directoryId !== undefined ? await readOne(reader, { directoryId: target.directoryId }) : { read: undefined, missing: false };
+    if (!single.read || single.read.users.length + single.read.groups.length + single.read.unreadable.length === 0) single = target.dn !== undefined ? await readOne(reader, { dn: target.dn }) : single;
+    return { found: single.read, missing: single.missing, bases: reader.bases };
+  });
+  const read = found ?? { users: [], groups: [], unreadable: [], watermark: undefined };
+  const name = run.object?.dn ?? run.object?.id;
+  if (missing && !target.stored) throw new RunFailure('object_not_found', `The directory has no object ${name}, and the project never synchronised it.`);
+  if (!missing && read.users.length + read.groups.length + read.unreadable.length === 0) throw new RunFailure('object_not_found', `The directory has no object ${name} that the project's bases and filter select: nothing was changed.`);
+  const state = await syncProjects.stateOf(context.organizationId, project.id);
+  const now = new Date();
+  const stored = await loadForDeltaRun(context.organizationId, project, read, bases, state, now, { dueDeletions: false });
+  if (missing && target.stored) {
+    if (target.stored.objectClass === 'user') stored.vanished.users = [target.stored.record];
+    else stored.vanished.groups = [target.stored.record];
+  }
+  const plan = planRun({ organizationId: context.organizationId, project, read, stored, now, newId: randomUUID });
+  if (!run.overrideDeletionThreshold) checkThreshold(project, { plan, synchronised: stored.synchronised, nextState: {} });
+  await applyChanges(context, plan.changes);
+  return {};
+}
+
+/** A dry run: the plan becomes the run's change records, with what applying it later needs. */
+async function storeDryRun(project: SyncProjectRecord, state: SyncProjectState, computed: ComputedPlan, context: ApplyContext, run: SyncRunRecord): Promise<RunOutcome> {
+  await storePlan(context, computed.plan.changes);
+  const exceeds = !run.overrideDeletionThreshold && exceedsThreshold(project.deletionThreshold, computed.plan.wouldRemove, computed.synchronised);
+  return {
+    run: {
+      basedOn: { projectVersion: project.version, lastRunId: state.lastRunId },
+      plannedState: computed.nextState,
+      synchronised: computed.synchronised,
+      wouldRemove: computed.plan.wouldRemove,
+      message: exceeds
+        ? `Dry run: nothing was changed. The plan deactivates or deletes ${computed.plan.wouldRemove} objects, more than the project's threshold: applying it needs overrideDeletionThreshold.`
+        : 'Dry run: nothing was changed; the change records are the plan.',
+    },
+  };
+}
+
+/** Applies a dry run's stored plan unchanged (re-verified: 409-worthy drift fails the run with reason plan_outdated). */
+async function applyStoredPlan(run: SyncRunRecord, project: SyncProjectRecord, context: ApplyContext, shouldStop: () => boolean): Promise<RunOutcome> {
+  const dryRunId = run.appliesPlanOf as string;
+  let records: SyncChangeRecord[];
+  try {
+    records = await verifyPlanApplies(run.organizationId, project, dryRunId);
+  } catch (error) {
+    if (error instanceof ConflictError) throw new RunFailure('plan_outdated', error.message);
+    throw error;
+  }
+  const dryRun = (await syncProjects.runById(run.organizationId, dryRunId)) as SyncRunRecord;
+  const changes = plannedFromRecords(records);
+  const wouldRemove = changes.filter((change) => change.record.action === 'deactivated' || change.record.action === 'deleted').length;
+  if (!run.overrideDeletionThreshold) checkThreshold(project, { plan: { changes, wouldRemove }, synchronised: dryRun.synchronised ?? 0, nextState: {} });
+  return applyWithin(context, changes, { ...dryRun.plannedState, lastRunId: run.id }, shouldStop);
+}
+
+/** Records the run's end, releases the project's claim and keeps the project's next state, in one transaction. */
+async function finish(running: SyncRunRecord, written: readonly SyncChangeRecord[], failure: RunFailure | undefined, outcome: RunOutcome): Promise<{ status: string; counts: SyncRunCounts }> {
+  const { organizationId, projectId, id: runId } = running;
+  const { nextState } = outcome;
+  const counts = addCounts(running.counts, countsOf(written));
   const status = failure ? 'failed' : counts.errors > 0 ? 'partial' : 'succeeded';
   const finished: SyncRunRecord = {
     ...running,
+    ...(failure ? {} : outcome.run),
     status,
     finishedAt: new Date().toISOString(),
     counts,
@@ -296,7 +400,7 @@ export async function runSync(payload: SyncRunPayload): Promise<{ status: string
   await transact([
     syncProjects.runPutStep(finished, { expectedStatus: 'running', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer running.`) }),
     syncProjects.releaseClaimStep(organizationId, projectId, runId, lost),
-    ...(failure || watermark === undefined ? [] : [syncProjects.putStateStep(organizationId, projectId, { watermark, lastRunId: runId })]),
+    ...(failure || nextState === undefined ? [] : [syncProjects.putStateStep(organizationId, projectId, nextState)]),
   ]).catch(async (error: unknown) => {
     // The project was deleted meanwhile (its claim went with it): record the outcome without the claim.
     if (!(error instanceof ConflictError)) throw error;
@@ -307,8 +411,13 @@ export async function runSync(payload: SyncRunPayload): Promise<{ status: string
 
 /** The counts of a run: exactly its change records, tallied. */
 export function countsOf(records: readonly SyncChangeRecord[]): SyncRunCounts {
-  const counts: SyncRunCounts = { processed: records.length, created: 0, updated: 0, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 };
-  for (const record of records) counts[record.action === 'error' ? 'errors' : record.action] += 1;
+  const counts: SyncRunCounts = { processed: 0, created: 0, updated: 0, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 };
+  for (const record of records) {
+    // A pending record is a change not made yet (a run that died between invocations).
+    if (record.pending) continue;
+    counts.processed += 1;
+    counts[record.action === 'error' ? 'errors' : record.action] += 1;
+  }
   return counts;
 }
 
@@ -331,264 +440,3 @@ async function interrupted(run: SyncRunRecord): Promise<{ status: string; counts
   return { status: 'failed', counts };
 }
 
-interface RunContext {
-  organizationId: string;
-  project: SyncProjectRecord;
-  runId: string;
-  actor: AuditEvent['actor'];
-  records: SyncChangeRecord[];
-}
-
-/** Writes `steps` with the change record `change` (numbered in order); a conflict becomes an error record. */
-async function commit(context: RunContext, change: Omit<SyncChangeRecord, 'sequence'>, steps: TransactionStep[]): Promise<boolean> {
-  const record: SyncChangeRecord = { ...change, sequence: context.records.length + 1 };
-  try {
-    await transact([...steps, syncProjects.changePutStep(context.organizationId, context.runId, record)]);
-    context.records.push(record);
-    return true;
-  } catch (error) {
-    const failed: SyncChangeRecord = { sequence: record.sequence, dn: change.dn, objectClass: change.objectClass, action: 'error', ...(change.objectId ? { objectId: change.objectId } : {}), error: (error as DomainError).message ?? String(error) };
-    await transact([syncProjects.changePutStep(context.organizationId, context.runId, failed)]);
-    context.records.push(failed);
-    return false;
-  }
-}
-
-/** Writes the records of objects that did not change (or failed before a write), in chunks. */
-async function recordOnly(context: RunContext, changes: Omit<SyncChangeRecord, 'sequence'>[]): Promise<void> {
-  for (let start = 0; start < changes.length; start += RECORD_CHUNK) {
-    const chunk = changes.slice(start, start + RECORD_CHUNK).map((change, index) => ({ ...change, sequence: context.records.length + index + 1 }));
-    await transact(chunk.map((record) => syncProjects.changePutStep(context.organizationId, context.runId, record)));
-    context.records.push(...chunk);
-  }
-}
-
-function audit(context: RunContext, action: string, target: { type: string; id: string }, details: Record<string, unknown>): TransactionStep {
-  return auditStep({ organizationId: context.organizationId, action, actor: context.actor, origin: ORIGIN, target, details: { runId: context.runId, projectId: context.project.id, ...details } });
-}
-
-function userResource(entry: LdapEntry, planned: PlannedUser, mappings: Record<string, string>, managerId: string | undefined): Record<string, unknown> {
-  const get = (field: string) => text(entry, mappings[field]);
-  const email = get('email');
-  return compact({
-    userName: planned.userName,
-    name: { givenName: get('givenName'), familyName: get('familyName') },
-    displayName: get('displayName'),
-    emails: email ? [{ value: email, type: 'work', primary: true }] : undefined,
-    title: get('title'),
-    active: planned.active,
-    [ENTERPRISE]: { employeeNumber: get('employeeNumber'), department: get('department'), manager: managerId ? { value: managerId } : undefined },
-  });
-}
-
-export function activeOf(entry: LdapEntry, kind: Kind, source: string | undefined): boolean {
-  const value = text(entry, source);
-  if (value === undefined) return true;
-  if (kind === 'activeDirectory' && source?.toLowerCase() === 'useraccountcontrol') return (Number(value) & UAC_ACCOUNTDISABLE) === 0;
-  return !DISABLED_VALUES.has(value.toLowerCase());
-}
-
-async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries: LdapEntry[], bases: readonly string[]): Promise<void> {
-  const { organizationId, project } = context;
-  const kind = project.connectionType;
-  const mappings = project.attributeMappings;
-  const [storedUsers, storedGroups] = await Promise.all([users.byConnection(organizationId, project.connectionId), groups.byConnection(organizationId, project.connectionId)]);
-  const usersByDirectoryId = new Map(storedUsers.filter((user) => user.directoryId).map((user) => [user.directoryId as string, user]));
-  const groupsByDirectoryId = new Map(storedGroups.filter((group) => group.directoryId).map((group) => [group.directoryId as string, group]));
-  const failures: Omit<SyncChangeRecord, 'sequence'>[] = [];
-
-  // Plan users: ids first, so managers resolve to users created in this very run.
-  const planned: PlannedUser[] = [];
-  for (const entry of userEntries) {
-    const directoryId = directoryIdOf(entry, kind);
-    const userName = kind === 'activeDirectory' ? (text(entry, mappings.userName) ?? text(entry, 'sAMAccountName')) : text(entry, mappings.userName);
-    if (!directoryId || !userName) {
-      failures.push({ dn: entry.dn, objectClass: 'user', action: 'error', error: !directoryId ? `The entry has no ${kind === 'activeDirectory' ? 'objectGUID' : 'entryUUID'}.` : `The entry has no ${mappings.userName} (the userName mapping).` });
-      continue;
-    }
-    const existing = usersByDirectoryId.get(directoryId);
-    planned.push({ entry, directoryId, userName, active: activeOf(entry, kind, mappings.active), managerDn: text(entry, mappings.manager), existing, id: existing?.id ?? randomUUID() });
-  }
-  const seenUsers = new Set(planned.map((user) => user.directoryId));
-  const seenGroups = new Set(groupEntries.map((entry) => directoryIdOf(entry, kind)).filter((id): id is string => id !== undefined));
-  const userIdByDn = new Map<string, string>();
-  for (const user of storedUsers) if (user.directoryDn) userIdByDn.set(dnKey(user.directoryDn), user.id);
-  for (const user of planned) userIdByDn.set(dnKey(user.entry.dn), user.id);
-
-  // Disappeared objects (full runs only) and the deletion threshold, before any change.
-  // Only objects inside the project's search bases can have disappeared from it: another project
-  // over the same connection with other bases owns the rest.
-  const inScope = (dn: string | undefined) => dn !== undefined && bases.some((base) => withinBase(dn, base));
-  const vanishedUsers =
-    project.mode === 'full' && project.objectClasses.includes('user')
-      ? storedUsers.filter((user) => user.directoryId && !seenUsers.has(user.directoryId) && inScope(user.directoryDn) && (project.onDisappear === 'delete' || user.active))
-      : [];
-  const vanishedGroups =
-    project.mode === 'full' && project.objectClasses.includes('group') ? storedGroups.filter((group) => group.directoryId && !seenGroups.has(group.directoryId) && inScope(group.directoryDn)) : [];
-  const wouldRemove = vanishedUsers.length + vanishedGroups.length;
-  const synchronised = storedUsers.length + storedGroups.length;
-  const { count, percent } = project.deletionThreshold;
-  if (wouldRemove > 0 && (wouldRemove > count || (synchronised > 0 && (wouldRemove * 100) / synchronised > percent))) {
-    throw new RunFailure(
-      'deletion_threshold',
-      `The run would ${project.onDisappear} ${wouldRemove} of ${synchronised} synchronised objects, more than the project's threshold (${count} objects or ${percent} %): nothing was changed.`,
-      wouldRemove,
-    );
-  }
-
-  const now = () => new Date().toISOString();
-  const unchanged: Omit<SyncChangeRecord, 'sequence'>[] = [...failures];
-  for (const user of planned) {
-    const managerId = user.managerDn ? userIdByDn.get(dnKey(user.managerDn)) : undefined;
-    const resource = userResource(user.entry, user, mappings, managerId);
-    const base = { dn: user.entry.dn, objectClass: 'user' as const, objectId: user.id };
-    const existing = user.existing;
-    if (!existing) {
-      const at = now();
-      const record: users.UserRecord = {
-        id: user.id,
-        organizationId,
-        userName: user.userName,
-        active: user.active,
-        resource,
-        hasPassword: false,
-        source: kind,
-        connectionId: project.connectionId,
-        directoryId: user.directoryId,
-        directoryDn: user.entry.dn,
-        version: 1,
-        createdAt: at,
-        updatedAt: at,
-      };
-      const created = await commit(context, { ...base, action: 'created', changes: diff({}, resource) }, [
-        users.putStep(record, { expectedVersion: undefined, onConflict: () => new ConflictError(`User id ${user.id} exists.`) }),
-        users.claimUserNameStep(organizationId, user.userName, user.id, () => new ConflictError(`userName ${user.userName} is already taken by another user.`)),
-        counterStep(organizationId, USER_COUNTER, 1),
-        audit(context, 'user.created', { type: 'user', id: user.id }, { userName: user.userName, source: kind, connectionId: project.connectionId }),
-      ]);
-      // A user that could not be created (e.g. its userName is taken) is no group's member.
-      if (!created) userIdByDn.delete(dnKey(user.entry.dn));
-      continue;
-    }
-    const changes = diff(existing.resource, resource);
-    const moved = existing.directoryDn !== user.entry.dn;
-    if (Object.keys(changes).length === 0 && !moved && existing.active === user.active) {
-      unchanged.push({ ...base, action: 'unchanged' });
-      continue;
-    }
-    if (moved) changes.dn = { before: existing.directoryDn ?? null, after: user.entry.dn };
-    const renamed = existing.userName.toLowerCase() !== user.userName.toLowerCase();
-    const next: users.UserRecord = { ...existing, userName: user.userName, active: user.active, resource, directoryDn: user.entry.dn, version: existing.version + 1, updatedAt: now() };
-    await commit(context, { ...base, action: 'updated', changes }, [
-      users.putStep(next, { expectedVersion: existing.version, onConflict: () => new ConcurrentChangeError(`User ${existing.id} changed concurrently.`) }),
-      ...(renamed
-        ? [users.releaseUserNameStep(organizationId, existing.userName), users.claimUserNameStep(organizationId, user.userName, existing.id, () => new ConflictError(`userName ${user.userName} is already taken by another user.`))]
-        : []),
-      audit(context, 'user.updated', { type: 'user', id: existing.id }, { changedAttributes: Object.keys(changes) }),
-    ]);
-  }
-
-  for (const user of vanishedUsers) {
-    const base = { dn: user.directoryDn ?? user.directoryId ?? user.id, objectClass: 'user' as const, objectId: user.id };
-    if (project.onDisappear === 'delete') {
-      const memberships = await groups.ofUser(organizationId, user.id);
-      await commit(context, { ...base, action: 'deleted', changes: { userName: { before: user.userName, after: null } } }, [
-        users.deleteStep(organizationId, user.id, { expectedVersion: user.version, onConflict: () => new ConcurrentChangeError(`User ${user.id} changed concurrently.`) }),
-        users.releaseUserNameStep(organizationId, user.userName),
-        counterStep(organizationId, USER_COUNTER, -1),
-        ...memberships.slice(0, MEMBERSHIP_CHUNK).map((membership) => groups.membershipRemoveStep(organizationId, membership.groupId, user.id)),
-        audit(context, 'user.deleted', { type: 'user', id: user.id }, { userName: user.userName, reason: 'disappeared from the directory', removedFromGroups: memberships.slice(0, MEMBERSHIP_CHUNK).map((m) => m.groupId) }),
-      ]);
-      continue;
-    }
-    const next: users.UserRecord = { ...user, active: false, resource: { ...user.resource, active: false }, version: user.version + 1, updatedAt: now() };
-    await commit(context, { ...base, action: 'deactivated', changes: { active: { before: true, after: false } } }, [
-      users.putStep(next, { expectedVersion: user.version, onConflict: () => new ConcurrentChangeError(`User ${user.id} changed concurrently.`) }),
-      audit(context, 'user.deactivated', { type: 'user', id: user.id }, { userName: user.userName, reason: 'disappeared from the directory' }),
-    ]);
-  }
-
-  // Groups: direct user members plus the users of nested groups (transitively).
-  const groupEntryByDn = new Map(groupEntries.map((entry) => [dnKey(entry.dn), entry]));
-  const storedGroupByDn = new Map(storedGroups.filter((group) => group.directoryDn).map((group) => [dnKey(group.directoryDn as string), group]));
-  const memberDns = (entry: LdapEntry) => [...texts(entry, 'member'), ...texts(entry, 'uniqueMember')];
-  const usersOf = async (dn: string, visited: Set<string>): Promise<Set<string>> => {
-    const key = dnKey(dn);
-    const result = new Set<string>();
-    if (visited.has(key)) return result;
-    visited.add(key);
-    const entry = groupEntryByDn.get(key);
-    if (entry) {
-      for (const member of memberDns(entry)) {
-        const userId = userIdByDn.get(dnKey(member));
-        if (userId) result.add(userId);
-        else if (groupEntryByDn.has(dnKey(member)) || storedGroupByDn.has(dnKey(member))) for (const id of await usersOf(member, visited)) result.add(id);
-      }
-      return result;
-    }
-    const stored = storedGroupByDn.get(key);
-    if (stored) for (const membership of await groups.membersOf(organizationId, stored.id)) result.add(membership.userId);
-    return result;
-  };
-  const displayOf = new Map<string, string>();
-  for (const user of storedUsers) displayOf.set(user.id, String(user.resource.displayName ?? user.userName));
-  for (const user of planned) displayOf.set(user.id, text(user.entry, mappings.displayName) ?? user.userName);
-
-  for (const entry of groupEntries) {
-    const directoryId = directoryIdOf(entry, kind);
-    const displayName = text(entry, 'cn') ?? text(entry, 'name');
-    if (!directoryId || !displayName) {
-      unchanged.push({ dn: entry.dn, objectClass: 'group', action: 'error', error: !directoryId ? 'The entry has no stable id.' : 'The entry has no cn.' });
-      continue;
-    }
-    const existing = groupsByDirectoryId.get(directoryId);
-    const id = existing?.id ?? randomUUID();
-    const desired = await usersOf(entry.dn, new Set());
-    const current = existing ? new Set((await groups.membersOf(organizationId, existing.id)).map((membership) => membership.userId)) : new Set<string>();
-    const added = [...desired].filter((userId) => !current.has(userId));
-    const removed = [...current].filter((userId) => !desired.has(userId));
-    const resource = compact({ displayName, ...(text(entry, 'description') ? { description: text(entry, 'description') } : {}) });
-    const changes: Record<string, { before: unknown; after: unknown }> = existing ? diff(existing.resource, resource) : diff({}, resource);
-    if (added.length + removed.length > 0) changes.members = { before: current.size, after: desired.size };
-    const base = { dn: entry.dn, objectClass: 'group' as const, objectId: id };
-    if (existing && Object.keys(changes).length === 0 && existing.directoryDn === entry.dn) {
-      unchanged.push({ ...base, action: 'unchanged' });
-      continue;
-    }
-    const at = now();
-    const record: groups.GroupRecord = existing
-      ? { ...existing, displayName, resource, directoryDn: entry.dn, version: existing.version + 1, updatedAt: at }
-      : { id, organizationId, displayName, resource, source: kind, connectionId: project.connectionId, directoryId, directoryDn: entry.dn, version: 1, createdAt: at, updatedAt: at };
-    const membershipSteps = [
-      ...added.map((userId) => groups.membershipAddStep(organizationId, { groupId: id, userId, display: displayOf.get(userId) ?? '', addedAt: at })),
-      ...removed.map((userId) => groups.membershipRemoveStep(organizationId, id, userId)),
-    ];
-    const first = membershipSteps.slice(0, MEMBERSHIP_CHUNK);
-    const ok = await commit(context, { ...base, action: existing ? 'updated' : 'created', changes }, [
-      groups.putStep(record, { expectedVersion: existing?.version, onConflict: () => new ConcurrentChangeError(`Group ${id} changed concurrently.`) }),
-      ...(existing ? [] : [counterStep(organizationId, GROUP_COUNTER, 1)]),
-      ...first,
-      audit(context, existing ? 'group.updated' : 'group.created', { type: 'group', id }, { displayName, source: kind, membersAdded: added.length, membersRemoved: removed.length }),
-    ]);
-    // Larger membership changes continue in further audited transactions.
-    for (let start = MEMBERSHIP_CHUNK; ok && start < membershipSteps.length; start += MEMBERSHIP_CHUNK) {
-      await transact([...membershipSteps.slice(start, start + MEMBERSHIP_CHUNK), audit(context, 'group.members.synchronised', { type: 'group', id }, { part: start / MEMBERSHIP_CHUNK + 1 })]);
-    }
-  }
-
-  for (const group of vanishedGroups) {
-    const memberships = await groups.membersOf(organizationId, group.id);
-    for (let start = MEMBERSHIP_CHUNK; start < memberships.length; start += MEMBERSHIP_CHUNK) {
-      const chunk = memberships.slice(start, start + MEMBERSHIP_CHUNK);
-      await transact([...chunk.map((m) => groups.membershipRemoveStep(organizationId, group.id, m.userId)), audit(context, 'group.members.synchronised', { type: 'group', id: group.id }, { removed: chunk.length })]);
-    }
-    await commit(context, { dn: group.directoryDn ?? group.id, objectClass: 'group', objectId: group.id, action: 'deleted', changes: { displayName: { before: group.displayName, after: null } } }, [
-      groups.deleteStep(organizationId, group.id, { expectedVersion: group.version, onConflict: () => new ConcurrentChangeError(`Group ${group.id} changed concurrently.`) }),
-      counterStep(organizationId, GROUP_COUNTER, -1),
-      ...memberships.slice(0, MEMBERSHIP_CHUNK).map((m) => groups.membershipRemoveStep(organizationId, group.id, m.userId)),
-      audit(context, 'group.deleted', { type: 'group', id: group.id }, { displayName: group.displayName, reason: 'disappeared from the directory' }),
-    ]);
-  }
-
-  await recordOnly(context, unchanged);
-}

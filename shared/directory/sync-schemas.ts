@@ -3,7 +3,9 @@
  * "Synchronization"): they validate requests and document the API (shared/openapi).
  */
 import * as z from 'zod';
+import { platformConfig } from '../config.ts';
 import { requestContract } from '../http/request-contract.ts';
+import { scheduleProblem } from '../workers/schedule-expressions.ts';
 import { DIRECTORY_DEFAULT_PAGE_SIZE, DIRECTORY_MAX_PAGE_SIZE, isDistinguishedName, LDAP_MAX_PAGE_SIZE } from './connection-schemas.ts';
 import { isLdapFilter } from './ldap-client.ts';
 
@@ -45,6 +47,8 @@ export const DEFAULT_MAPPINGS: Record<'ldap' | 'activeDirectory', Record<SyncUse
 };
 
 export const SYNC_DEFAULT_THRESHOLD = { count: 50, percent: 20 } as const;
+/** Days a disappeared object stays deactivated before a project with onDisappear delete deletes it. */
+export const DEFAULT_DELETE_AFTER_DAYS = 7;
 export const MAX_SEARCH_BASES = 10;
 
 const ATTRIBUTE_TYPE = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)*)$/;
@@ -69,14 +73,57 @@ const attributeMappings = z
   .partialRecord(z.enum(SYNC_USER_FIELDS), attributeName)
   .meta({ description: 'User field → source attribute; fields not named keep the default of the connection type' });
 const mode = z.enum(['full', 'delta']).meta({ description: 'full: read everything, deactivate what disappeared; delta: read only what changed since the last run (OpenLDAP entryCSN, AD uSNChanged)' });
-const onDisappear = z.enum(['deactivate', 'delete']).meta({ description: 'What a full run does to synchronised users that are no longer in the directory' });
+const onDisappear = z.enum(['deactivate', 'delete']).meta({ description: 'What a run does to synchronised objects that are no longer in the directory: deactivate them, or deactivate them and delete them after deleteAfterDays' });
 const deletionThreshold = z
   .strictObject({
     count: z.number().int().min(0).max(1_000_000).meta({ description: 'At most this many deactivations or deletions per run' }),
     percent: z.number().min(0).max(100).meta({ description: 'At most this share of the synchronised users per run' }),
   })
   .meta({ description: 'A run that would deactivate or delete more stops as failed with reason deletion_threshold and changes nothing' });
+const deleteAfterDays = z
+  .number()
+  .int()
+  .min(0)
+  .max(3650)
+  .meta({ description: "With onDisappear delete: days a disappeared object stays deactivated before a run deletes it (0: in the run that finds it gone). An object that reappears before is re-enabled with its memberships and roles" });
 const pageSize = z.number().int().min(1).max(LDAP_MAX_PAGE_SIZE).meta({ description: "Entries per LDAP page; default: the connection's page size" });
+
+const scheduleExpression = z
+  .string()
+  .max(256)
+  .meta({
+    description:
+      'rate(<n> minutes|hours|days) — singular for 1 — or an EventBridge Scheduler cron expression cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>) ' +
+      'with exactly one of day-of-month and day-of-week `?` (day-of-week 1-7 = SUN-SAT). Runs may not come closer than the minimum interval (15 minutes by default).',
+    examples: ['cron(0 2 ? * MON-FRI *)', 'rate(6 hours)'],
+  });
+const scheduleTimezone = z.string().max(64).meta({ description: 'IANA time zone the cron expression is evaluated in (default UTC); not with a rate', examples: ['Europe/Berlin'] });
+const scheduleEnabled = z.boolean().meta({ description: 'false keeps the schedule but queues no runs' });
+
+/** Adds the schedule's problem (scheduleProblem) as an issue on `expression` or `timezone`. */
+function checkSchedule(schedule: { expression?: string | undefined; timezone?: string | null | undefined }, context: z.core.$RefinementCtx): void {
+  if (schedule.expression === undefined) return;
+  const problem = scheduleProblem({ expression: schedule.expression, timezone: schedule.timezone ?? undefined }, platformConfig().syncScheduleMinIntervalMinutes);
+  if (problem) context.addIssue({ code: 'custom', path: [problem.startsWith('timezone') ? 'timezone' : 'expression'], message: problem });
+}
+
+/** A project's schedule (create): when runs are queued without POST …/run. */
+const schedule = z
+  .strictObject({ expression: scheduleExpression, timezone: scheduleTimezone.optional(), enabled: scheduleEnabled.default(true) })
+  .superRefine(checkSchedule)
+  .meta({ description: 'Runs queued on a schedule (in AWS an EventBridge Scheduler schedule per project; locally a timer), exactly like POST …/run' });
+
+/**
+ * A schedule change (PATCH): the fields sent replace the stored ones (`{"enabled": false}` pauses
+ * it; `"timezone": null` returns to UTC); the result is checked again by the domain.
+ */
+const scheduleChange = z
+  .strictObject({ expression: scheduleExpression.optional(), timezone: scheduleTimezone.nullable().optional(), enabled: scheduleEnabled.optional() })
+  .superRefine(checkSchedule)
+  .meta({ description: 'Fields of the schedule to change; null removes the schedule' });
+
+export type SyncScheduleInput = z.output<typeof schedule>;
+export type SyncScheduleChange = z.output<typeof scheduleChange>;
 
 export const syncProjectCreateBody = z.strictObject({
   name,
@@ -88,7 +135,9 @@ export const syncProjectCreateBody = z.strictObject({
   mode: mode.default('full'),
   onDisappear: onDisappear.default('deactivate'),
   deletionThreshold: deletionThreshold.default({ ...SYNC_DEFAULT_THRESHOLD }),
+  deleteAfterDays: deleteAfterDays.default(DEFAULT_DELETE_AFTER_DAYS),
   pageSize: pageSize.optional(),
+  schedule: schedule.optional(),
 });
 
 export const syncProjectUpdateBody = z
@@ -101,9 +150,31 @@ export const syncProjectUpdateBody = z
     mode: mode.optional(),
     onDisappear: onDisappear.optional(),
     deletionThreshold: deletionThreshold.optional(),
+    deleteAfterDays: deleteAfterDays.optional(),
     pageSize: pageSize.nullable().optional().meta({ description: "Entries per LDAP page; null: the connection's page size" }),
+    schedule: scheduleChange.nullable().optional(),
   })
   .refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' });
+
+const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** POST /api/sync/projects/{id}/run: all optional; no body is a plain run of the project's mode. */
+export const syncRunBody = z
+  .strictObject({
+    dryRun: z.boolean().optional().meta({ description: 'Compute and store the exact plan (the run\'s change records) without changing anything' }),
+    applyPlanOf: z.string().regex(ULID_PATTERN, { message: 'must be a run id (ULID)' }).optional().meta({ description: 'Apply the stored plan of this succeeded dry run unchanged; 409 when what it was computed from changed' }),
+    overrideDeletionThreshold: z.boolean().optional().meta({ description: 'Proceed although the run deactivates or deletes more than the project\'s deletion threshold' }),
+    object: z
+      .strictObject({
+        dn: z.string().trim().min(1).max(1024).refine(isDistinguishedName, { message: 'must be a distinguished name (RFC 4514)' }).optional(),
+        id: z.string().trim().min(1).max(64).optional().meta({ description: 'A platform user or group id, or the object\'s id in the directory (entryUUID, objectGUID)' }),
+      })
+      .refine((value) => (value.dn === undefined) !== (value.id === undefined), { message: 'send exactly one of dn and id' })
+      .optional()
+      .meta({ description: 'Sync only this object (on-demand sync, e.g. after an HR change)' }),
+  })
+  .refine((body) => !(body.applyPlanOf !== undefined && (body.dryRun || body.object !== undefined)), { message: 'applyPlanOf cannot be combined with dryRun or object' });
+export type SyncRunOptions = z.output<typeof syncRunBody>;
 
 export type SyncProjectCreateInput = z.output<typeof syncProjectCreateBody>;
 export type SyncProjectUpdateInput = z.output<typeof syncProjectUpdateBody>;
@@ -131,6 +202,7 @@ const since = z
 export const listSyncProjectsRequest = requestContract('directory-sync-projects-list', { query: z.object(pageQuery) });
 export const createSyncProjectRequest = requestContract('directory-sync-projects-create', { body: syncProjectCreateBody });
 export const updateSyncProjectRequest = requestContract('directory-sync-projects-update', { body: syncProjectUpdateBody });
+export const runSyncProjectRequest = requestContract('directory-sync-projects-run', { body: syncRunBody.optional() });
 export const syncHistoryRequest = requestContract('directory-sync-history-list', {
   query: z.object({
     ...pageQuery,

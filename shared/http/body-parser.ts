@@ -91,10 +91,46 @@ export function parseBody(route: RouteDefinition, contentType: string | undefine
   if (jsonNestingDepth(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
     throw new MalformedBodyError(`The request body nests objects and arrays more than ${MAX_JSON_DEPTH} levels deep.`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(raw) as unknown;
+    value = JSON.parse(raw) as unknown;
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message : 'unparsable';
     throw new MalformedBodyError(`The request body is not valid JSON (${reason}).`);
   }
+  const unpaired = firstIllFormedString(value);
+  if (unpaired !== undefined) {
+    throw new MalformedBodyError(
+      `The request body contains a string with an unpaired UTF-16 surrogate escape (near '${unpaired}'): JSON strings must be valid Unicode (RFC 8259 §8.2), and such a string cannot be stored or signed faithfully.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * The first string (member name or value) in a parsed JSON value that holds a lone UTF-16
+ * surrogate — which JSON's `\uD800` escapes can produce but UTF-8 cannot represent — shown as
+ * its first 20 well-formed characters; undefined when every string is well formed. The value's
+ * depth is already bounded (MAX_JSON_DEPTH), and the walk uses an explicit stack anyway.
+ */
+/** With the `u` flag a surrogate pair is one code point, so only an unpaired surrogate is `Cs`. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const shown = (text: string) => text.replace(/\p{Cs}/gu, '\uFFFD').slice(0, 20);
+
+export function firstIllFormedString(value: unknown): string | undefined {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'string') {
+      if (LONE_SURROGATE.test(next)) return shown(next);
+    } else if (Array.isArray(next)) {
+      pending.push(...next);
+    } else if (next !== null && typeof next === 'object') {
+      for (const [name, member] of Object.entries(next)) {
+        if (LONE_SURROGATE.test(name)) return shown(name);
+        pending.push(member);
+      }
+    }
+  }
+  return undefined;
 }

@@ -18,6 +18,8 @@ export const directorySyncRoutes: readonly RouteDefinition[] = [
     mutating: true,
     body: 'json',
     access: { table: 'write' },
+    // The project's schedule (shared/directory/sync-schedules.ts) is created, changed and deleted with it.
+    managesSchedules: ['sync-schedule'],
     summary: 'Create a sync project over an LDAP or Active Directory connection',
   },
   { ...base, id: 'directory-sync-projects-get', method: 'GET', path: '/api/sync/projects/{id}', handler: 'functions/directory/sync/get-sync-project.ts', permission: 'directory:read', mutating: false, access: { table: 'read' }, summary: 'Get a specific sync project' },
@@ -31,6 +33,8 @@ export const directorySyncRoutes: readonly RouteDefinition[] = [
     mutating: true,
     body: 'json',
     access: { table: 'write' },
+    // The project's schedule (shared/directory/sync-schedules.ts) is created, changed and deleted with it.
+    managesSchedules: ['sync-schedule'],
     summary: 'Change a sync project',
   },
   {
@@ -42,6 +46,8 @@ export const directorySyncRoutes: readonly RouteDefinition[] = [
     permission: 'directory:write',
     mutating: true,
     access: { table: 'write' },
+    // The project's schedule (shared/directory/sync-schedules.ts) is created, changed and deleted with it.
+    managesSchedules: ['sync-schedule'],
     summary: 'Delete a sync project that has no run in progress',
   },
   {
@@ -52,6 +58,7 @@ export const directorySyncRoutes: readonly RouteDefinition[] = [
     handler: 'functions/directory/sync/run-sync-project.ts',
     permission: 'directory:write',
     mutating: true,
+    body: 'json',
     access: { table: 'write' },
     starts: ['sync-run'],
     summary: 'Trigger a sync run',

@@ -136,10 +136,14 @@ async function identitySteps(organizationId: string, id: string, before: UserRec
     steps.push(users.putLoginIdentityStep({ email: userName, organizationId, userId: id, passwordHash: await hashPassword(password) }, () => loginTakenError(userName)));
     if (hadPassword && renamed && previousName) steps.push(users.deleteLoginIdentityStep(previousName, id));
   } else if (hadPassword && renamed && previousName) {
-    throw new ValidationError('Changing the userName of a user who signs in with a password requires a new password in the same request.', {
-      scimType: 'invalidValue',
-      field: 'password',
-    });
+    // IdPs rename people (a new email) without sending a password: the sign-in identity moves to
+    // the new name with the same password hash. The user's version condition on the same
+    // transaction makes a concurrent password change retry this rename rather than lose it.
+    const identity = await users.loginIdentityByEmail(previousName, { consistent: true });
+    if (identity && identity.userId === id && identity.organizationId === organizationId) {
+      steps.push(users.putLoginIdentityStep({ ...identity, email: userName }, () => loginTakenError(userName)));
+      steps.push(users.deleteLoginIdentityStep(previousName, id));
+    }
   }
   return steps;
 }

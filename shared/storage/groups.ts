@@ -35,6 +35,10 @@ export interface GroupRecord {
   /** A synchronised group's stable id in its source directory and its DN there (see users.ts). */
   directoryId?: string | undefined;
   directoryDn?: string | undefined;
+  /** The sync project that last wrote this synchronised group (its runs alone decide that it disappeared). */
+  syncProjectId?: string | undefined;
+  /** When a sync run found a synchronised group gone from its directory (ISO 8601); cleared when it reappears. */
+  disappearedAt?: string | undefined;
   roleIds?: Set<string> | undefined;
   version: number;
   createdAt: string;
@@ -115,6 +119,23 @@ export function byExternalIds(organizationId: string, externalIds: readonly stri
 export async function byConnection(organizationId: string, connectionId: string, maxItems = 1_000_000): Promise<GroupRecord[]> {
   const partition = keys.groupDirectoryIndex(organizationId, connectionId, '').gsi2pk;
   return (await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': partition } }, maxItems)).map(toRecord);
+}
+
+/** groups.byDirectoryIds — the groups of one connection with these stable directory ids (gsi2, one Query per id, 16 at a time). */
+export async function byDirectoryIds(organizationId: string, connectionId: string, directoryIds: readonly string[]): Promise<GroupRecord[]> {
+  const partition = keys.groupDirectoryIndex(organizationId, connectionId, '').gsi2pk;
+  const values = [...new Set(directoryIds)].filter(fitsInKey);
+  const found: GroupRecord[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < values.length) {
+      const value = values[next++] as string;
+      const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :value', ExpressionAttributeValues: { ':pk': partition, ':value': value } });
+      found.push(...items.map(toRecord));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, values.length) }, worker));
+  return found;
 }
 
 /** groups.all — every group item of an organization, up to `maxItems`. */

@@ -45,6 +45,8 @@ export const EntityType = {
   SyncRunClaim: 'SyncRunClaim',
   SyncRun: 'SyncRun',
   SyncChange: 'SyncChange',
+  DirectoryDnLink: 'DirectoryDnLink',
+  SyncDisappeared: 'SyncDisappeared',
   ReviewCampaign: 'ReviewCampaign',
   ReviewItem: 'ReviewItem',
   ReviewDecision: 'ReviewDecision',
@@ -70,6 +72,15 @@ export const keys = {
   /** users.byUserName (gsi1): lower-cased userName, for `userName eq` and sorted listing. */
   userNameIndex: (organizationId: string, userName: string) => ({
     gsi1pk: `${org(organizationId)}#USERNAME`,
+    gsi1sk: userName.toLowerCase(),
+  }),
+  /**
+   * users.directoryListingPage (gsi1): local accounts (not SCIM-visible, so absent from the userName
+   * index SCIM lists) in their own partition, with the same lower-cased userName sort key, so the
+   * Directory API can merge both partitions into one listing of every user.
+   */
+  localUserNameIndex: (organizationId: string, userName: string) => ({
+    gsi1pk: `${org(organizationId)}#LOCALUSERNAME`,
     gsi1sk: userName.toLowerCase(),
   }),
   /** Uniqueness claim on a user's userName within an organization (case-insensitive). */
@@ -189,6 +200,12 @@ export const keys = {
     gsi2sk: directoryId,
   }),
 
+  /**
+   * directoryLinks.byDns: a synchronised user or group by its DN in the source directory (manager
+   * and member DNs resolve through it). `dnDigest` is a digest of the normalised DN, so any DN fits.
+   */
+  directoryDnLink: (organizationId: string, connectionId: string, dnDigest: string) => ({ pk: `${org(organizationId)}#CONNECTION#${assertId('connection', connectionId)}#DN`, sk: dnDigest }),
+
   /** syncProjects.byId, syncProjects.list via begins_with(sk, 'SYNCPROJECT#'). */
   syncProject: (organizationId: string, projectId: string) => ({ pk: org(organizationId), sk: `SYNCPROJECT#${assertId('sync project', projectId)}` }),
   syncProjectPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'SYNCPROJECT#' }),
@@ -197,9 +214,21 @@ export const keys = {
     gsi1pk: `${org(organizationId)}#CONNECTION#${assertId('connection', connectionId)}#SYNCPROJECTS`,
     gsi1sk: projectId,
   }),
+  /**
+   * syncProjects.scheduled (gsi2, sparse): every project with a schedule, platform-wide (the local
+   * runtime arms its timers from it at start). Only project items that carry a schedule have it.
+   */
+  syncProjectScheduleIndex: (organizationId: string, projectId: string) => ({ gsi2pk: 'PLATFORM#SYNCSCHEDULES', gsi2sk: `${org(organizationId)}#${assertId('sync project', projectId)}` }),
+  syncProjectSchedulePartition: () => 'PLATFORM#SYNCSCHEDULES',
   /** A project's run claim (at most one run at a time) and its delta watermark. */
   syncRunClaim: (organizationId: string, projectId: string) => ({ pk: `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}`, sk: 'RUNNING' }),
   syncProjectState: (organizationId: string, projectId: string) => ({ pk: `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}`, sk: 'STATE' }),
+  /** syncProjects.disappearedBefore: objects a project found gone, by when (deleted once past the project's delay). */
+  syncDisappeared: (organizationId: string, projectId: string, disappearedAt: string, objectClass: string, objectId: string) => ({
+    pk: `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}#DISAPPEARED`,
+    sk: `${disappearedAt}#${objectClass}#${assertId('object', objectId)}`,
+  }),
+  syncDisappearedPartition: (organizationId: string, projectId: string) => `${org(organizationId)}#SYNCPROJECT#${assertId('sync project', projectId)}#DISAPPEARED`,
   /** syncRuns.byId, syncRuns.history: time-ordered (ULID run ids). */
   syncRun: (organizationId: string, runId: string) => ({ pk: `${org(organizationId)}#SYNCRUNS`, sk: assertRunId(runId) }),
   syncRunPartition: (organizationId: string) => `${org(organizationId)}#SYNCRUNS`,

@@ -38,6 +38,23 @@ export async function queryAll(input: Omit<QueryCommandInput, 'TableName'>, maxI
   return items;
 }
 
+/**
+ * Counts the items a query matches without returning them (`Select: COUNT`, following
+ * LastEvaluatedKey); read units are those of the items counted. For small collections.
+ */
+export async function countAll(input: Omit<QueryCommandInput, 'TableName' | 'Select'>): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  // Each round trip counts up to 1 MB of items; 1,000 of them is far beyond a small collection.
+  for (let pages = 0; pages < 1000; pages++) {
+    const page = await dynamo().send(new QueryCommand({ ...input, TableName: tableName(), Select: 'COUNT', ExclusiveStartKey: startKey }));
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+    if (!startKey) break;
+  }
+  return count;
+}
+
 /** Items of one partition whose sort key starts with a prefix. */
 export function queryPrefix(pk: string, skPrefix: string, maxItems?: number): Promise<Item[]> {
   return queryAll(

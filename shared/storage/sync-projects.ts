@@ -10,12 +10,17 @@
  * - syncProjects.claimOf / claimRunStep / releaseClaimStep — `ORG#<org>#SYNCPROJECT#<id>` / `RUNNING`:
  *   at most one run per project, taken in the same transaction that queues the run;
  * - syncProjects.stateOf / putStateStep — same partition, `STATE`: the delta watermark;
+ * - syncProjects.scheduled — gsi2 `PLATFORM#SYNCSCHEDULES` (sparse): the projects that have a
+ *   schedule, in every organization (the local runtime's timers are armed from it at start);
  * - syncProjects.runById / history — `ORG#<org>#SYNCRUNS` / run id (a ULID, so time-ordered);
- * - syncProjects.changes / changePutStep — `ORG#<org>#SYNCRUN#<run>` / `CHANGE#<sequence>`.
+ * - syncProjects.changes / changesPage / changePutStep — `ORG#<org>#SYNCRUN#<run>` / `CHANGE#<sequence>`;
+ * - syncProjects.disappearedBefore / disappearedPutStep / disappearedRemoveStep —
+ *   `ORG#<org>#SYNCPROJECT#<id>#DISAPPEARED` / `<disappearedAt>#<class>#<id>`: objects the project
+ *   found gone, in time order, so a run finds those due for deletion without reading the others.
  */
 import type { DomainError } from '../errors/domain-errors.ts';
 import { EntityType, isUuid, keys } from './keys.ts';
-import { getItem, queryAll, queryPrefix } from './queries.ts';
+import { getItem, queryAll, queryPage, queryPrefix } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 
 type Item = Record<string, unknown>;
@@ -46,9 +51,24 @@ export interface SyncProjectRecord {
   deletionThreshold: { count: number; percent: number };
   /** Entries per LDAP page; absent: the connection's page size. */
   pageSize?: number | undefined;
+  /** When runs are queued without a POST …/run (shared/directory/sync-schedules.ts); absent: only on demand. */
+  schedule?: SyncSchedule | undefined;
+  /**
+   * With onDisappear `delete`: days a disappeared object stays deactivated before a run deletes it
+   * (0: at once). Absent on projects stored before it existed: DEFAULT_DELETE_AFTER_DAYS.
+   */
+  deleteAfterDays?: number | undefined;
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A project's schedule: a rate or cron expression (EventBridge Scheduler syntax), its time zone, on or off. */
+export interface SyncSchedule {
+  expression: string;
+  /** IANA time zone of a cron expression; absent: UTC. */
+  timezone?: string | undefined;
+  enabled: boolean;
 }
 
 /** The claim a queued or running run holds on its project. */
@@ -64,6 +84,10 @@ export interface SyncProjectState {
   /** OpenLDAP: the highest entryCSN seen; Active Directory: highestCommittedUSN at the start of the last run. */
   watermark?: string | undefined;
   lastRunId?: string | undefined;
+  /** OpenLDAP: how many entries of each object class the project's searches listed at the end of the last run. */
+  listed?: { user?: number | undefined; group?: number | undefined } | undefined;
+  /** The synchronised objects inside the project's search bases after the last run (the threshold's base on delta runs). */
+  objectCount?: number | undefined;
 }
 
 export interface SyncRunCounts {
@@ -85,7 +109,7 @@ export interface SyncRunRecord {
   connectionId: string;
   mode: SyncMode;
   status: SyncRunStatus;
-  /** Why a run failed: `deletion_threshold`, `empty_result`, `directory_error`, `connection_disabled`, `internal_error`. */
+  /** Why a run failed: `deletion_threshold`, `empty_result`, `directory_error`, `connection_disabled`, `project_deleted`, `plan_outdated`, `object_not_found`, `object_out_of_scope`, `interrupted`, `internal_error`. */
   reason?: string | undefined;
   message?: string | undefined;
   queuedAt: string;
@@ -94,6 +118,24 @@ export interface SyncRunRecord {
   counts: SyncRunCounts;
   /** Deactivations and deletions the run would have made (filled when the threshold stops it). */
   wouldRemove?: number | undefined;
+  /** A dry run: its change records are the plan, nothing was changed. */
+  dryRun?: boolean | undefined;
+  /** A run that applies the stored plan of this dry run. */
+  appliesPlanOf?: string | undefined;
+  /** The run was started with the deletion threshold overridden. */
+  overrideDeletionThreshold?: boolean | undefined;
+  /** A run of one object (on-demand sync): its DN or id as asked. */
+  object?: { dn?: string | undefined; id?: string | undefined } | undefined;
+  /** How many invocations of the worker this run has taken (more than 1: it continued from a checkpoint). */
+  invocations?: number | undefined;
+  /** Internal, while a run continues over invocations: the sequence of its first change not yet applied, and when it was stored. */
+  checkpoint?: number | undefined;
+  checkpointedAt?: string | undefined;
+  /** Internal, dry runs: what the plan was computed from, and the project state applying it leaves. */
+  basedOn?: { projectVersion: number; lastRunId?: string | undefined } | undefined;
+  plannedState?: SyncProjectState | undefined;
+  /** Internal: the synchronised objects in scope when the plan was computed (the threshold's base). */
+  synchronised?: number | undefined;
   requestedBy: { actorType: string; actorId: string };
 }
 
@@ -107,7 +149,16 @@ export interface SyncChangeRecord {
   objectId?: string | undefined;
   /** Changed attributes with their values before and after. */
   changes?: Record<string, { before: unknown; after: unknown }> | undefined;
+  /** A group's membership changes: user ids added and removed. */
+  members?: { added: string[]; removed: string[] } | undefined;
+  /** A planned change not applied yet: the rest of a run that continues in a follow-up invocation. */
+  pending?: boolean | undefined;
   error?: string | undefined;
+  /**
+   * Internal (never shown): what applying this change writes — the object's next record and the
+   * version it was planned against. Kept on a dry run's records so its plan can be applied unchanged.
+   */
+  operation?: Record<string, unknown> | undefined;
 }
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type', 'runState'] as const;
@@ -139,6 +190,12 @@ export async function byConnection(organizationId: string, connectionId: string)
   return (await queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': partition } })).map((item) => strip<SyncProjectRecord>(item));
 }
 
+/** syncProjects.scheduled — every project that has a schedule, in every organization (gsi2, sparse; eventually consistent). */
+export async function scheduled(): Promise<SyncProjectRecord[]> {
+  const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': keys.syncProjectSchedulePartition() } }, 100_000);
+  return items.map((item) => strip<SyncProjectRecord>(item));
+}
+
 /**
  * syncProjects.putStep — writes a whole project. Without `expectedVersion` it must not exist yet;
  * with it, the stored version must still be that one (`onConflict` otherwise).
@@ -147,6 +204,7 @@ export function putStep(record: SyncProjectRecord, options: { expectedVersion: n
   const item = {
     ...keys.syncProject(record.organizationId, record.id),
     ...keys.syncProjectConnectionIndex(record.organizationId, record.connectionId, record.id),
+    ...(record.schedule ? keys.syncProjectScheduleIndex(record.organizationId, record.id) : {}),
     type: EntityType.SyncProject,
     ...record,
   };
@@ -198,7 +256,7 @@ export function removeRunItemsSteps(organizationId: string, projectId: string, n
 /** syncProjects.stateOf — the project's delta state (empty before its first successful run). */
 export async function stateOf(organizationId: string, projectId: string): Promise<SyncProjectState> {
   const item = await getItem(keys.syncProjectState(organizationId, projectId));
-  return item ? { watermark: item.watermark as string | undefined, lastRunId: item.lastRunId as string | undefined } : {};
+  return item ? strip<SyncProjectState>(item) : {};
 }
 
 /** syncProjects.putStateStep — replaces the project's delta state. */
@@ -250,7 +308,46 @@ export async function changes(organizationId: string, runId: string, maxItems = 
   return items.map((item) => strip<SyncChangeRecord>(item));
 }
 
+/** syncProjects.changesPage — up to `limit` change records of a run from sequence `fromSequence` on (strongly consistent). */
+export async function changesPage(organizationId: string, runId: string, fromSequence: number, limit: number): Promise<SyncChangeRecord[]> {
+  const page = await queryPage({
+    KeyConditionExpression: 'pk = :pk AND sk >= :from',
+    ExpressionAttributeValues: { ':pk': keys.syncChangePartition(organizationId, runId), ':from': keys.syncChange(organizationId, runId, fromSequence).sk },
+    ConsistentRead: true,
+    Limit: limit,
+  });
+  return page.items.map((item) => strip<SyncChangeRecord>(item));
+}
+
 /** syncProjects.changePutStep — writes one change record of a run (a record's sequence is written once). */
 export function changePutStep(organizationId: string, runId: string, change: SyncChangeRecord): TransactionStep {
   return put({ ...keys.syncChange(organizationId, runId, change.sequence), type: EntityType.SyncChange, ...change });
+}
+
+// --- disappeared objects ----------------------------------------------------------------------------
+
+/** An object a project found gone from its directory, waiting for its deletion delay. */
+export interface DisappearedObject {
+  objectClass: SyncObjectClass;
+  objectId: string;
+  disappearedAt: string;
+}
+
+/** syncProjects.disappearedBefore — the project's disappeared objects that disappeared at or before `cutoff` (ISO 8601), oldest first. */
+export async function disappearedBefore(organizationId: string, projectId: string, cutoff: string, maxItems = 100_000): Promise<DisappearedObject[]> {
+  const items = await queryAll(
+    { KeyConditionExpression: 'pk = :pk AND sk <= :cutoff', ExpressionAttributeValues: { ':pk': keys.syncDisappearedPartition(organizationId, projectId), ':cutoff': `${cutoff}#~` }, ConsistentRead: true },
+    maxItems,
+  );
+  return items.map((item) => ({ objectClass: item.objectClass as SyncObjectClass, objectId: item.objectId as string, disappearedAt: item.disappearedAt as string }));
+}
+
+/** syncProjects.disappearedPutStep — notes that the project found an object gone at `disappearedAt`. */
+export function disappearedPutStep(organizationId: string, projectId: string, object: DisappearedObject): TransactionStep {
+  return put({ ...keys.syncDisappeared(organizationId, projectId, object.disappearedAt, object.objectClass, object.objectId), type: EntityType.SyncDisappeared, ...object });
+}
+
+/** syncProjects.disappearedRemoveStep — forgets a disappeared object (deleted, or back in the directory). */
+export function disappearedRemoveStep(organizationId: string, projectId: string, object: DisappearedObject): TransactionStep {
+  return remove(keys.syncDisappeared(organizationId, projectId, object.disappearedAt, object.objectClass, object.objectId));
 }

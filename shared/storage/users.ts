@@ -10,6 +10,8 @@
  * - users.byExternalId — gsi2, case-exact (RFC 7643 §3.1);
  * - users.all — the organization's user items (filtered SCIM listings, directory scans);
  * - users.scimListingPage — gsi1 in lower-cased userName order, holding the users SCIM lists;
+ * - users.directoryListingPage — every user of every source in the same order: the SCIM partition
+ *   merged with the local accounts' own gsi1 partition; users.localAccountCount counts the latter;
  * - users.loginIdentityByEmail — the deployment-wide sign-in identity of an email.
  */
 import type { DomainError } from '../errors/domain-errors.ts';
@@ -18,7 +20,8 @@ import { tableName } from './clients.ts';
 import { EntityType, isUuid, keys } from './keys.ts';
 import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
-import { batchGet, getItem, gsi1OrderedPage, queryAll } from './queries.ts';
+import { mergeOrderedPages } from './ordered-merge.ts';
+import { batchGet, countAll, getItem, gsi1OrderedPage, queryAll } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 
 type Item = Record<string, unknown>;
@@ -44,6 +47,10 @@ export interface UserRecord {
    */
   directoryId?: string | undefined;
   directoryDn?: string | undefined;
+  /** The sync project that last wrote this synchronised user (its runs alone decide that it disappeared). */
+  syncProjectId?: string | undefined;
+  /** When a sync run found a synchronised user gone from its directory (ISO 8601); cleared when it reappears. */
+  disappearedAt?: string | undefined;
   /** Legacy marker of SAML JIT users stored before `source: 'saml-jit'` existed. */
   provisionedBy?: string | undefined;
   roleIds?: Set<string> | undefined;
@@ -85,8 +92,9 @@ export function itemOf(record: UserRecord): Item {
   const externalId = externalIdOf(record);
   return {
     ...keys.user(record.organizationId, record.id),
-    // The userName index holds exactly the users SCIM lists, so its pages need no filtering.
-    ...(scimVisible(record) ? keys.userNameIndex(record.organizationId, record.userName) : {}),
+    // The userName index holds exactly the users SCIM lists, so its pages need no filtering; local
+    // accounts get a partition of their own that the Directory API merges in.
+    ...(scimVisible(record) ? keys.userNameIndex(record.organizationId, record.userName) : keys.localUserNameIndex(record.organizationId, record.userName)),
     ...(record.connectionId !== undefined && record.directoryId !== undefined
       ? keys.userDirectoryIndex(record.organizationId, record.connectionId, record.directoryId)
       : externalId !== undefined
@@ -149,6 +157,32 @@ export async function byConnection(organizationId: string, connectionId: string,
   return (await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk', ExpressionAttributeValues: { ':pk': partition } }, maxItems)).map(toRecord);
 }
 
+/**
+ * users.byDirectoryIds — the users of one connection with these stable directory ids (gsi2, one
+ * equality Query per id, at most 16 at a time; eventually consistent). Cost scales with the ids
+ * asked for, not with the connection's users.
+ */
+export async function byDirectoryIds(organizationId: string, connectionId: string, directoryIds: readonly string[]): Promise<UserRecord[]> {
+  const partition = keys.userDirectoryIndex(organizationId, connectionId, '').gsi2pk;
+  return (await queryEach(partition, [...new Set(directoryIds)].filter(fitsInKey))).map(toRecord);
+}
+
+/** One gsi2 equality Query per value, `QUERY_PARALLELISM` at a time. */
+async function queryEach(partition: string, values: readonly string[]): Promise<Item[]> {
+  const found: Item[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < values.length) {
+      const value = values[next++] as string;
+      found.push(...(await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :value', ExpressionAttributeValues: { ':pk': partition, ':value': value } })));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(QUERY_PARALLELISM, values.length) }, worker));
+  return found;
+}
+
+const QUERY_PARALLELISM = 16;
+
 /** users.all — every user item of an organization, up to `maxItems` (1,000,000 by default). */
 export async function all(organizationId: string, maxItems = 1_000_000): Promise<UserRecord[]> {
   const prefix = keys.userPrefix(organizationId);
@@ -166,6 +200,38 @@ export async function scimListingPage(
 ): Promise<{ records: UserRecord[]; count: number; next: ListPosition | undefined }> {
   const page = await gsi1OrderedPage(keys.userNameIndex(organizationId, '').gsi1pk, keys.userPrefix(organizationId).pk, options);
   return { records: options.skipOnly ? [] : page.items.map(toRecord), count: page.items.length, next: page.next };
+}
+
+/**
+ * users.localAccountCount — how many local accounts (source `local`: an organization's Owner and
+ * the like, invisible to SCIM) the organization has: one keys-only count Query over their gsi1
+ * partition (eventually consistent), a fraction of a read unit for the few such accounts there are.
+ */
+export async function localAccountCount(organizationId: string): Promise<number> {
+  return countAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': keys.localUserNameIndex(organizationId, '').gsi1pk } });
+}
+
+/**
+ * users.directoryListingPage — up to `limit` users of every source in lower-cased userName order
+ * (UTF-8 byte order; userNames are unique per organization), after `after`: one Query on the SCIM
+ * userName partition and one on the local accounts' partition (both gsi1, eventually consistent,
+ * in parallel), merged. It may return fewer than `limit` users while more follow (`next` set).
+ * With `skipOnly`, only keys are read and `records` is empty. Positions are opaque to callers.
+ */
+export async function directoryListingPage(
+  organizationId: string,
+  options: { after: ListPosition | undefined; limit: number; skipOnly?: boolean },
+): Promise<{ records: UserRecord[]; count: number; next: ListPosition | undefined }> {
+  const table = keys.userPrefix(organizationId).pk;
+  const read = { after: options.after, limit: options.limit, descending: false, skipOnly: options.skipOnly };
+  const pages = await Promise.all([
+    gsi1OrderedPage(keys.userNameIndex(organizationId, '').gsi1pk, table, read),
+    gsi1OrderedPage(keys.localUserNameIndex(organizationId, '').gsi1pk, table, read),
+  ]);
+  const { items, exhausted } = mergeOrderedPages(pages, options.limit);
+  const last = items[items.length - 1];
+  const next = exhausted || last === undefined ? undefined : [String(last.gsi1sk), String(last.sk)];
+  return { records: options.skipOnly ? [] : items.map(toRecord), count: items.length, next };
 }
 
 /**
@@ -262,8 +328,8 @@ export function releaseUserNameStep(organizationId: string, userName: string): T
 // --- sign-in identities -------------------------------------------------------------------------
 
 /** users.loginIdentityByEmail — the sign-in identity of an email (trimmed, case-insensitive), eventually consistent. */
-export async function loginIdentityByEmail(email: string): Promise<LoginIdentityRecord | undefined> {
-  const item = await getItem(keys.loginIdentity(email), false);
+export async function loginIdentityByEmail(email: string, options: { consistent?: boolean } = {}): Promise<LoginIdentityRecord | undefined> {
+  const item = await getItem(keys.loginIdentity(email), options.consistent ?? false);
   if (!item) return undefined;
   return { email: email.trim().toLowerCase(), organizationId: item.organizationId as string, userId: item.userId as string, passwordHash: item.passwordHash as string };
 }

@@ -13,8 +13,22 @@ export const workerPayloads = {
     organizationId: z.uuid(),
     projectId: z.uuid(),
     runId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a ULID' }),
+    /** A follow-up invocation: continue the run's stored plan from this change record's sequence (its checkpoint). */
+    continueFrom: z.number().int().min(1).optional(),
   }),
 } as const;
 
 export type StartableWorkerId = keyof typeof workerPayloads;
 export type WorkerPayload<Id extends StartableWorkerId> = z.infer<(typeof workerPayloads)[Id]>;
+
+/**
+ * The event a `managedSchedules` worker receives from each firing of one of its schedules: the
+ * schedule's payload plus `scheduledTime` (ISO 8601; EventBridge Scheduler's scheduled time).
+ */
+export const scheduledWorkerEvents = {
+  'sync-schedule': z.strictObject({
+    organizationId: z.uuid(),
+    projectId: z.uuid(),
+    scheduledTime: z.iso.datetime({ offset: true }),
+  }),
+} as const;

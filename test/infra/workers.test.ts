@@ -194,7 +194,7 @@ describe('workers in CDK', () => {
       const ownDeadLetters = resourcesOfType(workersJson, 'AWS::Lambda::EventInvokeConfig')
         .filter(([, config]) => JSON.stringify(config.Properties?.FunctionName).includes(functions.get(worker.id)?.logicalId ?? '?'))
         .map(([, config]) => getAttOf((config.Properties?.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination));
-      expect(ownDeadLetters.length, worker.id).toBe(worker.trigger.kind === 'async' ? 1 : 0);
+      expect(ownDeadLetters.length, worker.id).toBe(worker.trigger.kind === 'async' || worker.trigger.kind === 'managedSchedules' ? 1 : 0);
       const sends = (functions.get(worker.id)?.statements ?? []).filter(
         (statement) => actionsOf([statement]).includes('sqs:SendMessage') && !ownDeadLetters.includes(getAttOf(statement.Resource)),
       );
@@ -242,6 +242,51 @@ describe('workers in CDK', () => {
       }
     }
     expect(routeTable.filter((route) => (route.starts ?? []).includes('sweep-group-memberships')).map((route) => route.id).sort()).toEqual(['scim-bulk', 'scim-groups-delete']);
+  });
+
+  it('keeps per-project sync schedules in the stack group, invoking only the sync-schedule worker, managed only by the project create/update/delete functions', () => {
+    const functions = workerFunctions();
+    const target = functions.get('sync-schedule');
+    expect(workerTable.find((worker) => worker.id === 'sync-schedule')?.trigger.kind).toBe('managedSchedules');
+    const groups = resourcesOfType(workersJson, 'AWS::Scheduler::ScheduleGroup');
+    expect(groups).toHaveLength(1);
+    expect(groups[0]?.[1].Properties?.Name).toBe('identity-platform');
+    // The role EventBridge Scheduler assumes: trusted only for this account's schedules in that group, may invoke only the worker.
+    const schedulerRoles = resourcesOfType(workersJson, 'AWS::IAM::Role').filter(([roleId, role]) => JSON.stringify(role.Properties?.AssumeRolePolicyDocument).includes('scheduler.amazonaws.com') && statementsOf(workersJson, roleId).some((statement) => getAttOf(statement.Resource) === target?.logicalId));
+    expect(schedulerRoles).toHaveLength(1);
+    const [schedulerRoleId, schedulerRole] = schedulerRoles[0] ?? ['', { Type: '' }];
+    expect(actionsOf(statementsOf(workersJson, schedulerRoleId))).toEqual(['lambda:InvokeFunction']);
+    const trust = JSON.stringify(schedulerRole.Properties?.AssumeRolePolicyDocument);
+    expect(trust).toContain('aws:SourceAccount');
+    expect(trust).toContain(`"aws:SourceArn":{"Fn::GetAtt":["${groups[0]?.[0] ?? '?'}","Arn"]}`);
+    // It queues runs: starts sync-run, and nothing schedules anything with its role.
+    expect(actionsOf(target?.statements ?? [])).toContain('sqs:SendMessage');
+    expect(actionsOf(target?.statements ?? []).some((action) => action.startsWith('scheduler:') || action === 'iam:PassRole')).toBe(false);
+
+    const managers: string[] = [];
+    for (const { name, json } of apiTemplates(api)) {
+      for (const [, fn] of resourcesOfType(json, 'AWS::Lambda::Function')) {
+        const variables = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+        const routeId = String(variables.ROUTE_ID);
+        const statements = statementsOf(json, getAttOf(fn.Properties?.Role) ?? '');
+        const scheduling = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('scheduler:')));
+        const passing = statements.filter((statement) => actionsOf([statement]).includes('iam:PassRole'));
+        if (scheduling.length === 0 && passing.length === 0) {
+          expect(Object.keys(variables).filter((variable) => variable.startsWith('SCHEDULES_')), routeId).toEqual([]);
+          continue;
+        }
+        managers.push(routeId);
+        expect(scheduling, routeId).toHaveLength(1);
+        expect(actionsOf(scheduling).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule', 'scheduler:UpdateSchedule']);
+        expect(JSON.stringify(scheduling[0]?.Resource)).toMatch(/:schedule\/identity-platform\/\*"/);
+        expect(passing, routeId).toHaveLength(1);
+        expect(actionsOf(passing)).toEqual(['iam:PassRole']);
+        expect(getAttOf(traceIntoWorkers(name, passing[0]?.Resource))).toBe(schedulerRoleId);
+        expect(JSON.stringify(passing[0])).toContain('"iam:PassedToService":"scheduler.amazonaws.com"');
+        expect(variables).toMatchObject({ SCHEDULES_SYNC_SCHEDULE_GROUP: 'identity-platform', SCHEDULES_SYNC_SCHEDULE_ROLE_ARN: expect.anything() as unknown, SCHEDULES_SYNC_SCHEDULE_TARGET_ARN: expect.anything() as unknown });
+      }
+    }
+    expect(managers.sort()).toEqual(['directory-sync-projects-create', 'directory-sync-projects-delete', 'directory-sync-projects-update']);
   });
 
   it('keeps the workers stack small and cdk-nag clean', () => {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { call, createTenant, machineToken, auditEntries, type Tenant } from './support/platform-client.ts';
+import { useLocalEngines } from './support/in-process.ts';
 import { slapdAvailable, startSlapd, SLAPD_BINARY, type SlapdServer } from './support/ldap/slapd.ts';
 import { AD_GROUPS, sambaAvailable, startSambaDc, SAMBA_BINARY, type SambaDc } from './support/ldap/samba.ts';
 
@@ -56,8 +57,8 @@ async function createProject(body: Record<string, unknown>): Promise<Json> {
 }
 
 /** Queues a run and waits until it has finished; returns the run with all its change records. */
-async function run(projectId: string): Promise<Json> {
-  const queued = await api('POST', `/api/sync/projects/${projectId}/run`);
+async function run(projectId: string, body?: Record<string, unknown>): Promise<Json> {
+  const queued = await api('POST', `/api/sync/projects/${projectId}/run`, body);
   expect(queued.status, queued.text).toBe(202);
   expect(queued.body).toEqual({ runId: expect.any(String), status: 'queued' });
   return finished(queued.body.runId as string);
@@ -224,9 +225,9 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
     const alanId = byDn(first).get(slapd.users[2]!.dn.toLowerCase())!.objectId;
     expect((await api('GET', `/api/users/${alanId}`)).body.status).toBe('active');
 
+    const removal = await run(project.id, { overrideDeletionThreshold: true });
+    expect(removal).toMatchObject({ status: 'succeeded', overrideDeletionThreshold: true });
     await api('PATCH', `/api/sync/projects/${project.id}`, { deletionThreshold: { count: 2, percent: 50 } });
-    const removal = await run(project.id);
-    expect(removal.status).toBe('succeeded');
     expect(removal.counts).toMatchObject({ deactivated: 1, created: 0 });
     expectCountsMatchRecords(removal);
     expect(byDn(removal).get(slapd.users[2]!.dn.toLowerCase())).toMatchObject({ action: 'deactivated', objectId: alanId });
@@ -272,7 +273,7 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
   });
 
   it("with onDisappear 'delete', a user gone from the directory is deleted with its memberships and its userName freed", async () => {
-    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { onDisappear: 'delete' })).status).toBe(200);
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { onDisappear: 'delete', deleteAfterDays: 0 })).status).toBe(200);
     const linus = slapd.users[3]!;
     const linusId = byDn(first).get(linus.dn.toLowerCase())!.objectId;
     const everyone = byDn(first).get(slapd.groups.everyone.toLowerCase())!.objectId;
@@ -328,7 +329,333 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
   });
 });
 
+describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delta deletions, dry runs, stored plans', () => {
+  let connectionId: string;
+  it('a delta run finds a deleted entry by comparing the id listing with the last count, and otherwise processes nothing', async () => {
+    connectionId = await createConnection(slapd, 'OpenLDAP for delta deletions');
+    const people = `ou=people,${slapd.baseDn}`;
+    const project = await createProject({ connectionId, name: 'Delta deletions', searchBases: [people], objectClasses: ['user'], filter: '(uid=hopper)', deletionThreshold: { count: 2, percent: 100 } });
+    const dn = `uid=hopper,${people}`;
+    const client = await slapd.adminClient();
+    try {
+      await client.add(dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'hopper', cn: 'Grace Hopper', sn: 'Hopper' });
+    } finally {
+      await client.unbind();
+    }
+    const full = await run(project.id);
+    const hopper = byDn(full).get(dn)!;
+    expect(hopper).toMatchObject({ action: 'created' });
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { mode: 'delta' })).status).toBe(200);
+    const quiet = await run(project.id);
+    expect(quiet.status, JSON.stringify(quiet)).toBe('succeeded');
+    expect(quiet.counts.processed).toBe(0);
+    const again = await slapd.adminClient();
+    try {
+      await again.del(dn);
+    } finally {
+      await again.unbind();
+    }
+    const delta = await run(project.id);
+    expect(delta.status, JSON.stringify(delta)).toBe('succeeded');
+    expect(delta.counts).toEqual({ processed: 1, created: 0, updated: 0, unchanged: 0, deactivated: 1, deleted: 0, errors: 0 });
+    expect(delta.changes.data[0]).toMatchObject({ dn, action: 'deactivated', objectId: hopper.objectId });
+    expect((await api('GET', `/api/users/${hopper.objectId}`)).body.status).toBe('disabled');
+    expect((await run(project.id)).counts.processed).toBe(0);
+  });
+
+  it('a dry run changes nothing and lists the exact diff; applying its stored plan makes exactly those changes, once', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const project = await createProject({ connectionId, name: 'Dry runs', searchBases: [people], objectClasses: ['user'], filter: '(|(uid=babbage)(uid=turing))' });
+    const ada = { dn: `uid=babbage,${people}` };
+    const turingDn = `uid=turing,${people}`;
+    const client = await slapd.adminClient();
+    try {
+      await client.add(ada.dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'babbage', cn: 'Charles Babbage', sn: 'Babbage', title: 'Engineer' });
+    } finally {
+      await client.unbind();
+    }
+    const initial = await run(project.id);
+    expect(initial.counts, JSON.stringify(initial)).toMatchObject({ created: 1, errors: 0 });
+    const client2 = await slapd.adminClient();
+    try {
+      const { Change, Attribute } = await import('ldapts');
+      await client2.modify(ada.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Countess'] }) })]);
+      await client2.add(turingDn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'turing', cn: 'Alan Turing', sn: 'Turing', mail: 'turing@example.test' });
+    } finally {
+      await client2.unbind();
+    }
+    const adaBefore = (await api('GET', `/api/users?search=babbage&connectionId=${connectionId}`)).body.data[0] as Json;
+
+    const dry = await run(project.id, { dryRun: true });
+    expect(dry).toMatchObject({ status: 'succeeded', dryRun: true, mode: 'full' });
+    expectCountsMatchRecords(dry);
+    expect(dry.counts).toEqual({ processed: 2, created: 1, updated: 1, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 });
+    const planned = byDn(dry);
+    expect(planned.get(ada.dn.toLowerCase())).toMatchObject({ action: 'updated', objectId: adaBefore.id, changes: { title: { before: 'Engineer', after: 'Countess' } } });
+    expect(planned.get(turingDn)).toMatchObject({ action: 'created', changes: { userName: { before: null, after: 'turing' } } });
+    expect(planned.get(turingDn)).not.toHaveProperty('operation');
+    // Nothing changed.
+    expect((await api('GET', `/api/users/${adaBefore.id}`)).body).toEqual(adaBefore);
+    expect((await api('GET', `/api/users?search=turing`)).body.totalCount).toBe(0);
+    expectDirectoryError(await api('GET', `/api/users/${planned.get(turingDn)!.objectId}`), 404);
+
+    const applied = await run(project.id, { applyPlanOf: dry.id });
+    expect(applied).toMatchObject({ appliesPlanOf: dry.id, counts: dry.counts });
+    expect((applied.changes.data as Json[]).map(({ sequence: _s, ...rest }) => rest)).toEqual((dry.changes.data as Json[]).map(({ sequence: _s, ...rest }) => rest));
+    expect((await api('GET', `/api/users/${adaBefore.id}`)).body.title).toBe('Countess');
+    const turing = await api('GET', `/api/users/${planned.get(turingDn)!.objectId}`);
+    expect(turing.status, turing.text).toBe(200);
+    expect(turing.body).toMatchObject({ accountName: 'turing', email: 'turing@example.test', source: 'ldap' });
+    const audit = (await auditEntries(tenant.organizationId)).filter((entry) => entry.details?.runId === applied.id);
+    expect(audit.map((entry) => entry.action).sort()).toEqual(['sync.run.queued', 'user.created', 'user.updated']);
+    expect(audit.find((entry) => entry.action === 'sync.run.queued')!.details).toMatchObject({ appliesPlanOf: dry.id });
+
+    // Applied once: the project's state moved on, so the same plan (or an older one) is refused.
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: dry.id }), 409, /new dry run/);
+    const third = await slapd.adminClient();
+    try {
+      const { Change, Attribute } = await import('ldapts');
+      await third.modify(ada.dn, [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: ['Analyst'] }) })]);
+    } finally {
+      await third.unbind();
+    }
+    const second = await run(project.id, { dryRun: true });
+    expect(second.counts).toMatchObject({ updated: 1 });
+    // A role assigned meanwhile bumps the user's version: the plan was computed against the old one.
+    const assigned = await call('POST', `/api/identity/v1/users/${adaBefore.id}/roles`, { token: tenant.ownerToken, json: { roles: ['viewer'] } });
+    expect(assigned.status, assigned.text).toBeLessThan(300);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: second.id }), 409, /1 object\(s\) of dry run .* changed since/);
+    await run(project.id);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: second.id }), 409, /new dry run/);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: second.id, dryRun: true }), 400);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { applyPlanOf: 'nope' }), 400);
+  });
+
+  it('a disappeared object is deactivated first, re-enabled with its memberships and roles when it comes back, and deleted by a later run once deleteAfterDays have passed', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const lamarrDn = `uid=lamarr,${people}`;
+    const inventorsDn = `cn=inventors,ou=groups,${slapd.baseDn}`;
+    const { Change, Attribute } = await import('ldapts');
+    const ldap = async (work: (client: Awaited<ReturnType<SlapdServer['adminClient']>>) => Promise<void>) => {
+      const client = await slapd.adminClient();
+      try {
+        await work(client);
+      } finally {
+        await client.unbind();
+      }
+    };
+    const hide = (hidden: boolean) =>
+      ldap((client) => client.modify(lamarrDn, [new Change({ operation: hidden ? 'add' : 'delete', modification: new Attribute({ type: 'description', values: hidden ? ['hidden'] : [] }) })]));
+    await ldap(async (client) => {
+      await client.add(lamarrDn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'lamarr', cn: 'Hedy Lamarr', sn: 'Lamarr' });
+      await client.add(inventorsDn, { objectClass: ['top', 'groupOfNames'], cn: 'inventors', member: [lamarrDn] });
+    });
+    const project = await createProject({
+      connectionId,
+      name: 'Delayed deletion',
+      searchBases: [people, `ou=groups,${slapd.baseDn}`],
+      filter: '(&(|(uid=lamarr)(cn=inventors))(!(description=hidden)))',
+      onDisappear: 'delete',
+      deleteAfterDays: 3,
+      deletionThreshold: { count: 2, percent: 100 },
+    });
+    expect(project).toMatchObject({ onDisappear: 'delete', deleteAfterDays: 3 });
+    const full = await run(project.id);
+    expect(full.counts).toMatchObject({ created: 2, errors: 0 });
+    const lamarrId = byDn(full).get(lamarrDn)!.objectId as string;
+    const inventorsId = byDn(full).get(inventorsDn)!.objectId as string;
+    const memberIds = async () => ((await api('GET', `/api/groups/${inventorsId}/members`)).body.data as Json[]).map((user) => user.id);
+    expect(await memberIds()).toEqual([lamarrId]);
+    const assigned = await call('POST', `/api/identity/v1/users/${lamarrId}/roles`, { token: tenant.ownerToken, json: { roles: ['viewer'] } });
+    expect(assigned.status, assigned.text).toBeLessThan(300);
+    const roles = async () => JSON.stringify((await call('GET', `/api/identity/v1/users/${lamarrId}/roles`, { token: tenant.ownerToken })).body);
+    const rolesBefore = await roles();
+    expect(rolesBefore).toContain('viewer');
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { mode: 'delta' })).status).toBe(200);
+
+    await hide(true);
+    const gone = await run(project.id);
+    expect(gone.counts, JSON.stringify(gone)).toEqual({ processed: 1, created: 0, updated: 0, unchanged: 0, deactivated: 1, deleted: 0, errors: 0 });
+    expect(gone.changes.data[0]).toMatchObject({ objectId: lamarrId, action: 'deactivated', changes: { active: { before: true, after: false }, disappearedAt: { before: null, after: expect.any(String) } } });
+    expect((await api('GET', `/api/users/${lamarrId}`)).body.status).toBe('disabled');
+    expect(await memberIds()).toEqual([lamarrId]);
+    expect((await run(project.id)).counts.processed).toBe(0);
+
+    await hide(false);
+    const back = await run(project.id);
+    expect(back.counts, JSON.stringify(back)).toEqual({ processed: 1, created: 0, updated: 1, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 });
+    expect(back.changes.data[0]).toMatchObject({ objectId: lamarrId, action: 'updated', changes: { active: { before: false, after: true }, disappearedAt: { after: null } } });
+    expect((await api('GET', `/api/users/${lamarrId}`)).body.status).toBe('active');
+    expect(await memberIds()).toEqual([lamarrId]);
+    expect(await roles()).toEqual(rolesBefore);
+
+    await hide(true);
+    expect((await run(project.id)).counts).toMatchObject({ processed: 1, deactivated: 1 });
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { deleteAfterDays: 0 })).status).toBe(200);
+    const deleted = await run(project.id);
+    expect(deleted.counts, JSON.stringify(deleted)).toEqual({ processed: 1, created: 0, updated: 0, unchanged: 0, deactivated: 0, deleted: 1, errors: 0 });
+    expect(deleted.changes.data[0]).toMatchObject({ objectId: lamarrId, action: 'deleted' });
+    expectDirectoryError(await api('GET', `/api/users/${lamarrId}`), 404);
+    expect(await memberIds()).toEqual([]);
+    expect((await run(project.id)).counts.processed).toBe(0);
+  });
+
+  it('syncs one object on demand by DN or id, deactivates it only when its DN is gone, and refuses unknown or out-of-scope objects', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const dn = (uid: string) => `uid=${uid},${people}`;
+    const { Change, Attribute } = await import('ldapts');
+    const ldap = async (work: (client: Awaited<ReturnType<SlapdServer['adminClient']>>) => Promise<void>) => {
+      const client = await slapd.adminClient();
+      try {
+        await work(client);
+      } finally {
+        await client.unbind();
+      }
+    };
+    const person = (uid: string, cn: string) => ({ objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid, cn, sn: cn.split(' ')[1]!, title: 'Physicist' });
+    const retitle = (uid: string, title: string) => ldap((client) => client.modify(dn(uid), [new Change({ operation: 'replace', modification: new Attribute({ type: 'title', values: [title] }) })]));
+    await ldap(async (client) => {
+      await client.add(dn('curie'), person('curie', 'Marie Curie'));
+      await client.add(dn('noether'), person('noether', 'Emmy Noether'));
+    });
+    const project = await createProject({ connectionId, name: 'One object', searchBases: [people], objectClasses: ['user'], filter: '(|(uid=curie)(uid=noether)(uid=meitner))' });
+    const full = await run(project.id);
+    expect(full.counts).toMatchObject({ created: 2, errors: 0 });
+    const curieId = byDn(full).get(dn('curie'))!.objectId as string;
+    const noetherId = byDn(full).get(dn('noether'))!.objectId as string;
+
+    await retitle('curie', 'Chemist');
+    await retitle('noether', 'Mathematician');
+    const byDnRun = await run(project.id, { object: { dn: dn('curie') } });
+    expect(byDnRun).toMatchObject({ status: 'succeeded', object: { dn: dn('curie') } });
+    expect(byDnRun.counts).toEqual({ processed: 1, created: 0, updated: 1, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 });
+    expect(byDnRun.changes.data[0]).toMatchObject({ objectId: curieId, changes: { title: { before: 'Physicist', after: 'Chemist' } } });
+    expect((await api('GET', `/api/users/${noetherId}`)).body.title).toBe('Physicist');
+    const byIdRun = await run(project.id, { object: { id: noetherId } });
+    expect(byIdRun.counts).toMatchObject({ processed: 1, updated: 1 });
+    expect((await api('GET', `/api/users/${noetherId}`)).body.title).toBe('Mathematician');
+
+    await ldap((client) => client.add(dn('meitner'), person('meitner', 'Lise Meitner')));
+    const created = await run(project.id, { object: { dn: dn('meitner') } });
+    expect(created.counts).toMatchObject({ processed: 1, created: 1 });
+    const meitnerId = created.changes.data[0].objectId as string;
+    const directoryId = (await api('GET', `/api/users/${meitnerId}`)).body.externalId as string;
+    await retitle('meitner', 'Nuclear physicist');
+    const byDirectoryId = await run(project.id, { object: { id: directoryId.toUpperCase() } });
+    expect(byDirectoryId.counts).toMatchObject({ processed: 1, updated: 1 });
+
+    await ldap((client) => client.del(dn('curie')));
+    const gone = await run(project.id, { object: { dn: dn('curie') } });
+    expect(gone.counts, JSON.stringify(gone)).toEqual({ processed: 1, created: 0, updated: 0, unchanged: 0, deactivated: 1, deleted: 0, errors: 0 });
+    expect((await api('GET', `/api/users/${curieId}`)).body.status).toBe('disabled');
+    expect((await api('GET', `/api/users/${noetherId}`)).body.status).toBe('active');
+
+    const unknown = await run(project.id, { object: { dn: dn('nobody') } });
+    expect(unknown).toMatchObject({ status: 'failed', reason: 'object_not_found', counts: { processed: 0 } });
+    const outside = await run(project.id, { object: { dn: `uid=x,ou=groups,${slapd.baseDn}` } });
+    expect(outside).toMatchObject({ status: 'failed', reason: 'object_out_of_scope' });
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { object: { dn: dn('curie'), id: curieId } }), 400, /exactly one/);
+    expectDirectoryError(await api('POST', `/api/sync/projects/${project.id}/run`, { object: { dn: 'not a dn' } }), 400);
+  });
+
+  it('a delta run after a membership change of a nested group also updates the groups it is nested in', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const groupsOu = `ou=groups,${slapd.baseDn}`;
+    const dn = (uid: string) => `uid=${uid},${people}`;
+    const client = await slapd.adminClient();
+    try {
+      for (const uid of ['nest1', 'nest2']) await client.add(dn(uid), { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid, cn: `Nested ${uid}`, sn: uid });
+      await client.add(`cn=children,${groupsOu}`, { objectClass: ['top', 'groupOfNames'], cn: 'children', member: [dn('nest1')] });
+      await client.add(`cn=parents,${groupsOu}`, { objectClass: ['top', 'groupOfNames'], cn: 'parents', member: [`cn=children,${groupsOu}`] });
+    } finally {
+      await client.unbind();
+    }
+    const project = await createProject({ connectionId, name: 'Nested deltas', searchBases: [people, groupsOu], filter: '(|(uid=nest*)(cn=children)(cn=parents))' });
+    const full = await run(project.id);
+    expect(full.counts).toMatchObject({ created: 4, errors: 0 });
+    const parents = byDn(full).get(`cn=parents,${groupsOu}`)!;
+    const nest2 = byDn(full).get(dn('nest2'))!;
+    expect((await api('GET', `/api/groups/${parents.objectId}/members`)).body.totalCount).toBe(1);
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { mode: 'delta' })).status).toBe(200);
+    const again = await slapd.adminClient();
+    try {
+      const { Change, Attribute } = await import('ldapts');
+      await again.modify(`cn=children,${groupsOu}`, [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [dn('nest2')] }) })]);
+    } finally {
+      await again.unbind();
+    }
+    const delta = await run(project.id);
+    expect(delta.status, JSON.stringify(delta)).toBe('succeeded');
+    const changes = byDn(delta);
+    expect(changes.get(`cn=children,${groupsOu}`)).toMatchObject({ action: 'updated', members: { added: [nest2.objectId], removed: [] } });
+    expect(changes.get(`cn=parents,${groupsOu}`)).toMatchObject({ action: 'updated', members: { added: [nest2.objectId], removed: [] } });
+    expect((await api('GET', `/api/groups/${parents.objectId}/members`)).body.totalCount).toBe(2);
+    expect(delta.counts).toMatchObject({ created: 0, deactivated: 0, errors: 0 });
+  });
+
+  it('a run longer than one invocation continues from checkpoints in follow-up invocations and ends with the records and counts of one invocation', async () => {
+    const people = `ou=people,${slapd.baseDn}`;
+    const uids = ['ckpt1', 'ckpt2', 'ckpt3', 'ckpt4', 'ckpt5', 'ckpt6', 'ckpt7'];
+    const client = await slapd.adminClient();
+    try {
+      for (const uid of uids) await client.add(`uid=${uid},${people}`, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid, cn: `Check ${uid}`, sn: uid });
+      await client.add(`cn=checkpointers,ou=groups,${slapd.baseDn}`, { objectClass: ['top', 'groupOfNames'], cn: 'checkpointers', member: uids.map((uid) => `uid=${uid},${people}`) });
+    } finally {
+      await client.unbind();
+    }
+    const project = await createProject({ connectionId, name: 'Checkpoints', searchBases: [people, `ou=groups,${slapd.baseDn}`], filter: '(|(uid=ckpt*)(cn=checkpointers))' });
+    // One invocation (the platform's worker, no forced budget): the dry run's plan.
+    const single = await run(project.id, { dryRun: true });
+    expect(single.counts).toMatchObject({ processed: 8, created: 8, errors: 0 });
+
+    // The same run with a budget of 0 ms per invocation: every invocation applies one change, then checkpoints.
+    // It runs in this test process (same engines), so its follow-up messages are visible here.
+    useLocalEngines();
+    const [{ runSync }, { queueSyncRun }, start] = await Promise.all([
+      import('../../shared/directory/sync-run.ts'),
+      import('../../shared/directory/sync-projects.ts'),
+      import('../../shared/workers/start-worker.ts'),
+    ]);
+    const messages: string[] = [];
+    start.setWorkerTransport({ enqueue: async (_worker, body) => void messages.push(body), invoke: async () => undefined });
+    const previousBudget = process.env.SYNC_RUN_TIME_BUDGET_MS;
+    process.env.SYNC_RUN_TIME_BUDGET_MS = '0';
+    let invocations = 0;
+    try {
+      const { runId } = await queueSyncRun(tenant.organizationId, project.id, {}, { actorType: 'user', actorId: tenant.ownerUserId }, { ipAddress: '127.0.0.1', userAgent: 'vitest' });
+      for (; messages.length > 0 && invocations < 50; invocations++) {
+        const payload = JSON.parse(messages.shift() as string);
+        if (invocations > 0) expect(payload.continueFrom).toEqual(expect.any(Number));
+        // A redelivered message for a checkpoint the run has left changes nothing.
+        if (invocations === 2) expect((await runSync({ ...payload, continueFrom: 1 }, () => 900_000)).status).toBe('running');
+        await runSync(payload, () => 900_000);
+        if (invocations === 1) {
+          const midway = await api('GET', `/api/sync/history/${runId}?pageSize=200`);
+          expect(midway.body.status).toBe('running');
+          expect((midway.body.changes.data as Json[]).some((change) => change.pending === true)).toBe(true);
+        }
+      }
+      const chunked = await finished(runId);
+      expect(chunked.status, JSON.stringify(chunked)).toBe('succeeded');
+      expect(invocations).toBeGreaterThan(2);
+      expect(chunked.invocations).toBe(invocations);
+      expect(chunked.counts).toEqual(single.counts);
+      expectCountsMatchRecords(chunked);
+      const shape = (result: Json) => (result.changes.data as Json[]).map((change) => ({ sequence: change.sequence, dn: change.dn, objectClass: change.objectClass, action: change.action, pending: change.pending }));
+      expect(shape(chunked)).toEqual(shape(single));
+      const group = (chunked.changes.data as Json[]).find((change) => change.objectClass === 'group')!;
+      expect((await api('GET', `/api/groups/${group.objectId}/members`)).body.totalCount).toBe(uids.length);
+    } finally {
+      start.setWorkerTransport(undefined);
+      if (previousBudget === undefined) delete process.env.SYNC_RUN_TIME_BUDGET_MS;
+      else process.env.SYNC_RUN_TIME_BUDGET_MS = previousBudget;
+    }
+  });
+});
+
 describe.skipIf(!haveSamba && !ci)('directory sync against Active Directory (Samba AD DC)', () => {
+  let adProject: Json;
+  let adFirst: Json;
   it('maps objectGUID, userPrincipalName or sAMAccountName, the disabled bit, manager DNs and nested groups; a second run changes nothing', async () => {
     const dc = samba as SambaDc;
     const created = await api('POST', '/api/connections', {
@@ -386,5 +713,52 @@ describe.skipIf(!haveSamba && !ci)('directory sync against Active Directory (Sam
 
     const again = await run(project.id);
     expect(again.counts).toMatchObject({ processed: dc.users.length + 2, unchanged: dc.users.length + 2 });
+    adProject = project;
+    adFirst = result;
+  });
+
+  const adChange = (sam: string) => (adFirst.changes.data as Json[]).find((change) => change.objectClass === 'user' && new RegExp(`^CN=${(samba as SambaDc).users.find((user) => user.sAMAccountName === sam)!.givenName} `, 'i').test(change.dn))!;
+  const adGroup = (name: string) => (adFirst.changes.data as Json[]).find((change) => change.objectClass === 'group' && change.dn.toLowerCase().startsWith(`cn=${name.toLowerCase()},`))!;
+
+  it('a delta run after a group membership change (AD bumps only the group) processes only that group and updates its members', async () => {
+    const dc = samba as SambaDc;
+    expect((await api('PATCH', `/api/sync/projects/${adProject.id}`, { mode: 'delta' })).status).toBe(200);
+    const carol = adChange('carol');
+    const engineers = adGroup(AD_GROUPS.engineers);
+    const admin = await dc.adminClient();
+    try {
+      const { Change, Attribute } = await import('ldapts');
+      await admin.modify(engineers.dn, [new Change({ operation: 'add', modification: new Attribute({ type: 'member', values: [carol.dn] }) })]);
+    } finally {
+      await admin.unbind();
+    }
+    const delta = await run(adProject.id);
+    expect(delta.status, JSON.stringify(delta)).toBe('succeeded');
+    expect(delta.counts).toEqual({ processed: 1, created: 0, updated: 1, unchanged: 0, deactivated: 0, deleted: 0, errors: 0 });
+    expect(delta.changes.data[0]).toMatchObject({ dn: engineers.dn, action: 'updated', objectId: engineers.objectId, changes: { members: { before: 2, after: 3 } }, members: { added: [carol.objectId], removed: [] } });
+    const members = await api('GET', `/api/groups/${engineers.objectId}/members?pageSize=50`);
+    expect((members.body.data as Json[]).map((user) => user.id)).toContain(carol.objectId);
+    expect(members.body.totalCount).toBe(3);
+    expect((await run(adProject.id)).counts.processed).toBe(0);
+  });
+
+  it('a user deleted in AD is found through the deleted-objects control on a delta run and deactivated', async () => {
+    const dc = samba as SambaDc;
+    const erin = adChange('erin');
+    const admin = await dc.adminClient();
+    try {
+      await admin.del(erin.dn);
+    } finally {
+      await admin.unbind();
+    }
+    const delta = await run(adProject.id);
+    expect(delta.status, JSON.stringify(delta)).toBe('succeeded');
+    expectCountsMatchRecords(delta);
+    expect(delta.counts).toMatchObject({ deactivated: 1, created: 0, deleted: 0, errors: 0 });
+    expect((delta.changes.data as Json[]).find((change) => change.action === 'deactivated')).toMatchObject({ objectClass: 'user', objectId: erin.objectId });
+    const user = await api('GET', `/api/users/${erin.objectId}`);
+    expect(user.body.status).toBe('disabled');
+    // Only what changed was processed: erin, and the groups AD updated when it removed her from them.
+    expect(delta.counts.processed).toBeLessThanOrEqual(3);
   });
 });

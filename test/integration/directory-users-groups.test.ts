@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { scimConnectionId } from '../../shared/directory/scim-connection.ts';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { keys } from '../../shared/storage/keys.ts';
 import { itemOf, type UserRecord } from '../../shared/storage/users.ts';
 import { membershipItemOf } from '../../shared/storage/groups.ts';
 import { call, createTenant, machineToken, type HttpResult, type Tenant } from './support/platform-client.ts';
@@ -52,7 +53,10 @@ async function provision(key: string, userName: string, extra: Record<string, un
   users[key] = { id: created.body.id, userName };
 }
 
-/** Writes a user as an LDAP sync would, straight into the table (the sync engine is another slice). */
+/**
+ * Writes a user as an LDAP sync does (shared/directory/sync-run.ts), straight into the table: the
+ * user, its membership, and one more on the SCIM users counter, which counts synchronised users.
+ */
 async function putSynchronisedUser(record: UserRecord): Promise<void> {
   const client = DynamoDBDocumentClient.from(
     new DynamoDBClient({ endpoint: inject('dynamodbEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
@@ -61,6 +65,15 @@ async function putSynchronisedUser(record: UserRecord): Promise<void> {
   await client.send(new PutCommand({ TableName: 'identity-platform', Item: itemOf(record) }));
   await client.send(
     new PutCommand({ TableName: 'identity-platform', Item: membershipItemOf(record.organizationId, { groupId, userId: record.id, display: 'Lena Ldap', addedAt: record.createdAt }) }),
+  );
+  await client.send(
+    new UpdateCommand({
+      TableName: 'identity-platform',
+      Key: keys.counterShard(record.organizationId, 'users', 0),
+      UpdateExpression: 'ADD #count :one SET #type = :type',
+      ExpressionAttributeNames: { '#count': 'count', '#type': 'type' },
+      ExpressionAttributeValues: { ':one': 1, ':type': 'Counter' },
+    }),
   );
 }
 
@@ -111,6 +124,9 @@ beforeAll(async () => {
     hasPassword: false,
     source: 'ldap',
     connectionId: ldapConnectionId,
+    // Sync always writes the entry's stable id (entryUUID) and DN with the connection.
+    directoryId: randomUUID(),
+    directoryDn: `uid=lldap-${tag},ou=people,dc=example,dc=test`,
     version: 1,
     createdAt: now,
     updatedAt: now,
@@ -166,6 +182,18 @@ describe('GET /api/users', () => {
     expect(names).toEqual([...names].sort());
     const max = await directory<Page<DirectoryUser>>('/api/users?pageSize=200');
     expect(max.body).toMatchObject({ pageSize: 200, totalCount: TOTAL_USERS });
+  });
+
+  it('answers a page asked for directly (no earlier page read) exactly as the same slice of the whole listing, the local Owner in its place', async () => {
+    const whole = (await directory<Page<DirectoryUser>>('/api/users?pageSize=200')).body.data.map((user) => user.id);
+    expect(whole).toContain(tenant.ownerUserId);
+    for (const [page, pageSize] of [[3, 2], [2, 3], [5, 2], [2, 7], [9, 1]] as const) {
+      const result = await directory<Page<DirectoryUser>>(`/api/users?page=${page}&pageSize=${pageSize}`);
+      expect(result.body, `page ${page} of ${pageSize}`).toMatchObject({ totalCount: TOTAL_USERS, page, pageSize });
+      expect(result.body.data.map((user) => user.id), `page ${page} of ${pageSize}`).toEqual(whole.slice((page - 1) * pageSize, page * pageSize));
+    }
+    const pastTheEnd = await directory<Page<DirectoryUser>>('/api/users?page=4&pageSize=3');
+    expect(pastTheEnd.body).toEqual({ data: [], totalCount: TOTAL_USERS, page: 4, pageSize: 3 });
   });
 
   it('searches by name, by email and by account name, case-insensitively', async () => {

@@ -195,6 +195,26 @@ describe('SCIM Users: read, replace, patch, delete', () => {
     expect(meWithOldToken.status).toBe(401);
   });
 
+  it('an IdP renaming a password user without sending a password moves the sign-in to the new name (Okta email change)', async () => {
+    const before = unique('rename-before');
+    const after = unique('rename-after');
+    const created = await t.scim('POST', '/Users', userBody(before, { password: 'initial-password-1' }));
+    const login = (emailAddress: string) => call('POST', '/api/identity/v1/userCredentials/login', { json: { emailAddress, password: 'initial-password-1' } });
+    expect((await login(before)).status).toBe(200);
+    const renamed = await t.scim('PATCH', `/Users/${created.body.id}`, patchOp({ op: 'replace', path: 'userName', value: after }));
+    expect(renamed.status, renamed.text).toBe(200);
+    expect(renamed.body.userName).toBe(after);
+    expect((await login(after)).status).toBe(200);
+    expect((await login(before)).status).toBe(401);
+    // The old name is free again, for sign-in and for SCIM.
+    expect((await t.scim('POST', '/Users', userBody(before, { password: 'another-password-2' }))).status).toBe(201);
+    // PUT without a password renames the same way.
+    const replaced = await t.scim('PUT', `/Users/${created.body.id}`, userBody(before.replace('before', 'third')));
+    expect(replaced.status, replaced.text).toBe(200);
+    expect((await login(before.replace('before', 'third'))).status).toBe(200);
+    expect((await login(after)).status).toBe(401);
+  });
+
   it('DELETE answers 204, removes the user from its groups, and a later GET is 404', async () => {
     const created = await t.scim('POST', '/Users', userBody(unique()));
     const group = await t.scim('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: `g-${randomUUID()}`, members: [{ value: created.body.id }] });

@@ -44,4 +44,11 @@ describe('parsing a JSON body', () => {
   it('still reports malformed JSON as such', () => {
     expect(() => parseBody(route('json'), 'application/json', '{"a":')).toThrow(/not valid JSON/);
   });
+
+  it('refuses unpaired surrogate escapes in values and member names, accepts real pairs and the same text unescaped', () => {
+    for (const text of ['{"displayName":"Bad \\ud800 name"}', '{"a":["ok",{"b":"\\udc00"}]}', '{"\\ud83d":1}', '["\\ude00\\ud83d"]']) {
+      expect(() => parseBody(route('scim'), 'application/scim+json', text), text).toThrow(/unpaired UTF-16 surrogate/);
+    }
+    expect(parseBody(route('json'), 'application/json', '{"emoji":"\\ud83d\\ude00","plain":"😀 ü"}')).toEqual({ emoji: '😀', plain: '😀 ü' });
+  });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { activeOf, countsOf, deltaClause, diff, dnKey, guidText, searchFilter, withinBase } from '../../shared/directory/sync-run.ts';
+import { countsOf } from '../../shared/directory/sync-run.ts';
+import { deletionCutoff, diff, exceedsThreshold, isDueForDeletion } from '../../shared/directory/sync-plan.ts';
+import { activeOf, deltaClause, dnKey, guidText, searchFilter, withinBase } from '../../shared/directory/sync-read.ts';
 import { isLdapFilter } from '../../shared/directory/ldap-client.ts';
 import { syncHistoryRequest, syncProjectCreateBody } from '../../shared/directory/sync-schemas.ts';
 import type { SyncProjectRecord } from '../../shared/storage/sync-projects.ts';
@@ -59,5 +61,24 @@ describe('directory sync rules', () => {
     expect(syncHistoryRequest.query.parse({ since: '2025-01-01T08:00:00+02:00' }).since).toBe(Date.parse('2025-01-01T06:00:00Z'));
     for (const since of ['yesterday', '2025-13-45', '2025-01-01 08:00']) expect(syncHistoryRequest.query.safeParse({ since }).success, since).toBe(false);
     expect(syncHistoryRequest.query.safeParse({ status: 'foo' }).success).toBe(false);
+  });
+});
+
+describe('directory sync deletion rules', () => {
+  const now = new Date('2026-11-30T12:00:00.000Z');
+  it('deletes a disappeared object only once deleteAfterDays have passed, and never with onDisappear deactivate', () => {
+    const deleting = { onDisappear: 'delete', deleteAfterDays: 3 } as const;
+    expect(isDueForDeletion(deleting, '2026-11-27T12:00:00.000Z', now)).toBe(true);
+    expect(isDueForDeletion(deleting, '2026-11-27T12:00:00.001Z', now)).toBe(false);
+    expect(isDueForDeletion({ onDisappear: 'delete', deleteAfterDays: 0 }, now.toISOString(), now)).toBe(true);
+    expect(isDueForDeletion({ onDisappear: 'deactivate', deleteAfterDays: 0 }, '2000-01-01T00:00:00.000Z', now)).toBe(false);
+    expect(deletionCutoff({ onDisappear: 'delete', deleteAfterDays: undefined }, now)).toBe('2026-11-23T12:00:00.000Z');
+  });
+
+  it('stops a run that removes more than the count or the percentage allows', () => {
+    expect(exceedsThreshold({ count: 2, percent: 50 }, 0, 0)).toBe(false);
+    expect(exceedsThreshold({ count: 2, percent: 50 }, 2, 4)).toBe(false);
+    expect(exceedsThreshold({ count: 2, percent: 50 }, 3, 100)).toBe(true);
+    expect(exceedsThreshold({ count: 10, percent: 20 }, 3, 10)).toBe(true);
   });
 });

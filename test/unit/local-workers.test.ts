@@ -110,4 +110,27 @@ describe('local schedule and async workers', () => {
     await runtime.idle();
     expect(invocations).toHaveLength(1);
   });
+
+  it('keeps a timer per managed schedule: armed for its next fire time in its time zone, re-armed after firing, none when disabled or removed', async () => {
+    const managed: WorkerDefinition = { ...recording, id: 'per-project', trigger: { kind: 'managedSchedules' } };
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    vi.setSystemTime(new Date('2026-12-04T10:00:59.900Z'));
+    runtime = new LocalWorkers([managed]);
+    runtime.start();
+    await runtime.schedules.put(managed, { name: 'sync-project-a', expression: 'rate(1 minute)', enabled: true, payload: { projectId: 'a' } });
+    await runtime.schedules.put(managed, { name: 'sync-project-b', expression: 'cron(0 2 ? * MON-FRI *)', timezone: 'Europe/Berlin', enabled: true, payload: { projectId: 'b' } });
+    await runtime.schedules.put(managed, { name: 'sync-project-c', expression: 'rate(1 minute)', enabled: false, payload: { projectId: 'c' } });
+    const armed = () => Object.fromEntries([...(runtime?.scheduledFireTimes() ?? [])].map(([name, at]) => [name, new Date(at).toISOString()]));
+    // Friday 10:00 UTC: the next weekday 02:00 in Berlin is Monday 01:00 UTC; the disabled one has no timer.
+    expect(armed()).toEqual({ 'sync-project-a': '2026-12-04T10:01:00.000Z', 'sync-project-b': '2026-12-07T01:00:00.000Z' });
+    await vi.advanceTimersByTimeAsync(100);
+    vi.useRealTimers();
+    await runtime.idle();
+    expect(invocations.map((invocation) => invocation.event)).toEqual([{ projectId: 'a', scheduledTime: '2026-12-04T10:01:00.000Z' }]);
+    expect(armed()['sync-project-a']).toBe('2026-12-04T10:02:00.000Z');
+    await runtime.schedules.remove(managed, 'sync-project-a');
+    expect(Object.keys(armed())).toEqual(['sync-project-b']);
+    await runtime.stop();
+    expect(armed()).toEqual({});
+  });
 });

@@ -18,7 +18,13 @@ export const syncProjectView = z
     mode: z.enum(['full', 'delta']),
     onDisappear: z.enum(['deactivate', 'delete']),
     deletionThreshold: z.object({ count: z.int(), percent: z.number() }),
+    deleteAfterDays: z.int().meta({ description: 'With onDisappear delete: days a disappeared object stays deactivated before a run deletes it' }),
     pageSize: z.int().nullable(),
+    schedule: z
+      .object({ expression: z.string(), timezone: z.string().nullable(), enabled: z.boolean() })
+      .nullable()
+      .meta({ description: 'When runs are queued without POST …/run: a rate or EventBridge cron expression, its IANA time zone (cron only; null = UTC), on or off' }),
+    nextRunAt: z.string().nullable().meta({ description: 'When the schedule queues the next run (ISO 8601, UTC); null without an enabled schedule' }),
     version: z.int(),
     createdAt: z.string(),
     updatedAt: z.string(),
@@ -33,13 +39,18 @@ export const syncRunView = z
     connectionId: z.uuid(),
     mode: z.enum(['full', 'delta']),
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'partial']),
-    reason: z.string().nullable().meta({ description: 'Why a run failed: deletion_threshold, empty_result, directory_error, connection_disabled, project_deleted, internal_error' }),
+    reason: z.string().nullable().meta({ description: 'Why a run failed: deletion_threshold, empty_result, directory_error, connection_disabled, project_deleted, plan_outdated, object_not_found, object_out_of_scope, interrupted, internal_error' }),
     message: z.string().optional(),
     queuedAt: z.string(),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
     counts,
-    wouldRemove: z.int().optional().meta({ description: 'Deactivations and deletions a run stopped by the threshold would have made' }),
+    wouldRemove: z.int().optional().meta({ description: 'Deactivations and deletions a run stopped by the threshold (or a dry run) would make' }),
+    dryRun: z.boolean().optional().meta({ description: 'A dry run: its change records are the plan; nothing was changed' }),
+    appliesPlanOf: z.string().optional().meta({ description: 'The dry run whose stored plan this run applied' }),
+    overrideDeletionThreshold: z.boolean().optional(),
+    object: z.object({ dn: z.string().optional(), id: z.string().optional() }).optional().meta({ description: 'A one-object run: the DN or id asked for' }),
+    invocations: z.int().optional().meta({ description: 'Worker invocations the run took (more than 1: it continued from a checkpoint)' }),
   })
   .meta({ description: 'One sync run' });
 export const syncRunList = z.object({ data: z.array(syncRunView), totalCount: z.int(), page: z.int(), pageSize: z.int() });
@@ -50,6 +61,8 @@ export const syncChange = z.object({
   action: z.enum(['created', 'updated', 'unchanged', 'deactivated', 'deleted', 'error']),
   objectId: z.string().optional(),
   changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).optional(),
+  members: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }).optional().meta({ description: "A group's membership changes: user ids added and removed" }),
+  pending: z.boolean().optional().meta({ description: 'A planned change not applied yet: the run continues in a follow-up invocation' }),
   error: z.string().optional(),
 });
 export const syncRunDetail = syncRunView.extend({ changes: z.object({ data: z.array(syncChange), totalCount: z.int(), page: z.int(), pageSize: z.int() }) }).meta({ description: 'A run with one page of its change records' });
@@ -69,7 +82,10 @@ const project = {
   mode: 'full',
   onDisappear: 'deactivate',
   deletionThreshold: { count: 50, percent: 20 },
+  deleteAfterDays: 7,
   pageSize: null,
+  schedule: { expression: 'cron(0 2 ? * MON-FRI *)', timezone: 'Europe/Berlin', enabled: true },
+  nextRunAt: '2026-12-01T01:00:00.000Z',
   version: 1,
   createdAt: now,
   updatedAt: now,
@@ -97,15 +113,18 @@ export const directorySyncOperations: OperationDocs = {
     tag: 'Synchronization',
     description:
       'Creates a sync project over an `ldap` or `activeDirectory` connection: search bases, an extra LDAP filter, object classes (user, group), attribute mappings ' +
-      '(defaults per connection type), full or delta mode, what happens to users that disappear (deactivate or delete) and the deletion threshold.',
+      '(defaults per connection type), full or delta mode, what happens to users that disappear (deactivate or delete), the deletion threshold, and an optional ' +
+      '`schedule` (`rate(6 hours)`, or `cron(0 2 ? * MON-FRI *)` in a `timezone` such as Europe/Berlin — at most every 15 minutes) that queues runs like POST …/run.',
     request: contracts.createSyncProjectRequest,
-    requestExamples: example('Active Directory staff', { name: project.name, connectionId: project.connectionId, searchBases: project.searchBases }),
+    requestExamples: example('Active Directory staff, weeknights at 02:00 Berlin time', { name: project.name, connectionId: project.connectionId, searchBases: project.searchBases, schedule: { expression: 'cron(0 2 ? * MON-FRI *)', timezone: 'Europe/Berlin' } }),
     responses: { 201: { ...ok('Created', syncProjectView, example('Created', project)), headers: { Location: 'The project URL' } } },
   },
   'directory-sync-projects-get': { tag: 'Synchronization', description: 'Gets a specific sync project.', responses: { 200: ok('The project', syncProjectView, example('A project', project)) } },
   'directory-sync-projects-update': {
     tag: 'Synchronization',
-    description: 'Changes a project: send only the fields to change; `attributeMappings` merge into the stored ones; `null` removes `filter` or `pageSize`.',
+    description:
+      'Changes a project: send only the fields to change; `attributeMappings` and `schedule` merge into the stored ones (`{"schedule":{"enabled":false}}` pauses the schedule); ' +
+      '`null` removes `filter`, `pageSize` or `schedule`.',
     request: contracts.updateSyncProjectRequest,
     requestExamples: example('Switch to delta runs', { mode: 'delta' }),
     responses: { 200: ok('The project', syncProjectView, example('Updated', { ...project, mode: 'delta', version: 2 })) },
@@ -119,10 +138,20 @@ export const directorySyncOperations: OperationDocs = {
     tag: 'Synchronization',
     description:
       'Queues a run of the project (the `sync-run` worker executes it) and answers 202 with its id; follow it at `/api/sync/history/{runId}`. ' +
-      'Two runs of one project never overlap: 409 while one is queued or running, or when the connection is disabled.',
+      'Two runs of one project never overlap: 409 while one is queued or running, or when the connection is disabled. ' +
+      'No body: a run in the project\'s mode. `{"dryRun": true}` computes and stores the exact plan (the run\'s change records) without changing anything; ' +
+      '`{"applyPlanOf": "<dry run id>"}` applies that stored plan unchanged — 409 when the project, its state (another run finished) or any object the plan changes moved on since; ' +
+      '`{"overrideDeletionThreshold": true}` proceeds past the deletion threshold; `{"object": {"dn": "…"}}` or `{"object": {"id": "…"}}` syncs that one object.',
+    request: contracts.runSyncProjectRequest,
+    requestExamples: {
+      dryRun: { summary: 'Dry run', value: { dryRun: true } },
+      apply: { summary: 'Apply a dry run\'s plan', value: { applyPlanOf: '01JDZ8Q3K9V7X2M4N6P8R0T2W4' } },
+      override: { summary: 'Past the deletion threshold', value: { overrideDeletionThreshold: true } },
+      object: { summary: 'One object, after an HR change', value: { object: { dn: 'CN=Ada Lovelace,OU=Staff,DC=corp,DC=example,DC=com' } } },
+    },
     responses: {
       202: { ...ok('Queued', z.object({ runId: z.string(), status: z.literal('queued') }), example('Queued', { runId: run.id, status: 'queued' })), headers: { Location: 'The run in the sync history' } },
-      409: { description: 'A run of the project is already queued or running, or its connection is disabled or gone' },
+      409: { description: 'A run of the project is already queued or running, its connection is disabled or gone, or the dry run named by applyPlanOf no longer applies' },
     },
   },
   'directory-sync-history-list': {

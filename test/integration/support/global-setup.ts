@@ -31,8 +31,9 @@ export async function setup(project: TestProject): Promise<void> {
     bootstrapOwnerEmail: 'bootstrap-owner@example.com',
     bootstrapOwnerPassword,
     logLevel: 'ERROR',
-    // Deactivation and disabling must show up at once in tests, not after the 30 s cache.
-    environment: { PRINCIPAL_STATUS_CACHE_SECONDS: '0' },
+    // Deactivation and disabling must show up at once in tests, not after the 30 s cache; sync
+    // schedules may fire every minute, so a scheduled run shows within a minute (15 in deployments).
+    environment: { PRINCIPAL_STATUS_CACHE_SECONDS: '0', SYNC_SCHEDULE_MIN_INTERVAL_MINUTES: '1' },
   });
   project.provide('baseUrl', platform.baseUrl);
   project.provide('operatorApiKey', platform.operatorApiKey);

@@ -340,7 +340,7 @@ export const routeLimitSamples: Record<string, RouteLimitSample> = {
   'directory-sync-projects-get': { request: () => ({ params: { id: randomUUID() } }) },
   'directory-sync-projects-update': { request: () => ({ params: { id: randomUUID() }, body: { name: 'Renamed', filter: '(objectClass=*)', searchBases: ['dc=example,dc=test'] } }) },
   'directory-sync-projects-delete': { request: () => ({ params: { id: randomUUID() } }) },
-  'directory-sync-projects-run': { request: () => ({ params: { id: randomUUID() } }) },
+  'directory-sync-projects-run': { request: () => ({ params: { id: randomUUID() }, body: { dryRun: true, object: { dn: 'uid=ada,ou=people,dc=example,dc=test' } } }) },
   'directory-sync-history-list': { request: () => ({ params: {}, query: { status: 'failed', since: '2025-01-01', projectId: randomUUID(), page: '1', pageSize: '50' } }) },
   'directory-sync-history-get': { request: () => ({ params: { id: '01JDZ8Q3K9V7X2M4N6P8R0T2W4' }, query: { page: '1', pageSize: '50' } }) },
 
