@@ -1,0 +1,277 @@
+/**
+ * Person correlation (Directory API seed, "Persons (Identities)"): which person a user record —
+ * an account of any source — belongs to, so one human's SCIM account, LDAP entry and Active
+ * Directory account appear under one person.
+ *
+ * The rule is an ordered list of correlation attributes, read from the user record the same way
+ * for every source: `employeeNumber` (enterprise extension; mapped from employeeNumber/employeeID
+ * by sync), `email` (every email address, the primary one first; mapped from mail) and `userName`
+ * (SCIM userName; uid or userPrincipalName by sync). Values are compared trimmed, Unicode-NFC and
+ * lower-cased; values longer than 512 bytes take no part.
+ *
+ * - A user that has no person yet joins the person holding its FIRST key in rule order that any
+ *   person holds; when none does, it founds a new person.
+ * - Ambiguity (its employeeNumber is person A's, its email person B's): it joins the person of the
+ *   first matching rule attribute (A), and keys held by another person stay with that person: two
+ *   persons are never merged silently. The link's audit entry lists the keys left with others.
+ * - A linked user stays with its person when its attributes change later (no silent moves); it
+ *   claims the new keys that are free and releases the ones it no longer has.
+ * - Deleting a user removes its link and releases its keys; a person left with no users is deleted.
+ *
+ * Where the rule comes from: a sync project's `correlation` (default DEFAULT_CORRELATION) for the
+ * users it writes, and ORGANIZATION_CORRELATION for SCIM-provisioned and SAML just-in-time users.
+ *
+ * Cost per user write: nothing is scanned. A create reads the keys' holders (one strongly
+ * consistent BatchGetItem) and writes the person or its count, the link, one item per key and a
+ * `person.linked` audit entry in the user's own transaction. An update reads the user's link (one
+ * GetItem); when its keys and summary are unchanged — the usual SCIM PATCH — it writes nothing
+ * more. A delete reads the link, the key holders and the person, and writes their removal.
+ */
+import { randomUUID } from 'node:crypto';
+import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
+import { ConcurrentChangeError } from '../errors/domain-errors.ts';
+import { memberDisplay } from '../scim/member-display.ts';
+import * as persons from '../storage/persons.ts';
+import type { PersonKeyRecord, PersonLinkRecord, PersonSummary } from '../storage/persons.ts';
+import type { TransactionStep } from '../storage/transactions.ts';
+import type { UserRecord } from '../storage/users.ts';
+
+export const CORRELATION_ATTRIBUTES = ['employeeNumber', 'email', 'userName'] as const;
+export type CorrelationAttribute = (typeof CORRELATION_ATTRIBUTES)[number];
+
+/** A sync project's rule unless it names its own: employeeNumber, then email, then userName. */
+export const DEFAULT_CORRELATION: readonly CorrelationAttribute[] = ['employeeNumber', 'email', 'userName'];
+/** The organization-wide rule for users that come through no sync project (SCIM, SAML just-in-time). */
+export const ORGANIZATION_CORRELATION: readonly CorrelationAttribute[] = DEFAULT_CORRELATION;
+
+/** Correlation values longer than this (UTF-8 bytes) are not used: they become part of a key. */
+export const MAX_CORRELATION_VALUE_BYTES = 512;
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+export interface CorrelationKey {
+  attribute: CorrelationAttribute;
+  value: string;
+}
+
+/** The key's text form, as a link stores the keys its user holds. */
+export function keyId(key: { attribute: string; value: string }): string {
+  return `${key.attribute}#${key.value}`;
+}
+
+function parseKeyId(id: string): CorrelationKey {
+  const at = id.indexOf('#');
+  return { attribute: id.slice(0, at) as CorrelationAttribute, value: id.slice(at + 1) };
+}
+
+function member(object: unknown, name: string): unknown {
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
+  const lower = name.toLowerCase();
+  return Object.entries(object).find(([key]) => key.toLowerCase() === lower)?.[1];
+}
+
+/** How values compare: trimmed, NFC, lower-cased; undefined when empty or too long to be a key. */
+export function normalizeCorrelationValue(value: unknown): string | undefined {
+  if (typeof value !== 'string' && typeof value !== 'number') return undefined;
+  const normalized = String(value).trim().normalize('NFC').toLowerCase();
+  if (normalized === '' || Buffer.byteLength(normalized, 'utf8') > MAX_CORRELATION_VALUE_BYTES) return undefined;
+  return normalized;
+}
+
+function emailValues(resource: Record<string, unknown>): unknown[] {
+  const emails = member(resource, 'emails');
+  if (!Array.isArray(emails)) return [];
+  const primary = (entry: unknown) => {
+    const flag = member(entry, 'primary');
+    return flag === true || flag === 'true';
+  };
+  return [...emails.filter(primary), ...emails.filter((entry) => !primary(entry))].map((entry) => member(entry, 'value'));
+}
+
+/** A user's correlation keys, in rule order (several emails: the primary one first); no duplicates. */
+export function correlationKeys(record: Pick<UserRecord, 'userName' | 'resource'>, rule: readonly CorrelationAttribute[]): CorrelationKey[] {
+  const result: CorrelationKey[] = [];
+  const seen = new Set<string>();
+  for (const attribute of rule) {
+    const raw =
+      attribute === 'employeeNumber' ? [member(member(record.resource, ENTERPRISE), 'employeeNumber')] : attribute === 'email' ? emailValues(record.resource) : [record.userName];
+    for (const candidate of raw) {
+      const value = normalizeCorrelationValue(candidate);
+      if (value === undefined) continue;
+      const key = { attribute, value };
+      if (seen.has(keyId(key))) continue;
+      seen.add(keyId(key));
+      result.push(key);
+    }
+  }
+  return result;
+}
+
+/** What a person shows of the user written last: its name, primary email and employee number. */
+export function personSummary(record: Pick<UserRecord, 'userName' | 'resource'>): PersonSummary {
+  const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+  const email = emailValues(record.resource).map(text).find((value) => value !== undefined);
+  const employeeNumber = text(member(member(record.resource, ENTERPRISE), 'employeeNumber'));
+  return { displayName: memberDisplay(record.resource, record.userName), ...(email ? { email } : {}), ...(employeeNumber ? { employeeNumber } : {}) };
+}
+
+/** What one user write does to persons: pure, decided from what was read. */
+export interface CorrelationPlan {
+  personId: string;
+  /** The user founds a new person. */
+  createPerson: boolean;
+  /** The user had no link and gets one. */
+  newLink: boolean;
+  /** The key (`attribute#value`) that made the link, when the user joined an existing person. */
+  matchedOn?: string | undefined;
+  /** Keys to add this user to (free, or already its person's). */
+  claim: CorrelationKey[];
+  /** Keys this user held and no longer has, with how many users held each as read. */
+  release: { key: CorrelationKey; holders: number }[];
+  /** Keys of this user held by another person: left there (never a silent merge). */
+  conflicts: { key: string; personId: string }[];
+  /** Every key the user holds after the write. */
+  heldAfter: string[];
+}
+
+/**
+ * Decides a user's person from its keys after the write (`keys`, rule order), its current link
+ * and the holders of the keys involved. `newPersonId` is used when the user founds a person.
+ */
+export function planCorrelation(input: { userId: string; keys: readonly CorrelationKey[]; link: PersonLinkRecord | undefined; owners: readonly PersonKeyRecord[]; newPersonId: string }): CorrelationPlan {
+  const owners = new Map(input.owners.map((owner) => [keyId(owner), owner]));
+  let personId = input.link?.personId;
+  let matchedOn: string | undefined;
+  if (personId === undefined) {
+    for (const key of input.keys) {
+      const owner = owners.get(keyId(key));
+      if (owner && owner.userIds.some((userId) => userId !== input.userId)) {
+        personId = owner.personId;
+        matchedOn = keyId(key);
+        break;
+      }
+    }
+  }
+  const createPerson = personId === undefined;
+  const person = personId ?? input.newPersonId;
+  const held = new Set(input.link?.keys ?? []);
+  const wanted = new Set(input.keys.map(keyId));
+  const claim: CorrelationKey[] = [];
+  const conflicts: { key: string; personId: string }[] = [];
+  const heldAfter: string[] = [];
+  for (const key of input.keys) {
+    const id = keyId(key);
+    const owner = owners.get(id);
+    if (owner && owner.personId !== person && owner.userIds.some((userId) => userId !== input.userId)) {
+      conflicts.push({ key: id, personId: owner.personId });
+      continue;
+    }
+    heldAfter.push(id);
+    if (!held.has(id) || !owner?.userIds.includes(input.userId)) claim.push(key);
+  }
+  const release = [...held]
+    .filter((id) => !wanted.has(id))
+    .flatMap((id) => {
+      const owner = owners.get(id);
+      return owner && owner.personId === person && owner.userIds.includes(input.userId) ? [{ key: parseKeyId(id), holders: owner.userIds.length }] : [];
+    });
+  return { personId: person, createPerson, newLink: input.link === undefined, ...(matchedOn ? { matchedOn } : {}), claim, release, conflicts, heldAfter };
+}
+
+/** Who causes a person change: the user write's own actor and origin. */
+export interface CorrelationAudit {
+  actor: AuditEvent['actor'];
+  origin: RequestOrigin;
+  /** Extra audit details (a sync run id). */
+  details?: Record<string, unknown> | undefined;
+}
+
+const concurrent = () => new ConcurrentChangeError('A person of this user was changed concurrently; retry.');
+
+function sameSummary(a: PersonSummary, b: PersonSummary): boolean {
+  return a.displayName === b.displayName && a.email === b.email && a.employeeNumber === b.employeeNumber;
+}
+
+/**
+ * The steps that keep persons in line with one user write, for the write's own transaction:
+ * `before` undefined for a create, `after` undefined for a delete. Reads what it decides on
+ * (see the module's cost note); returns no steps when nothing about the user's person changes.
+ *
+ * @throws nothing itself; the steps fail with ConcurrentChangeError when a person, link or key
+ *   changed between the read and the write (callers retry or record the error).
+ */
+export async function personSteps(
+  organizationId: string,
+  change: { before: UserRecord | undefined; after: UserRecord | undefined; rule: readonly CorrelationAttribute[] },
+  audit: CorrelationAudit,
+  now = new Date().toISOString(),
+): Promise<TransactionStep[]> {
+  const { before, after } = change;
+  const userId = (after ?? before)?.id;
+  if (userId === undefined) return [];
+  if (after === undefined) return unlinkSteps(organizationId, userId, audit, now);
+  const keys = correlationKeys(after, change.rule);
+  const link = before ? await persons.linkOf(organizationId, userId) : undefined;
+  const summary = personSummary(after);
+  const keysSame = link !== undefined && link.keys.length === keys.length && keys.every((key) => link.keys.includes(keyId(key)));
+  if (keysSame && before && sameSummary(personSummary(before), summary)) return [];
+  const involved = new Map<string, CorrelationKey>(keys.map((key) => [keyId(key), key]));
+  for (const id of link?.keys ?? []) involved.set(id, parseKeyId(id));
+  const owners = await persons.keyOwners(organizationId, [...involved.values()]);
+  const plan = planCorrelation({ userId, keys, link, owners, newPersonId: randomUUID() });
+  const steps: TransactionStep[] = [];
+  if (plan.createPerson) {
+    steps.push(persons.createStep({ id: plan.personId, organizationId, ...summary, objectCount: 1, createdAt: now, updatedAt: now }, concurrent));
+  } else {
+    steps.push(persons.updateStep(organizationId, plan.personId, { summary, delta: plan.newLink ? 1 : 0, now }, concurrent));
+  }
+  const keysChanged = plan.newLink || plan.claim.length > 0 || plan.release.length > 0 || link?.keys.length !== plan.heldAfter.length;
+  if (keysChanged) {
+    const record: PersonLinkRecord = {
+      organizationId,
+      userId,
+      personId: plan.personId,
+      keys: plan.heldAfter,
+      ...((plan.matchedOn ?? link?.matchedOn) ? { matchedOn: plan.matchedOn ?? link?.matchedOn } : {}),
+      linkedAt: link?.linkedAt ?? now,
+    };
+    steps.push(persons.linkPutStep(record, link?.personId, concurrent));
+  }
+  for (const key of plan.claim) steps.push(persons.keyClaimStep(organizationId, key, plan.personId, userId, concurrent));
+  for (const { key, holders } of plan.release) steps.push(persons.keyReleaseStep(organizationId, key, userId, holders, concurrent));
+  if (plan.newLink) {
+    steps.push(
+      auditStep({
+        organizationId,
+        action: 'person.linked',
+        actor: audit.actor,
+        origin: audit.origin,
+        target: { type: 'person', id: plan.personId },
+        details: { ...audit.details, userId, personCreated: plan.createPerson, matchedOn: plan.matchedOn?.split('#')[0] ?? null, keysHeldByOtherPersons: plan.conflicts.map((conflict) => conflict.personId) },
+      }),
+    );
+  }
+  return steps;
+}
+
+async function unlinkSteps(organizationId: string, userId: string, audit: CorrelationAudit, now: string): Promise<TransactionStep[]> {
+  const link = await persons.linkOf(organizationId, userId);
+  if (!link) return [];
+  const [owners, person] = await Promise.all([persons.keyOwners(organizationId, link.keys.map(parseKeyId)), persons.byId(organizationId, link.personId)]);
+  const steps: TransactionStep[] = [persons.linkDeleteStep(organizationId, userId, link.personId, concurrent)];
+  for (const owner of owners) {
+    if (owner.personId === link.personId && owner.userIds.includes(userId)) steps.push(persons.keyReleaseStep(organizationId, owner, userId, owner.userIds.length, concurrent));
+  }
+  const last = person === undefined || person.objectCount <= 1;
+  if (person) steps.push(last ? persons.deleteStep(organizationId, link.personId, concurrent) : persons.updateStep(organizationId, link.personId, { delta: -1, now }, concurrent));
+  steps.push(
+    auditStep({
+      organizationId,
+      action: 'person.unlinked',
+      actor: audit.actor,
+      origin: audit.origin,
+      target: { type: 'person', id: link.personId },
+      details: { ...audit.details, userId, personDeleted: last },
+    }),
+  );
+  return steps;
+}
