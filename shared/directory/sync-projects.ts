@@ -18,17 +18,19 @@ import type { SyncChangeRecord, SyncProjectRecord, SyncRunRecord, SyncRunStatus 
 import { transact } from '../storage/transactions.ts';
 import { startWorker } from '../workers/start-worker.ts';
 import type { DirectoryPage } from './connections.ts';
+import { DEFAULT_CORRELATION } from './person-correlation.ts';
 import { DEFAULT_MAPPINGS, type SyncProjectCreateInput, type SyncProjectUpdateInput } from './sync-schemas.ts';
 
 /** A run's claim is presumed dead (its worker crashed) after this long, and a new run may take over. */
 export const RUN_CLAIM_STALE_MS = 6 * 60 * 60 * 1000;
 
-export type SyncProjectView = Omit<SyncProjectRecord, 'organizationId' | 'filter' | 'pageSize'> & { filter: string | null; pageSize: number | null };
+export type SyncProjectView = Omit<SyncProjectRecord, 'organizationId' | 'filter' | 'pageSize' | 'correlation'> & { filter: string | null; pageSize: number | null; correlation: string[] };
 export type SyncRunView = Omit<SyncRunRecord, 'organizationId' | 'requestedBy' | 'reason' | 'startedAt' | 'finishedAt'> & { reason: string | null; startedAt: string | null; finishedAt: string | null };
 
 function present(record: SyncProjectRecord): SyncProjectView {
   const { organizationId: _organizationId, filter, pageSize, ...rest } = record;
-  return { ...rest, filter: filter ?? null, pageSize: pageSize ?? null };
+  // Projects written before correlation existed use the default rule.
+  return { ...rest, filter: filter ?? null, pageSize: pageSize ?? null, correlation: record.correlation ?? [...DEFAULT_CORRELATION] };
 }
 
 /** The API view of a run. */
@@ -88,6 +90,7 @@ export async function createSyncProject(organizationId: string, input: SyncProje
     ...(input.filter !== undefined ? { filter: input.filter } : {}),
     objectClasses: input.objectClasses,
     attributeMappings: { ...DEFAULT_MAPPINGS[connection.type], ...input.attributeMappings },
+    correlation: input.correlation,
     mode: input.mode,
     onDisappear: input.onDisappear,
     deletionThreshold: input.deletionThreshold,

@@ -40,14 +40,16 @@ import { transact, type TransactionStep } from '../storage/transactions.ts';
 import * as users from '../storage/users.ts';
 import { passwordContext } from './connections.ts';
 import { attribute, DirectoryConnection, firstValue, type LdapEntry } from './ldap-client.ts';
+// Objects and persons (shared/directory/sync-objects.ts): raw attribute snapshots, other object classes, person correlation.
+import * as syncObjects from './sync-objects.ts';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 /** The SCIM counters (shared/scim/users.ts USER_COUNTER, shared/scim/groups.ts GROUP_COUNTER): synchronised users and groups are SCIM-visible. */
 const USER_COUNTER = 'users';
 const GROUP_COUNTER = 'groups';
 const ORIGIN = { ipAddress: '', userAgent: 'identity-platform worker sync-run' };
-/** Memberships changed per transaction (each transaction also carries an audit entry). */
-const MEMBERSHIP_CHUNK = 90;
+/** Memberships changed per transaction (each transaction also carries an audit entry, and a user's removal its person steps). */
+const MEMBERSHIP_CHUNK = 80;
 /** Change records of unchanged objects written per transaction. */
 const RECORD_CHUNK = 25;
 /** The sync-run worker's timeout (shared/worker-table/directory.ts): a run running longer has died. */
@@ -220,7 +222,7 @@ async function readDirectory(project: SyncProjectRecord, connection: connections
         for await (const page of directory.searchPages(base, {
           filter: searchFilter(kind, objectClass, project, delta),
           attributes,
-          ...(kind === 'activeDirectory' ? { binaryAttributes: ['objectGUID'] } : {}),
+          binaryAttributes: [...syncObjects.BINARY_ATTRIBUTES[kind]],
           pageSize: project.pageSize ?? settings.pageSize,
         })) {
           entries.push(...page);
@@ -230,15 +232,16 @@ async function readDirectory(project: SyncProjectRecord, connection: connections
     };
     const userEntries = await read('user');
     const groupEntries = await read('group');
+    const otherEntries = await syncObjects.readOtherObjects(directory, { kind, project, bases, delta, attributes, pageSize: project.pageSize ?? settings.pageSize });
     let watermark = state.watermark;
     if (kind === 'activeDirectory') watermark = nextUsn ?? watermark;
     else {
-      for (const entry of [...userEntries, ...groupEntries]) {
+      for (const entry of [...userEntries, ...groupEntries, ...otherEntries.map((other) => other.entry)]) {
         const csn = text(entry, 'entryCSN');
         if (csn !== undefined && (watermark === undefined || csn > watermark)) watermark = csn;
       }
     }
-    return { userEntries, groupEntries, watermark, bases };
+    return { userEntries, groupEntries, otherEntries, watermark, bases };
   } finally {
     await directory.close();
   }
@@ -274,11 +277,11 @@ export async function runSync(payload: SyncRunPayload): Promise<{ status: string
       if (error instanceof RunFailure) throw error;
       throw new RunFailure('directory_error', `Reading the directory failed, nothing was changed: ${error instanceof Error ? error.message.trim() : String(error)}`);
     }
-    if (project.mode === 'full' && read.userEntries.length + read.groupEntries.length === 0) {
+    if (project.mode === 'full' && read.userEntries.length + read.groupEntries.length + read.otherEntries.length === 0) {
       throw new RunFailure('empty_result', 'The directory returned no objects: nothing was changed (an empty read is never taken as every object having disappeared).');
     }
     watermark = read.watermark;
-    await apply({ organizationId, project, runId, actor, records }, read.userEntries, read.groupEntries, read.bases);
+    await apply({ organizationId, project, runId, actor, records }, read.userEntries, read.groupEntries, read.bases, read.otherEntries);
   } catch (error) {
     failure = error instanceof RunFailure ? error : new RunFailure('internal_error', error instanceof Error ? error.message : String(error));
     if (!(error instanceof RunFailure)) logger.error('sync run failed', { runId, error: failure.message });
@@ -388,7 +391,7 @@ export function activeOf(entry: LdapEntry, kind: Kind, source: string | undefine
   return !DISABLED_VALUES.has(value.toLowerCase());
 }
 
-async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries: LdapEntry[], bases: readonly string[]): Promise<void> {
+async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries: LdapEntry[], bases: readonly string[], otherEntries: syncObjects.OtherEntry[]): Promise<void> {
   const { organizationId, project } = context;
   const kind = project.connectionType;
   const mappings = project.attributeMappings;
@@ -425,8 +428,17 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
       : [];
   const vanishedGroups =
     project.mode === 'full' && project.objectClasses.includes('group') ? storedGroups.filter((group) => group.directoryId && !seenGroups.has(group.directoryId) && inScope(group.directoryDn)) : [];
-  const wouldRemove = vanishedUsers.length + vanishedGroups.length;
-  const synchronised = storedUsers.length + storedGroups.length;
+  const otherPlan = syncObjects.planOtherObjects({
+    organizationId,
+    project,
+    entries: otherEntries,
+    stored: await syncObjects.storedOtherObjects(organizationId, project),
+    full: project.mode === 'full',
+    bases,
+    now: new Date().toISOString(),
+  });
+  const wouldRemove = vanishedUsers.length + vanishedGroups.length + otherPlan.vanished.length;
+  const synchronised = storedUsers.length + storedGroups.length + otherPlan.storedCount;
   const { count, percent } = project.deletionThreshold;
   if (wouldRemove > 0 && (wouldRemove > count || (synchronised > 0 && (wouldRemove * 100) / synchronised > percent))) {
     throw new RunFailure(
@@ -441,6 +453,7 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
   for (const user of planned) {
     const managerId = user.managerDn ? userIdByDn.get(dnKey(user.managerDn)) : undefined;
     const resource = userResource(user.entry, user, mappings, managerId);
+    const snapshot = syncObjects.snapshotOf(user.entry);
     const base = { dn: user.entry.dn, objectClass: 'user' as const, objectId: user.id };
     const existing = user.existing;
     if (!existing) {
@@ -456,6 +469,7 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
         connectionId: project.connectionId,
         directoryId: user.directoryId,
         directoryDn: user.entry.dn,
+        directoryDigest: snapshot.digest,
         version: 1,
         createdAt: at,
         updatedAt: at,
@@ -465,12 +479,14 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
         users.claimUserNameStep(organizationId, user.userName, user.id, () => new ConflictError(`userName ${user.userName} is already taken by another user.`)),
         counterStep(organizationId, USER_COUNTER, 1),
         audit(context, 'user.created', { type: 'user', id: user.id }, { userName: user.userName, source: kind, connectionId: project.connectionId }),
+        ...(await syncObjects.userWriteSteps(context, undefined, record, user.entry, snapshot)),
       ]);
       // A user that could not be created (e.g. its userName is taken) is no group's member.
       if (!created) userIdByDn.delete(dnKey(user.entry.dn));
       continue;
     }
     const changes = diff(existing.resource, resource);
+    Object.assign(changes, await syncObjects.attributeChanges(organizationId, existing.id, existing.directoryDigest, snapshot));
     const moved = existing.directoryDn !== user.entry.dn;
     if (Object.keys(changes).length === 0 && !moved && existing.active === user.active) {
       unchanged.push({ ...base, action: 'unchanged' });
@@ -478,13 +494,14 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
     }
     if (moved) changes.dn = { before: existing.directoryDn ?? null, after: user.entry.dn };
     const renamed = existing.userName.toLowerCase() !== user.userName.toLowerCase();
-    const next: users.UserRecord = { ...existing, userName: user.userName, active: user.active, resource, directoryDn: user.entry.dn, version: existing.version + 1, updatedAt: now() };
+    const next: users.UserRecord = { ...existing, userName: user.userName, active: user.active, resource, directoryDn: user.entry.dn, directoryDigest: snapshot.digest, version: existing.version + 1, updatedAt: now() };
     await commit(context, { ...base, action: 'updated', changes }, [
       users.putStep(next, { expectedVersion: existing.version, onConflict: () => new ConcurrentChangeError(`User ${existing.id} changed concurrently.`) }),
       ...(renamed
         ? [users.releaseUserNameStep(organizationId, existing.userName), users.claimUserNameStep(organizationId, user.userName, existing.id, () => new ConflictError(`userName ${user.userName} is already taken by another user.`))]
         : []),
       audit(context, 'user.updated', { type: 'user', id: existing.id }, { changedAttributes: Object.keys(changes) }),
+      ...(await syncObjects.userWriteSteps(context, existing, next, user.entry, snapshot)),
     ]);
   }
 
@@ -498,6 +515,7 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
         counterStep(organizationId, USER_COUNTER, -1),
         ...memberships.slice(0, MEMBERSHIP_CHUNK).map((membership) => groups.membershipRemoveStep(organizationId, membership.groupId, user.id)),
         audit(context, 'user.deleted', { type: 'user', id: user.id }, { userName: user.userName, reason: 'disappeared from the directory', removedFromGroups: memberships.slice(0, MEMBERSHIP_CHUNK).map((m) => m.groupId) }),
+        ...(await syncObjects.userRemovalSteps(context, user)),
       ]);
       continue;
     }
@@ -549,6 +567,8 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
     const removed = [...current].filter((userId) => !desired.has(userId));
     const resource = compact({ displayName, ...(text(entry, 'description') ? { description: text(entry, 'description') } : {}) });
     const changes: Record<string, { before: unknown; after: unknown }> = existing ? diff(existing.resource, resource) : diff({}, resource);
+    const snapshot = syncObjects.snapshotOf(entry);
+    if (existing) Object.assign(changes, await syncObjects.attributeChanges(organizationId, existing.id, existing.directoryDigest, snapshot));
     if (added.length + removed.length > 0) changes.members = { before: current.size, after: desired.size };
     const base = { dn: entry.dn, objectClass: 'group' as const, objectId: id };
     if (existing && Object.keys(changes).length === 0 && existing.directoryDn === entry.dn) {
@@ -557,8 +577,8 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
     }
     const at = now();
     const record: groups.GroupRecord = existing
-      ? { ...existing, displayName, resource, directoryDn: entry.dn, version: existing.version + 1, updatedAt: at }
-      : { id, organizationId, displayName, resource, source: kind, connectionId: project.connectionId, directoryId, directoryDn: entry.dn, version: 1, createdAt: at, updatedAt: at };
+      ? { ...existing, displayName, resource, directoryDn: entry.dn, directoryDigest: snapshot.digest, version: existing.version + 1, updatedAt: at }
+      : { id, organizationId, displayName, resource, source: kind, connectionId: project.connectionId, directoryId, directoryDn: entry.dn, directoryDigest: snapshot.digest, version: 1, createdAt: at, updatedAt: at };
     const membershipSteps = [
       ...added.map((userId) => groups.membershipAddStep(organizationId, { groupId: id, userId, display: displayOf.get(userId) ?? '', addedAt: at })),
       ...removed.map((userId) => groups.membershipRemoveStep(organizationId, id, userId)),
@@ -569,6 +589,7 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
       ...(existing ? [] : [counterStep(organizationId, GROUP_COUNTER, 1)]),
       ...first,
       audit(context, existing ? 'group.updated' : 'group.created', { type: 'group', id }, { displayName, source: kind, membersAdded: added.length, membersRemoved: removed.length }),
+      syncObjects.groupWriteStep(context, record, entry, snapshot),
     ]);
     // Larger membership changes continue in further audited transactions.
     for (let start = MEMBERSHIP_CHUNK; ok && start < membershipSteps.length; start += MEMBERSHIP_CHUNK) {
@@ -587,8 +608,15 @@ async function apply(context: RunContext, userEntries: LdapEntry[], groupEntries
       counterStep(organizationId, GROUP_COUNTER, -1),
       ...memberships.slice(0, MEMBERSHIP_CHUNK).map((m) => groups.membershipRemoveStep(organizationId, group.id, m.userId)),
       audit(context, 'group.deleted', { type: 'group', id: group.id }, { displayName: group.displayName, reason: 'disappeared from the directory' }),
+      syncObjects.groupRemovalStep(context, group.id),
     ]);
   }
+
+  await syncObjects.applyOtherObjects(context, otherPlan, {
+    commit: (change, steps) => commit(context, change, steps),
+    audit: (action, target, details) => audit(context, action, target, details),
+    unchanged: (change) => unchanged.push(change),
+  });
 
   await recordOnly(context, unchanged);
 }

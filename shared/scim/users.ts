@@ -4,6 +4,7 @@ import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } 
 import { counterStep } from '../storage/counters.ts';
 import * as groups from '../storage/groups.ts';
 import { transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
+import { ORGANIZATION_CORRELATION, personSteps } from '../directory/person-correlation.ts';
 import * as users from '../storage/users.ts';
 import type { UserRecord } from '../storage/users.ts';
 import { assertPasswordPolicy, hashPassword } from '../identity/passwords.ts';
@@ -151,6 +152,16 @@ function guardedPut(record: UserRecord, before: UserRecord | undefined): Transac
   });
 }
 
+/**
+ * The person steps of a SCIM user write (shared/directory/person-correlation.ts), by the
+ * organization-wide rule, in the write's own transaction: a create links or founds a person, a
+ * change moves the user's correlation keys (nothing when they and its name are unchanged), a
+ * delete unlinks it (and removes a person left with no objects).
+ */
+function correlation(context: ScimContext, before: UserRecord | undefined, after: UserRecord | undefined): Promise<TransactionStep[]> {
+  return personSteps(context.organizationId, { before, after, rule: ORGANIZATION_CORRELATION }, { actor: context.actor, origin: context.origin });
+}
+
 function changeAction(before: UserRecord, after: UserRecord): string {
   if (before.active !== false && after.active === false) return 'user.deactivated';
   if (before.active === false && after.active !== false) return 'user.reactivated';
@@ -167,6 +178,7 @@ export async function createUser(context: ScimContext, body: unknown): Promise<S
     ...(await identitySteps(context.organizationId, id, undefined, item.userName, password)),
     counterStep(context.organizationId, USER_COUNTER, 1),
     auditStep({ ...context, action: 'user.created', target: { type: 'user', id }, details: { userName: item.userName, externalId: getMember(resource, 'externalId'), source: 'scim' } }),
+    ...(await correlation(context, undefined, item)),
   ]);
   return toScimUser(item);
 }
@@ -190,6 +202,7 @@ async function writeChange(context: ScimContext, before: UserRecord, resource: S
       target: { type: 'user', id: before.id },
       details: { changedAttributes: password !== undefined ? [...changed, 'password'] : changed },
     }),
+    ...(await correlation(context, before, item)),
   ]);
   return item;
 }
@@ -263,6 +276,7 @@ async function deleteUserVersion(context: ScimContext, before: UserRecord): Prom
   const id = before.id;
   const memberships = await groups.ofUser(context.organizationId, id);
   const removals = memberships.map((membership) => groups.membershipRemoveStep(context.organizationId, membership.groupId, id));
+  const unlink = await correlation(context, before, undefined);
   await transactWithCleanup(
     removals,
     (removalsIncluded) => [
@@ -271,6 +285,7 @@ async function deleteUserVersion(context: ScimContext, before: UserRecord): Prom
       ...(before.hasPassword ? [users.deleteLoginIdentityStep(before.userName, id)] : []),
       counterStep(context.organizationId, USER_COUNTER, -1),
       auditStep({ ...context, action: 'user.deleted', target: { type: 'user', id }, details: { userName: before.userName, removedFromGroups: removalsIncluded ? memberships.map((membership) => membership.groupId) : [] } }),
+      ...unlink,
     ],
     (chunk) => [auditStep({ ...context, action: 'user.memberships.removed', target: { type: 'user', id }, details: { groupIds: chunk.map((step) => memberships[removals.indexOf(step)]?.groupId), reason: 'user.deleted' } })],
   );

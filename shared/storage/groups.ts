@@ -35,6 +35,8 @@ export interface GroupRecord {
   /** A synchronised group's stable id in its source directory and its DN there (see users.ts). */
   directoryId?: string | undefined;
   directoryDn?: string | undefined;
+  /** Digest of the synchronised entry's attribute snapshot (see users.ts). */
+  directoryDigest?: string | undefined;
   roleIds?: Set<string> | undefined;
   version: number;
   createdAt: string;

@@ -20,7 +20,7 @@ import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 
 type Item = Record<string, unknown>;
 
-export type SyncObjectClass = 'user' | 'group';
+export type SyncObjectClass = 'user' | 'group' | 'computer';
 export type SyncMode = 'full' | 'delta';
 export type SyncOnDisappear = 'deactivate' | 'delete';
 export type SyncRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'partial';
@@ -40,6 +40,8 @@ export interface SyncProjectRecord {
   objectClasses: SyncObjectClass[];
   /** User field → source attribute (the connection type's defaults merged with the operator's). */
   attributeMappings: Record<string, string>;
+  /** Person correlation rule: ordered correlation attributes (shared/directory/person-correlation.ts); absent: the default. */
+  correlation?: string[] | undefined;
   mode: SyncMode;
   onDisappear: SyncOnDisappear;
   /** A run that would deactivate or delete more than `count` objects or `percent` % of the synchronised ones fails. */

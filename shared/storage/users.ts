@@ -44,6 +44,8 @@ export interface UserRecord {
    */
   directoryId?: string | undefined;
   directoryDn?: string | undefined;
+  /** Digest of the synchronised entry's attribute snapshot (shared/directory/sync-objects.ts), to notice changes without reading it. */
+  directoryDigest?: string | undefined;
   /** Legacy marker of SAML JIT users stored before `source: 'saml-jit'` existed. */
   provisionedBy?: string | undefined;
   roleIds?: Set<string> | undefined;
