@@ -21,6 +21,10 @@
  * Where the rule comes from: a sync project's `correlation` (default DEFAULT_CORRELATION) for the
  * users it writes, and ORGANIZATION_CORRELATION for SCIM-provisioned and SAML just-in-time users.
  *
+ * A person shows the name, primary email and employee number of its summary user: the user that
+ * founded it; when that user is deleted, the next of its users that joins or whose name, email or
+ * keys change takes over.
+ *
  * Cost per user write: nothing is scanned. A create reads the keys' holders (one strongly
  * consistent BatchGetItem) and writes the person or its count, the link, one item per key and a
  * `person.linked` audit entry in the user's own transaction. An update reads the user's link (one
@@ -106,7 +110,7 @@ export function correlationKeys(record: Pick<UserRecord, 'userName' | 'resource'
   return result;
 }
 
-/** What a person shows of the user written last: its name, primary email and employee number. */
+/** What a person shows of its summary user (the one that founded it, until it leaves): name, primary email, employee number. */
 export function personSummary(record: Pick<UserRecord, 'userName' | 'resource'>): PersonSummary {
   const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
   const email = emailValues(record.resource).map(text).find((value) => value !== undefined);
@@ -220,9 +224,15 @@ export async function personSteps(
   const plan = planCorrelation({ userId, keys, link, owners, newPersonId: randomUUID() });
   const steps: TransactionStep[] = [];
   if (plan.createPerson) {
-    steps.push(persons.createStep({ id: plan.personId, organizationId, ...summary, objectCount: 1, createdAt: now, updatedAt: now }, concurrent));
+    steps.push(persons.createStep({ id: plan.personId, organizationId, ...summary, summaryUserId: userId, objectCount: 1, createdAt: now, updatedAt: now }, concurrent));
   } else {
-    steps.push(persons.updateStep(organizationId, plan.personId, { summary, delta: plan.newLink ? 1 : 0, now }, concurrent));
+    // The person shows its summary user's data; a user that joins, or changes, takes over only when it has none.
+    const person = await persons.byId(organizationId, plan.personId);
+    const shows = person !== undefined && (person.summaryUserId === undefined || person.summaryUserId === userId);
+    const summaryChange = shows && (plan.newLink || !before || !sameSummary(personSummary(before), summary) || person.summaryUserId === undefined);
+    if (plan.newLink || summaryChange) {
+      steps.push(persons.updateStep(organizationId, plan.personId, { ...(summaryChange ? { summary: { ...summary, summaryUserId: userId } } : {}), delta: plan.newLink ? 1 : 0, now }, concurrent));
+    }
   }
   const keysChanged = plan.newLink || plan.claim.length > 0 || plan.release.length > 0 || link?.keys.length !== plan.heldAfter.length;
   if (keysChanged) {
@@ -262,7 +272,13 @@ async function unlinkSteps(organizationId: string, userId: string, audit: Correl
     if (owner.personId === link.personId && owner.userIds.includes(userId)) steps.push(persons.keyReleaseStep(organizationId, owner, userId, owner.userIds.length, concurrent));
   }
   const last = person === undefined || person.objectCount <= 1;
-  if (person) steps.push(last ? persons.deleteStep(organizationId, link.personId, concurrent) : persons.updateStep(organizationId, link.personId, { delta: -1, now }, concurrent));
+  if (person) {
+    steps.push(
+      last
+        ? persons.deleteStep(organizationId, link.personId, concurrent)
+        : persons.updateStep(organizationId, link.personId, { delta: -1, now, dropSummaryUser: person.summaryUserId === userId }, concurrent),
+    );
+  }
   steps.push(
     auditStep({
       organizationId,

@@ -21,13 +21,15 @@ import { putNew, remove, type TransactionStep } from './transactions.ts';
 
 type Item = Record<string, unknown>;
 
-/** One person. Its summary is copied from the linked user written last. Timestamps are ISO 8601. */
+/** One person. Its summary is copied from one of its users (`summaryUserId`). Timestamps are ISO 8601. */
 export interface PersonRecord {
   id: string;
   organizationId: string;
   displayName: string;
   email?: string | undefined;
   employeeNumber?: string | undefined;
+  /** The user whose name, email and employee number the person shows; absent once that user left. */
+  summaryUserId?: string | undefined;
   /** How many users (objects) are linked; the person is removed with its last one. */
   objectCount: number;
   createdAt: string;
@@ -39,6 +41,7 @@ export interface PersonSummary {
   displayName: string;
   email?: string | undefined;
   employeeNumber?: string | undefined;
+  summaryUserId?: string | undefined;
 }
 
 /** A user's link to its person, with the correlation keys (`<attribute>#<value>`) it holds. */
@@ -120,14 +123,19 @@ export function createStep(record: PersonRecord, onConflict: () => DomainError):
  * `delta` (+1 when a user joins, 0 otherwise, -1 when one of several leaves). Fails with
  * `onConflict` when the person is gone (or, for -1, when it has one object left: delete it instead).
  */
-export function updateStep(organizationId: string, personId: string, change: { summary?: PersonSummary | undefined; delta: -1 | 0 | 1; now: string }, onConflict: () => DomainError): TransactionStep {
+export function updateStep(
+  organizationId: string,
+  personId: string,
+  change: { summary?: PersonSummary | undefined; delta: -1 | 0 | 1; now: string; dropSummaryUser?: boolean },
+  onConflict: () => DomainError,
+): TransactionStep {
   const sets = ['updatedAt = :now'];
   const removes: string[] = [];
   const values: Record<string, unknown> = { ':now': change.now, ':delta': change.delta };
   if (change.summary) {
     sets.push('displayName = :displayName');
     values[':displayName'] = change.summary.displayName;
-    for (const field of ['email', 'employeeNumber'] as const) {
+    for (const field of ['email', 'employeeNumber', 'summaryUserId'] as const) {
       const value = change.summary[field];
       if (value === undefined) removes.push(field);
       else {
@@ -136,6 +144,7 @@ export function updateStep(organizationId: string, personId: string, change: { s
       }
     }
   }
+  if (change.dropSummaryUser) removes.push('summaryUserId');
   if (change.delta === -1) values[':one'] = 1;
   return {
     item: {
