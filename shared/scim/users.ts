@@ -173,13 +173,17 @@ export async function createUser(context: ScimContext, body: unknown): Promise<S
   const id = randomUUID();
   const now = new Date().toISOString();
   const item = userRecord(context.organizationId, id, resource, undefined, password !== undefined, now);
-  await transact([
-    guardedPut(item, undefined),
-    ...(await identitySteps(context.organizationId, id, undefined, item.userName, password)),
-    counterStep(context.organizationId, USER_COUNTER, 1),
-    auditStep({ ...context, action: 'user.created', target: { type: 'user', id }, details: { userName: item.userName, externalId: getMember(resource, 'externalId'), source: 'scim' } }),
-    ...(await correlation(context, undefined, item)),
-  ]);
+  const identity = await identitySteps(context.organizationId, id, undefined, item.userName, password);
+  // A person or correlation key that changed between its read and this write is read again (the user itself is new).
+  await retryOnConflict(async () =>
+    transact([
+      guardedPut(item, undefined),
+      ...identity,
+      counterStep(context.organizationId, USER_COUNTER, 1),
+      auditStep({ ...context, action: 'user.created', target: { type: 'user', id }, details: { userName: item.userName, externalId: getMember(resource, 'externalId'), source: 'scim' } }),
+      ...(await correlation(context, undefined, item)),
+    ]),
+  );
   return toScimUser(item);
 }
 
