@@ -19,7 +19,8 @@
  * - Deleting a user removes its link and releases its keys; a person left with no users is deleted.
  *
  * Where the rule comes from: a sync project's `correlation` (default DEFAULT_CORRELATION) for the
- * users it writes, and ORGANIZATION_CORRELATION for SCIM-provisioned and SAML just-in-time users.
+ * users it writes, and the organization's `personCorrelation` (default ORGANIZATION_CORRELATION)
+ * for SCIM-provisioned and SAML just-in-time users.
  *
  * A person shows the name, primary email and employee number of its summary user: the user that
  * founded it; when that user is deleted, the next of its users that joins or whose name, email or
@@ -35,6 +36,8 @@ import { randomUUID } from 'node:crypto';
 import { auditStep, type AuditEvent, type RequestOrigin } from '../audit/audit-entry.ts';
 import { ConcurrentChangeError } from '../errors/domain-errors.ts';
 import { memberDisplay } from '../scim/member-display.ts';
+import { TtlCache } from '../cache/ttl-cache.ts';
+import * as organizations from '../storage/organizations.ts';
 import * as persons from '../storage/persons.ts';
 import type { PersonKeyRecord, PersonLinkRecord, PersonSummary } from '../storage/persons.ts';
 import type { TransactionStep } from '../storage/transactions.ts';
@@ -45,8 +48,24 @@ export type CorrelationAttribute = (typeof CORRELATION_ATTRIBUTES)[number];
 
 /** A sync project's rule unless it names its own: employeeNumber, then email, then userName. */
 export const DEFAULT_CORRELATION: readonly CorrelationAttribute[] = ['employeeNumber', 'email', 'userName'];
-/** The organization-wide rule for users that come through no sync project (SCIM, SAML just-in-time). */
+/** The organization-wide rule for users that come through no sync project (SCIM, SAML just-in-time), unless the organization sets its own. */
 export const ORGANIZATION_CORRELATION: readonly CorrelationAttribute[] = DEFAULT_CORRELATION;
+
+/** An organization's rule changes rarely: a warm function re-reads it at most once a minute. */
+const organizationRules = new TtlCache<readonly CorrelationAttribute[]>(60_000);
+
+/**
+ * The organization-wide rule (`personCorrelation`, set with PATCH /api/identity/v1/organizations/{id};
+ * default ORGANIZATION_CORRELATION) for SCIM-provisioned and SAML just-in-time users: one
+ * projected GetItem, cached per process for 60 s, so a change applies within a minute.
+ */
+export function organizationCorrelation(organizationId: string): Promise<readonly CorrelationAttribute[]> {
+  return organizationRules.getOrLoad(organizationId, async () => {
+    const known = new Set<string>(CORRELATION_ATTRIBUTES);
+    const stored = (await organizations.personCorrelationOf(organizationId))?.filter((name) => known.has(name)) as CorrelationAttribute[] | undefined;
+    return stored && stored.length > 0 ? stored : ORGANIZATION_CORRELATION;
+  });
+}
 
 /** Correlation values longer than this (UTF-8 bytes) are not used: they become part of a key. */
 export const MAX_CORRELATION_VALUE_BYTES = 512;

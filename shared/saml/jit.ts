@@ -9,7 +9,7 @@ import type { TransactionStep } from '../storage/transactions.ts';
 import * as users from '../storage/users.ts';
 import { memberDisplay } from '../scim/member-display.ts';
 import { SamlRejection } from './rejection.ts';
-import { ORGANIZATION_CORRELATION, personSteps } from '../directory/person-correlation.ts';
+import { organizationCorrelation, personSteps } from '../directory/person-correlation.ts';
 
 export interface JitProfile {
   email: string;
@@ -48,7 +48,7 @@ export async function jitUserSteps(organizationId: string, profile: JitProfile, 
     counterStep(organizationId, USER_COUNTER, 1),
     auditStep({ organizationId, action: 'user.created', actor: JIT_ACTOR, origin, target: { type: 'user', id }, details: { userName: profile.email, source: 'saml-jit' } }),
     // The new user joins the person its email (or other keys) correlates to, by the organization-wide rule.
-    ...(await personSteps(organizationId, { before: undefined, after: record, rule: ORGANIZATION_CORRELATION }, { actor: JIT_ACTOR, origin }, now)),
+    ...(await personSteps(organizationId, { before: undefined, after: record, rule: await organizationCorrelation(organizationId) }, { actor: JIT_ACTOR, origin }, now)),
   ];
   if (defaultGroupId) {
     steps.push(

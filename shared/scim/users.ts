@@ -4,7 +4,7 @@ import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } 
 import { counterStep } from '../storage/counters.ts';
 import * as groups from '../storage/groups.ts';
 import { transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
-import { ORGANIZATION_CORRELATION, personSteps } from '../directory/person-correlation.ts';
+import { organizationCorrelation, personSteps } from '../directory/person-correlation.ts';
 import * as users from '../storage/users.ts';
 import type { UserRecord } from '../storage/users.ts';
 import { assertPasswordPolicy, hashPassword } from '../identity/passwords.ts';
@@ -154,12 +154,12 @@ function guardedPut(record: UserRecord, before: UserRecord | undefined): Transac
 
 /**
  * The person steps of a SCIM user write (shared/directory/person-correlation.ts), by the
- * organization-wide rule, in the write's own transaction: a create links or founds a person, a
+ * organization's rule, in the write's own transaction: a create links or founds a person, a
  * change moves the user's correlation keys (nothing when they and its name are unchanged), a
  * delete unlinks it (and removes a person left with no objects).
  */
-function correlation(context: ScimContext, before: UserRecord | undefined, after: UserRecord | undefined): Promise<TransactionStep[]> {
-  return personSteps(context.organizationId, { before, after, rule: ORGANIZATION_CORRELATION }, { actor: context.actor, origin: context.origin });
+async function correlation(context: ScimContext, before: UserRecord | undefined, after: UserRecord | undefined): Promise<TransactionStep[]> {
+  return personSteps(context.organizationId, { before, after, rule: await organizationCorrelation(context.organizationId) }, { actor: context.actor, origin: context.origin });
 }
 
 function changeAction(before: UserRecord, after: UserRecord): string {

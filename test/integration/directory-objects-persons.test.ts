@@ -79,6 +79,37 @@ afterAll(async () => {
   await Promise.all([slapd?.stop(), samba?.stop()]);
 });
 
+describe('the organization-wide correlation rule for SCIM accounts', () => {
+  it('is set by the operator; with employeeNumber only, a shared email no longer joins accounts but a shared employeeNumber does', async () => {
+    const other = await createTenant('Correlation by employee number');
+    const operator = { 'X-Operator-Key': inject('operatorApiKey') };
+    const refused = await call('PATCH', `/api/identity/v1/organizations/${other.organizationId}`, { headers: operator, json: { personCorrelation: ['phone'] } });
+    expect(refused.status, refused.text).toBe(400);
+    const set = await call<Json>('PATCH', `/api/identity/v1/organizations/${other.organizationId}`, { headers: operator, json: { personCorrelation: ['employeeNumber'], rateLimits: { directory: { perMinute: 100_000, perHour: 1_000_000 } } } });
+    expect(set.status, set.text).toBe(200);
+    expect(set.body.personCorrelation).toEqual(['employeeNumber']);
+    const token = (await machineToken(other.ownerToken)).token;
+    const create = async (userName: string, extra: Record<string, unknown>) => {
+      const created = await call<Json>('POST', `${SCIM}/Users`, { token, json: userBody(userName, extra) });
+      expect(created.status, created.text).toBe(201);
+      return created.body.id as string;
+    };
+    await create('first@corp.test', { emails: [{ value: 'shared@corp.test', primary: true }] });
+    await create('second@corp.test', { emails: [{ value: 'shared@corp.test', primary: true }] });
+    const third = await create('third@corp.test', { [ENTERPRISE]: { employeeNumber: 'E-7' } });
+    const fourth = await create('fourth@corp.test', { [ENTERPRISE]: { employeeNumber: 'e-7' } });
+    const persons = await call<Json>('GET', '/api/persons', { token: other.ownerToken });
+    expect(persons.status, persons.text).toBe(200);
+    expect(persons.body.totalCount).toBe(3);
+    const shared = (persons.body.data as Json[]).filter((person) => person.email === 'shared@corp.test');
+    expect(shared.map((person) => person.objectCount)).toEqual([1, 1]);
+    const employee = (persons.body.data as Json[]).find((person) => person.employeeNumber === 'E-7')!;
+    expect(employee.objectCount).toBe(2);
+    const objects = await call<Json>('GET', `/api/persons/${employee.id}/objects`, { token: other.ownerToken });
+    expect(objects.body.data.map((object: Json) => object.id).sort()).toEqual([third, fourth].sort());
+  });
+});
+
 describe.skipIf(!haveSlapd && !ci)('objects and persons across SCIM and OpenLDAP', () => {
   let connectionId: string;
   let projectId: string;
