@@ -267,6 +267,41 @@ describe.skipIf(!haveSlapd && !ci)('objects and persons across SCIM and OpenLDAP
     expect((await get(`/api/objects/${ids.grace}/attributes`)).attributes.telephoneNumber).toBe('+1 555 0100');
   });
 
+  it('OpenLDAP device entries synchronise as computer objects; one that disappears is deactivated', async () => {
+    const server = slapd as SlapdServer;
+    const devices = `ou=devices,${server.baseDn}`;
+    const admin = await server.adminClient();
+    try {
+      await admin.add(devices, { objectClass: ['top', 'organizationalUnit'], ou: 'devices' });
+      await admin.add(`cn=printer1,${devices}`, { objectClass: ['top', 'device'], cn: 'printer1', serialNumber: 'SN-1', description: 'Third floor' });
+      await admin.add(`cn=printer2,${devices}`, { objectClass: ['top', 'device'], cn: 'printer2' });
+    } finally {
+      await admin.unbind();
+    }
+    const project = await api('POST', '/api/sync/projects', { name: 'Devices', connectionId, objectClasses: ['computer'], searchBases: [devices], deletionThreshold: { count: 5, percent: 50 } });
+    expect(project.status, project.text).toBe(201);
+    const first = await run(project.body.id);
+    expect(first.status, JSON.stringify(first)).toBe('succeeded');
+    expect(first.counts).toMatchObject({ created: 2, errors: 0 });
+    const computers = await get(`/api/objects?objectClass=computer&connectionId=${connectionId}`);
+    expect(computers.data.map((object: Json) => [object.name, object.dn, object.source, object.isActive])).toEqual([
+      ['printer1', `cn=printer1,${devices}`, 'ldap', true],
+      ['printer2', `cn=printer2,${devices}`, 'ldap', true],
+    ]);
+    const attributes = await get(`/api/objects/${computers.data[0].id}/attributes`);
+    expect(attributes.attributes).toMatchObject({ cn: 'printer1', serialNumber: 'SN-1', description: 'Third floor', entryUUID: computers.data[0].externalId });
+    const remover = await server.adminClient();
+    try {
+      await remover.del(`cn=printer2,${devices}`);
+    } finally {
+      await remover.unbind();
+    }
+    const second = await run(project.body.id);
+    expect(second.counts).toMatchObject({ processed: 2, unchanged: 1, deactivated: 1, errors: 0 });
+    expect((await get(`/api/objects/${computers.data[1].id}`)).isActive).toBe(false);
+    expect((await auditEntries(tenant.organizationId)).filter((entry) => entry.action === 'object.deactivated').map((entry) => entry.targetId)).toEqual([computers.data[1].id]);
+  });
+
   it('validates like every directory listing: isActive, pageSize, connectionId, unknown ids', async () => {
     expectDirectoryError(await api('GET', '/api/objects?isActive=yes'), 400, /isActive/);
     expectDirectoryError(await api('GET', '/api/objects?pageSize=201'), 400, /200/);
