@@ -13,7 +13,8 @@
  *   person holds; when none does, it founds a new person.
  * - Ambiguity (its employeeNumber is person A's, its email person B's): it joins the person of the
  *   first matching rule attribute (A), and keys held by another person stay with that person: two
- *   persons are never merged silently. The link's audit entry lists the keys left with others.
+ *   persons are never merged silently. The write's audit entry names the persons holding the keys
+ *   left with others (`person.keysHeldByOtherPersons`).
  * - A linked user stays with its person when its attributes change later (no silent moves); it
  *   claims the new keys that are free and releases the ones it no longer has.
  * - Deleting a user removes its link and releases its keys; a person left with no users is deleted.
@@ -27,8 +28,9 @@
  * keys change takes over.
  *
  * Cost per user write: nothing is scanned. A create reads the keys' holders (one strongly
- * consistent BatchGetItem) and writes the person or its count, the link, one item per key and a
- * `person.linked` audit entry in the user's own transaction. An update reads the user's link (one
+ * consistent BatchGetItem) and writes the person or its count, the link and one item per key in
+ * the user's own transaction; what happened goes into the user write's audit entry (SCIM, SAML) or
+ * an entry of its own (`person.linked` / `person.unlinked`, sync runs). An update reads the user's link (one
  * GetItem); when its keys and summary are unchanged — the usual SCIM PATCH — it writes nothing
  * more. A delete reads the link, the key holders and the person, and writes their removal.
  */
@@ -214,29 +216,41 @@ function sameSummary(a: PersonSummary, b: PersonSummary): boolean {
   return a.displayName === b.displayName && a.email === b.email && a.employeeNumber === b.employeeNumber;
 }
 
+/** What a user write did to persons, for its audit entry; undefined when its person link did not change. */
+export type PersonAuditDetails =
+  | { personId: string; personCreated: boolean; matchedOn: string | null; keysHeldByOtherPersons: string[] }
+  | { personId: string; personUnlinked: true; personDeleted: boolean };
+
+/** The person steps of one user write and what to say about them in its audit entry. */
+export interface PersonChange {
+  steps: TransactionStep[];
+  details: PersonAuditDetails | undefined;
+}
+
 /**
  * The steps that keep persons in line with one user write, for the write's own transaction:
  * `before` undefined for a create, `after` undefined for a delete. Reads what it decides on
  * (see the module's cost note); returns no steps when nothing about the user's person changes.
+ * The caller adds `details` to the write's own audit entry (under `person`), so a SCIM request
+ * still writes exactly one entry.
  *
  * @throws nothing itself; the steps fail with ConcurrentChangeError when a person, link or key
  *   changed between the read and the write (callers retry or record the error).
  */
-export async function personSteps(
+export async function personChange(
   organizationId: string,
   change: { before: UserRecord | undefined; after: UserRecord | undefined; rule: readonly CorrelationAttribute[] },
-  audit: CorrelationAudit,
   now = new Date().toISOString(),
-): Promise<TransactionStep[]> {
+): Promise<PersonChange> {
   const { before, after } = change;
   const userId = (after ?? before)?.id;
-  if (userId === undefined) return [];
-  if (after === undefined) return unlinkSteps(organizationId, userId, audit, now);
+  if (userId === undefined) return { steps: [], details: undefined };
+  if (after === undefined) return unlinkChange(organizationId, userId, now);
   const keys = correlationKeys(after, change.rule);
   const link = before ? await persons.linkOf(organizationId, userId) : undefined;
   const summary = personSummary(after);
   const keysSame = link !== undefined && link.keys.length === keys.length && keys.every((key) => link.keys.includes(keyId(key)));
-  if (keysSame && before && sameSummary(personSummary(before), summary)) return [];
+  if (keysSame && before && sameSummary(personSummary(before), summary)) return { steps: [], details: undefined };
   const involved = new Map<string, CorrelationKey>(keys.map((key) => [keyId(key), key]));
   for (const id of link?.keys ?? []) involved.set(id, parseKeyId(id));
   const owners = await persons.keyOwners(organizationId, [...involved.values()]);
@@ -267,24 +281,15 @@ export async function personSteps(
   }
   for (const key of plan.claim) steps.push(persons.keyClaimStep(organizationId, key, plan.personId, userId, concurrent));
   for (const { key, holders } of plan.release) steps.push(persons.keyReleaseStep(organizationId, key, userId, holders, concurrent));
-  if (plan.newLink) {
-    steps.push(
-      auditStep({
-        organizationId,
-        action: 'person.linked',
-        actor: audit.actor,
-        origin: audit.origin,
-        target: { type: 'person', id: plan.personId },
-        details: { ...audit.details, userId, personCreated: plan.createPerson, matchedOn: plan.matchedOn?.split('#')[0] ?? null, keysHeldByOtherPersons: plan.conflicts.map((conflict) => conflict.personId) },
-      }),
-    );
-  }
-  return steps;
+  const details: PersonAuditDetails | undefined = plan.newLink
+    ? { personId: plan.personId, personCreated: plan.createPerson, matchedOn: plan.matchedOn?.split('#')[0] ?? null, keysHeldByOtherPersons: plan.conflicts.map((conflict) => conflict.personId) }
+    : undefined;
+  return { steps, details };
 }
 
-async function unlinkSteps(organizationId: string, userId: string, audit: CorrelationAudit, now: string): Promise<TransactionStep[]> {
+async function unlinkChange(organizationId: string, userId: string, now: string): Promise<PersonChange> {
   const link = await persons.linkOf(organizationId, userId);
-  if (!link) return [];
+  if (!link) return { steps: [], details: undefined };
   const [owners, person] = await Promise.all([persons.keyOwners(organizationId, link.keys.map(parseKeyId)), persons.byId(organizationId, link.personId)]);
   const steps: TransactionStep[] = [persons.linkDeleteStep(organizationId, userId, link.personId, concurrent)];
   for (const owner of owners) {
@@ -298,15 +303,33 @@ async function unlinkSteps(organizationId: string, userId: string, audit: Correl
         : persons.updateStep(organizationId, link.personId, { delta: -1, now, dropSummaryUser: person.summaryUserId === userId }, concurrent),
     );
   }
-  steps.push(
+  return { steps, details: { personId: link.personId, personUnlinked: true, personDeleted: last } };
+}
+
+/**
+ * personChange with an audit entry of its own (`person.linked` / `person.unlinked`, target the
+ * person, actor and origin of the write) in the same transaction: for writers that record
+ * several entries per change anyway (a sync run), rather than folding the details into theirs.
+ */
+export async function personSteps(
+  organizationId: string,
+  change: { before: UserRecord | undefined; after: UserRecord | undefined; rule: readonly CorrelationAttribute[] },
+  audit: CorrelationAudit,
+  now = new Date().toISOString(),
+): Promise<TransactionStep[]> {
+  const { steps, details } = await personChange(organizationId, change, now);
+  if (!details) return steps;
+  const userId = (change.after ?? change.before)?.id;
+  const { personId, ...rest } = details;
+  return [
+    ...steps,
     auditStep({
       organizationId,
-      action: 'person.unlinked',
+      action: 'personUnlinked' in details ? 'person.unlinked' : 'person.linked',
       actor: audit.actor,
       origin: audit.origin,
-      target: { type: 'person', id: link.personId },
-      details: { ...audit.details, userId, personDeleted: last },
+      target: { type: 'person', id: personId },
+      details: { ...audit.details, userId, ...rest },
     }),
-  );
-  return steps;
+  ];
 }

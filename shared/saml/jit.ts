@@ -9,7 +9,7 @@ import type { TransactionStep } from '../storage/transactions.ts';
 import * as users from '../storage/users.ts';
 import { memberDisplay } from '../scim/member-display.ts';
 import { SamlRejection } from './rejection.ts';
-import { organizationCorrelation, personSteps } from '../directory/person-correlation.ts';
+import { organizationCorrelation, personChange } from '../directory/person-correlation.ts';
 
 export interface JitProfile {
   email: string;
@@ -42,13 +42,14 @@ export async function jitUserSteps(organizationId: string, profile: JitProfile, 
   });
   const taken = () => new ConflictError(`A user named ${profile.email} was created concurrently.`);
   const record: users.UserRecord = { id, organizationId, userName: profile.email, active: true, resource, hasPassword: false, source: 'saml-jit', version: 1, createdAt: now, updatedAt: now };
+  // The new user joins the person its email (or other keys) correlates to, by the organization's rule.
+  const person = await personChange(organizationId, { before: undefined, after: record, rule: await organizationCorrelation(organizationId) }, now);
   const steps: TransactionStep[] = [
     users.putStep(record, { expectedVersion: undefined, onConflict: taken }),
     users.claimUserNameStep(organizationId, profile.email, id, taken),
     counterStep(organizationId, USER_COUNTER, 1),
-    auditStep({ organizationId, action: 'user.created', actor: JIT_ACTOR, origin, target: { type: 'user', id }, details: { userName: profile.email, source: 'saml-jit' } }),
-    // The new user joins the person its email (or other keys) correlates to, by the organization-wide rule.
-    ...(await personSteps(organizationId, { before: undefined, after: record, rule: await organizationCorrelation(organizationId) }, { actor: JIT_ACTOR, origin }, now)),
+    auditStep({ organizationId, action: 'user.created', actor: JIT_ACTOR, origin, target: { type: 'user', id }, details: { userName: profile.email, source: 'saml-jit', ...(person.details ? { person: person.details } : {}) } }),
+    ...person.steps,
   ];
   if (defaultGroupId) {
     steps.push(

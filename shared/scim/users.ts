@@ -4,7 +4,7 @@ import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } 
 import { counterStep } from '../storage/counters.ts';
 import * as groups from '../storage/groups.ts';
 import { transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
-import { organizationCorrelation, personSteps } from '../directory/person-correlation.ts';
+import { organizationCorrelation, personChange, type PersonChange } from '../directory/person-correlation.ts';
 import * as users from '../storage/users.ts';
 import type { UserRecord } from '../storage/users.ts';
 import { assertPasswordPolicy, hashPassword } from '../identity/passwords.ts';
@@ -156,10 +156,15 @@ function guardedPut(record: UserRecord, before: UserRecord | undefined): Transac
  * The person steps of a SCIM user write (shared/directory/person-correlation.ts), by the
  * organization's rule, in the write's own transaction: a create links or founds a person, a
  * change moves the user's correlation keys (nothing when they and its name are unchanged), a
- * delete unlinks it (and removes a person left with no objects).
+ * delete unlinks it (and removes a person left with no objects). What happened goes into the
+ * write's own audit entry (`person`), so the request still writes one entry.
  */
-async function correlation(context: ScimContext, before: UserRecord | undefined, after: UserRecord | undefined): Promise<TransactionStep[]> {
-  return personSteps(context.organizationId, { before, after, rule: await organizationCorrelation(context.organizationId) }, { actor: context.actor, origin: context.origin });
+async function correlation(context: ScimContext, before: UserRecord | undefined, after: UserRecord | undefined): Promise<PersonChange> {
+  return personChange(context.organizationId, { before, after, rule: await organizationCorrelation(context.organizationId) });
+}
+
+function personDetails(change: PersonChange): Record<string, unknown> {
+  return change.details ? { person: change.details } : {};
 }
 
 function changeAction(before: UserRecord, after: UserRecord): string {
@@ -175,15 +180,16 @@ export async function createUser(context: ScimContext, body: unknown): Promise<S
   const item = userRecord(context.organizationId, id, resource, undefined, password !== undefined, now);
   const identity = await identitySteps(context.organizationId, id, undefined, item.userName, password);
   // A person or correlation key that changed between its read and this write is read again (the user itself is new).
-  await retryOnConflict(async () =>
-    transact([
+  await retryOnConflict(async () => {
+    const person = await correlation(context, undefined, item);
+    await transact([
       guardedPut(item, undefined),
       ...identity,
       counterStep(context.organizationId, USER_COUNTER, 1),
-      auditStep({ ...context, action: 'user.created', target: { type: 'user', id }, details: { userName: item.userName, externalId: getMember(resource, 'externalId'), source: 'scim' } }),
-      ...(await correlation(context, undefined, item)),
-    ]),
-  );
+      auditStep({ ...context, action: 'user.created', target: { type: 'user', id }, details: { userName: item.userName, externalId: getMember(resource, 'externalId'), source: 'scim', ...personDetails(person) } }),
+      ...person.steps,
+    ]);
+  });
   return toScimUser(item);
 }
 
@@ -197,6 +203,7 @@ async function writeChange(context: ScimContext, before: UserRecord, resource: S
   if (changed.length === 0 && password === undefined) return undefined;
   assertKeyedAttributesFit(resource, 'User');
   const item = userRecord(context.organizationId, before.id, resource, before, password !== undefined || before.hasPassword === true, new Date().toISOString());
+  const person = await correlation(context, before, item);
   await transact([
     guardedPut(item, before),
     ...(await identitySteps(context.organizationId, before.id, before, item.userName, password)),
@@ -204,9 +211,9 @@ async function writeChange(context: ScimContext, before: UserRecord, resource: S
       ...context,
       action: changeAction(before, item),
       target: { type: 'user', id: before.id },
-      details: { changedAttributes: password !== undefined ? [...changed, 'password'] : changed },
+      details: { changedAttributes: password !== undefined ? [...changed, 'password'] : changed, ...personDetails(person) },
     }),
-    ...(await correlation(context, before, item)),
+    ...person.steps,
   ]);
   return item;
 }
@@ -288,8 +295,13 @@ async function deleteUserVersion(context: ScimContext, before: UserRecord): Prom
       users.releaseUserNameStep(context.organizationId, before.userName),
       ...(before.hasPassword ? [users.deleteLoginIdentityStep(before.userName, id)] : []),
       counterStep(context.organizationId, USER_COUNTER, -1),
-      auditStep({ ...context, action: 'user.deleted', target: { type: 'user', id }, details: { userName: before.userName, removedFromGroups: removalsIncluded ? memberships.map((membership) => membership.groupId) : [] } }),
-      ...unlink,
+      auditStep({
+        ...context,
+        action: 'user.deleted',
+        target: { type: 'user', id },
+        details: { userName: before.userName, removedFromGroups: removalsIncluded ? memberships.map((membership) => membership.groupId) : [], ...personDetails(unlink) },
+      }),
+      ...unlink.steps,
     ],
     (chunk) => [auditStep({ ...context, action: 'user.memberships.removed', target: { type: 'user', id }, details: { groupIds: chunk.map((step) => memberships[removals.indexOf(step)]?.groupId), reason: 'user.deleted' } })],
   );
