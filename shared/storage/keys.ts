@@ -229,6 +229,7 @@ export const keys = {
     gsi1pk: `${org(organizationId)}#PERSON#${assertId('person', personId)}#OBJECTS`,
     gsi1sk: assertId('user', userId),
   }),
+  personObjectsPartition: (organizationId: string, personId: string) => `${org(organizationId)}#PERSON#${assertId('person', personId)}#OBJECTS`,
   /** persons.keyOwners: a correlation key (attribute and normalised value) → the person holding it; one partition per key. */
   personKey: (organizationId: string, attribute: string, value: string) => ({ pk: `${org(organizationId)}#PERSONKEY#${attribute}#${value}`, sk: 'PERSONKEY' }),
 

@@ -94,7 +94,7 @@ export async function linkOf(organizationId: string, userId: string): Promise<Pe
 /** persons.objectsOf — the links of one person (gsi1; eventually consistent), in user-id order. */
 export async function objectsOf(organizationId: string, personId: string): Promise<PersonLinkRecord[]> {
   if (!isUuid(personId)) return [];
-  const partition = keys.personLinkIndex(organizationId, personId, personId).gsi1pk;
+  const partition = keys.personObjectsPartition(organizationId, personId);
   return (await queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': partition } }, 100_000)).map((item) =>
     strip<PersonLinkRecord>(item),
   );

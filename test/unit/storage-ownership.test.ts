@@ -42,7 +42,7 @@ describe('one module writes each entity (issue 11)', () => {
   });
 
   it('only the persons repository builds person, person-link and correlation-key keys', () => {
-    expect(buildersOf(['person', 'personPrefix', 'personLink', 'personLinkIndex', 'personKey'])).toEqual([join('shared', 'storage', 'persons.ts')]);
+    expect(buildersOf(['person', 'personPrefix', 'personLink', 'personLinkIndex', 'personObjectsPartition', 'personKey'])).toEqual([join('shared', 'storage', 'persons.ts')]);
   });
 
   it('only the directory-objects repository builds other-object and attribute-snapshot keys', () => {
