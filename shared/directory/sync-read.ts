@@ -297,6 +297,7 @@ export async function readProject(reader: ProjectReader, state: SyncProjectState
   const groupEntries = await searchClass(reader, 'group', delta);
   const read: DirectoryRead = { users: [], groups: [], unreadable: [], watermark: undefined };
   collect(read, kind, project.attributeMappings, userEntries, groupEntries);
+  if (otherClasses(project).length > 0) read.others = [];
   const otherEntries: LdapEntry[] = [];
   for (const objectClass of otherClasses(project)) {
     const entries = await searchClass(reader, objectClass, delta);

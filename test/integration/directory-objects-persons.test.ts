@@ -46,9 +46,9 @@ async function scimUser(userName: string, extra: Record<string, unknown> = {}): 
   return created.body.id as string;
 }
 
-/** Queues a run of the project and waits (at most 60 s) until it has finished. */
-async function run(projectId: string): Promise<Json> {
-  const queued = await api('POST', `/api/sync/projects/${projectId}/run`);
+/** Queues a run of the project (with `body`: dryRun, applyPlanOf, …) and waits (at most 60 s) until it has finished. */
+async function run(projectId: string, body?: Record<string, unknown>): Promise<Json> {
+  const queued = await api('POST', `/api/sync/projects/${projectId}/run`, body);
   expect(queued.status, queued.text).toBe(202);
   const deadline = Date.now() + 60_000;
   for (;;) {
@@ -307,6 +307,93 @@ describe.skipIf(!haveSlapd && !ci)('objects and persons across SCIM and OpenLDAP
     expect(second.counts).toMatchObject({ processed: 2, unchanged: 1, deactivated: 1, errors: 0 });
     expect((await get(`/api/objects/${computers.data[1].id}`)).isActive).toBe(false);
     expect((await auditEntries(tenant.organizationId)).filter((entry) => entry.action === 'object.deactivated').map((entry) => entry.targetId)).toEqual([computers.data[1].id]);
+  });
+
+  it('delta runs process only the computers that changed; a deleted one is found by the id listing, planned by a dry run and deleted by applying the plan', async () => {
+    const server = slapd as SlapdServer;
+    const kiosks = `ou=kiosks,${server.baseDn}`;
+    const admin = await server.adminClient();
+    try {
+      await admin.add(kiosks, { objectClass: ['top', 'organizationalUnit'], ou: 'kiosks' });
+      await admin.add(`cn=kiosk1,${kiosks}`, { objectClass: ['top', 'device'], cn: 'kiosk1', description: 'Lobby' });
+      await admin.add(`cn=kiosk2,${kiosks}`, { objectClass: ['top', 'device'], cn: 'kiosk2' });
+    } finally {
+      await admin.unbind();
+    }
+    const project = await api('POST', '/api/sync/projects', {
+      name: 'Kiosks',
+      connectionId,
+      objectClasses: ['computer'],
+      searchBases: [kiosks],
+      mode: 'delta',
+      onDisappear: 'delete',
+      deleteAfterDays: 0,
+      deletionThreshold: { count: 5, percent: 50 },
+    });
+    expect(project.status, project.text).toBe(201);
+    const first = await run(project.body.id);
+    expect(first.counts, JSON.stringify(first)).toMatchObject({ processed: 2, created: 2, errors: 0 });
+    const kiosk = Object.fromEntries(((await get(`/api/objects?objectClass=computer&search=${encodeURIComponent(kiosks)}`)).data as Json[]).map((object) => [object.name, object.id]));
+    expect(Object.keys(kiosk).sort()).toEqual(['kiosk1', 'kiosk2']);
+
+    const modifier = await server.adminClient();
+    try {
+      await modifier.modify(`cn=kiosk1,${kiosks}`, new Change({ operation: 'replace', modification: new Attribute({ type: 'description', values: ['Front desk'] }) }));
+    } finally {
+      await modifier.unbind();
+    }
+    // Only the changed computer is processed: the delta read and the attribute comparison cover it alone.
+    const second = await run(project.body.id);
+    expect(second.counts).toMatchObject({ processed: 1, updated: 1, errors: 0 });
+    expect(second.changes.data).toEqual([expect.objectContaining({ objectId: kiosk.kiosk1, objectClass: 'computer', action: 'updated', changes: { 'attributes.description': { before: 'Lobby', after: 'Front desk' } } })]);
+    expect((await get(`/api/objects/${kiosk.kiosk1}/attributes`)).attributes.description).toBe('Front desk');
+
+    const remover = await server.adminClient();
+    try {
+      await remover.del(`cn=kiosk2,${kiosks}`);
+    } finally {
+      await remover.unbind();
+    }
+    const dry = await run(project.body.id, { dryRun: true });
+    expect(dry).toMatchObject({ status: 'succeeded', dryRun: true, counts: { processed: 1, deleted: 1 } });
+    expect(dry.changes.data).toEqual([expect.objectContaining({ objectId: kiosk.kiosk2, objectClass: 'computer', action: 'deleted' })]);
+    // A dry run changes nothing.
+    expect((await get(`/api/objects/${kiosk.kiosk2}`)).isActive).toBe(true);
+    const applied = await run(project.body.id, { applyPlanOf: dry.id });
+    expect(applied.counts, JSON.stringify(applied)).toMatchObject({ processed: 1, deleted: 1, errors: 0 });
+    expectDirectoryError(await api('GET', `/api/objects/${kiosk.kiosk2}`), 404, /Object with ID/);
+    expectDirectoryError(await api('GET', `/api/objects/${kiosk.kiosk2}/attributes`), 404, /Object with ID/);
+    const deleted = (await auditEntries(tenant.organizationId)).filter((entry) => entry.action === 'object.deleted' && entry.targetId === kiosk.kiosk2);
+    expect(deleted).toHaveLength(1);
+    expect(deleted[0]!.details).toMatchObject({ runId: applied.id, projectId: project.body.id, objectClass: 'computer', name: 'kiosk2' });
+  });
+
+  it('a user that disappears is deactivated and keeps its person; deleted after its delay, it leaves its person', async () => {
+    const server = slapd as SlapdServer;
+    const grace = await personOf('Grace Hopper');
+    const remover = await server.adminClient();
+    try {
+      await remover.del(server.users[1]!.dn);
+    } finally {
+      await remover.unbind();
+    }
+    const deactivating = await run(projectId);
+    expect(deactivating.counts, JSON.stringify(deactivating)).toMatchObject({ deactivated: 1, deleted: 0, errors: 0 });
+    expect((await get(`/api/objects/${ids.grace}`)).isActive).toBe(false);
+    expect(await get(`/api/persons/${grace.id}`)).toMatchObject({ id: grace.id, objectCount: 1 });
+    expect((await get(`/api/persons/${grace.id}/objects`)).data.map((object: Json) => object.id)).toEqual([ids.grace]);
+
+    const patched = await api('PATCH', `/api/sync/projects/${projectId}`, { onDisappear: 'delete', deleteAfterDays: 0 });
+    expect(patched.status, patched.text).toBe(200);
+    const deleting = await run(projectId);
+    expect(deleting.counts, JSON.stringify(deleting)).toMatchObject({ deleted: 1, errors: 0 });
+    expect((deleting.changes.data as Json[]).find((change) => change.action === 'deleted')).toMatchObject({ objectId: ids.grace, objectClass: 'user' });
+    expectDirectoryError(await api('GET', `/api/objects/${ids.grace}`), 404, /Object with ID/);
+    // Her person had no other object: it is gone with her link, audited with the run.
+    expectDirectoryError(await api('GET', `/api/persons/${grace.id}`), 404, /Person with ID/);
+    const unlinked = (await auditEntries(tenant.organizationId)).filter((entry) => entry.action === 'person.unlinked' && entry.details?.userId === ids.grace);
+    expect(unlinked).toHaveLength(1);
+    expect(unlinked[0]!.details).toMatchObject({ runId: deleting.id, personUnlinked: true, personDeleted: true });
   });
 
   it('validates like every directory listing: isActive, pageSize, connectionId, unknown ids', async () => {
