@@ -37,6 +37,8 @@ const ORIGIN = { ipAddress: '', userAgent: 'identity-platform worker sync-run' }
 const MEMBERSHIP_CHUNK = 80;
 /** Change records without a change written per transaction. */
 const RECORD_CHUNK = 25;
+/** Stored plans: operations' JSON per transaction (DynamoDB allows 4 MB per transaction). */
+const PLAN_CHUNK_BYTES = 2_000_000;
 
 /** Where a run writes: its organization, project, id and the next change record's sequence. */
 export interface ApplyContext {
@@ -80,13 +82,23 @@ export async function applyChanges(context: ApplyContext, changes: readonly Plan
  */
 export async function storePlan(context: ApplyContext, changes: readonly PlannedChange[], options: { pending?: boolean } = {}): Promise<void> {
   let sequence = context.nextSequence;
-  for (let start = 0; start < changes.length; start += RECORD_CHUNK) {
-    const chunk = changes.slice(start, start + RECORD_CHUNK).map((change, index) => ({
+  for (let start = 0; start < changes.length; ) {
+    // At most RECORD_CHUNK records, and well inside a transaction's 4 MB (operations carry attribute snapshots).
+    let end = start;
+    let bytes = 0;
+    while (end < changes.length && end - start < RECORD_CHUNK) {
+      const size = JSON.stringify(changes[end]?.operation ?? {}).length;
+      if (end > start && bytes + size > PLAN_CHUNK_BYTES) break;
+      bytes += size;
+      end += 1;
+    }
+    const chunk = changes.slice(start, end).map((change, index) => ({
       ...change.record,
       sequence: sequence + index,
       ...(change.operation ? { operation: change.operation as unknown as Record<string, unknown> } : {}),
       ...(options.pending ? { pending: true } : {}),
     }));
+    start = end;
     await transact(chunk.map((record) => syncProjects.changePutStep(context.organizationId, context.runId, record)));
     sequence += chunk.length;
     if (!options.pending) context.written.push(...chunk);
