@@ -65,3 +65,33 @@ export const listUsersRequest = requestContract('directory-users-list', { query:
 export const listUserGroupsRequest = requestContract('directory-users-groups-list', { query: pageQuery });
 export const listGroupsRequest = requestContract('directory-groups-list', { query: listGroupsQuery });
 export const listGroupMembersRequest = requestContract('directory-groups-members-list', { query: pageQuery });
+
+/** The object classes the platform knows; other values are accepted and simply match nothing. */
+export const OBJECT_CLASS_EXAMPLES = ['user', 'group', 'computer'] as const;
+
+export const listObjectsQuery = z.object({
+  objectClass: z
+    .string()
+    .trim()
+    .min(1, { error: 'objectClass must not be empty' })
+    .max(64, { error: 'objectClass must be at most 64 characters' })
+    .regex(/^[A-Za-z][A-Za-z0-9-]*$/, { error: 'objectClass must be a class name such as user, group or computer' })
+    .optional()
+    .meta({ description: 'Filter by class: user, group, computer, etc. (case-insensitive)', examples: ['computer'] }),
+  connectionId: z.uuid({ error: 'connectionId must be a GUID' }).optional().meta({ description: 'Filter by source connection (a GUID)' }),
+  search: search('name, account name or DN'),
+  isActive: z
+    .enum(['true', 'false'], { error: 'isActive must be true or false' })
+    .transform((value) => value === 'true')
+    .optional()
+    .meta({ description: 'Filter by active status (true or false)', examples: ['true'] }),
+  ...paging,
+});
+export type ListObjectsQuery = z.output<typeof listObjectsQuery>;
+
+export const listPersonsQuery = z.object({ search: search('name, email or employee number'), ...paging });
+export type ListPersonsQuery = z.output<typeof listPersonsQuery>;
+
+export const listObjectsRequest = requestContract('directory-objects-list', { query: listObjectsQuery });
+export const listPersonsRequest = requestContract('directory-persons-list', { query: listPersonsQuery });
+export const listPersonObjectsRequest = requestContract('directory-persons-objects-list', { query: pageQuery });

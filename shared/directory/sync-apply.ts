@@ -6,25 +6,39 @@
  * so the run's counts are computed from exactly the records written. A change whose transaction
  * fails (a taken userName, a concurrent change) becomes an `error` record and the run goes on.
  * Membership changes beyond one transaction's room continue in further audited transactions.
+ * The same transaction writes (or removes) the object's raw attribute snapshot and, for a user,
+ * its person steps (person-correlation.ts, computed here from the person links stored now).
+ * Other objects (computers) are written through the directory-objects repository (audit target
+ * type `object`); they have no counter, DN link or memberships.
  */
 import { auditStep, type AuditEvent } from '../audit/audit-entry.ts';
 import { ConcurrentChangeError, ConflictError, type DomainError } from '../errors/domain-errors.ts';
 import { counterStep } from '../storage/counters.ts';
 import * as directoryLinks from '../storage/directory-links.ts';
+import * as directoryObjects from '../storage/directory-objects.ts';
 import * as groups from '../storage/groups.ts';
 import * as syncProjects from '../storage/sync-projects.ts';
 import type { SyncChangeRecord, SyncProjectRecord } from '../storage/sync-projects.ts';
 import { transact, type TransactionStep } from '../storage/transactions.ts';
 import * as users from '../storage/users.ts';
+import { syncPersonSteps } from './sync-objects.ts';
 import type { ChangeDraft, Operation, PlannedChange } from './sync-plan.ts';
 
 /** The SCIM counters (shared/scim/users.ts USER_COUNTER, shared/scim/groups.ts GROUP_COUNTER): synchronised users and groups are SCIM-visible. */
-const COUNTERS = { user: 'users', group: 'groups' } as const;
+const COUNTERS: Partial<Record<Operation['objectClass'], string>> = { user: 'users', group: 'groups' };
+/** DynamoDB's limit of items per transaction (TransactWriteItems). */
+const TRANSACTION_ITEMS = 100;
 const ORIGIN = { ipAddress: '', userAgent: 'identity-platform worker sync-run' };
-/** Memberships changed per transaction (each also carries the object write, its audit entry and the change record). */
+/**
+ * Memberships changed per transaction: further transactions carry only memberships and their audit
+ * entry; the object's own transaction takes as many as fit besides its other steps (its write,
+ * snapshot, person steps, audit entry and change record), at most this many.
+ */
 const MEMBERSHIP_CHUNK = 80;
 /** Change records without a change written per transaction. */
 const RECORD_CHUNK = 25;
+/** Stored plans: operations' JSON per transaction (DynamoDB allows 4 MB per transaction). */
+const PLAN_CHUNK_BYTES = 2_000_000;
 
 /** Where a run writes: its organization, project, id and the next change record's sequence. */
 export interface ApplyContext {
@@ -68,13 +82,23 @@ export async function applyChanges(context: ApplyContext, changes: readonly Plan
  */
 export async function storePlan(context: ApplyContext, changes: readonly PlannedChange[], options: { pending?: boolean } = {}): Promise<void> {
   let sequence = context.nextSequence;
-  for (let start = 0; start < changes.length; start += RECORD_CHUNK) {
-    const chunk = changes.slice(start, start + RECORD_CHUNK).map((change, index) => ({
+  for (let start = 0; start < changes.length; ) {
+    // At most RECORD_CHUNK records, and well inside a transaction's 4 MB (operations carry attribute snapshots).
+    let end = start;
+    let bytes = 0;
+    while (end < changes.length && end - start < RECORD_CHUNK) {
+      const size = JSON.stringify(changes[end]?.operation ?? {}).length;
+      if (end > start && bytes + size > PLAN_CHUNK_BYTES) break;
+      bytes += size;
+      end += 1;
+    }
+    const chunk = changes.slice(start, end).map((change, index) => ({
       ...change.record,
       sequence: sequence + index,
       ...(change.operation ? { operation: change.operation as unknown as Record<string, unknown> } : {}),
       ...(options.pending ? { pending: true } : {}),
     }));
+    start = end;
     await transact(chunk.map((record) => syncProjects.changePutStep(context.organizationId, context.runId, record)));
     sequence += chunk.length;
     if (!options.pending) context.written.push(...chunk);
@@ -93,33 +117,48 @@ function audit(context: ApplyContext, operation: Operation, details: Record<stri
     action,
     actor: context.actor,
     origin: ORIGIN,
-    target: { type: operation.objectClass, id: operation.objectId },
+    target: { type: operation.objectClass === 'user' || operation.objectClass === 'group' ? operation.objectClass : 'object', id: operation.objectId },
     details: { runId: context.runId, projectId: context.project.id, ...details },
   });
 }
 
 function conflict(operation: Operation): () => DomainError {
-  return () => new ConcurrentChangeError(`${operation.objectClass === 'user' ? 'User' : 'Group'} ${operation.objectId} changed concurrently.`);
+  const name = operation.objectClass === 'user' ? 'User' : operation.objectClass === 'group' ? 'Group' : 'Object';
+  return () => new ConcurrentChangeError(`${name} ${operation.objectId} changed concurrently.`);
 }
 
-/** The object's own steps: its write or delete, userName claim, counter, DN link and disappearance note. */
-function objectSteps(context: ApplyContext, operation: Operation): TransactionStep[] {
+/**
+ * The object's own steps: its write or delete, userName claim, counter, DN link, disappearance
+ * note, attribute snapshot and (users) person steps.
+ */
+async function objectSteps(context: ApplyContext, operation: Operation): Promise<TransactionStep[]> {
   const { organizationId, project } = context;
   const steps: TransactionStep[] = [];
   const options = { expectedVersion: operation.expectedVersion, onConflict: conflict(operation) };
   if (operation.delete) {
     const version = { expectedVersion: operation.expectedVersion as number, onConflict: conflict(operation) };
-    steps.push(operation.objectClass === 'user' ? users.deleteStep(organizationId, operation.objectId, version) : groups.deleteStep(organizationId, operation.objectId, version));
+    if (operation.objectClass === 'user') steps.push(users.deleteStep(organizationId, operation.objectId, version));
+    else if (operation.objectClass === 'group') steps.push(groups.deleteStep(organizationId, operation.objectId, version));
+    else steps.push(directoryObjects.deleteStep(organizationId, operation.objectId, version));
   } else if (operation.objectClass === 'user') steps.push(users.putStep(operation.next as users.UserRecord, options));
-  else steps.push(groups.putStep(operation.next as groups.GroupRecord, options));
+  else if (operation.objectClass === 'group') steps.push(groups.putStep(operation.next as groups.GroupRecord, options));
+  else steps.push(directoryObjects.putStep(operation.next as directoryObjects.DirectoryObjectRecord, options));
   if (operation.userName?.release !== undefined) steps.push(users.releaseUserNameStep(organizationId, operation.userName.release));
   const claim = operation.userName?.claim;
   if (claim !== undefined) steps.push(users.claimUserNameStep(organizationId, claim, operation.objectId, () => new ConflictError(`userName ${claim} is already taken by another user.`)));
-  if (operation.counter) steps.push(counterStep(organizationId, COUNTERS[operation.objectClass], operation.counter));
-  if (operation.unlink !== undefined) steps.push(directoryLinks.removeStep(organizationId, project.connectionId, operation.unlink));
-  if (operation.link !== undefined) steps.push(directoryLinks.putStep(organizationId, project.connectionId, { dn: operation.link, objectClass: operation.objectClass, objectId: operation.objectId }));
+  const counter = COUNTERS[operation.objectClass];
+  if (operation.counter && counter) steps.push(counterStep(organizationId, counter, operation.counter));
+  const linkable = operation.objectClass === 'user' || operation.objectClass === 'group' ? operation.objectClass : undefined;
+  if (linkable && operation.unlink !== undefined) steps.push(directoryLinks.removeStep(organizationId, project.connectionId, operation.unlink));
+  if (linkable && operation.link !== undefined) steps.push(directoryLinks.putStep(organizationId, project.connectionId, { dn: operation.link, objectClass: linkable, objectId: operation.objectId }));
   if (operation.disappeared?.remove) steps.push(syncProjects.disappearedRemoveStep(organizationId, project.id, operation.disappeared.remove));
   if (operation.disappeared?.put) steps.push(syncProjects.disappearedPutStep(organizationId, project.id, operation.disappeared.put));
+  if (operation.attributes?.put) steps.push(directoryObjects.attributesPutStep(operation.attributes.put));
+  if (operation.attributes?.remove) steps.push(directoryObjects.attributesDeleteStep(organizationId, operation.objectId));
+  if (operation.objectClass === 'user' && operation.person) {
+    const before = operation.person.remove ? { id: operation.objectId, userName: '', resource: {} } : operation.person.before;
+    steps.push(...(await syncPersonSteps(context, before, operation.person.remove ? undefined : (operation.next as users.UserRecord))));
+  }
   return steps;
 }
 
@@ -162,11 +201,14 @@ async function applyOne(context: ApplyContext, record: ChangeDraft, operation: O
   const numbered: SyncChangeRecord = { ...record, sequence };
   try {
     const memberships = await membershipSteps(context, record, operation);
-    const first = memberships.steps.slice(0, MEMBERSHIP_CHUNK);
-    const rest = memberships.steps.slice(MEMBERSHIP_CHUNK);
+    const own = await objectSteps(context, operation);
+    // The object's transaction: its own steps, the audit entry, the change record and the memberships that fit.
+    const room = Math.max(0, Math.min(MEMBERSHIP_CHUNK, TRANSACTION_ITEMS - own.length - 2));
+    const first = memberships.steps.slice(0, room);
+    const rest = memberships.steps.slice(room);
     if (operation.delete) await moreMemberships(context, operation, rest);
     const details = memberships.removedFromGroups ? { ...operation.audit.details, removedFromGroups: memberships.removedFromGroups } : operation.audit.details;
-    await transact([...objectSteps(context, operation), ...first, audit(context, operation, details), syncProjects.changePutStep(context.organizationId, context.runId, numbered)]);
+    await transact([...own, ...first, audit(context, operation, details), syncProjects.changePutStep(context.organizationId, context.runId, numbered)]);
     context.written.push(numbered);
     if (!operation.delete) await moreMemberships(context, operation, rest);
   } catch (error) {

@@ -9,14 +9,23 @@
  * first deactivated — a user's `active` becomes false, a group keeps its members — and marked with
  * `disappearedAt`; memberships and roles stay. With onDisappear `delete` it is deleted once
  * `deleteAfterDays` have passed since then (0: in the same run). An object that comes back before
- * is re-enabled as the directory says, with its memberships and roles intact.
+ * is re-enabled as the directory says, with its memberships and roles intact. Other objects
+ * (computers) follow the same rules: deactivated (`active` false), then deleted after the delay.
+ *
+ * Raw attributes (sync-objects.ts): an object whose snapshot digest differs from its record's is
+ * an update with before/after per changed attribute (`attributes.<name>`), from the stored
+ * snapshot sync-state.ts loaded for it; the operation carries the new snapshot. A user's create,
+ * update and deletion carry `person`: applying computes its person steps (they depend on the
+ * person links stored at that moment); a deactivation keeps the user's person.
  */
+import type { DirectoryAttributesRecord, DirectoryObjectRecord } from '../storage/directory-objects.ts';
 import type { GroupRecord } from '../storage/groups.ts';
 import type { DisappearedObject, SyncChangeRecord, SyncProjectRecord } from '../storage/sync-projects.ts';
 import type { UserRecord } from '../storage/users.ts';
 import type { StoredState } from './sync-state.ts';
 import { DEFAULT_DELETE_AFTER_DAYS } from './sync-schemas.ts';
-import { dnKey, type DirectoryGroup, type DirectoryRead, type DirectoryUser, type SyncObjectClass } from './sync-read.ts';
+import { attributeDiff, attributesRecord, type EntrySnapshot } from './sync-objects.ts';
+import { dnKey, type DirectoryGroup, type DirectoryOther, type DirectoryRead, type DirectoryUser, type SyncObjectClass } from './sync-read.ts';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const DAY_MS = 86_400_000;
@@ -29,7 +38,7 @@ export interface Operation {
   objectClass: SyncObjectClass;
   objectId: string;
   /** The object's next record; absent when it is deleted. */
-  next?: UserRecord | GroupRecord | undefined;
+  next?: UserRecord | GroupRecord | DirectoryObjectRecord | undefined;
   /** The stored version the change was planned against; absent: a new object. */
   expectedVersion?: number | undefined;
   /** Delete the object (and its memberships). */
@@ -45,6 +54,13 @@ export interface Operation {
   displays?: Record<string, string> | undefined;
   /** Added members created in the same run: applied only if their creation succeeded. */
   newMemberIds?: string[] | undefined;
+  /** The object's raw attribute snapshot to store, or to remove with the object. */
+  attributes?: { put?: DirectoryAttributesRecord | undefined; remove?: boolean | undefined } | undefined;
+  /**
+   * Users: person correlation for this create (no `before`), update (`before`: the stored user's
+   * name and resource) or deletion (`remove`); the steps are computed when it is applied.
+   */
+  person?: { before?: Pick<UserRecord, 'id' | 'userName' | 'resource'> | undefined; remove?: boolean | undefined } | undefined;
   audit: { action: string; details: Record<string, unknown> };
 }
 
@@ -56,7 +72,7 @@ export interface PlannedChange {
 export interface PlanInput {
   organizationId: string;
   project: SyncProjectRecord;
-  read: Pick<DirectoryRead, 'users' | 'groups' | 'unreadable'>;
+  read: Pick<DirectoryRead, 'users' | 'groups' | 'unreadable'> & Partial<Pick<DirectoryRead, 'others'>>;
   stored: StoredState;
   now: Date;
   /** New platform ids (randomUUID; injected so the plan stays pure). */
@@ -158,6 +174,16 @@ function withoutDisappearance<T extends { disappearedAt?: string | undefined }>(
   return rest as T;
 }
 
+/** The stored record of a read object against its snapshot: the attribute changes, and the snapshot record to store (undefined: no snapshot read). */
+function snapshotChanges(
+  stored: { id: string; directoryDigest?: string | undefined } | undefined,
+  snapshot: EntrySnapshot | undefined,
+  attributes: Map<string, DirectoryAttributesRecord> | undefined,
+): Record<string, { before: unknown; after: unknown }> {
+  if (!stored || !snapshot || stored.directoryDigest === snapshot.digest) return {};
+  return attributeDiff(attributes?.get(stored.id), snapshot);
+}
+
 function noteOf(objectClass: SyncObjectClass, objectId: string, disappearedAt: string): DisappearedObject {
   return { objectClass, objectId, disappearedAt };
 }
@@ -175,6 +201,8 @@ export function planRun(input: PlanInput): Plan {
     if (!(group.viaParent && planned.record.action === 'unchanged')) changes.push(planned);
   }
   changes.push(...context.planDisappeared('group'));
+  for (const other of input.read.others ?? []) changes.push(context.planOther(other));
+  changes.push(...context.planDisappeared('computer'));
   context.keepRelinkedDns(changes);
   const wouldRemove = changes.filter((change) => change.record.action === 'deactivated' || change.record.action === 'deleted').length;
   return { changes, wouldRemove };
@@ -188,7 +216,7 @@ class PlanContext {
   readonly #newUserIds = new Set<string>();
   readonly #displays = new Map<string, string>();
   readonly #groupsByDn: Map<string, DirectoryGroup>;
-  readonly #seen = { user: new Set<string>(), group: new Set<string>() };
+  readonly #seen = { user: new Set<string>(), group: new Set<string>(), computer: new Set<string>() };
 
   constructor(input: PlanInput) {
     this.#input = input;
@@ -212,6 +240,12 @@ class PlanContext {
     this.#seen.group.add(id);
   }
 
+  #snapshot(objectId: string, objectClass: SyncObjectClass, dn: string, snapshot: EntrySnapshot | undefined): Pick<Operation, 'attributes'> {
+    if (!snapshot) return {};
+    const { organizationId, project } = this.#input;
+    return { attributes: { put: attributesRecord(organizationId, objectId, objectClass, project.connectionId, dn, snapshot, this.#at) } };
+  }
+
   #resolve(dn: string): { objectClass: SyncObjectClass; objectId: string } | undefined {
     const key = dnKey(dn);
     return this.#readIds.get(key) ?? this.#input.stored.links.get(key);
@@ -231,25 +265,34 @@ class PlanContext {
     if (!existing) {
       const next: UserRecord = {
         id, organizationId, userName: user.userName, active: user.active, resource, hasPassword: false, source: project.connectionType,
-        connectionId: project.connectionId, directoryId: user.directoryId, directoryDn: user.dn, syncProjectId: project.id, version: 1, createdAt: this.#at, updatedAt: this.#at,
+        connectionId: project.connectionId, directoryId: user.directoryId, directoryDn: user.dn, syncProjectId: project.id,
+        ...(user.snapshot ? { directoryDigest: user.snapshot.digest } : {}), version: 1, createdAt: this.#at, updatedAt: this.#at,
       };
       return {
         record: { ...base, action: 'created', changes: diff({}, resource) },
-        operation: { objectClass: 'user', objectId: id, next, userName: { claim: user.userName }, counter: 1, link: dnKey(user.dn), audit: this.#audit('user.created', { userName: user.userName, source: project.connectionType, connectionId: project.connectionId }) },
+        operation: {
+          objectClass: 'user', objectId: id, next, userName: { claim: user.userName }, counter: 1, link: dnKey(user.dn), ...this.#snapshot(id, 'user', user.dn, user.snapshot), person: {},
+          audit: this.#audit('user.created', { userName: user.userName, source: project.connectionType, connectionId: project.connectionId }),
+        },
       };
     }
-    const changes = diff(existing.resource, resource);
+    const changes = { ...diff(existing.resource, resource), ...snapshotChanges(existing, user.snapshot, this.#input.stored.attributes) };
     const moved = existing.directoryDn !== user.dn;
     const reappeared = existing.disappearedAt !== undefined;
     if (Object.keys(changes).length === 0 && !moved && existing.active === user.active && !reappeared) return { record: { ...base, action: 'unchanged' } };
     if (moved) changes.dn = { before: existing.directoryDn ?? null, after: user.dn };
     if (reappeared) changes.disappearedAt = { before: existing.disappearedAt, after: null };
     const renamed = existing.userName.toLowerCase() !== user.userName.toLowerCase();
-    const next: UserRecord = { ...withoutDisappearance(existing), userName: user.userName, active: user.active, resource, directoryDn: user.dn, syncProjectId: project.id, version: existing.version + 1, updatedAt: this.#at };
+    const next: UserRecord = {
+      ...withoutDisappearance(existing), userName: user.userName, active: user.active, resource, directoryDn: user.dn, syncProjectId: project.id,
+      ...(user.snapshot ? { directoryDigest: user.snapshot.digest } : {}), version: existing.version + 1, updatedAt: this.#at,
+    };
     return {
       record: { ...base, action: 'updated', changes },
       operation: {
         objectClass: 'user', objectId: id, next, expectedVersion: existing.version,
+        ...this.#snapshot(id, 'user', user.dn, user.snapshot),
+        person: { before: { id: existing.id, userName: existing.userName, resource: existing.resource } },
         ...(renamed ? { userName: { release: existing.userName, claim: user.userName } } : {}),
         ...(moved ? { link: dnKey(user.dn), ...(existing.directoryDn ? { unlink: dnKey(existing.directoryDn) } : {}) } : {}),
         ...(reappeared ? { disappeared: { remove: noteOf('user', id, existing.disappearedAt as string) } } : {}),
@@ -287,7 +330,7 @@ class PlanContext {
     const added = [...desired].filter((userId) => !current.has(userId)).sort();
     const removed = [...current].filter((userId) => !desired.has(userId)).sort();
     const resource = compact({ displayName: group.displayName, description: group.description });
-    const changes = diff(existing?.resource ?? {}, resource);
+    const changes = { ...diff(existing?.resource ?? {}, resource), ...snapshotChanges(existing, group.snapshot, this.#input.stored.attributes) };
     if (added.length + removed.length > 0) changes.members = { before: current.size, after: desired.size };
     const moved = existing !== undefined && existing.directoryDn !== group.dn;
     const reappeared = existing?.disappearedAt !== undefined;
@@ -295,9 +338,10 @@ class PlanContext {
     if (reappeared) changes.disappearedAt = { before: existing.disappearedAt, after: null };
     const base = { dn: group.dn, objectClass: 'group' as const, objectId: id };
     if (existing && Object.keys(changes).length === 0) return { record: { ...base, action: 'unchanged' } };
+    const digest = group.snapshot ? { directoryDigest: group.snapshot.digest } : {};
     const next: GroupRecord = existing
-      ? { ...withoutDisappearance(existing), displayName: group.displayName, resource, directoryDn: group.dn, syncProjectId: project.id, version: existing.version + 1, updatedAt: this.#at }
-      : { id, organizationId, displayName: group.displayName, resource, source: project.connectionType, connectionId: project.connectionId, directoryId: group.directoryId, directoryDn: group.dn, syncProjectId: project.id, version: 1, createdAt: this.#at, updatedAt: this.#at };
+      ? { ...withoutDisappearance(existing), displayName: group.displayName, resource, directoryDn: group.dn, syncProjectId: project.id, ...digest, version: existing.version + 1, updatedAt: this.#at }
+      : { id, organizationId, displayName: group.displayName, resource, source: project.connectionType, connectionId: project.connectionId, directoryId: group.directoryId, directoryDn: group.dn, syncProjectId: project.id, ...digest, version: 1, createdAt: this.#at, updatedAt: this.#at };
     const displays: Record<string, string> = {};
     for (const userId of added) {
       const display = this.#displays.get(userId);
@@ -313,6 +357,7 @@ class PlanContext {
         ...(reappeared ? { disappeared: { remove: noteOf('group', id, existing.disappearedAt as string) } } : {}),
         displays,
         ...(newMemberIds.length > 0 ? { newMemberIds } : {}),
+        ...this.#snapshot(id, 'group', group.dn, group.snapshot),
         audit: this.#audit(existing ? 'group.updated' : 'group.created', { displayName: group.displayName, source: project.connectionType, membersAdded: added.length, membersRemoved: removed.length }),
       },
     };
@@ -321,8 +366,10 @@ class PlanContext {
   /** Vanished objects of a class (deactivate, or delete at once) and disappeared ones past their delay (delete). */
   planDisappeared(objectClass: SyncObjectClass): PlannedChange[] {
     const { project, now } = this.#input;
-    const vanished = objectClass === 'user' ? this.#input.stored.vanished.users : this.#input.stored.vanished.groups;
-    const due = objectClass === 'user' ? this.#input.stored.due.users : this.#input.stored.due.groups;
+    const { stored } = this.#input;
+    const ofClass = (records: DirectoryObjectRecord[] | undefined) => (records ?? []).filter((record) => record.objectClass === objectClass);
+    const vanished: (UserRecord | GroupRecord | DirectoryObjectRecord)[] = objectClass === 'user' ? stored.vanished.users : objectClass === 'group' ? stored.vanished.groups : ofClass(stored.vanished.others);
+    const due: (UserRecord | GroupRecord | DirectoryObjectRecord)[] = objectClass === 'user' ? stored.due.users : objectClass === 'group' ? stored.due.groups : ofClass(stored.due.others);
     const planned: PlannedChange[] = [];
     const handled = new Set<string>();
     for (const record of [...vanished, ...due]) {
@@ -336,7 +383,47 @@ class PlanContext {
     return planned;
   }
 
-  #planDeactivate(objectClass: SyncObjectClass, record: UserRecord | GroupRecord): PlannedChange {
+  /** A computer (or another class) read from the directory: created, updated (name, DN, status, attributes), re-enabled, or unchanged. */
+  planOther(other: DirectoryOther): PlannedChange {
+    const { organizationId, project } = this.#input;
+    const existing = this.#input.stored.others?.get(other.directoryId);
+    const id = existing?.id ?? this.#input.newId();
+    this.#seen.computer.add(id);
+    const base = { dn: other.dn, objectClass: other.objectClass, objectId: id };
+    const snapshot = this.#snapshot(id, other.objectClass, other.dn, other.snapshot);
+    if (!existing) {
+      const next: DirectoryObjectRecord = {
+        id, organizationId, objectClass: other.objectClass, name: other.name, source: project.connectionType, connectionId: project.connectionId, directoryId: other.directoryId,
+        directoryDn: other.dn, active: other.active, directoryDigest: other.snapshot.digest, syncProjectId: project.id, version: 1, createdAt: this.#at, updatedAt: this.#at,
+      };
+      return {
+        record: { ...base, action: 'created', changes: { name: { before: null, after: other.name }, active: { before: null, after: other.active } } },
+        operation: { objectClass: other.objectClass, objectId: id, next, ...snapshot, audit: this.#audit('object.created', { objectClass: other.objectClass, name: other.name, dn: other.dn, connectionId: project.connectionId }) },
+      };
+    }
+    const changes: Record<string, { before: unknown; after: unknown }> = {};
+    if (existing.name !== other.name) changes.name = { before: existing.name, after: other.name };
+    if (existing.directoryDn !== other.dn) changes.dn = { before: existing.directoryDn, after: other.dn };
+    if (existing.active !== other.active) changes.active = { before: existing.active, after: other.active };
+    Object.assign(changes, snapshotChanges(existing, other.snapshot, this.#input.stored.attributes));
+    const reappeared = existing.disappearedAt !== undefined;
+    if (reappeared) changes.disappearedAt = { before: existing.disappearedAt, after: null };
+    if (Object.keys(changes).length === 0) return { record: { ...base, action: 'unchanged' } };
+    const next: DirectoryObjectRecord = {
+      ...withoutDisappearance(existing), name: other.name, directoryDn: other.dn, active: other.active, directoryDigest: other.snapshot.digest, syncProjectId: project.id,
+      version: existing.version + 1, updatedAt: this.#at,
+    };
+    return {
+      record: { ...base, action: 'updated', changes },
+      operation: {
+        objectClass: other.objectClass, objectId: id, next, expectedVersion: existing.version, ...snapshot,
+        ...(reappeared ? { disappeared: { remove: noteOf(other.objectClass, id, existing.disappearedAt as string) } } : {}),
+        audit: this.#audit('object.updated', { objectClass: other.objectClass, changedAttributes: Object.keys(changes), ...(reappeared ? { reappeared: true } : {}) }),
+      },
+    };
+  }
+
+  #planDeactivate(objectClass: SyncObjectClass, record: UserRecord | GroupRecord | DirectoryObjectRecord): PlannedChange {
     const note = noteOf(objectClass, record.id, this.#at);
     const base = { dn: record.directoryDn ?? record.directoryId ?? record.id, objectClass, objectId: record.id };
     const reason = 'disappeared from the directory';
@@ -348,6 +435,14 @@ class PlanContext {
         operation: { objectClass, objectId: user.id, next, expectedVersion: user.version, disappeared: { put: note }, audit: this.#audit('user.deactivated', { userName: user.userName, reason }) },
       };
     }
+    if (objectClass !== 'group') {
+      const other = record as DirectoryObjectRecord;
+      const next: DirectoryObjectRecord = { ...other, active: false, disappearedAt: this.#at, version: other.version + 1, updatedAt: this.#at };
+      return {
+        record: { ...base, action: 'deactivated', changes: { active: { before: other.active, after: false }, disappearedAt: { before: null, after: this.#at } } },
+        operation: { objectClass, objectId: other.id, next, expectedVersion: other.version, disappeared: { put: note }, audit: this.#audit('object.deactivated', { objectClass, name: other.name, reason }) },
+      };
+    }
     const group = record as GroupRecord;
     const next: GroupRecord = { ...group, disappearedAt: this.#at, version: group.version + 1, updatedAt: this.#at };
     return {
@@ -356,11 +451,13 @@ class PlanContext {
     };
   }
 
-  #planDelete(objectClass: SyncObjectClass, record: UserRecord | GroupRecord): PlannedChange {
+  #planDelete(objectClass: SyncObjectClass, record: UserRecord | GroupRecord | DirectoryObjectRecord): PlannedChange {
     const base = { dn: record.directoryDn ?? record.directoryId ?? record.id, objectClass, objectId: record.id };
+    const linked = objectClass === 'user' || objectClass === 'group';
     const shared = {
-      objectClass, objectId: record.id, expectedVersion: record.version, delete: true, counter: -1,
-      ...(record.directoryDn ? { unlink: dnKey(record.directoryDn) } : {}),
+      objectClass, objectId: record.id, expectedVersion: record.version, delete: true, attributes: { remove: true },
+      ...(linked ? { counter: -1 } : {}),
+      ...(linked && record.directoryDn ? { unlink: dnKey(record.directoryDn) } : {}),
       ...(record.disappearedAt ? { disappeared: { remove: noteOf(objectClass, record.id, record.disappearedAt) } } : {}),
     };
     const reason = 'disappeared from the directory';
@@ -368,7 +465,14 @@ class PlanContext {
       const user = record as UserRecord;
       return {
         record: { ...base, action: 'deleted', changes: { userName: { before: user.userName, after: null } } },
-        operation: { ...shared, userName: { release: user.userName }, audit: this.#audit('user.deleted', { userName: user.userName, reason, ...(user.disappearedAt ? { disappearedAt: user.disappearedAt } : {}) }) },
+        operation: { ...shared, userName: { release: user.userName }, person: { remove: true }, audit: this.#audit('user.deleted', { userName: user.userName, reason, ...(user.disappearedAt ? { disappearedAt: user.disappearedAt } : {}) }) },
+      };
+    }
+    if (objectClass !== 'group') {
+      const other = record as DirectoryObjectRecord;
+      return {
+        record: { ...base, action: 'deleted', changes: { name: { before: other.name, after: null } } },
+        operation: { ...shared, audit: this.#audit('object.deleted', { objectClass, name: other.name, reason }) },
       };
     }
     const group = record as GroupRecord;

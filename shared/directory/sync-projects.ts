@@ -18,17 +18,20 @@ import type { SyncChangeRecord, SyncProjectRecord, SyncRunRecord, SyncRunStatus 
 import { transact } from '../storage/transactions.ts';
 import { startWorker } from '../workers/start-worker.ts';
 import type { DirectoryPage } from './connections.ts';
+import * as directoryObjects from '../storage/directory-objects.ts';
 import * as groups from '../storage/groups.ts';
 import * as users from '../storage/users.ts';
 import { deleteAfterDaysOf, type Operation } from './sync-plan.ts';
 import { DEFAULT_MAPPINGS, type SyncProjectCreateInput, type SyncProjectUpdateInput, type SyncRunOptions, type SyncScheduleChange } from './sync-schemas.ts';
 import { applyProjectSchedule, mergeSchedule, nextRunAt, removeProjectSchedule, scheduleOf } from './sync-schedules.ts';
+import { DEFAULT_CORRELATION } from './person-correlation.ts';
 
 /** A run's claim is presumed dead (its worker crashed) after this long, and a new run may take over. */
 export const RUN_CLAIM_STALE_MS = 6 * 60 * 60 * 1000;
 
-export type SyncProjectView = Omit<SyncProjectRecord, 'organizationId' | 'filter' | 'pageSize' | 'schedule'> & {
+export type SyncProjectView = Omit<SyncProjectRecord, 'organizationId' | 'filter' | 'pageSize' | 'schedule' | 'correlation'> & {
   filter: string | null;
+  correlation: string[];
   pageSize: number | null;
   schedule: { expression: string; timezone: string | null; enabled: boolean } | null;
   /** When the schedule queues the next run (ISO 8601); null without an enabled schedule. */
@@ -43,6 +46,8 @@ function present(record: SyncProjectRecord): SyncProjectView {
     deleteAfterDays: deleteAfterDaysOf(record),
     filter: filter ?? null,
     pageSize: pageSize ?? null,
+    // Projects written before correlation existed use the default rule.
+    correlation: record.correlation ?? [...DEFAULT_CORRELATION],
     schedule: schedule ? { expression: schedule.expression, timezone: schedule.timezone ?? null, enabled: schedule.enabled } : null,
     nextRunAt: nextRunAt(schedule),
   };
@@ -105,6 +110,7 @@ export async function createSyncProject(organizationId: string, input: SyncProje
     ...(input.filter !== undefined ? { filter: input.filter } : {}),
     objectClasses: input.objectClasses,
     attributeMappings: { ...DEFAULT_MAPPINGS[connection.type], ...input.attributeMappings },
+    correlation: input.correlation,
     mode: input.mode,
     onDisappear: input.onDisappear,
     deletionThreshold: input.deletionThreshold,
@@ -270,13 +276,19 @@ export async function verifyPlanApplies(organizationId: string, project: SyncPro
 async function staleObjects(organizationId: string, connectionId: string, records: readonly SyncChangeRecord[]): Promise<number> {
   const operations = records.map((record) => record.operation as Operation | undefined).filter((operation): operation is Operation => operation !== undefined);
   const versionOf = new Map<string, number>();
-  const ids = (objectClass: 'user' | 'group') => operations.filter((operation) => operation.objectClass === objectClass && operation.expectedVersion !== undefined).map((operation) => operation.objectId);
-  const [storedUsers, storedGroups] = await Promise.all([users.byIds(organizationId, ids('user'), { consistent: true }), groups.byIds(organizationId, ids('group'))]);
-  for (const record of [...storedUsers, ...storedGroups]) versionOf.set(record.id, record.version);
-  const created = (objectClass: 'user' | 'group') => operations.filter((operation) => operation.objectClass === objectClass && operation.expectedVersion === undefined && operation.next?.directoryId).map((operation) => operation.next?.directoryId as string);
-  const [newUsers, newGroups] = await Promise.all([users.byDirectoryIds(organizationId, connectionId, created('user')), groups.byDirectoryIds(organizationId, connectionId, created('group'))]);
+  const isOther = (operation: Operation) => operation.objectClass !== 'user' && operation.objectClass !== 'group';
+  const of = (objectClass: 'user' | 'group' | 'other') => operations.filter((operation) => (objectClass === 'other' ? isOther(operation) : operation.objectClass === objectClass));
+  const ids = (objectClass: 'user' | 'group' | 'other') => of(objectClass).filter((operation) => operation.expectedVersion !== undefined).map((operation) => operation.objectId);
+  const [storedUsers, storedGroups, storedOthers] = await Promise.all([users.byIds(organizationId, ids('user'), { consistent: true }), groups.byIds(organizationId, ids('group')), directoryObjects.byIds(organizationId, ids('other'))]);
+  for (const record of [...storedUsers, ...storedGroups, ...storedOthers]) versionOf.set(record.id, record.version);
+  const created = (objectClass: 'user' | 'group' | 'other') => of(objectClass).filter((operation) => operation.expectedVersion === undefined && operation.next?.directoryId).map((operation) => operation.next?.directoryId as string);
+  const [newUsers, newGroups, newOthers] = await Promise.all([
+    users.byDirectoryIds(organizationId, connectionId, created('user')),
+    groups.byDirectoryIds(organizationId, connectionId, created('group')),
+    directoryObjects.byDirectoryIds(organizationId, connectionId, created('other')),
+  ]);
   const changed = operations.filter((operation) => operation.expectedVersion !== undefined && versionOf.get(operation.objectId) !== operation.expectedVersion).length;
-  return changed + newUsers.length + newGroups.length;
+  return changed + newUsers.length + newGroups.length + newOthers.length;
 }
 
 /** One page of the sync history, newest first, filtered by status, start time and project. */

@@ -17,11 +17,13 @@
  * Any failed search (size limit, lost connection, missing base) throws: the run then changes nothing.
  */
 import type { SyncProjectRecord, SyncProjectState } from '../storage/sync-projects.ts';
-import type { DirectoryConnection} from './ldap-client.ts';
+import type { DirectoryConnection } from './ldap-client.ts';
 import { attribute, firstValue, isNoSuchObject, type LdapEntry } from './ldap-client.ts';
+import { BINARY_ATTRIBUTES, OTHER_OBJECT_CLASSES, otherActiveOf, snapshotOf, type EntrySnapshot, type OtherObjectClass } from './sync-objects.ts';
 
 export type DirectoryKind = 'ldap' | 'activeDirectory';
-export type SyncObjectClass = 'user' | 'group';
+/** Users, groups, and the other classes (sync-objects.ts: computer). */
+export type SyncObjectClass = 'user' | 'group' | OtherObjectClass;
 
 /** The user fields a mapping fills, besides userName, active and manager. */
 export const USER_FIELDS = ['givenName', 'familyName', 'displayName', 'email', 'employeeNumber', 'department', 'title'] as const;
@@ -35,6 +37,8 @@ export interface DirectoryUser {
   active: boolean;
   managerDn: string | undefined;
   fields: Partial<Record<(typeof USER_FIELDS)[number], string>>;
+  /** The entry's raw attributes as stored (sync-objects.ts); absent: the run keeps no snapshot. */
+  snapshot?: EntrySnapshot | undefined;
 }
 
 /** A directory group: its direct member DNs (users or groups) and the DNs of the groups it is in. */
@@ -47,6 +51,17 @@ export interface DirectoryGroup {
   parentDns: string[];
   /** Read by a delta run only because a group nested in it changed: recorded only if it changes. */
   viaParent?: boolean | undefined;
+  snapshot?: EntrySnapshot | undefined;
+}
+
+/** A directory entry of another class (computer): its name (cn, else name), status and raw attributes. */
+export interface DirectoryOther {
+  dn: string;
+  directoryId: string;
+  objectClass: OtherObjectClass;
+  name: string;
+  active: boolean;
+  snapshot: EntrySnapshot;
 }
 
 /** An entry the engine cannot synchronise (no stable id, no userName): an error record. */
@@ -60,6 +75,8 @@ export interface UnreadableEntry {
 export interface DirectoryRead {
   users: DirectoryUser[];
   groups: DirectoryGroup[];
+  /** Entries of the project's other classes (computer); absent: none read. */
+  others?: DirectoryOther[] | undefined;
   unreadable: UnreadableEntry[];
   /** The watermark the next delta run reads changes after. */
   watermark: string | undefined;
@@ -138,7 +155,7 @@ export function normaliseUser(entry: LdapEntry, kind: DirectoryKind, mappings: R
     const value = text(entry, mappings[field]);
     if (value !== undefined) fields[field] = value;
   }
-  return { dn: entry.dn, directoryId, userName, active: activeOf(entry, kind, mappings.active), managerDn: text(entry, mappings.manager), fields };
+  return { dn: entry.dn, directoryId, userName, active: activeOf(entry, kind, mappings.active), managerDn: text(entry, mappings.manager), fields, snapshot: snapshotOf(entry) };
 }
 
 /** Normalises a group entry: cn (else name) as its name, member/uniqueMember as members, memberOf as parents. */
@@ -147,13 +164,32 @@ export function normaliseGroup(entry: LdapEntry, kind: DirectoryKind): Directory
   const displayName = text(entry, 'cn') ?? text(entry, 'name');
   if (!directoryId) return { dn: entry.dn, objectClass: 'group', error: 'The entry has no stable id.' };
   if (!displayName) return { dn: entry.dn, objectClass: 'group', error: 'The entry has no cn.' };
-  return { dn: entry.dn, directoryId, displayName, description: text(entry, 'description'), memberDns: [...texts(entry, 'member'), ...texts(entry, 'uniqueMember')], parentDns: texts(entry, 'memberOf') };
+  return {
+    dn: entry.dn,
+    directoryId,
+    displayName,
+    description: text(entry, 'description'),
+    memberDns: [...texts(entry, 'member'), ...texts(entry, 'uniqueMember')],
+    parentDns: texts(entry, 'memberOf'),
+    snapshot: snapshotOf(entry),
+  };
+}
+
+/** Normalises an entry of another class (computer): cn (else name) as its name; enabled per userAccountControl on AD. */
+export function normaliseOther(entry: LdapEntry, kind: DirectoryKind, objectClass: OtherObjectClass): DirectoryOther | UnreadableEntry {
+  const directoryId = directoryIdOf(entry, kind);
+  const name = text(entry, 'cn') ?? text(entry, 'name');
+  if (!directoryId) return { dn: entry.dn, objectClass, error: 'The entry has no stable id.' };
+  if (!name) return { dn: entry.dn, objectClass, error: 'The entry has no cn.' };
+  return { dn: entry.dn, directoryId, objectClass, name, active: otherActiveOf(entry, kind), snapshot: snapshotOf(entry) };
 }
 
 /** The search filter of one object class: the class's own, the project's filter and the delta clause, ANDed. */
 export function searchFilter(kind: DirectoryKind, objectClass: SyncObjectClass, project: Pick<SyncProjectRecord, 'filter'>, delta: string | undefined): string {
   const base =
-    kind === 'activeDirectory'
+    objectClass !== 'user' && objectClass !== 'group'
+      ? OTHER_OBJECT_CLASSES[objectClass][kind]
+      : kind === 'activeDirectory'
       ? objectClass === 'user'
         ? '(&(objectCategory=person)(objectClass=user))'
         : '(objectClass=group)'
@@ -180,7 +216,10 @@ export function escapeFilterValue(value: string): string {
 /** The attributes read per entry, and which of them are binary. */
 function attributesOf(kind: DirectoryKind): { attributes: string[]; binaryAttributes?: string[] } {
   // OpenLDAP's memberof overlay keeps memberOf operational: '*' does not return it.
-  return kind === 'activeDirectory' ? { attributes: ['*', 'objectGUID', 'uSNChanged'], binaryAttributes: ['objectGUID'] } : { attributes: ['*', 'entryUUID', 'entryCSN', 'memberOf'] };
+  // Binary attributes are read as bytes (sync-objects.ts turns them into text for the snapshot).
+  return kind === 'activeDirectory'
+    ? { attributes: ['*', 'objectGUID', 'uSNChanged'], binaryAttributes: [...BINARY_ATTRIBUTES.activeDirectory] }
+    : { attributes: ['*', 'entryUUID', 'entryCSN', 'memberOf'], binaryAttributes: [...BINARY_ATTRIBUTES.ldap] };
 }
 
 /** The project's reading context over an open, bound connection. */
@@ -206,6 +245,18 @@ async function searchClass(reader: ProjectReader, objectClass: SyncObjectClass, 
   const entries: LdapEntry[] = [];
   for (const base of reader.bases) entries.push(...(await searchAll(reader, base, searchFilter(kind, objectClass, reader.project, delta), attributesOf(kind))));
   return entries;
+}
+
+function collectOthers(read: DirectoryRead, kind: DirectoryKind, objectClass: OtherObjectClass, entries: LdapEntry[]): void {
+  const seen = new Set((read.others ?? []).map((other) => other.directoryId));
+  for (const entry of entries) {
+    const other = normaliseOther(entry, kind, objectClass);
+    if ('error' in other) read.unreadable.push(other);
+    else if (!seen.has(other.directoryId)) {
+      seen.add(other.directoryId);
+      (read.others ??= []).push(other);
+    }
+  }
 }
 
 function collect(read: DirectoryRead, kind: DirectoryKind, mappings: Record<string, string>, userEntries: LdapEntry[], groupEntries: LdapEntry[]): void {
@@ -246,6 +297,13 @@ export async function readProject(reader: ProjectReader, state: SyncProjectState
   const groupEntries = await searchClass(reader, 'group', delta);
   const read: DirectoryRead = { users: [], groups: [], unreadable: [], watermark: undefined };
   collect(read, kind, project.attributeMappings, userEntries, groupEntries);
+  if (otherClasses(project).length > 0) read.others = [];
+  const otherEntries: LdapEntry[] = [];
+  for (const objectClass of otherClasses(project)) {
+    const entries = await searchClass(reader, objectClass, delta);
+    otherEntries.push(...entries);
+    collectOthers(read, kind, objectClass, entries);
+  }
   if (delta !== undefined) {
     const parents = await readParentGroups(reader, read.groups);
     const changed = read.groups.length;
@@ -255,8 +313,13 @@ export async function readProject(reader: ProjectReader, state: SyncProjectState
     if (kind === 'activeDirectory') read.deletedIds = await readTombstones(reader, rootDse?.defaultNamingContext ?? reader.connectionBaseDn, state.watermark as string);
     else read.listedIds = await listIds(reader);
   }
-  read.watermark = kind === 'activeDirectory' ? (nextUsn ?? state.watermark) : highestCsn([...userEntries, ...groupEntries], state.watermark);
+  read.watermark = kind === 'activeDirectory' ? (nextUsn ?? state.watermark) : highestCsn([...userEntries, ...groupEntries, ...otherEntries], state.watermark);
   return read;
+}
+
+/** The project's classes other than users and groups. */
+function otherClasses(project: Pick<SyncProjectRecord, 'objectClasses'>): OtherObjectClass[] {
+  return project.objectClasses.filter((objectClass): objectClass is OtherObjectClass => objectClass in OTHER_OBJECT_CLASSES);
 }
 
 /**
@@ -301,7 +364,7 @@ export async function readEntry(reader: ProjectReader, dn: string, objectClass: 
 
 /** Active Directory: stable ids of users and groups deleted after `watermark` (tombstones under `domainDn`, Show Deleted control). */
 async function readTombstones(reader: ProjectReader, domainDn: string, watermark: string): Promise<string[]> {
-  const filter = `(&(isDeleted=TRUE)(uSNChanged>=${BigInt(watermark) + 1n})(|(objectClass=user)(objectClass=group)))`;
+  const filter = `(&(isDeleted=TRUE)(uSNChanged>=${BigInt(watermark) + 1n})(|(objectClass=user)(objectClass=group)(objectClass=computer)))`;
   const entries = await searchAll(reader, domainDn, filter, { attributes: ['objectGUID'], binaryAttributes: ['objectGUID'], showDeleted: true });
   return entries.map((entry) => directoryIdOf(entry, 'activeDirectory')).filter((id): id is string => id !== undefined);
 }
@@ -363,7 +426,8 @@ export async function readOne(reader: ProjectReader, target: { dn?: string | und
     }
     if (entry === null) return { read, missing: true };
     if (entry) {
-      collect(read, kind, reader.project.attributeMappings, objectClass === 'user' ? [entry] : [], objectClass === 'group' ? [entry] : []);
+      if (objectClass === 'user' || objectClass === 'group') collect(read, kind, reader.project.attributeMappings, objectClass === 'user' ? [entry] : [], objectClass === 'group' ? [entry] : []);
+      else collectOthers(read, kind, objectClass, [entry]);
       break;
     }
   }

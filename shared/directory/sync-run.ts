@@ -10,7 +10,11 @@
  *    list of creates, updates, deactivations, deletions and membership changes. A plan that would
  *    deactivate or delete more than the project's threshold stops the run as `failed` with reason
  *    `deletion_threshold` before any change (unless the run overrides the threshold).
- * 3. Apply (sync-apply.ts): one transaction per object with its audit entry and change record.
+ * 3. Apply (sync-apply.ts): one transaction per object with its audit entry and change record
+ *    (and its raw attribute snapshot and, for a user, its person steps: sync-objects.ts).
+ *
+ * Besides users and groups a project may synchronise computers (objectClasses `computer`): read,
+ * planned and applied as directory objects through the same steps and rules.
  *
  * 4. Finish: the run's status and counts (tallied from exactly the records written), the release of
  *    the project's run claim and the project's new state (watermark, listing counts, object count)
@@ -32,6 +36,7 @@ import { applyChanges, plannedFromRecords, repairLinks, storePlan, type ApplyCon
 import { exceedsThreshold, planRun, type Plan, type PlannedChange } from './sync-plan.ts';
 import { verifyPlanApplies } from './sync-projects.ts';
 import * as directoryLinks from '../storage/directory-links.ts';
+import * as directoryObjects from '../storage/directory-objects.ts';
 import * as groups from '../storage/groups.ts';
 import * as users from '../storage/users.ts';
 import { dnKey, readOne, readProject, withinBase, type DirectoryRead, type ProjectReader } from './sync-read.ts';
@@ -108,7 +113,7 @@ export interface ComputedPlan {
 export async function computePlan(organizationId: string, project: SyncProjectRecord, connection: connections.ConnectionRecord, state: SyncProjectState, runId: string): Promise<ComputedPlan> {
   const mode = project.mode === 'delta' && state.watermark !== undefined ? 'delta' : 'full';
   const { read, bases } = await withDirectory(project, connection, async (reader) => ({ read: await readProject(reader, state, mode), bases: reader.bases }));
-  if (mode === 'full' && read.users.length + read.groups.length + read.unreadable.length === 0) {
+  if (mode === 'full' && read.users.length + read.groups.length + (read.others?.length ?? 0) + read.unreadable.length === 0) {
     throw new RunFailure('empty_result', 'The directory returned no objects: nothing was changed (an empty read is never taken as every object having disappeared).');
   }
   const now = new Date();
@@ -123,7 +128,11 @@ function nextStateOf(state: SyncProjectState, read: DirectoryRead, stored: Store
   const deleted = plan.changes.filter((change) => change.record.action === 'deleted').length;
   const listed =
     mode === 'full'
-      ? { user: read.users.length + read.unreadable.filter((entry) => entry.objectClass === 'user').length, group: read.groups.length + read.unreadable.filter((entry) => entry.objectClass === 'group').length }
+      ? {
+          user: read.users.length + read.unreadable.filter((entry) => entry.objectClass === 'user').length,
+          group: read.groups.length + read.unreadable.filter((entry) => entry.objectClass === 'group').length,
+          ...(read.others !== undefined ? { computer: read.others.filter((other) => other.objectClass === 'computer').length + read.unreadable.filter((entry) => entry.objectClass === 'computer').length } : {}),
+        }
       : (stored.listed ?? state.listed);
   return { watermark: read.watermark, lastRunId: runId, ...(listed ? { listed } : {}), objectCount: Math.max(0, stored.synchronised + created - deleted) };
 }
@@ -294,7 +303,7 @@ async function applyWithin(context: ApplyContext, changes: PlannedChange[], next
 interface ObjectTarget {
   dn?: string | undefined;
   directoryId?: string | undefined;
-  stored?: { objectClass: 'user'; record: users.UserRecord } | { objectClass: 'group'; record: groups.GroupRecord } | undefined;
+  stored?: { objectClass: 'user'; record: users.UserRecord } | { objectClass: 'group'; record: groups.GroupRecord } | { objectClass: 'computer'; record: directoryObjects.DirectoryObjectRecord } | undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -315,6 +324,8 @@ async function resolveTarget(project: SyncProjectRecord, object: { dn?: string |
   if (user) return { dn: user.directoryDn, directoryId: user.directoryId, stored: { objectClass: 'user', record: user } };
   const group = mine(await groups.byId(organizationId, id)) ?? (await groups.byDirectoryIds(organizationId, connectionId, [id]))[0];
   if (group) return { dn: group.directoryDn, directoryId: group.directoryId, stored: { objectClass: 'group', record: group } };
+  const other = mine(await directoryObjects.byId(organizationId, id)) ?? (await directoryObjects.byDirectoryIds(organizationId, connectionId, [id]))[0];
+  if (other) return { dn: other.directoryDn, directoryId: other.directoryId, stored: { objectClass: 'computer', record: other } };
   return { directoryId: id };
 }
 
@@ -328,19 +339,20 @@ async function syncOneObject(run: SyncRunRecord, project: SyncProjectRecord, con
   const { found, missing, bases } = await withDirectory(project, connection, async (reader) => {
     if (target.dn !== undefined && !reader.bases.some((base) => withinBase(target.dn as string, base))) throw new RunFailure('object_out_of_scope', `${target.dn} is outside the project's search bases.`);
     let single = target.directoryId !== undefined ? await readOne(reader, { directoryId: target.directoryId }) : { read: undefined, missing: false };
-    if (!single.read || single.read.users.length + single.read.groups.length + single.read.unreadable.length === 0) single = target.dn !== undefined ? await readOne(reader, { dn: target.dn }) : single;
+    if (!single.read || single.read.users.length + single.read.groups.length + (single.read.others?.length ?? 0) + single.read.unreadable.length === 0) single = target.dn !== undefined ? await readOne(reader, { dn: target.dn }) : single;
     return { found: single.read, missing: single.missing, bases: reader.bases };
   });
   const read = found ?? { users: [], groups: [], unreadable: [], watermark: undefined };
   const name = run.object?.dn ?? run.object?.id;
   if (missing && !target.stored) throw new RunFailure('object_not_found', `The directory has no object ${name}, and the project never synchronised it.`);
-  if (!missing && read.users.length + read.groups.length + read.unreadable.length === 0) throw new RunFailure('object_not_found', `The directory has no object ${name} that the project's bases and filter select: nothing was changed.`);
+  if (!missing && read.users.length + read.groups.length + (read.others?.length ?? 0) + read.unreadable.length === 0) throw new RunFailure('object_not_found', `The directory has no object ${name} that the project's bases and filter select: nothing was changed.`);
   const state = await syncProjects.stateOf(context.organizationId, project.id);
   const now = new Date();
   const stored = await loadForDeltaRun(context.organizationId, project, read, bases, state, now, { dueDeletions: false });
   if (missing && target.stored) {
     if (target.stored.objectClass === 'user') stored.vanished.users = [target.stored.record];
-    else stored.vanished.groups = [target.stored.record];
+    else if (target.stored.objectClass === 'group') stored.vanished.groups = [target.stored.record];
+    else stored.vanished.others = [target.stored.record];
   }
   const plan = planRun({ organizationId: context.organizationId, project, read, stored, now, newId: randomUUID });
   if (!run.overrideDeletionThreshold) checkThreshold(project, { plan, synchronised: stored.synchronised, nextState: {} });

@@ -8,6 +8,7 @@ import { requestContract } from '../http/request-contract.ts';
 import { scheduleProblem } from '../workers/schedule-expressions.ts';
 import { DIRECTORY_DEFAULT_PAGE_SIZE, DIRECTORY_MAX_PAGE_SIZE, isDistinguishedName, LDAP_MAX_PAGE_SIZE } from './connection-schemas.ts';
 import { isLdapFilter } from './ldap-client.ts';
+import { CORRELATION_ATTRIBUTES, DEFAULT_CORRELATION } from './person-correlation.ts';
 
 /** The user fields a project may map a source attribute to. */
 export const SYNC_USER_FIELDS = ['userName', 'givenName', 'familyName', 'displayName', 'email', 'employeeNumber', 'department', 'title', 'manager', 'active'] as const;
@@ -64,11 +65,21 @@ const filter = z
   .refine(isLdapFilter, { message: 'must be an LDAP filter in RFC 4515 form, e.g. (department=Engineering)' })
   .meta({ description: "Extra LDAP filter (RFC 4515) ANDed with each object class's own filter", examples: ['(!(description=service account))'] });
 const objectClasses = z
-  .array(z.enum(['user', 'group']))
+  .array(z.enum(['user', 'group', 'computer']))
   .min(1)
-  .max(2)
+  .max(3)
   .refine((values) => new Set(values).size === values.length, { message: 'must not repeat an object class' })
-  .meta({ description: 'What the project synchronises' });
+  .meta({ description: 'What the project synchronises: user, group, computer (Active Directory computer objects, OpenLDAP device entries)' });
+const correlation = z
+  .array(z.enum(CORRELATION_ATTRIBUTES))
+  .min(1)
+  .max(CORRELATION_ATTRIBUTES.length)
+  .refine((values) => new Set(values).size === values.length, { message: 'must not repeat an attribute' })
+  .meta({
+    description:
+      'Person correlation rule: the user attributes, in order, that tie a synchronised user to an existing person (the first one any person holds wins; persons are never merged)',
+    examples: [['employeeNumber', 'email', 'userName']],
+  });
 const attributeMappings = z
   .partialRecord(z.enum(SYNC_USER_FIELDS), attributeName)
   .meta({ description: 'User field → source attribute; fields not named keep the default of the connection type' });
@@ -132,6 +143,7 @@ export const syncProjectCreateBody = z.strictObject({
   filter: filter.optional(),
   objectClasses: objectClasses.default(['user', 'group']),
   attributeMappings: attributeMappings.default({}),
+  correlation: correlation.default([...DEFAULT_CORRELATION]),
   mode: mode.default('full'),
   onDisappear: onDisappear.default('deactivate'),
   deletionThreshold: deletionThreshold.default({ ...SYNC_DEFAULT_THRESHOLD }),
@@ -147,6 +159,7 @@ export const syncProjectUpdateBody = z
     filter: filter.nullable().optional().meta({ description: 'LDAP filter; null removes it' }),
     objectClasses: objectClasses.optional(),
     attributeMappings: attributeMappings.optional(),
+    correlation: correlation.optional(),
     mode: mode.optional(),
     onDisappear: onDisappear.optional(),
     deletionThreshold: deletionThreshold.optional(),

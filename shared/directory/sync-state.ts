@@ -11,13 +11,19 @@
  *   searches list now differs from the last run's number plus the entries new in this read, every
  *   synchronised object of the connection, to find those no longer listed.
  * - Any run reads the project's disappeared objects whose deletion delay has passed.
+ * - Other objects (computers) are loaded like users: by connection (full) or by stable id (delta).
+ * - Raw attribute snapshots (sync-objects.ts) are read only for read objects whose snapshot digest
+ *   differs from the stored record's: a run costs what changed.
  */
 import * as directoryLinks from '../storage/directory-links.ts';
+import * as directoryObjects from '../storage/directory-objects.ts';
+import type { DirectoryAttributesRecord, DirectoryObjectRecord } from '../storage/directory-objects.ts';
 import * as groups from '../storage/groups.ts';
 import type { DisappearedObject, SyncProjectRecord, SyncProjectState } from '../storage/sync-projects.ts';
 import * as syncProjects from '../storage/sync-projects.ts';
 import * as users from '../storage/users.ts';
 import { deletionCutoff } from './sync-plan.ts';
+import { otherClassesOf } from './sync-objects.ts';
 import { dnKey, withinBase, type DirectoryRead, type SyncObjectClass } from './sync-read.ts';
 
 /** What the plan knows of the platform's side. */
@@ -25,14 +31,18 @@ export interface StoredState {
   /** Stored users and groups the plan may touch, by stable directory id. */
   users: Map<string, users.UserRecord>;
   groups: Map<string, groups.GroupRecord>;
+  /** Stored other objects (computers) the plan may touch, by stable directory id. */
+  others?: Map<string, DirectoryObjectRecord> | undefined;
+  /** Stored attribute snapshots of read objects whose digest changed, by object id. */
+  attributes?: Map<string, DirectoryAttributesRecord> | undefined;
   /** Normalised DN → the synchronised object it names. */
-  links: Map<string, { objectClass: SyncObjectClass; objectId: string }>;
+  links: Map<string, { objectClass: 'user' | 'group'; objectId: string }>;
   /** Current members (user ids) of the stored groups the plan needs, by group id. */
   memberships: Map<string, Set<string>>;
   /** Stored objects inside the project's bases that the directory no longer has (by this run's evidence). */
-  vanished: { users: users.UserRecord[]; groups: groups.GroupRecord[] };
+  vanished: { users: users.UserRecord[]; groups: groups.GroupRecord[]; others?: DirectoryObjectRecord[] | undefined };
   /** Disappeared objects whose deletion delay has passed (onDisappear `delete` only). */
-  due: { users: users.UserRecord[]; groups: groups.GroupRecord[]; notes: DisappearedObject[] };
+  due: { users: users.UserRecord[]; groups: groups.GroupRecord[]; others?: DirectoryObjectRecord[] | undefined; notes: DisappearedObject[] };
   /** The synchronised objects inside the project's bases (the deletion threshold's percentage base). */
   synchronised: number;
   /** Full runs: stored objects of this read whose DN has no link yet (objects stored before links existed); the run writes them. */
@@ -50,7 +60,17 @@ const ownedBy = (project: SyncProjectRecord, bases: readonly string[]) => (recor
   record.directoryDn !== undefined && (record.syncProjectId === undefined || record.syncProjectId === project.id) && bases.some((base) => withinBase(record.directoryDn as string, base));
 
 function emptyState(): StoredState {
-  return { users: new Map(), groups: new Map(), links: new Map(), memberships: new Map(), vanished: { users: [], groups: [] }, due: { users: [], groups: [], notes: [] }, synchronised: 0 };
+  return {
+    users: new Map(),
+    groups: new Map(),
+    others: new Map(),
+    attributes: new Map(),
+    links: new Map(),
+    memberships: new Map(),
+    vanished: { users: [], groups: [], others: [] },
+    due: { users: [], groups: [], others: [], notes: [] },
+    synchronised: 0,
+  };
 }
 
 /** The DNs a read refers to: managers, group members and the read objects themselves. */
@@ -61,9 +81,14 @@ function referencedDns(read: DirectoryRead): string[] {
 /** Full run: every synchronised object of the connection; those in scope and not read have vanished. */
 export async function loadForFullRun(organizationId: string, project: SyncProjectRecord, read: DirectoryRead, bases: readonly string[], now: Date): Promise<StoredState> {
   const state = emptyState();
-  const [storedUsers, storedGroups] = await Promise.all([users.byConnection(organizationId, project.connectionId), groups.byConnection(organizationId, project.connectionId)]);
+  const [storedUsers, storedGroups, storedOthers] = await Promise.all([
+    users.byConnection(organizationId, project.connectionId),
+    groups.byConnection(organizationId, project.connectionId),
+    otherClassesOf(project).length > 0 ? directoryObjects.byConnection(organizationId, project.connectionId) : Promise.resolve([]),
+  ]);
   for (const user of storedUsers) if (user.directoryId) state.users.set(user.directoryId, user);
   for (const group of storedGroups) if (group.directoryId) state.groups.set(group.directoryId, group);
+  for (const other of storedOthers) state.others?.set(other.directoryId, other);
   for (const user of storedUsers) if (user.directoryDn) state.links.set(dnKey(user.directoryDn), { objectClass: 'user', objectId: user.id });
   for (const group of storedGroups) if (group.directoryDn) state.links.set(dnKey(group.directoryDn), { objectClass: 'group', objectId: group.id });
   const seenUsers = new Set(read.users.map((user) => user.directoryId));
@@ -71,7 +96,12 @@ export async function loadForFullRun(organizationId: string, project: SyncProjec
   const owned = ownedBy(project, bases);
   if (project.objectClasses.includes('user')) state.vanished.users = storedUsers.filter((user) => user.directoryId && !seenUsers.has(user.directoryId) && owned(user));
   if (project.objectClasses.includes('group')) state.vanished.groups = storedGroups.filter((group) => group.directoryId && !seenGroups.has(group.directoryId) && owned(group));
-  state.synchronised = storedUsers.filter(owned).length + storedGroups.filter(owned).length;
+  const classes = new Set<string>(otherClassesOf(project));
+  const seenOthers = new Set((read.others ?? []).map((other) => other.directoryId));
+  const ownOthers = storedOthers.filter((other) => classes.has(other.objectClass) && owned(other));
+  state.vanished.others = ownOthers.filter((other) => !seenOthers.has(other.directoryId));
+  state.synchronised = storedUsers.filter(owned).length + storedGroups.filter(owned).length + ownOthers.length;
+  await loadAttributes(organizationId, read, state);
   await loadMemberships(organizationId, read, state);
   await loadDue(organizationId, project, now, state);
   state.unlinked = await unlinkedObjects(organizationId, project, read, state);
@@ -107,20 +137,25 @@ export async function loadForDeltaRun(
   const connectionId = project.connectionId;
   const userIds = [...read.users.map((user) => user.directoryId), ...(read.deletedIds ?? [])];
   const groupIds = [...read.groups.map((group) => group.directoryId), ...(read.deletedIds ?? [])];
-  const [storedUsers, storedGroups, links] = await Promise.all([
+  const otherIds = otherClassesOf(project).length > 0 ? [...(read.others ?? []).map((other) => other.directoryId), ...(read.deletedIds ?? [])] : [];
+  const [storedUsers, storedGroups, storedOthers, links] = await Promise.all([
     users.byDirectoryIds(organizationId, connectionId, userIds),
     groups.byDirectoryIds(organizationId, connectionId, groupIds),
+    directoryObjects.byDirectoryIds(organizationId, connectionId, otherIds),
     directoryLinks.byDns(organizationId, connectionId, referencedDns(read)),
   ]);
   for (const user of storedUsers) if (user.directoryId) state.users.set(user.directoryId, user);
   for (const group of storedGroups) if (group.directoryId) state.groups.set(group.directoryId, group);
+  for (const other of storedOthers) state.others?.set(other.directoryId, other);
   for (const [dn, link] of links) state.links.set(dn, { objectClass: link.objectClass, objectId: link.objectId });
   const deleted = new Set(read.deletedIds ?? []);
   const owned = ownedBy(project, bases);
   state.vanished.users = storedUsers.filter((user) => user.directoryId && deleted.has(user.directoryId) && owned(user));
   state.vanished.groups = storedGroups.filter((group) => group.directoryId && deleted.has(group.directoryId) && owned(group));
+  state.vanished.others = storedOthers.filter((other) => deleted.has(other.directoryId) && owned(other));
   if (read.listedIds) await findUnlisted(organizationId, project, read, bases, previous, state);
   state.synchronised = previous.objectCount ?? 0;
+  await loadAttributes(organizationId, read, state);
   await loadMemberships(organizationId, read, state);
   if (options.dueDeletions !== false) await loadDue(organizationId, project, now, state);
   return state;
@@ -138,15 +173,38 @@ async function findUnlisted(organizationId: string, project: SyncProjectRecord, 
   for (const objectClass of project.objectClasses) {
     const listed = read.listedIds?.[objectClass] ?? new Set<string>();
     state.listed[objectClass] = listed.size;
-    const fresh = objectClass === 'user' ? read.users.filter((user) => !state.users.has(user.directoryId)).length : read.groups.filter((group) => !state.groups.has(group.directoryId)).length;
+    const fresh =
+      objectClass === 'user'
+        ? read.users.filter((user) => !state.users.has(user.directoryId)).length
+        : objectClass === 'group'
+          ? read.groups.filter((group) => !state.groups.has(group.directoryId)).length
+          : (read.others ?? []).filter((other) => other.objectClass === objectClass && !state.others?.has(other.directoryId)).length;
     const before = previous.listed?.[objectClass];
     if (before !== undefined && before + fresh === listed.size) continue;
     if (objectClass === 'user') {
       state.vanished.users = (await users.byConnection(organizationId, project.connectionId)).filter((user) => user.directoryId && !listed.has(user.directoryId) && owned(user));
-    } else {
+    } else if (objectClass === 'group') {
       state.vanished.groups = (await groups.byConnection(organizationId, project.connectionId)).filter((group) => group.directoryId && !listed.has(group.directoryId) && owned(group));
+    } else {
+      const stale = (await directoryObjects.byConnection(organizationId, project.connectionId)).filter((other) => other.objectClass === objectClass && !listed.has(other.directoryId) && owned(other));
+      state.vanished.others = [...(state.vanished.others ?? []).filter((other) => other.objectClass !== objectClass), ...stale];
     }
   }
+}
+
+/**
+ * The stored snapshots of read objects whose digest differs from their record's (one strongly
+ * consistent GetItem each): the plan's before/after per attribute. Unchanged objects cost nothing.
+ */
+async function loadAttributes(organizationId: string, read: DirectoryRead, state: StoredState): Promise<void> {
+  const ids: string[] = [];
+  const consider = (stored: { id: string; directoryDigest?: string | undefined } | undefined, digest: string | undefined) => {
+    if (stored && digest !== undefined && stored.directoryDigest !== digest) ids.push(stored.id);
+  };
+  for (const user of read.users) consider(state.users.get(user.directoryId), user.snapshot?.digest);
+  for (const group of read.groups) consider(state.groups.get(group.directoryId), group.snapshot?.digest);
+  for (const other of read.others ?? []) consider(state.others?.get(other.directoryId), other.snapshot.digest);
+  state.attributes = await directoryObjects.attributesByIds(organizationId, ids);
 }
 
 /** Current members of the stored groups the read names (themselves, and nested groups it does not hold). */
@@ -172,9 +230,11 @@ async function loadDue(organizationId: string, project: SyncProjectRecord, now: 
   if (cutoff === undefined) return;
   const notes = await syncProjects.disappearedBefore(organizationId, project.id, cutoff);
   if (notes.length === 0) return;
-  const [dueUsers, dueGroups] = await Promise.all([
+  const others = notes.filter((note) => note.objectClass !== 'user' && note.objectClass !== 'group').map((note) => note.objectId);
+  const [dueUsers, dueGroups, dueOthers] = await Promise.all([
     users.byIds(organizationId, notes.filter((note) => note.objectClass === 'user').map((note) => note.objectId), { consistent: true }),
     groups.byIds(organizationId, notes.filter((note) => note.objectClass === 'group').map((note) => note.objectId)),
+    directoryObjects.byIds(organizationId, others),
   ]);
-  state.due = { users: dueUsers.filter((user) => user.disappearedAt), groups: dueGroups.filter((group) => group.disappearedAt), notes };
+  state.due = { users: dueUsers.filter((user) => user.disappearedAt), groups: dueGroups.filter((group) => group.disappearedAt), others: dueOthers.filter((other) => other.disappearedAt), notes };
 }

@@ -8,6 +8,7 @@ import { transact } from '../storage/transactions.ts';
 import * as users from '../storage/users.ts';
 import type { UserRecord } from '../storage/users.ts';
 import { assertPasswordPolicy, hashPassword } from './passwords.ts';
+import { ORGANIZATION_CORRELATION } from '../directory/person-correlation.ts';
 
 export interface CreateOrganizationInput {
   name: string;
@@ -71,20 +72,26 @@ export async function getOrganization(organizationId: string): Promise<Organizat
   return record ? { id: record.id, name: record.name, createdAt: record.createdAt } : undefined;
 }
 
-/** Operator changes to an organization: its name and its rate-limit overrides. */
+/** Operator changes to an organization: its name, its rate-limit overrides and its person correlation rule. */
 export async function updateOrganization(
   organizationId: string,
-  changes: { name?: string | undefined; rateLimits?: Record<string, unknown> | undefined },
+  changes: { name?: string | undefined; rateLimits?: Record<string, unknown> | undefined; personCorrelation?: string[] | undefined },
   actor: AuditEvent['actor'],
   origin: RequestOrigin,
-): Promise<Organization & { rateLimits: Record<string, unknown> }> {
+): Promise<Organization & { rateLimits: Record<string, unknown>; personCorrelation: string[] }> {
   const requested = Object.entries(changes).filter(([, value]) => value !== undefined);
-  if (requested.length === 0) throw new ValidationError('Send at least one of name, rateLimits.');
+  if (requested.length === 0) throw new ValidationError('Send at least one of name, rateLimits, personCorrelation.');
   const current = await organizations.byId(organizationId, { consistent: true });
   if (!current) throw new NotFoundError(`Organization ${organizationId} was not found.`);
   const stored = current as unknown as Record<string, unknown>;
   const fields = requested.filter(([name, value]) => JSON.stringify(stored[name]) !== JSON.stringify(value));
-  const presented = (record: OrganizationRecord) => ({ id: organizationId, name: record.name, createdAt: record.createdAt, rateLimits: record.rateLimits ?? {} });
+  const presented = (record: OrganizationRecord) => ({
+    id: organizationId,
+    name: record.name,
+    createdAt: record.createdAt,
+    rateLimits: record.rateLimits ?? {},
+    personCorrelation: record.personCorrelation ?? [...ORGANIZATION_CORRELATION],
+  });
   if (fields.length === 0) return presented(current);
   const changed = Object.fromEntries(fields) as organizations.OrganizationChanges;
   await transact([

@@ -5,6 +5,7 @@ import { allPlatformScopes } from './scopes.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.ts';
 import { rateLimitOverridesSchema } from '../rate-limits/policy.ts';
 import { MAX_PARTITION_KEY_VALUE_BYTES, MAX_SORT_KEY_VALUE_BYTES, tooManyBytesMessage, utf8Bytes } from '../http/limits.ts';
+import { CORRELATION_ATTRIBUTES } from '../directory/person-correlation.ts';
 
 /** Request schemas of the Identity Management API: they validate requests and document the API. */
 
@@ -34,6 +35,16 @@ export const createOrganizationBody = z.strictObject({
 export const updateOrganizationBody = z.strictObject({
   name: name.optional(),
   rateLimits: rateLimitOverridesSchema.optional(),
+  personCorrelation: z
+    .array(z.enum(CORRELATION_ATTRIBUTES))
+    .min(1)
+    .max(CORRELATION_ATTRIBUTES.length)
+    .refine((values) => new Set(values).size === values.length, { message: 'must not repeat an attribute' })
+    .optional()
+    .meta({
+      description: 'Person correlation rule for users provisioned over SCIM or created at SAML sign-in: the attributes, in order, that tie a new account to an existing person (default employeeNumber, email, userName)',
+      examples: [['email', 'employeeNumber']],
+    }),
 });
 
 export const loginBody = z.object({

@@ -64,6 +64,8 @@ export const apiDefinitions: readonly ApiDefinition[] = [
     tags: [
       { name: 'Users', description: 'Users of every source, their groups and attributes' },
       { name: 'Groups', description: 'Groups and their members' },
+      { name: 'Objects', description: 'Every account and entry as its source holds it: users, groups, computers, and their raw attributes' },
+      { name: 'Persons', description: 'Persons (identities): one human, with its accounts across sources tied together by the correlation rule' },
       { name: 'Connections', description: 'Directory connections: SCIM, LDAP and Active Directory, and testing them' },
       { name: 'Health', description: 'System health check' },
     ],

@@ -10,6 +10,7 @@ import { identityOperations } from './operations/identity.ts';
 import { platformOperations } from './operations/platform.ts';
 import * as directory from './operations/directory.ts';
 import * as directoryConnections from './operations/directory-connections.ts';
+import * as directoryObjects from './operations/directory-objects.ts';
 import * as connectionContracts from '../directory/connection-schemas.ts';
 import * as directorySync from './operations/directory-sync.ts';
 import * as syncContracts from '../directory/sync-schemas.ts';
@@ -24,7 +25,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.t
 import type { ApiDefinition } from './definitions.ts';
 import type { RouteDefinition } from '../routes.ts';
 
-export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...directory.directoryOperations, ...directoryConnections.directoryConnectionOperations, ...directorySync.directorySyncOperations, ...governance.governanceOperations, ...platformOperations };
+export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...directory.directoryOperations, ...directoryObjects.directoryObjectOperations, ...directoryConnections.directoryConnectionOperations, ...directorySync.directorySyncOperations, ...governance.governanceOperations, ...platformOperations };
 
 /** Component names shown in Swagger UI's Schemas section (others get names from their route id). */
 export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
@@ -77,6 +78,11 @@ export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType,
   [directory.directoryUserAttributes, 'DirectoryUserAttributes'],
   [directory.directoryUserPage, 'DirectoryUserPage'],
   [directory.directoryGroupPage, 'DirectoryGroupPage'],
+  [directoryObjects.directoryObject, 'DirectoryObject'],
+  [directoryObjects.directoryObjectPage, 'DirectoryObjectPage'],
+  [directoryObjects.directoryObjectAttributes, 'DirectoryObjectAttributes'],
+  [directoryObjects.directoryPerson, 'Person'],
+  [directoryObjects.directoryPersonPage, 'PersonPage'],
   [identity.createOrganizationBody, 'OrganizationCreate'],
   [identity.updateOrganizationBody, 'OrganizationUpdate'],
   [identity.loginBody, 'LoginRequest'],

@@ -152,6 +152,7 @@ export const organization = z.object({
   name: z.string(),
   createdAt: timestamp,
   rateLimits: z.record(z.string(), z.unknown()),
+  personCorrelation: z.array(z.string()).optional().meta({ description: 'Person correlation rule for SCIM and SAML just-in-time users (answered by PATCH)' }),
 });
 
 export const tokenResponse = z.object({

@@ -29,7 +29,7 @@ export const identityRoutes: readonly RouteDefinition[] = [
     mutating: true,
     body: 'json',
     access: { table: 'write', operatorKey: 'read' },
-    summary: "Rename an organization or set its rate limits (platform operators only)",
+    summary: 'Rename an organization, set its rate limits or its person correlation rule (platform operators only)',
   },
   {
     id: 'identity-login',

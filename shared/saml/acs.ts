@@ -85,7 +85,7 @@ async function signIn(organizationId: string, samlResponse: string, postedRelayS
     const user = await users.byUserName(organizationId, email);
     if (user && user.active === false) return refuse('user_inactive', user.id);
     if (!user && !settings.jitProvisioning) return refuse('user_not_provisioned');
-    const jit = user ? undefined : jitUserSteps(organizationId, { email, firstName: first(verified, settings.attributeMappings.firstName), lastName: first(verified, settings.attributeMappings.lastName), displayName: first(verified, settings.attributeMappings.displayName) }, settings.defaultGroupId, origin);
+    const jit = user ? undefined : await jitUserSteps(organizationId, { email, firstName: first(verified, settings.attributeMappings.firstName), lastName: first(verified, settings.attributeMappings.lastName), displayName: first(verified, settings.attributeMappings.displayName) }, settings.defaultGroupId, origin);
     const userId = user?.id ?? (jit?.userId as string);
     try {
       await transact([

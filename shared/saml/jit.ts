@@ -9,6 +9,7 @@ import type { TransactionStep } from '../storage/transactions.ts';
 import * as users from '../storage/users.ts';
 import { memberDisplay } from '../scim/member-display.ts';
 import { SamlRejection } from './rejection.ts';
+import { organizationCorrelation, personChange } from '../directory/person-correlation.ts';
 
 export interface JitProfile {
   email: string;
@@ -26,7 +27,7 @@ const JIT_ACTOR = { actorType: 'system' as const, actorId: 'saml-jit' };
  * can later find, update or deactivate it by userName), written through the users repository. The steps join the sign-in's own transaction, so a
  * refused sign-in creates nothing.
  */
-export function jitUserSteps(organizationId: string, profile: JitProfile, defaultGroupId: string | null, origin: RequestOrigin): { userId: string; steps: TransactionStep[] } {
+export async function jitUserSteps(organizationId: string, profile: JitProfile, defaultGroupId: string | null, origin: RequestOrigin): Promise<{ userId: string; steps: TransactionStep[] }> {
   const id = randomUUID();
   const now = new Date().toISOString();
   const name = { ...(profile.firstName ? { givenName: profile.firstName } : {}), ...(profile.lastName ? { familyName: profile.lastName } : {}) };
@@ -40,14 +41,15 @@ export function jitUserSteps(organizationId: string, profile: JitProfile, defaul
     active: true,
   });
   const taken = () => new ConflictError(`A user named ${profile.email} was created concurrently.`);
+  const record: users.UserRecord = { id, organizationId, userName: profile.email, active: true, resource, hasPassword: false, source: 'saml-jit', version: 1, createdAt: now, updatedAt: now };
+  // The new user joins the person its email (or other keys) correlates to, by the organization's rule.
+  const person = await personChange(organizationId, { before: undefined, after: record, rule: await organizationCorrelation(organizationId) }, now);
   const steps: TransactionStep[] = [
-    users.putStep(
-      { id, organizationId, userName: profile.email, active: true, resource, hasPassword: false, source: 'saml-jit', version: 1, createdAt: now, updatedAt: now },
-      { expectedVersion: undefined, onConflict: taken },
-    ),
+    users.putStep(record, { expectedVersion: undefined, onConflict: taken }),
     users.claimUserNameStep(organizationId, profile.email, id, taken),
     counterStep(organizationId, USER_COUNTER, 1),
-    auditStep({ organizationId, action: 'user.created', actor: JIT_ACTOR, origin, target: { type: 'user', id }, details: { userName: profile.email, source: 'saml-jit' } }),
+    auditStep({ organizationId, action: 'user.created', actor: JIT_ACTOR, origin, target: { type: 'user', id }, details: { userName: profile.email, source: 'saml-jit', ...(person.details ? { person: person.details } : {}) } }),
+    ...person.steps,
   ];
   if (defaultGroupId) {
     steps.push(

@@ -4,6 +4,7 @@ import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } 
 import { counterStep } from '../storage/counters.ts';
 import * as groups from '../storage/groups.ts';
 import { transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
+import { organizationCorrelation, personChange, type PersonChange } from '../directory/person-correlation.ts';
 import * as users from '../storage/users.ts';
 import type { UserRecord } from '../storage/users.ts';
 import { assertPasswordPolicy, hashPassword } from '../identity/passwords.ts';
@@ -165,6 +166,21 @@ export function deactivationSteps(context: ScimContext, before: UserRecord, deta
   return [guardedPut(after, before), auditStep({ ...context, action: 'user.deactivated', target: { type: 'user', id: before.id }, details: { changedAttributes: ['active'], ...details } })];
 }
 
+/**
+ * The person steps of a SCIM user write (shared/directory/person-correlation.ts), by the
+ * organization's rule, in the write's own transaction: a create links or founds a person, a
+ * change moves the user's correlation keys (nothing when they and its name are unchanged), a
+ * delete unlinks it (and removes a person left with no objects). What happened goes into the
+ * write's own audit entry (`person`), so the request still writes one entry.
+ */
+async function correlation(context: ScimContext, before: UserRecord | undefined, after: UserRecord | undefined): Promise<PersonChange> {
+  return personChange(context.organizationId, { before, after, rule: await organizationCorrelation(context.organizationId) });
+}
+
+function personDetails(change: PersonChange): Record<string, unknown> {
+  return change.details ? { person: change.details } : {};
+}
+
 function changeAction(before: UserRecord, after: UserRecord): string {
   if (before.active !== false && after.active === false) return 'user.deactivated';
   if (before.active === false && after.active !== false) return 'user.reactivated';
@@ -176,12 +192,18 @@ export async function createUser(context: ScimContext, body: unknown): Promise<S
   const id = randomUUID();
   const now = new Date().toISOString();
   const item = userRecord(context.organizationId, id, resource, undefined, password !== undefined, now);
-  await transact([
-    guardedPut(item, undefined),
-    ...(await identitySteps(context.organizationId, id, undefined, item.userName, password)),
-    counterStep(context.organizationId, USER_COUNTER, 1),
-    auditStep({ ...context, action: 'user.created', target: { type: 'user', id }, details: { userName: item.userName, externalId: getMember(resource, 'externalId'), source: 'scim' } }),
-  ]);
+  const identity = await identitySteps(context.organizationId, id, undefined, item.userName, password);
+  // A person or correlation key that changed between its read and this write is read again (the user itself is new).
+  await retryOnConflict(async () => {
+    const person = await correlation(context, undefined, item);
+    await transact([
+      guardedPut(item, undefined),
+      ...identity,
+      counterStep(context.organizationId, USER_COUNTER, 1),
+      auditStep({ ...context, action: 'user.created', target: { type: 'user', id }, details: { userName: item.userName, externalId: getMember(resource, 'externalId'), source: 'scim', ...personDetails(person) } }),
+      ...person.steps,
+    ]);
+  });
   return toScimUser(item);
 }
 
@@ -195,6 +217,7 @@ async function writeChange(context: ScimContext, before: UserRecord, resource: S
   if (changed.length === 0 && password === undefined) return undefined;
   assertKeyedAttributesFit(resource, 'User');
   const item = userRecord(context.organizationId, before.id, resource, before, password !== undefined || before.hasPassword === true, new Date().toISOString());
+  const person = await correlation(context, before, item);
   await transact([
     guardedPut(item, before),
     ...(await identitySteps(context.organizationId, before.id, before, item.userName, password)),
@@ -202,8 +225,9 @@ async function writeChange(context: ScimContext, before: UserRecord, resource: S
       ...context,
       action: changeAction(before, item),
       target: { type: 'user', id: before.id },
-      details: { changedAttributes: password !== undefined ? [...changed, 'password'] : changed },
+      details: { changedAttributes: password !== undefined ? [...changed, 'password'] : changed, ...personDetails(person) },
     }),
+    ...person.steps,
   ]);
   return item;
 }
@@ -277,6 +301,7 @@ async function deleteUserVersion(context: ScimContext, before: UserRecord): Prom
   const id = before.id;
   const memberships = await groups.ofUser(context.organizationId, id);
   const removals = memberships.map((membership) => groups.membershipRemoveStep(context.organizationId, membership.groupId, id));
+  const unlink = await correlation(context, before, undefined);
   await transactWithCleanup(
     removals,
     (removalsIncluded) => [
@@ -284,7 +309,13 @@ async function deleteUserVersion(context: ScimContext, before: UserRecord): Prom
       users.releaseUserNameStep(context.organizationId, before.userName),
       ...(before.hasPassword ? [users.deleteLoginIdentityStep(before.userName, id)] : []),
       counterStep(context.organizationId, USER_COUNTER, -1),
-      auditStep({ ...context, action: 'user.deleted', target: { type: 'user', id }, details: { userName: before.userName, removedFromGroups: removalsIncluded ? memberships.map((membership) => membership.groupId) : [] } }),
+      auditStep({
+        ...context,
+        action: 'user.deleted',
+        target: { type: 'user', id },
+        details: { userName: before.userName, removedFromGroups: removalsIncluded ? memberships.map((membership) => membership.groupId) : [], ...personDetails(unlink) },
+      }),
+      ...unlink.steps,
     ],
     (chunk) => [auditStep({ ...context, action: 'user.memberships.removed', target: { type: 'user', id }, details: { groupIds: chunk.map((step) => memberships[removals.indexOf(step)]?.groupId), reason: 'user.deleted' } })],
   );

@@ -39,6 +39,8 @@ export interface GroupRecord {
   syncProjectId?: string | undefined;
   /** When a sync run found a synchronised group gone from its directory (ISO 8601); cleared when it reappears. */
   disappearedAt?: string | undefined;
+  /** Digest of the synchronised entry's attribute snapshot (see users.ts). */
+  directoryDigest?: string | undefined;
   roleIds?: Set<string> | undefined;
   version: number;
   createdAt: string;

@@ -50,6 +50,11 @@ export const EntityType = {
   ReviewCampaign: 'ReviewCampaign',
   ReviewItem: 'ReviewItem',
   ReviewDecision: 'ReviewDecision',
+  DirectoryObject: 'DirectoryObject',
+  DirectoryAttributes: 'DirectoryAttributes',
+  Person: 'Person',
+  PersonLink: 'PersonLink',
+  PersonKey: 'PersonKey',
 } as const;
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -271,6 +276,29 @@ export const keys = {
     gsi1sk: `${assertId('campaign', campaignId)}#${assertId('review item', itemId)}`,
   }),
   reviewerPartition: (organizationId: string, reviewerId: string) => `${org(organizationId)}#REVIEWER#${assertId('user', reviewerId)}`,
+  /** directoryObjects.byId, directoryObjects.all via begins_with(sk, 'DIROBJECT#'): synchronised entries that are neither users nor groups (computers). */
+  directoryObject: (organizationId: string, objectId: string) => ({ pk: org(organizationId), sk: `DIROBJECT#${assertId('directory object', objectId)}` }),
+  directoryObjectPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'DIROBJECT#' }),
+  /** directoryObjects.byConnection (gsi2): a connection's other objects by their stable id in the source directory. */
+  directoryObjectIndex: (organizationId: string, connectionId: string, directoryId: string) => ({
+    gsi2pk: `${org(organizationId)}#CONNECTION#${assertId('connection', connectionId)}#OBJECTS`,
+    gsi2sk: directoryId,
+  }),
+  /** directoryObjects.attributesOf: the raw source attributes of one synchronised object (user, group or other), by its object id. */
+  directoryAttributes: (organizationId: string, objectId: string) => ({ pk: `${org(organizationId)}#DIRATTRS`, sk: assertId('object', objectId) }),
+
+  /** persons.byId, persons.all via begins_with(sk, 'PERSON#'). */
+  person: (organizationId: string, personId: string) => ({ pk: org(organizationId), sk: `PERSON#${assertId('person', personId)}` }),
+  personPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'PERSON#' }),
+  /** persons.linkOf: the person a user (object) belongs to; via gsi1, persons.objectsOf. */
+  personLink: (organizationId: string, userId: string) => ({ pk: org(organizationId), sk: `PERSONOF#${assertId('user', userId)}` }),
+  personLinkIndex: (organizationId: string, personId: string, userId: string) => ({
+    gsi1pk: `${org(organizationId)}#PERSON#${assertId('person', personId)}#OBJECTS`,
+    gsi1sk: assertId('user', userId),
+  }),
+  personObjectsPartition: (organizationId: string, personId: string) => `${org(organizationId)}#PERSON#${assertId('person', personId)}#OBJECTS`,
+  /** persons.keyOwners: a correlation key (attribute and normalised value) → the person holding it; one partition per key. */
+  personKey: (organizationId: string, attribute: string, value: string) => ({ pk: `${org(organizationId)}#PERSONKEY#${attribute}#${value}`, sk: 'PERSONKEY' }),
 
   /** platform.bootstrap — which organization the local runtime bootstrapped. */
   bootstrapMarker: () => ({ pk: 'PLATFORM#BOOTSTRAP', sk: 'BOOTSTRAP' }),

@@ -21,10 +21,12 @@ export interface OrganizationRecord {
   createdAt: string;
   /** Per-family overrides `{ scim: { perMinute, perHour }, … }` (shared/rate-limits/policy.ts validates them). */
   rateLimits?: Record<string, unknown> | undefined;
+  /** The person correlation rule for SCIM and SAML just-in-time users (shared/directory/person-correlation.ts); absent: the default. */
+  personCorrelation?: string[] | undefined;
 }
 
 /** The fields an operator may change. */
-export type OrganizationChanges = Partial<Pick<OrganizationRecord, 'name' | 'rateLimits'>>;
+export type OrganizationChanges = Partial<Pick<OrganizationRecord, 'name' | 'rateLimits' | 'personCorrelation'>>;
 
 function toRecord(item: Record<string, unknown>): OrganizationRecord {
   const { pk: _pk, sk: _sk, type: _type, ...record } = item;
@@ -45,6 +47,17 @@ export async function byId(organizationId: string, options: { consistent?: boole
 export async function rateLimitsOf(organizationId: string): Promise<Record<string, unknown>> {
   const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.organization(organizationId), ProjectionExpression: 'rateLimits' }));
   return (result.Item?.rateLimits as Record<string, unknown> | undefined) ?? {};
+}
+
+/**
+ * organizations.personCorrelationOf — an organization's person correlation rule, undefined when it
+ * has none: one eventually consistent GetItem that returns only that attribute.
+ */
+export async function personCorrelationOf(organizationId: string): Promise<string[] | undefined> {
+  if (!isUuid(organizationId)) return undefined;
+  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.organization(organizationId), ProjectionExpression: 'personCorrelation' }));
+  const rule = result.Item?.personCorrelation;
+  return Array.isArray(rule) ? rule.map(String) : undefined;
 }
 
 /** organizations.putStep — writes a new organization; `onConflict` when the id is taken. */

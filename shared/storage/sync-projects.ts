@@ -25,7 +25,7 @@ import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 
 type Item = Record<string, unknown>;
 
-export type SyncObjectClass = 'user' | 'group';
+export type SyncObjectClass = 'user' | 'group' | 'computer';
 export type SyncMode = 'full' | 'delta';
 export type SyncOnDisappear = 'deactivate' | 'delete';
 export type SyncRunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'partial';
@@ -45,6 +45,8 @@ export interface SyncProjectRecord {
   objectClasses: SyncObjectClass[];
   /** User field → source attribute (the connection type's defaults merged with the operator's). */
   attributeMappings: Record<string, string>;
+  /** Person correlation rule: ordered correlation attributes (shared/directory/person-correlation.ts); absent: the default. */
+  correlation?: string[] | undefined;
   mode: SyncMode;
   onDisappear: SyncOnDisappear;
   /** A run that would deactivate or delete more than `count` objects or `percent` % of the synchronised ones fails. */
@@ -85,7 +87,7 @@ export interface SyncProjectState {
   watermark?: string | undefined;
   lastRunId?: string | undefined;
   /** OpenLDAP: how many entries of each object class the project's searches listed at the end of the last run. */
-  listed?: { user?: number | undefined; group?: number | undefined } | undefined;
+  listed?: { user?: number | undefined; group?: number | undefined; computer?: number | undefined } | undefined;
   /** The synchronised objects inside the project's search bases after the last run (the threshold's base on delta runs). */
   objectCount?: number | undefined;
 }

@@ -51,6 +51,8 @@ export interface UserRecord {
   syncProjectId?: string | undefined;
   /** When a sync run found a synchronised user gone from its directory (ISO 8601); cleared when it reappears. */
   disappearedAt?: string | undefined;
+  /** Digest of the synchronised entry's attribute snapshot (shared/directory/sync-objects.ts), to notice changes without reading it. */
+  directoryDigest?: string | undefined;
   /** Legacy marker of SAML JIT users stored before `source: 'saml-jit'` existed. */
   provisionedBy?: string | undefined;
   roleIds?: Set<string> | undefined;

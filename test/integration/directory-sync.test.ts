@@ -407,7 +407,9 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expect(turing.status, turing.text).toBe(200);
     expect(turing.body).toMatchObject({ accountName: 'turing', email: 'turing@example.test', source: 'ldap' });
     const audit = (await auditEntries(tenant.organizationId)).filter((entry) => entry.details?.runId === applied.id);
-    expect(audit.map((entry) => entry.action).sort()).toEqual(['sync.run.queued', 'user.created', 'user.updated']);
+    // The created user founds its person (person correlation): its own audit entry with the run id.
+    expect(audit.map((entry) => entry.action).sort()).toEqual(['person.linked', 'sync.run.queued', 'user.created', 'user.updated']);
+    expect(audit.find((entry) => entry.action === 'person.linked')!.details).toMatchObject({ userId: planned.get(turingDn)!.objectId, personCreated: true });
     expect(audit.find((entry) => entry.action === 'sync.run.queued')!.details).toMatchObject({ appliesPlanOf: dry.id });
 
     // Applied once: the project's state moved on, so the same plan (or an older one) is refused.

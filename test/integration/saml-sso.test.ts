@@ -126,6 +126,9 @@ describe('SAML just-in-time provisioning', () => {
     expect(updated.body).toMatchObject({ jitProvisioning: true, defaultGroupId: group.body.id });
 
     const email = `New.Person-${randomUUID()}@Example.com`;
+    // The same human's SCIM account (another userName, the same email): the JIT user joins its person.
+    const scimAccount = await call('POST', '/api/scim/v2/Users', { token, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `scim-${randomUUID()}@corp.example`, emails: [{ value: email, primary: true }] } });
+    expect(scimAccount.status, scimAccount.text).toBe(201);
     const login = await startLogin(setup);
     const acs = await postAcs(setup, responseFor(setup, login.requestId, email, { [GIVEN_NAME_CLAIM]: ['New'], [SURNAME_CLAIM]: ['Person'] }));
     expect(acs.status, acs.text).toBe(200);
@@ -138,6 +141,12 @@ describe('SAML just-in-time provisioning', () => {
     expect(user.body).toMatchObject({ userName: email.toLowerCase(), name: { givenName: 'New', familyName: 'Person' }, active: true });
     const members = await call('GET', `/api/scim/v2/Groups/${group.body.id}`, { token });
     expect(members.body.members.map((member: { value: string }) => member.value)).toContain(me.body.userId);
+    const persons = await call('GET', `/api/persons?search=${encodeURIComponent(email.toLowerCase())}`, { token: setup.tenant.ownerToken });
+    expect(persons.status, persons.text).toBe(200);
+    expect(persons.body.data).toHaveLength(1);
+    expect(persons.body.data[0].objectCount).toBe(2);
+    const linked = await call('GET', `/api/persons/${persons.body.data[0].id}/objects`, { token: setup.tenant.ownerToken });
+    expect(linked.body.data.map((object: { id: string; source: string }) => [object.id, object.source]).sort()).toEqual([[me.body.userId, 'saml-jit'], [scimAccount.body.id, 'scim']].sort());
 
     // One user record for every source, read through the one users repository (issue 11): the JIT
     // user and the local Owner are both there by id; SCIM sees the first and still hides the second.

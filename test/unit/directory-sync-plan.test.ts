@@ -4,8 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { planRun, type PlanInput } from '../../shared/directory/sync-plan.ts';
-import type { DirectoryGroup, DirectoryUser } from '../../shared/directory/sync-read.ts';
+import type { DirectoryGroup, DirectoryOther, DirectoryUser } from '../../shared/directory/sync-read.ts';
+import { snapshotOf } from '../../shared/directory/sync-objects.ts';
 import type { StoredState } from '../../shared/directory/sync-state.ts';
+import type { DirectoryAttributesRecord, DirectoryObjectRecord } from '../../shared/storage/directory-objects.ts';
 import type { GroupRecord } from '../../shared/storage/groups.ts';
 import type { SyncProjectRecord } from '../../shared/storage/sync-projects.ts';
 import type { UserRecord } from '../../shared/storage/users.ts';
@@ -108,5 +110,68 @@ describe('sync plan', () => {
     const plan = planRun(input({ read: { users: [directoryUser('ada', { directoryId: 'id-new' })], groups: [], unreadable: [] }, stored, project: project({ onDisappear: 'delete', deleteAfterDays: 0 }) }));
     expect(plan.changes.map((change) => change.record.action)).toEqual(['created', 'deleted']);
     expect(plan.changes[1]!.operation?.unlink).toBeUndefined();
+  });
+
+  it('records the attributes of a user whose snapshot digest changed with before/after, carrying the new snapshot and its person step', () => {
+    const stored = emptyState();
+    const before = snapshotOf({ dn: 'uid=ada,ou=people,dc=x', attributes: { uid: ['ada'], cn: ['ada'], entryCSN: ['1'] } });
+    const after = snapshotOf({ dn: 'uid=ada,ou=people,dc=x', attributes: { uid: ['ada'], cn: ['ada'], telephoneNumber: ['+1 555'], entryCSN: ['2'] } });
+    const ada = storedUser('ada', { directoryDigest: before.digest });
+    stored.users.set('id-ada', ada);
+    const storedAttributes: DirectoryAttributesRecord = { objectId: ada.id, organizationId: ORG, objectClass: 'user', connectionId: CONN, dn: 'uid=ada,ou=people,dc=x', attributes: before.attributes, digest: before.digest, readAt: '' };
+    stored.attributes = new Map([[ada.id, storedAttributes]]);
+    const plan = planRun(input({ read: { users: [directoryUser('ada', { snapshot: after })], groups: [], unreadable: [] }, stored }));
+    // Change metadata (entryCSN) is not an attribute change.
+    expect(plan.changes[0]!.record).toMatchObject({ action: 'updated', changes: { 'attributes.telephoneNumber': { before: null, after: '+1 555' } } });
+    expect(Object.keys(plan.changes[0]!.record.changes ?? {})).toEqual(['attributes.telephoneNumber']);
+    expect(plan.changes[0]!.operation).toMatchObject({ next: { directoryDigest: after.digest }, attributes: { put: { objectId: ada.id, digest: after.digest, attributes: { telephoneNumber: '+1 555' } } }, person: { before: { id: ada.id, userName: 'ada' } } });
+    // The same snapshot again: unchanged, and no stored attributes are needed.
+    const again = emptyState();
+    again.users.set('id-ada', storedUser('ada', { directoryDigest: after.digest }));
+    expect(planRun(input({ read: { users: [directoryUser('ada', { snapshot: after })], groups: [], unreadable: [] }, stored: again })).changes[0]!.record.action).toBe('unchanged');
+  });
+
+  it('creates users with a person step; deletes them with their person link and snapshot; deactivation keeps the person', () => {
+    const created = planRun(input({ read: { users: [directoryUser('ada')], groups: [], unreadable: [] } }));
+    expect(created.changes[0]!.operation?.person).toEqual({});
+    const stored = emptyState();
+    stored.vanished.users = [storedUser('alan')];
+    const deactivating = planRun(input({ stored }));
+    expect(deactivating.changes[0]!.operation?.person).toBeUndefined();
+    expect(deactivating.changes[0]!.operation?.attributes).toBeUndefined();
+    const deleting = planRun(input({ stored, project: project({ onDisappear: 'delete', deleteAfterDays: 0 }) }));
+    expect(deleting.changes[0]!.operation).toMatchObject({ delete: true, person: { remove: true }, attributes: { remove: true } });
+  });
+
+  it('plans computers like users: created, updated from the directory, deactivated when they disappear, deleted after the delay', () => {
+    const snapshot = snapshotOf({ dn: 'cn=ws1,dc=x', attributes: { cn: ['ws1'] } });
+    const other = (changes: Partial<DirectoryOther> = {}): DirectoryOther => ({ dn: 'cn=ws1,dc=x', directoryId: 'id-ws1', objectClass: 'computer', name: 'ws1', active: true, snapshot, ...changes });
+    const computers = project({ objectClasses: ['computer'] });
+    const created = planRun(input({ project: computers, read: { users: [], groups: [], others: [other()], unreadable: [] } }));
+    expect(created.changes[0]!.record).toMatchObject({ objectClass: 'computer', action: 'created', changes: { name: { before: null, after: 'ws1' } } });
+    expect(created.changes[0]!.operation).toMatchObject({ objectClass: 'computer', next: { name: 'ws1', active: true, syncProjectId: computers.id, directoryDigest: snapshot.digest }, attributes: { put: { objectClass: 'computer' } }, audit: { action: 'object.created' } });
+    expect(created.changes[0]!.operation).not.toHaveProperty('counter');
+    expect(created.changes[0]!.operation).not.toHaveProperty('link');
+
+    const record: DirectoryObjectRecord = { id: '66666666-6666-4666-8666-666666666666', organizationId: ORG, objectClass: 'computer', name: 'ws1', source: 'ldap', connectionId: CONN, directoryId: 'id-ws1', directoryDn: 'cn=ws1,dc=x', active: true, directoryDigest: snapshot.digest, version: 2, createdAt: '', updatedAt: '' };
+    const stored = emptyState();
+    stored.others = new Map([['id-ws1', record]]);
+    expect(planRun(input({ project: computers, stored, read: { users: [], groups: [], others: [other()], unreadable: [] } })).changes[0]!.record.action).toBe('unchanged');
+    const disabled = planRun(input({ project: computers, stored, read: { users: [], groups: [], others: [other({ active: false })], unreadable: [] } }));
+    expect(disabled.changes[0]!.record).toMatchObject({ action: 'updated', changes: { active: { before: true, after: false } } });
+    expect(disabled.wouldRemove).toBe(0);
+
+    const gone = emptyState();
+    gone.vanished.others = [record];
+    const deactivating = planRun(input({ project: project({ objectClasses: ['computer'], onDisappear: 'delete', deleteAfterDays: 3 }), stored: gone }));
+    expect(deactivating.changes[0]!.record).toMatchObject({ objectClass: 'computer', action: 'deactivated' });
+    expect(deactivating.changes[0]!.operation).toMatchObject({ next: { active: false, disappearedAt: now.toISOString() }, disappeared: { put: { objectClass: 'computer', objectId: record.id } }, audit: { action: 'object.deactivated' } });
+    expect(deactivating.wouldRemove).toBe(1);
+    const due = emptyState();
+    due.due.others = [{ ...record, active: false, disappearedAt: '2026-11-20T00:00:00.000Z' }];
+    const deleting = planRun(input({ project: project({ objectClasses: ['computer'], onDisappear: 'delete', deleteAfterDays: 3 }), stored: due }));
+    expect(deleting.changes[0]!.record).toMatchObject({ objectClass: 'computer', action: 'deleted' });
+    expect(deleting.changes[0]!.operation).toMatchObject({ delete: true, attributes: { remove: true }, disappeared: { remove: { objectClass: 'computer' } }, audit: { action: 'object.deleted' } });
+    expect(deleting.changes[0]!.operation).not.toHaveProperty('counter');
   });
 });

@@ -47,6 +47,14 @@ describe('one module writes each entity (issue 11)', () => {
     ).toEqual([join('shared', 'storage', 'access-reviews.ts')]);
   });
 
+  it('only the persons repository builds person, person-link and correlation-key keys', () => {
+    expect(buildersOf(['person', 'personPrefix', 'personLink', 'personLinkIndex', 'personObjectsPartition', 'personKey'])).toEqual([join('shared', 'storage', 'persons.ts')]);
+  });
+
+  it('only the directory-objects repository builds other-object and attribute-snapshot keys', () => {
+    expect(buildersOf(['directoryObject', 'directoryObjectPrefix', 'directoryObjectIndex', 'directoryAttributes'])).toEqual([join('shared', 'storage', 'directory-objects.ts')]);
+  });
+
   it('the check itself finds a key builder where one is written', () => {
     // Guards the scan: the repositories it names really are found by it.
     expect(buildersOf(['user']).length).toBeGreaterThan(0);

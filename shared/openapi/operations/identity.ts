@@ -27,7 +27,9 @@ export const identityOperations: OperationDocs = {
   },
   'identity-organizations-update': {
     tag: 'Organizations',
-    description: "Renames an organization or sets its per-family rate limits (directory, scim, identity), overriding the deployment's.",
+    description:
+      "Renames an organization, sets its per-family rate limits (directory, scim, identity), overriding the deployment's, or sets its person correlation rule " +
+      '(`personCorrelation`: the attributes, in order, that tie a SCIM-provisioned or SAML just-in-time account to an existing person; default employeeNumber, email, userName; applies within a minute).',
     request: contracts.updateOrganizationRequest,
     requestExamples: example('Raise the SCIM limits', ex.organizationUpdateRequest),
     responses: { 200: ok('The organization', s.organization, 'Updated', ex.organization) },

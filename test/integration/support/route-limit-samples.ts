@@ -288,6 +288,12 @@ export const routeLimitSamples: Record<string, RouteLimitSample> = {
   'directory-groups-list': { request: () => ({ params: {}, query: { search: 'group', page: '1', pageSize: '50' } }) },
   'directory-groups-get': { request: (ctx) => ({ params: { id: ctx.fixtures.scimGroup.id } }) },
   'directory-groups-members-list': { request: (ctx) => ({ params: { id: ctx.fixtures.scimGroup.id }, query: { page: '1', pageSize: '50' } }) },
+  'directory-objects-list': { request: () => ({ params: {}, query: { objectClass: 'computer', connectionId: randomUUID(), search: 'dc=example', isActive: 'true', page: '1', pageSize: '25' } }) },
+  'directory-objects-get': { request: (ctx) => ({ params: { id: ctx.fixtures.scimUser.id } }) },
+  'directory-objects-attributes-get': { request: (ctx) => ({ params: { id: ctx.fixtures.scimUser.id } }) },
+  'directory-persons-list': { request: () => ({ params: {}, query: { search: 'jane', page: '1', pageSize: '50' } }) },
+  'directory-persons-get': { request: () => ({ params: { id: randomUUID() } }) },
+  'directory-persons-objects-list': { request: () => ({ params: { id: randomUUID() }, query: { page: '1', pageSize: '50' } }) },
 
   // --- platform ---
   // --- Directory API: connections ---
