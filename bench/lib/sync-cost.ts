@@ -20,6 +20,7 @@ import { call, type Tenant } from './fixtures.ts';
 import { progress } from './log.ts';
 import type { Seeder } from './seed.ts';
 import { keys } from '../../shared/storage/keys.ts';
+import { deltaReadsScaleWithChanges } from './sync-rules.ts';
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -58,8 +59,8 @@ export interface SyncCostReport {
   /** A delta right after the previous one, nothing changed: what a delta costs regardless of changes. */
   emptyDelta: RunCost;
   /**
-   * Whether the delta's reads scale with the changes: at most max(2 × the full run's RCU per object,
-   * 2 RCU) per changed object plus 25 RCU, and a no-change delta reads at most 25 RCU.
+   * Whether the delta's reads scale with the changes (`deltaReadsScaleWithChanges`): at most
+   * DELTA_READS_PER_CHANGED_OBJECT RCU per changed object plus 25 RCU, and a no-change delta reads at most 25 RCU.
    */
   deltaReadsProportional: boolean;
   note: string;
@@ -213,11 +214,7 @@ export async function measureSyncCost(options: SyncCostOptions): Promise<SyncCos
     const share = changed / Math.max(1, full.counts.processed ?? options.users);
     const ratio = (part: number, whole: number) => (whole > 0 ? round(part / whole, 4) : 0);
     const perChanged = (value: number) => round(value / changed);
-    // Reading a changed user costs at most 1 RCU (4 KB, strongly consistent); a delta may also read what
-    // the full run read per object. Anything beyond that, or a no-change delta reading more than a few
-    // units, grows with the directory rather than with the changes.
-    const fullReadsPerObject = full.readCapacityUnits / Math.max(1, full.counts.processed ?? options.users);
-    const deltaReadsProportional = delta.readCapacityUnits <= changed * Math.max(2 * fullReadsPerObject, 2) + 25 && emptyDelta.readCapacityUnits <= 25;
+    const deltaReadsProportional = deltaReadsScaleWithChanges(changed, delta.readCapacityUnits, emptyDelta.readCapacityUnits);
     return {
       directoryUsers: options.users,
       changedUsers: changed,
