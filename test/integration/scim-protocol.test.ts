@@ -191,6 +191,27 @@ describe('SCIM Bulk (RFC 7644 §3.7)', () => {
     expect(group.body.members[0].value).toBe((result.body.Operations[0].location as string).split('/').at(-1));
   });
 
+  it('runs independent creates side by side but keeps request order: results in order, the first of two equal names wins', async () => {
+    const names = Array.from({ length: 9 }, (_, index) => `side-${index}-${randomUUID().slice(0, 8)}@example.com`);
+    const twice = names[4] as string;
+    const operations = [
+      ...names.map((name, index) => ({ method: 'POST', bulkId: `u${index}`, path: '/Users', data: userBody(name, { title: `first ${index}` }) })),
+      { method: 'POST', bulkId: 'again', path: '/Users', data: userBody(twice.toUpperCase(), { title: 'second' }) },
+      { method: 'PATCH', path: '/Users/bulkId:u2', data: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'title', value: 'patched' }] } },
+    ];
+    const result = await t.scim('POST', '/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: operations });
+    expect(result.status).toBe(200);
+    expect(result.body.Operations.map((operation: { bulkId?: string; status: string }) => [operation.bulkId ?? null, operation.status])).toEqual([
+      ...names.map((_, index) => [`u${index}`, '201']),
+      ['again', '409'],
+      [null, '200'],
+    ]);
+    const kept = await t.scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${twice}"`)}`);
+    expect(kept.body.Resources[0].title).toBe('first 4');
+    const patched = (result.body.Operations[2].location as string).split('/').at(-1);
+    expect((await t.scim('GET', `/Users/${patched}`)).body.title).toBe('patched');
+  });
+
   it('stops after failOnErrors errors and reports them in SCIM error form', async () => {
     const taken = `dup-${randomUUID().slice(0, 8)}@example.com`;
     const result = await t.scim('POST', '/Bulk', {
