@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { requestContract } from '../http/request-contract.ts';
+import { dateTimeSchema } from '../http/date-time.ts';
 import { DIRECTORY_DEFAULT_PAGE_SIZE, DIRECTORY_MAX_PAGE_SIZE } from '../directory/connection-schemas.ts';
 
 export const DEFAULT_DORMANT_DAYS = 30;
@@ -14,12 +15,8 @@ export const DEFAULT_AUTO_REVOKE_THRESHOLD = 10;
 export const MAX_SCOPE_GROUPS = 50;
 export const MAX_NAMED_REVIEWERS = 50;
 
-/** An RFC 3339 date-time with a zone, normalised to ISO 8601 UTC. */
-const instant = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'must be an RFC 3339 date-time with a zone, e.g. 2026-12-31T17:00:00Z' })
-  .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'must be a valid date-time' })
-  .transform((value) => new Date(value).toISOString());
+/** An RFC 3339 date-time with a zone on a day that exists, normalised to ISO 8601 UTC. */
+const instant = dateTimeSchema();
 
 const scope = z
   .discriminatedUnion('kind', [
