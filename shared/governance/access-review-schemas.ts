@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { requestContract } from '../http/request-contract.ts';
 import { dateTimeSchema } from '../http/date-time.ts';
-import { DIRECTORY_DEFAULT_PAGE_SIZE, DIRECTORY_MAX_PAGE_SIZE } from '../directory/connection-schemas.ts';
+import { directoryPaging } from '../directory/schemas.ts';
 
 export const DEFAULT_DORMANT_DAYS = 30;
 export const DEFAULT_ESCALATION_DAYS = 7;
@@ -95,16 +95,7 @@ export const applyBody = z
   })
   .default({ confirm: false });
 
-const pageQuery = {
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page number (default: 1)' }),
-  pageSize: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(DIRECTORY_MAX_PAGE_SIZE, { message: `pageSize must be at most ${DIRECTORY_MAX_PAGE_SIZE}` })
-    .default(DIRECTORY_DEFAULT_PAGE_SIZE)
-    .meta({ description: `Items per page (default: ${DIRECTORY_DEFAULT_PAGE_SIZE}, max: ${DIRECTORY_MAX_PAGE_SIZE})` }),
-};
+const pageQuery = directoryPaging;
 
 export const listCampaignsRequest = requestContract('governance-review-campaigns-list', {
   query: z.object({ ...pageQuery, status: z.enum(['draft', 'active', 'closed']).optional().meta({ description: 'Only campaigns with this status' }) }),
