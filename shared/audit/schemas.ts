@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { queryInteger } from '../http/paging.ts';
 import { requestContract } from '../http/request-contract.ts';
 
 /** Query parameters of the audit endpoints (validated here, documented in the OpenAPI definition). */
@@ -17,8 +18,8 @@ const toDate = z
   .meta({ description: 'End of the range: ISO 8601 date or date-time with zone; a date-only value includes that whole day, e.g. 2025-11-30' });
 
 export const auditListQuery = z.object({
-  pageSize: z.coerce.number().int().min(1).max(100).default(20).meta({ description: 'Entries per page' }),
-  pageNumber: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page to return, 1-based' }),
+  pageSize: queryInteger('pageSize', { min: 1, max: 100, fallback: 20 }).meta({ description: 'Entries per page' }),
+  pageNumber: queryInteger('pageNumber', { min: 1, max: 1_000_000, fallback: 1 }).meta({ description: 'Page to return, 1-based' }),
   sortBy: z
     .enum(['timestamp:desc', 'timestamp:asc', 'timestamp', '-timestamp'], { message: "sortBy must be 'timestamp:desc' (default) or 'timestamp:asc'" })
     .default('timestamp:desc')

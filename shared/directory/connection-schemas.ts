@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as z from 'zod';
 import { requestContract } from '../http/request-contract.ts';
+import { directoryPaging } from './schemas.ts';
 
 /** The seed's paging: page default 1; pageSize default 50, max 200 ("Rate Limiting": max page size 200). */
 export const DIRECTORY_MAX_PAGE_SIZE = 200;
@@ -191,16 +192,7 @@ export const connectionUpdateBody = z
 export type ConnectionCreateInput = z.output<typeof connectionCreateBody>;
 export type ConnectionUpdateInput = z.output<typeof connectionUpdateBody>;
 
-const pageQuery = {
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page number (default: 1)' }),
-  pageSize: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(DIRECTORY_MAX_PAGE_SIZE, { message: `pageSize must be at most ${DIRECTORY_MAX_PAGE_SIZE}` })
-    .default(DIRECTORY_DEFAULT_PAGE_SIZE)
-    .meta({ description: `Items per page (default: ${DIRECTORY_DEFAULT_PAGE_SIZE}, max: ${DIRECTORY_MAX_PAGE_SIZE})` }),
-};
+const pageQuery = directoryPaging;
 
 export const listConnectionsRequest = requestContract('directory-connections-list', {
   query: z.object({ ...pageQuery, type: z.enum(['scim', 'ldap', 'activeDirectory']).optional().meta({ description: 'Only connections of this type' }) }),

@@ -5,6 +5,7 @@
  * clamped, and so are a page below 1, non-integers and unknown values of enumerated parameters.
  */
 import * as z from 'zod';
+import { queryInteger } from '../http/paging.ts';
 import { requestContract } from '../http/request-contract.ts';
 
 /** The seed's "Max page size". */
@@ -15,17 +16,10 @@ const MAX_PAGE = 1_000_000;
 /** Free-text search is matched in memory, never stored in a key; this bounds the work, not a key. */
 export const SEARCH_MAX_LENGTH = 256;
 
-const integer = (name: string, min: number, max: number, tooBig: string) =>
-  z.coerce
-    .number({ error: `${name} must be an integer` })
-    .int({ error: `${name} must be an integer` })
-    .min(min, { error: `${name} must be ${min} or more` })
-    .max(max, { error: tooBig });
-
-const paging = {
-  page: integer('page', 1, MAX_PAGE, `page must be at most ${MAX_PAGE}`).default(1).meta({ description: 'Page number, 1-based (default: 1)', examples: [1] }),
-  pageSize: integer('pageSize', 1, DIRECTORY_MAX_PAGE_SIZE, `pageSize must be at most ${DIRECTORY_MAX_PAGE_SIZE} (the maximum page size)`)
-    .default(DIRECTORY_DEFAULT_PAGE_SIZE)
+/** `page` and `pageSize` of every Directory API list (users, groups, connections, sync, access reviews): digits only (queryInteger). */
+export const directoryPaging = {
+  page: queryInteger('page', { min: 1, max: MAX_PAGE, fallback: 1 }).meta({ description: 'Page number, 1-based (default: 1)', examples: [1] }),
+  pageSize: queryInteger('pageSize', { min: 1, max: DIRECTORY_MAX_PAGE_SIZE, tooBig: `pageSize must be at most ${DIRECTORY_MAX_PAGE_SIZE} (the maximum page size)`, fallback: DIRECTORY_DEFAULT_PAGE_SIZE })
     .meta({ description: `Items per page (default: ${DIRECTORY_DEFAULT_PAGE_SIZE}, max: ${DIRECTORY_MAX_PAGE_SIZE}); a larger value is refused, not clamped`, examples: [25] }),
 };
 
@@ -51,14 +45,14 @@ export const listUsersQuery = z.object({
     .default('all')
     .meta({ description: 'Filter by status: active, disabled, all (default: all)', examples: ['active'] }),
   connectionId: z.uuid({ error: 'connectionId must be a GUID' }).optional().meta({ description: 'Filter by source connection (a GUID)' }),
-  ...paging,
+  ...directoryPaging,
 });
 export type ListUsersQuery = z.output<typeof listUsersQuery>;
 
-export const listGroupsQuery = z.object({ search: search('group name or description'), ...paging });
+export const listGroupsQuery = z.object({ search: search('group name or description'), ...directoryPaging });
 export type ListGroupsQuery = z.output<typeof listGroupsQuery>;
 
-export const pageQuery = z.object(paging);
+export const pageQuery = z.object(directoryPaging);
 export type PageQuery = z.output<typeof pageQuery>;
 
 export const listUsersRequest = requestContract('directory-users-list', { query: listUsersQuery });
@@ -85,11 +79,11 @@ export const listObjectsQuery = z.object({
     .transform((value) => value === 'true')
     .optional()
     .meta({ description: 'Filter by active status (true or false)', examples: ['true'] }),
-  ...paging,
+  ...directoryPaging,
 });
 export type ListObjectsQuery = z.output<typeof listObjectsQuery>;
 
-export const listPersonsQuery = z.object({ search: search('name, email or employee number'), ...paging });
+export const listPersonsQuery = z.object({ search: search('name, email or employee number'), ...directoryPaging });
 export type ListPersonsQuery = z.output<typeof listPersonsQuery>;
 
 export const listObjectsRequest = requestContract('directory-objects-list', { query: listObjectsQuery });

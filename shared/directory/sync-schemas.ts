@@ -5,10 +5,12 @@
 import * as z from 'zod';
 import { platformConfig } from '../config.ts';
 import { requestContract } from '../http/request-contract.ts';
+import { dateOrDateTimeSchema } from '../http/date-time.ts';
 import { scheduleProblem } from '../workers/schedule-expressions.ts';
-import { DIRECTORY_DEFAULT_PAGE_SIZE, DIRECTORY_MAX_PAGE_SIZE, isDistinguishedName, LDAP_MAX_PAGE_SIZE } from './connection-schemas.ts';
+import { isDistinguishedName, LDAP_MAX_PAGE_SIZE } from './connection-schemas.ts';
 import { isLdapFilter } from './ldap-client.ts';
 import { CORRELATION_ATTRIBUTES, DEFAULT_CORRELATION } from './person-correlation.ts';
+import { directoryPaging } from './schemas.ts';
 
 /** The user fields a project may map a source attribute to. */
 export const SYNC_USER_FIELDS = ['userName', 'givenName', 'familyName', 'displayName', 'email', 'employeeNumber', 'department', 'title', 'manager', 'active'] as const;
@@ -192,25 +194,12 @@ export type SyncRunOptions = z.output<typeof syncRunBody>;
 export type SyncProjectCreateInput = z.output<typeof syncProjectCreateBody>;
 export type SyncProjectUpdateInput = z.output<typeof syncProjectUpdateBody>;
 
-const pageQuery = {
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page number (default: 1)' }),
-  pageSize: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(DIRECTORY_MAX_PAGE_SIZE, { message: `pageSize must be at most ${DIRECTORY_MAX_PAGE_SIZE}` })
-    .default(DIRECTORY_DEFAULT_PAGE_SIZE)
-    .meta({ description: `Items per page (default: ${DIRECTORY_DEFAULT_PAGE_SIZE}, max: ${DIRECTORY_MAX_PAGE_SIZE})` }),
-};
+const pageQuery = directoryPaging;
 
-/** `since`: a date (2025-01-01, midnight UTC) or an RFC 3339 date-time. */
-const since = z
-  .string()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}$/.test(value) ? !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)), {
-    message: 'since must be a date (2025-01-01) or an RFC 3339 date-time (2025-01-01T08:00:00Z)',
-  })
-  .transform((value) => (/^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Date.parse(value)))
-  .meta({ description: 'Only runs queued at or after this date (UTC midnight) or date-time' });
+/** `since`: a date (2025-01-01, midnight UTC) or an RFC 3339 date-time, on a day that exists; epoch ms. */
+const since = dateOrDateTimeSchema('since must be a date (2025-01-01) or an RFC 3339 date-time (2025-01-01T08:00:00Z) on a day that exists').meta({
+  description: 'Only runs queued at or after this date (UTC midnight) or date-time',
+});
 
 export const listSyncProjectsRequest = requestContract('directory-sync-projects-list', { query: z.object(pageQuery) });
 export const createSyncProjectRequest = requestContract('directory-sync-projects-create', { body: syncProjectCreateBody });

@@ -4,7 +4,8 @@
  */
 import * as z from 'zod';
 import { requestContract } from '../http/request-contract.ts';
-import { DIRECTORY_DEFAULT_PAGE_SIZE, DIRECTORY_MAX_PAGE_SIZE } from '../directory/connection-schemas.ts';
+import { dateTimeSchema } from '../http/date-time.ts';
+import { directoryPaging } from '../directory/schemas.ts';
 
 export const DEFAULT_DORMANT_DAYS = 30;
 export const DEFAULT_ESCALATION_DAYS = 7;
@@ -14,12 +15,8 @@ export const DEFAULT_AUTO_REVOKE_THRESHOLD = 10;
 export const MAX_SCOPE_GROUPS = 50;
 export const MAX_NAMED_REVIEWERS = 50;
 
-/** An RFC 3339 date-time with a zone, normalised to ISO 8601 UTC. */
-const instant = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'must be an RFC 3339 date-time with a zone, e.g. 2026-12-31T17:00:00Z' })
-  .refine((value) => !Number.isNaN(Date.parse(value)), { message: 'must be a valid date-time' })
-  .transform((value) => new Date(value).toISOString());
+/** An RFC 3339 date-time with a zone on a day that exists, normalised to ISO 8601 UTC. */
+const instant = dateTimeSchema();
 
 const scope = z
   .discriminatedUnion('kind', [
@@ -98,16 +95,7 @@ export const applyBody = z
   })
   .default({ confirm: false });
 
-const pageQuery = {
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page number (default: 1)' }),
-  pageSize: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(DIRECTORY_MAX_PAGE_SIZE, { message: `pageSize must be at most ${DIRECTORY_MAX_PAGE_SIZE}` })
-    .default(DIRECTORY_DEFAULT_PAGE_SIZE)
-    .meta({ description: `Items per page (default: ${DIRECTORY_DEFAULT_PAGE_SIZE}, max: ${DIRECTORY_MAX_PAGE_SIZE})` }),
-};
+const pageQuery = directoryPaging;
 
 export const listCampaignsRequest = requestContract('governance-review-campaigns-list', {
   query: z.object({ ...pageQuery, status: z.enum(['draft', 'active', 'closed']).optional().meta({ description: 'Only campaigns with this status' }) }),

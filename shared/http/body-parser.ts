@@ -64,6 +64,23 @@ export function jsonNestingDepth(text: string, limit: number = MAX_JSON_DEPTH): 
 }
 
 /**
+ * Where JSON.parse failed, without quoting the body (its message quotes the text around the
+ * error, which may be a password): ` (line L, column C)` when the engine reports a character
+ * offset, ` (it ends too early)` for truncated input, otherwise ''.
+ */
+export function jsonErrorWhere(raw: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : '';
+  const offset = /\bat position (\d+)/.exec(message)?.[1];
+  if (offset !== undefined) {
+    const before = raw.slice(0, Math.min(Number(offset), raw.length));
+    const lines = before.split('\n');
+    return ` (line ${lines.length}, column ${(lines.at(-1)?.length ?? 0) + 1})`;
+  }
+  if (/^Unexpected end of JSON input/.test(message)) return ' (it ends too early)';
+  return '';
+}
+
+/**
  * Parses the body the route declares. A body of the wrong media type is a 415, malformed JSON
  * or JSON nested deeper than MAX_JSON_DEPTH a 400 (SCIM `invalidSyntax`); routes that take no
  * body ignore one (as API Gateway passes it through).
@@ -95,8 +112,7 @@ export function parseBody(route: RouteDefinition, contentType: string | undefine
   try {
     value = JSON.parse(raw) as unknown;
   } catch (error) {
-    const reason = error instanceof SyntaxError ? error.message : 'unparsable';
-    throw new MalformedBodyError(`The request body is not valid JSON (${reason}).`);
+    throw new MalformedBodyError(`The request body is not valid JSON${jsonErrorWhere(raw, error)}.`);
   }
   const unpaired = firstIllFormedString(value);
   if (unpaired !== undefined) {

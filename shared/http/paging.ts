@@ -1,10 +1,30 @@
 import * as z from 'zod';
 
+const DIGITS = /^\d+$/;
+
+/**
+ * A whole-number query parameter (page, pageSize, pageNumber): decimal digits only, so `1e2`,
+ * ` `, `0x10`, `+5` and `2.0` are a 400 "must be a whole number written in digits" rather than
+ * being coerced by Number() (which reads `1e2` as 100 and a blank as 0); then `min`..`max`, with
+ * `tooBig` as the message above max; absent, it is `fallback`.
+ * OpenAPI documents it as an integer with these bounds.
+ */
+export function queryInteger(name: string, bounds: { min: number; max: number; tooBig?: string; fallback: number }) {
+  const notDigits = `${name} must be a whole number written in digits, e.g. 25`;
+  const number = z
+    .number({ error: notDigits })
+    .int({ error: notDigits })
+    .min(bounds.min, { error: `${name} must be ${bounds.min} or more` })
+    .max(bounds.max, { error: bounds.tooBig ?? `${name} must be at most ${bounds.max}` });
+  const digitsOnly = (value: unknown) => (typeof value === 'string' && DIGITS.test(value) ? Number(value) : value);
+  return z.preprocess(digitsOnly, number.default(bounds.fallback));
+}
+
 /** `pageSize` / `pageNumber` as the Identity Management API takes them (1-based pages). */
 export function pageQuerySchema(defaults: { pageSize: number; maxPageSize: number }) {
   return z.object({
-    pageSize: z.coerce.number().int().min(1).max(defaults.maxPageSize).default(defaults.pageSize).meta({ description: 'Items per page' }),
-    pageNumber: z.coerce.number().int().min(1).max(1_000_000).default(1).meta({ description: 'Page to return, 1-based' }),
+    pageSize: queryInteger('pageSize', { min: 1, max: defaults.maxPageSize, fallback: defaults.pageSize }).meta({ description: 'Items per page' }),
+    pageNumber: queryInteger('pageNumber', { min: 1, max: 1_000_000, fallback: 1 }).meta({ description: 'Page to return, 1-based' }),
   });
 }
 

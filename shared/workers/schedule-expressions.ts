@@ -113,15 +113,41 @@ function cronPattern(body: string): string {
   return ['0', listField(rules[0], minutes), listField(rules[1], hours), dom, listField(rules[3], month), dow, listField(rules[5], year)].join(' ');
 }
 
-/** Is `timezone` an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)? Offsets and abbreviations are refused. */
-export function isTimeZone(timezone: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+){0,2}$/.test(timezone) || timezone.length > 64) return false;
+/** IANA Area/Location names (the tz database's geographic areas and Etc), each part capitalised as the database spells it. */
+const IANA_ZONE_NAME = /^(?:Africa|America|Antarctica|Arctic|Asia|Atlantic|Australia|Europe|Indian|Pacific|Etc)(?:\/[A-Z][A-Za-z0-9_+-]*){1,2}$/;
+const TIME_ZONE_EXAMPLES = 'e.g. Europe/Berlin, America/New_York, Etc/GMT-1, UTC';
+
+/**
+ * Why `timezone` is not accepted as a schedule time zone, or undefined when it is. Accepted:
+ * `UTC` and IANA Area/Location names (Europe/Berlin, America/Argentina/Buenos_Aires, Etc/GMT-1,
+ * and links such as Asia/Kolkata) that Intl.DateTimeFormat knows, spelled with the database's
+ * exact case. Refused: abbreviations and legacy names (PST, EST, CET, GMT, US/Pacific, EST5EDT)
+ * although Intl maps them to a zone, offsets (+01:00), and other spellings of a name (utc,
+ * europe/berlin — the message names the right one).
+ */
+export function timeZoneProblem(timezone: string): string | undefined {
+  let resolved: string | undefined;
   try {
-    const canonical = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
-    return canonical === 'UTC' || Intl.supportedValuesOf('timeZone').includes(canonical);
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: timezone }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    resolved = undefined;
   }
+  if (timezone === 'UTC' || (timezone.length <= 64 && IANA_ZONE_NAME.test(timezone) && resolved !== undefined)) {
+    // Intl matches names case-insensitively: a name that only differs in case from the one Intl reports is a misspelling.
+    if (resolved === undefined || resolved === timezone || resolved.toLowerCase() !== timezone.toLowerCase()) return undefined;
+  }
+  if (resolved !== undefined && resolved.toLowerCase() === timezone.toLowerCase()) {
+    return `timezone "${timezone}" is not spelled as in the IANA time zone database: names are case-sensitive, use "${resolved}"`;
+  }
+  if (resolved !== undefined) {
+    return `timezone "${timezone}" is an abbreviation or legacy name, which is refused: use an IANA Area/Location name (${TIME_ZONE_EXAMPLES})`;
+  }
+  return `timezone "${timezone}" is not an IANA time zone name (${TIME_ZONE_EXAMPLES})`;
+}
+
+/** Is `timezone` an accepted IANA time zone name (see timeZoneProblem)? Offsets, abbreviations and wrong case are refused. */
+export function isTimeZone(timezone: string): boolean {
+  return timeZoneProblem(timezone) === undefined;
 }
 
 function cronOf(spec: ScheduleSpec, body: string): Cron {
@@ -166,7 +192,8 @@ export function scheduleProblem(spec: ScheduleSpec, minimumMinutes: number): str
   }
   const cron = CRON.exec(expression);
   if (!cron) return 'must be rate(<n> minutes|hours|days) or cron(<minutes> <hours> <day-of-month> <month> <day-of-week> <year>), e.g. rate(6 hours) or cron(0 2 ? * MON-FRI *)';
-  if (timezone !== undefined && !isTimeZone(timezone)) return `timezone "${timezone}" is not an IANA time zone name (e.g. Europe/Berlin, America/New_York, UTC)`;
+  const zoneProblem = timezone === undefined ? undefined : timeZoneProblem(timezone);
+  if (zoneProblem !== undefined) return zoneProblem;
   let times: number[];
   try {
     times = nextFireTimes(spec, Date.now(), 200);

@@ -390,6 +390,9 @@ describe('access review campaigns', () => {
     expect(bad.body.message).toMatch(/Group with ID/);
     const past = await call('POST', '/api/reviews/campaigns', { token: owner(), json: { name: 'x', scope: { kind: 'role', roleId: 'owner' }, reviewers: { kind: 'named', reviewerIds: [t.tenant.ownerUserId] }, dueAt: '2020-01-01T00:00:00Z' } });
     expect(past.status, past.text).toBe(400);
+    const noSuchDay = await call('POST', '/api/reviews/campaigns', { token: owner(), json: { name: 'x', scope: { kind: 'role', roleId: 'owner' }, reviewers: { kind: 'named', reviewerIds: [t.tenant.ownerUserId] }, dueAt: '2027-02-30T00:00:00Z' } });
+    expect(noSuchDay.status, noSuchDay.text).toBe(400);
+    expect(noSuchDay.body.message).toMatch(/dueAt.*day that exists/);
     expect((await call('GET', '/api/reviews/campaigns?pageSize=201', { token: owner() })).status).toBe(400);
     expect((await call('GET', `/api/reviews/campaigns/${randomUUID()}`, { token: owner() })).status).toBe(404);
     const { token: narrow } = await machineToken(owner(), ['directory:read']);

@@ -325,6 +325,9 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
     expect(paged.body.changes.data).toHaveLength(2);
     expectDirectoryError(await api('GET', '/api/sync/history?status=foo'), 400);
     expectDirectoryError(await api('GET', '/api/sync/history?since=yesterday'), 400, /since/);
+    expectDirectoryError(await api('GET', '/api/sync/history?since=2025-02-29'), 400, /day that exists/);
+    expectDirectoryError(await api('GET', '/api/sync/history?since=2025-02-30'), 400, /day that exists/);
+    expect((await api('GET', '/api/sync/history?since=2025-01-01t00:00:00z')).status).toBe(200);
     expectDirectoryError(await api('GET', '/api/sync/history/01JDZ8Q3K9V7X2M4N6P8R0T2W4'), 404);
   });
 });

@@ -234,6 +234,11 @@ describe('GET /api/users', () => {
       expect(result.status, query).toBe(400);
       expect(result.body, query).toMatchObject({ error: 'Bad Request', statusCode: 400, message: expect.any(String) as string });
     }
+    for (const query of ['pageSize=1e2', 'pageSize=%20', 'page=%2B2']) {
+      const result = await directory(`/api/users?${query}`);
+      expect(result.status, query).toBe(400);
+      expect(result.body.message, query).toMatch(/must be a whole number written in digits/);
+    }
     const status = await directory('/api/users?status=foo');
     expect(status.body.message).toContain('active, disabled, all');
     expect((await directory('/api/groups?pageSize=201')).status).toBe(400);

@@ -45,6 +45,21 @@ describe('parsing a JSON body', () => {
     expect(() => parseBody(route('json'), 'application/json', '{"a":')).toThrow(/not valid JSON/);
   });
 
+  it('never echoes the malformed body (it may hold a password), only where parsing failed', () => {
+    for (const text of ['{"password":hunter2SECRETxyz}', '{"password":"hunter2SECRETxyz",}', '{"password":"hunter2SECRETxyz"}x', "{'password':'hunter2SECRETxyz'}"]) {
+      let message = '';
+      try {
+        parseBody(route('json'), 'application/json', text);
+      } catch (caught) {
+        message = (caught as Error).message;
+      }
+      expect(message, text).toMatch(/^The request body is not valid JSON/);
+      expect(message, text).not.toMatch(/hunter|SECRET|password/);
+    }
+    expect(() => parseBody(route('json'), 'application/json', '{"a":')).toThrow('The request body is not valid JSON (it ends too early).');
+    expect(() => parseBody(route('json'), 'application/json', '{"a":1}\n x')).toThrow('The request body is not valid JSON (line 2, column 2).');
+  });
+
   it('refuses unpaired surrogate escapes in values and member names, accepts real pairs and the same text unescaped', () => {
     for (const text of ['{"displayName":"Bad \\ud800 name"}', '{"a":["ok",{"b":"\\udc00"}]}', '{"\\ud83d":1}', '["\\ude00\\ud83d"]']) {
       expect(() => parseBody(route('scim'), 'application/scim+json', text), text).toThrow(/unpaired UTF-16 surrogate/);

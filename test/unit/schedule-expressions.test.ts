@@ -54,6 +54,24 @@ describe('sync schedule expressions (EventBridge Scheduler syntax)', () => {
     expect(isTimeZone('America/Argentina/Buenos_Aires')).toBe(true);
   });
 
+  it('accepts exactly IANA zone names, case-sensitive, and refuses abbreviations with a clear message', () => {
+    const problem = (expression: string, timezone?: string) => scheduleProblem({ expression, timezone }, 15);
+    for (const zone of ['UTC', 'Etc/UTC', 'Etc/GMT-1', 'Etc/GMT+12', 'Europe/Berlin', 'Asia/Kolkata', 'Europe/Kyiv', 'America/Port_of_Spain']) {
+      expect(isTimeZone(zone), zone).toBe(true);
+      expect(problem('cron(0 2 * * ? *)', zone), zone).toBeUndefined();
+    }
+    for (const zone of ['PST', 'EST', 'CET', 'GMT', 'EST5EDT', 'US/Pacific']) {
+      expect(isTimeZone(zone), zone).toBe(false);
+      expect(problem('cron(0 2 * * ? *)', zone), zone).toMatch(/abbreviation or legacy name.*Area\/Location/);
+    }
+    expect(problem('cron(0 2 * * ? *)', 'utc')).toMatch(/case-sensitive, use "UTC"/);
+    expect(problem('cron(0 2 * * ? *)', 'europe/berlin')).toMatch(/case-sensitive, use "Europe\/Berlin"/);
+    expect(problem('cron(0 2 * * ? *)', 'Europe/berlin')).toMatch(/case-sensitive, use "Europe\/Berlin"/);
+    expect(problem('cron(0 2 * * ? *)', 'Etc/Gmt-1')).toMatch(/case-sensitive, use "Etc\/GMT-1"/);
+    expect(problem('cron(0 2 * * ? *)', 'Etc/GMT-15')).toMatch(/not an IANA time zone/);
+    expect(problem('cron(0 2 * * ? *)', 'Europe/Atlantis')).toMatch(/not an IANA time zone/);
+  });
+
   it('enforces the minimum interval for rates and crons', () => {
     expect(scheduleProblem({ expression: 'rate(10 minutes)' }, 15)).toMatch(/more often than every 15 minutes/);
     expect(scheduleProblem({ expression: 'rate(15 minutes)' }, 15)).toBeUndefined();
