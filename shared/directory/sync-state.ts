@@ -22,7 +22,7 @@ import * as groups from '../storage/groups.ts';
 import type { DisappearedObject, SyncProjectRecord, SyncProjectState } from '../storage/sync-projects.ts';
 import * as syncProjects from '../storage/sync-projects.ts';
 import * as users from '../storage/users.ts';
-import { deletionCutoff } from './sync-plan.ts';
+import { deletionCutoff, orphaned } from './sync-plan.ts';
 import { otherClassesOf } from './sync-objects.ts';
 import { dnKey, withinBase, type DirectoryRead, type SyncObjectClass } from './sync-read.ts';
 
@@ -49,15 +49,31 @@ export interface StoredState {
   unlinked?: directoryLinks.DirectoryLink[] | undefined;
   /** OpenLDAP: the id counts listed now (kept in the project's state for the next delta run). */
   listed?: Partial<Record<SyncObjectClass, number>> | undefined;
+  /**
+   * Ids of the sync projects that exist over the connection now: a stored object whose
+   * `syncProjectId` is none of them belongs to a deleted project, and the run takes it over.
+   */
+  liveProjectIds?: ReadonlySet<string> | undefined;
+}
+
+/** The ids of the projects over the connection (one query), always including the running project's. */
+async function liveProjectIdsOf(organizationId: string, project: SyncProjectRecord): Promise<Set<string>> {
+  const live = new Set((await syncProjects.byConnection(organizationId, project.connectionId)).map((other) => other.id));
+  live.add(project.id);
+  return live;
 }
 
 /**
  * Is a stored object one of the project's? It lies inside the project's search bases and, once a
- * run of this project wrote it, no other project over the connection wrote it since (so projects
- * with overlapping bases but different filters never take each other's objects for disappeared).
+ * run of this project wrote it, no other existing project over the connection wrote it since (so
+ * projects with overlapping bases but different filters never take each other's objects for
+ * disappeared). An object whose project was deleted belongs to any project over its connection
+ * whose bases hold it (`liveProjectIds`): it is not left active forever when it disappears.
  */
-const ownedBy = (project: SyncProjectRecord, bases: readonly string[]) => (record: { directoryDn?: string | undefined; syncProjectId?: string | undefined }) =>
-  record.directoryDn !== undefined && (record.syncProjectId === undefined || record.syncProjectId === project.id) && bases.some((base) => withinBase(record.directoryDn as string, base));
+const ownedBy = (project: SyncProjectRecord, bases: readonly string[], liveProjectIds?: ReadonlySet<string>) => (record: { directoryDn?: string | undefined; syncProjectId?: string | undefined }) =>
+  record.directoryDn !== undefined &&
+  (record.syncProjectId === undefined || record.syncProjectId === project.id || orphaned(record, project.id, liveProjectIds)) &&
+  bases.some((base) => withinBase(record.directoryDn as string, base));
 
 function emptyState(): StoredState {
   return {
@@ -81,11 +97,13 @@ function referencedDns(read: DirectoryRead): string[] {
 /** Full run: every synchronised object of the connection; those in scope and not read have vanished. */
 export async function loadForFullRun(organizationId: string, project: SyncProjectRecord, read: DirectoryRead, bases: readonly string[], now: Date): Promise<StoredState> {
   const state = emptyState();
-  const [storedUsers, storedGroups, storedOthers] = await Promise.all([
+  const [storedUsers, storedGroups, storedOthers, live] = await Promise.all([
     users.byConnection(organizationId, project.connectionId),
     groups.byConnection(organizationId, project.connectionId),
     otherClassesOf(project).length > 0 ? directoryObjects.byConnection(organizationId, project.connectionId) : Promise.resolve([]),
+    liveProjectIdsOf(organizationId, project),
   ]);
+  state.liveProjectIds = live;
   for (const user of storedUsers) if (user.directoryId) state.users.set(user.directoryId, user);
   for (const group of storedGroups) if (group.directoryId) state.groups.set(group.directoryId, group);
   for (const other of storedOthers) state.others?.set(other.directoryId, other);
@@ -93,7 +111,7 @@ export async function loadForFullRun(organizationId: string, project: SyncProjec
   for (const group of storedGroups) if (group.directoryDn) state.links.set(dnKey(group.directoryDn), { objectClass: 'group', objectId: group.id });
   const seenUsers = new Set(read.users.map((user) => user.directoryId));
   const seenGroups = new Set(read.groups.map((group) => group.directoryId));
-  const owned = ownedBy(project, bases);
+  const owned = ownedBy(project, bases, live);
   if (project.objectClasses.includes('user')) state.vanished.users = storedUsers.filter((user) => user.directoryId && !seenUsers.has(user.directoryId) && owned(user));
   if (project.objectClasses.includes('group')) state.vanished.groups = storedGroups.filter((group) => group.directoryId && !seenGroups.has(group.directoryId) && owned(group));
   const classes = new Set<string>(otherClassesOf(project));
@@ -138,18 +156,20 @@ export async function loadForDeltaRun(
   const userIds = [...read.users.map((user) => user.directoryId), ...(read.deletedIds ?? [])];
   const groupIds = [...read.groups.map((group) => group.directoryId), ...(read.deletedIds ?? [])];
   const otherIds = otherClassesOf(project).length > 0 ? [...(read.others ?? []).map((other) => other.directoryId), ...(read.deletedIds ?? [])] : [];
-  const [storedUsers, storedGroups, storedOthers, links] = await Promise.all([
+  const [storedUsers, storedGroups, storedOthers, links, live] = await Promise.all([
     users.byDirectoryIds(organizationId, connectionId, userIds),
     groups.byDirectoryIds(organizationId, connectionId, groupIds),
     directoryObjects.byDirectoryIds(organizationId, connectionId, otherIds),
     directoryLinks.byDns(organizationId, connectionId, referencedDns(read)),
+    liveProjectIdsOf(organizationId, project),
   ]);
+  state.liveProjectIds = live;
   for (const user of storedUsers) if (user.directoryId) state.users.set(user.directoryId, user);
   for (const group of storedGroups) if (group.directoryId) state.groups.set(group.directoryId, group);
   for (const other of storedOthers) state.others?.set(other.directoryId, other);
   for (const [dn, link] of links) state.links.set(dn, { objectClass: link.objectClass, objectId: link.objectId });
   const deleted = new Set(read.deletedIds ?? []);
-  const owned = ownedBy(project, bases);
+  const owned = ownedBy(project, bases, live);
   state.vanished.users = storedUsers.filter((user) => user.directoryId && deleted.has(user.directoryId) && owned(user));
   state.vanished.groups = storedGroups.filter((group) => group.directoryId && deleted.has(group.directoryId) && owned(group));
   state.vanished.others = storedOthers.filter((other) => deleted.has(other.directoryId) && owned(other));
@@ -169,7 +189,7 @@ export async function loadForDeltaRun(
  */
 async function findUnlisted(organizationId: string, project: SyncProjectRecord, read: DirectoryRead, bases: readonly string[], previous: SyncProjectState, state: StoredState): Promise<void> {
   state.listed = {};
-  const owned = ownedBy(project, bases);
+  const owned = ownedBy(project, bases, state.liveProjectIds);
   for (const objectClass of project.objectClasses) {
     const listed = read.listedIds?.[objectClass] ?? new Set<string>();
     state.listed[objectClass] = listed.size;

@@ -363,6 +363,74 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expect((await run(project.id)).counts.processed).toBe(0);
   });
 
+  it('objects of a deleted project are taken over by another project over the connection: re-owned when found, deactivated when they disappear', async () => {
+    const orphanConnection = await createConnection(slapd, 'OpenLDAP for orphans');
+    const people = `ou=people,${slapd.baseDn}`;
+    const dns = [`uid=orphan-a,${people}`, `uid=orphan-b,${people}`];
+    const client = await slapd.adminClient();
+    try {
+      for (const dn of dns) {
+        const uid = dn.slice(4, dn.indexOf(','));
+        await client.add(dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid, cn: `Orphan ${uid}`, sn: uid });
+      }
+    } finally {
+      await client.unbind();
+    }
+    const scope = { connectionId: orphanConnection, searchBases: [people], objectClasses: ['user'], filter: '(|(uid=orphan-a)(uid=orphan-b))', deletionThreshold: { count: 2, percent: 100 } };
+    const first = await createProject({ ...scope, name: 'Orphans, first' });
+    const created = await run(first.id);
+    expect(created.counts).toMatchObject({ created: 2, errors: 0 });
+    expect((await api('DELETE', `/api/sync/projects/${first.id}`)).status).toBe(204);
+
+    const second = await createProject({ ...scope, name: 'Orphans, second' });
+    const takeOver = await run(second.id);
+    expect(takeOver.status, JSON.stringify(takeOver)).toBe('succeeded');
+    expect(takeOver.counts).toMatchObject({ processed: 2, updated: 2, created: 0 });
+    expect(byDn(takeOver).get(dns[0]!)).toMatchObject({ action: 'updated', changes: { syncProjectId: { before: first.id, after: second.id } } });
+    expect((await run(second.id)).counts).toMatchObject({ processed: 2, unchanged: 2 });
+
+    const gone = await slapd.adminClient();
+    try {
+      await gone.del(dns[1]!);
+    } finally {
+      await gone.unbind();
+    }
+    const removal = await run(second.id);
+    expect(removal.status, JSON.stringify(removal)).toBe('succeeded');
+    const record = byDn(removal).get(dns[1]!);
+    expect(record).toMatchObject({ action: 'deactivated', objectId: byDn(created).get(dns[1]!)!.objectId });
+    expect((await api('GET', `/api/users/${record!.objectId}`)).body.status).toBe('disabled');
+  });
+
+  it('a full run deactivates a disappeared object of a deleted project it never wrote', async () => {
+    const orphanConnection = await createConnection(slapd, 'OpenLDAP for unseen orphans');
+    const people = `ou=people,${slapd.baseDn}`;
+    const dn = `uid=orphan-c,${people}`;
+    const client = await slapd.adminClient();
+    try {
+      await client.add(dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'orphan-c', cn: 'Orphan C', sn: 'C' });
+    } finally {
+      await client.unbind();
+    }
+    const scope = { connectionId: orphanConnection, searchBases: [people], objectClasses: ['user'], filter: '(|(uid=orphan-c)(uid=orphan-d))', deletionThreshold: { count: 2, percent: 100 } };
+    const first = await createProject({ ...scope, name: 'Unseen orphans, first' });
+    const created = await run(first.id);
+    const id = byDn(created).get(dn)!.objectId;
+    expect((await api('DELETE', `/api/sync/projects/${first.id}`)).status).toBe(204);
+    const again = await slapd.adminClient();
+    try {
+      await again.del(dn);
+      await again.add(`uid=orphan-d,${people}`, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'orphan-d', cn: 'Orphan D', sn: 'D' });
+    } finally {
+      await again.unbind();
+    }
+    const second = await createProject({ ...scope, name: 'Unseen orphans, second' });
+    const result = await run(second.id);
+    expect(result.status, JSON.stringify(result)).toBe('succeeded');
+    expect(byDn(result).get(dn)).toMatchObject({ action: 'deactivated', objectId: id });
+    expect((await api('GET', `/api/users/${id}`)).body.status).toBe('disabled');
+  });
+
   it('a dry run changes nothing and lists the exact diff; applying its stored plan makes exactly those changes, once', async () => {
     const people = `ou=people,${slapd.baseDn}`;
     const project = await createProject({ connectionId, name: 'Dry runs', searchBases: [people], objectClasses: ['user'], filter: '(|(uid=babbage)(uid=turing))' });
