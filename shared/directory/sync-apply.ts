@@ -50,6 +50,8 @@ export interface ApplyContext {
   nextSequence: number;
   /** Tally of the records written so far (run counts). */
   written: SyncChangeRecord[];
+  /** Planned creates that failed in this invocation (they do not add to the project's object count). */
+  failed?: { creates: number } | undefined;
 }
 
 /**
@@ -215,6 +217,7 @@ async function applyOne(context: ApplyContext, record: ChangeDraft, operation: O
     const failed: SyncChangeRecord = { sequence, dn: record.dn, objectClass: record.objectClass, action: 'error', ...(record.objectId ? { objectId: record.objectId } : {}), error: (error as DomainError).message ?? String(error) };
     await transact([syncProjects.changePutStep(context.organizationId, context.runId, failed)]);
     context.written.push(failed);
+    if (record.action === 'created' && context.failed) context.failed.creates += 1;
   }
 }
 

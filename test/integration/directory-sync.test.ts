@@ -431,6 +431,34 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expect((await api('GET', `/api/users/${id}`)).body.status).toBe('disabled');
   });
 
+  it('a create that fails does not count as a synchronised object: the next delta run measures its threshold against the objects that landed', async () => {
+    const countConnection = await createConnection(slapd, 'OpenLDAP for object counts');
+    const people = `ou=people,${slapd.baseDn}`;
+    const taken = await call<Json>('POST', '/api/scim/v2/Users', { token: scimToken, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'count-taken' } });
+    expect(taken.status, taken.text).toBe(201);
+    const uids = ['count-taken', 'count-a', 'count-b'];
+    const client = await slapd.adminClient();
+    try {
+      for (const uid of uids) await client.add(`uid=${uid},${people}`, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid, cn: `Count ${uid}`, sn: uid });
+    } finally {
+      await client.unbind();
+    }
+    const project = await createProject({ connectionId: countConnection, name: 'Object counts', searchBases: [people], objectClasses: ['user'], filter: `(|${uids.map((uid) => `(uid=${uid})`).join('')})`, deletionThreshold: { count: 0, percent: 0 } });
+    const full = await run(project.id);
+    expect(full.status, JSON.stringify(full)).toBe('partial');
+    expect(full.counts).toMatchObject({ created: 2, errors: 1 });
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { mode: 'delta' })).status).toBe(200);
+    const again = await slapd.adminClient();
+    try {
+      await again.del(`uid=count-b,${people}`);
+    } finally {
+      await again.unbind();
+    }
+    const stopped = await run(project.id);
+    expect(stopped).toMatchObject({ status: 'failed', reason: 'deletion_threshold', wouldRemove: 1 });
+    expect(stopped.message).toMatch(/deactivate or delete 1 of 2 synchronised objects/);
+  });
+
   it('a dry run changes nothing and lists the exact diff; applying its stored plan makes exactly those changes, once', async () => {
     const people = `ou=people,${slapd.baseDn}`;
     const project = await createProject({ connectionId, name: 'Dry runs', searchBases: [people], objectClasses: ['user'], filter: '(|(uid=babbage)(uid=turing))' });
