@@ -266,6 +266,8 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
     expect(result.counts).toMatchObject({ errors: 1, created: 0 });
     expectCountsMatchRecords(result);
     expect(byDn(result).get(dn)).toMatchObject({ action: 'error', error: expect.stringMatching(/userName newbie is already taken/) });
+    // The failed create names no object (the id it was planned with never existed).
+    expect(byDn(result).get(dn)!.objectId ?? null).toBeNull();
     const engineering = byDn(first).get(slapd.groups.engineering.toLowerCase())!;
     const members = await api('GET', `/api/groups/${engineering.objectId}/members`);
     expect((members.body.data as Json[]).map((user) => user.id)).not.toContain(created.body.id);
