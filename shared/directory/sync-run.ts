@@ -29,7 +29,7 @@ import * as syncProjects from '../storage/sync-projects.ts';
 import type { SyncChangeRecord, SyncProjectRecord, SyncProjectState, SyncRunCounts, SyncRunRecord } from '../storage/sync-projects.ts';
 import { transact } from '../storage/transactions.ts';
 import { passwordContext } from './connections.ts';
-import { DirectoryConnection } from './ldap-client.ts';
+import { classifyLdapError, DirectoryConnection } from './ldap-client.ts';
 import { startWorker } from '../workers/start-worker.ts';
 import type { DirectoryLink } from '../storage/directory-links.ts';
 import { applyChanges, plannedFromRecords, repairLinks, storePlan, type ApplyContext } from './sync-apply.ts';
@@ -86,7 +86,7 @@ export async function openReader(project: SyncProjectRecord, connection: connect
   return { directory, project, bases, pageSize: project.pageSize ?? settings.pageSize, connectionBaseDn: settings.baseDn };
 }
 
-/** Runs `work` with a reader over the project's directory; any directory failure becomes `directory_error`. */
+/** Runs `work` with a reader over the project's directory; any directory failure becomes `directory_error` with classifyLdapError's message. */
 export async function withDirectory<T>(project: SyncProjectRecord, connection: connections.ConnectionRecord, work: (reader: ProjectReader) => Promise<T>): Promise<T> {
   let reader: ProjectReader | undefined;
   try {
@@ -94,7 +94,10 @@ export async function withDirectory<T>(project: SyncProjectRecord, connection: c
     return await work(reader);
   } catch (error) {
     if (error instanceof RunFailure) throw error;
-    throw new RunFailure('directory_error', `Reading the directory failed, nothing was changed: ${error instanceof Error ? error.message.trim() : String(error)}`);
+    // The classified text (a wrong password reads "Invalid credentials…", not ldapts' "Code: 0x31").
+    const failure = classifyLdapError(error);
+    const code = failure.resultCode !== undefined && !/result code/i.test(failure.message) ? ` (LDAP result code ${failure.resultCode})` : '';
+    throw new RunFailure('directory_error', `Reading the directory failed, nothing was changed: ${failure.message}${code}`);
   } finally {
     await reader?.directory.close();
   }

@@ -461,6 +461,21 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expect(stopped.message).toMatch(/deactivate or delete 1 of 2 synchronised objects/);
   });
 
+  it('a wrong bind password fails the run as directory_error with a readable message (invalid credentials, result code 49)', async () => {
+    const created = await api('POST', '/api/connections', {
+      name: 'OpenLDAP with a wrong password', type: 'ldap', host: slapd.host, port: slapd.port, tlsMode: 'none', allowInsecure: true,
+      baseDn: slapd.baseDn, bindDn: slapd.serviceDn, password: `${slapd.servicePassword}-wrong`,
+    });
+    expect(created.status, created.text).toBe(201);
+    const project = await createProject({ connectionId: created.body.id, name: 'Wrong password' });
+    const result = await run(project.id);
+    expect(result).toMatchObject({ status: 'failed', reason: 'directory_error' });
+    expect(result.message).toMatch(/nothing was changed/);
+    expect(result.message).toMatch(/invalid credentials/i);
+    expect(result.message).toMatch(/result code 49/);
+    expect(result.message).not.toMatch(/0x31/);
+  });
+
   it('a dry run changes nothing and lists the exact diff; applying its stored plan makes exactly those changes, once', async () => {
     const people = `ou=people,${slapd.baseDn}`;
     const project = await createProject({ connectionId, name: 'Dry runs', searchBases: [people], objectClasses: ['user'], filter: '(|(uid=babbage)(uid=turing))' });
