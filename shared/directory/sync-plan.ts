@@ -280,6 +280,11 @@ class PlanContext {
     const manager = user.managerDn ? this.#resolve(user.managerDn) : undefined;
     const resource = userResource(user, manager?.objectClass === 'user' ? manager.objectId : undefined);
     const base = { dn: user.dn, objectClass: 'user' as const, objectId: id };
+    const holder = this.#input.stored.claimedUserNames?.get(user.userName.toLowerCase());
+    if (holder !== undefined && holder !== existing?.id && existing?.userName.toLowerCase() !== user.userName.toLowerCase()) {
+      // Applying would fail on the userName claim: the plan says so (a create's id never exists).
+      return { record: { dn: user.dn, objectClass: 'user', ...(existing ? { objectId: existing.id } : {}), action: 'error', error: `userName ${user.userName} is already taken by another user.` } };
+    }
     if (!existing) {
       const next: UserRecord = {
         id, organizationId, userName: user.userName, active: user.active, resource, hasPassword: false, source: project.connectionType,

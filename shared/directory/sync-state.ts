@@ -54,6 +54,8 @@ export interface StoredState {
    * `syncProjectId` is none of them belongs to a deleted project, and the run takes it over.
    */
   liveProjectIds?: ReadonlySet<string> | undefined;
+  /** Lower-cased userNames that read users would claim (creates and renames) → the id of the user holding each now. */
+  claimedUserNames?: Map<string, string> | undefined;
 }
 
 /** The ids of the projects over the connection (one query), always including the running project's. */
@@ -121,6 +123,7 @@ export async function loadForFullRun(organizationId: string, project: SyncProjec
   state.synchronised = storedUsers.filter(owned).length + storedGroups.filter(owned).length + ownOthers.length;
   await loadAttributes(organizationId, read, state);
   await loadMemberships(organizationId, read, state);
+  await loadClaims(organizationId, read, state);
   await loadDue(organizationId, project, now, state);
   state.unlinked = await unlinkedObjects(organizationId, project, read, state);
   return state;
@@ -177,6 +180,7 @@ export async function loadForDeltaRun(
   state.synchronised = previous.objectCount ?? 0;
   await loadAttributes(organizationId, read, state);
   await loadMemberships(organizationId, read, state);
+  await loadClaims(organizationId, read, state);
   if (options.dueDeletions !== false) await loadDue(organizationId, project, now, state);
   return state;
 }
@@ -225,6 +229,16 @@ async function loadAttributes(organizationId: string, read: DirectoryRead, state
   for (const group of read.groups) consider(state.groups.get(group.directoryId), group.snapshot?.digest);
   for (const other of read.others ?? []) consider(state.others?.get(other.directoryId), other.snapshot.digest);
   state.attributes = await directoryObjects.attributesByIds(organizationId, ids);
+}
+
+/**
+ * Who holds the userNames the plan's creates and renames would claim (one batch read of the
+ * claims): a name another user holds is planned as an error record, so a dry run shows it.
+ */
+async function loadClaims(organizationId: string, read: DirectoryRead, state: StoredState): Promise<void> {
+  const names = read.users.filter((user) => state.users.get(user.directoryId)?.userName.toLowerCase() !== user.userName.toLowerCase()).map((user) => user.userName);
+  const holders = await users.byUserNames(organizationId, [...new Set(names)]);
+  state.claimedUserNames = new Map(holders.map((holder) => [holder.userName.toLowerCase(), holder.id]));
 }
 
 /** Current members of the stored groups the read names (themselves, and nested groups it does not hold). */

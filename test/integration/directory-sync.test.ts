@@ -476,6 +476,28 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expect(result.message).not.toMatch(/0x31/);
   });
 
+  it('a dry run plans a create whose userName another user holds (any case) as an error, exactly as the applied run records it', async () => {
+    const claimConnection = await createConnection(slapd, 'OpenLDAP for userName claims');
+    const people = `ou=people,${slapd.baseDn}`;
+    const taken = await call<Json>('POST', '/api/scim/v2/Users', { token: scimToken, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'Claimed-Name' } });
+    expect(taken.status, taken.text).toBe(201);
+    const dn = `uid=claimed-name,${people}`;
+    const client = await slapd.adminClient();
+    try {
+      await client.add(dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'claimed-name', cn: 'Claimed Name', sn: 'Name' });
+    } finally {
+      await client.unbind();
+    }
+    const project = await createProject({ connectionId: claimConnection, name: 'userName claims', searchBases: [people], objectClasses: ['user'], filter: '(uid=claimed-name)' });
+    const dry = await run(project.id, { dryRun: true });
+    expect(dry.counts).toMatchObject({ processed: 1, created: 0, errors: 1 });
+    expect(byDn(dry).get(dn)).toMatchObject({ action: 'error', error: expect.stringMatching(/userName claimed-name is already taken/) });
+    expect(byDn(dry).get(dn)!.objectId ?? null).toBeNull();
+    const applied = await run(project.id);
+    expect(applied.status).toBe('partial');
+    expect(byDn(applied).get(dn)).toMatchObject({ action: 'error', error: expect.stringMatching(/userName claimed-name is already taken/) });
+  });
+
   it('a dry run changes nothing and lists the exact diff; applying its stored plan makes exactly those changes, once', async () => {
     const people = `ou=people,${slapd.baseDn}`;
     const project = await createProject({ connectionId, name: 'Dry runs', searchBases: [people], objectClasses: ['user'], filter: '(|(uid=babbage)(uid=turing))' });
