@@ -50,6 +50,8 @@ export interface ApplyContext {
   nextSequence: number;
   /** Tally of the records written so far (run counts). */
   written: SyncChangeRecord[];
+  /** Planned creates that failed in this invocation (they do not add to the project's object count). */
+  failed?: { creates: number } | undefined;
 }
 
 /**
@@ -212,9 +214,12 @@ async function applyOne(context: ApplyContext, record: ChangeDraft, operation: O
     context.written.push(numbered);
     if (!operation.delete) await moreMemberships(context, operation, rest);
   } catch (error) {
-    const failed: SyncChangeRecord = { sequence, dn: record.dn, objectClass: record.objectClass, action: 'error', ...(record.objectId ? { objectId: record.objectId } : {}), error: (error as DomainError).message ?? String(error) };
+    // A create that failed names no object: the id it was planned with never existed.
+    const objectId = record.action === 'created' ? undefined : record.objectId;
+    const failed: SyncChangeRecord = { sequence, dn: record.dn, objectClass: record.objectClass, action: 'error', ...(objectId ? { objectId } : {}), error: (error as DomainError).message ?? String(error) };
     await transact([syncProjects.changePutStep(context.organizationId, context.runId, failed)]);
     context.written.push(failed);
+    if (record.action === 'created' && context.failed) context.failed.creates += 1;
   }
 }
 

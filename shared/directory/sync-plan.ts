@@ -85,6 +85,14 @@ export interface Plan {
   wouldRemove: number;
 }
 
+/**
+ * Does a stored object belong to a sync project that no longer exists (`liveProjectIds`: the
+ * projects over its connection now)? The running project then takes it over.
+ */
+export function orphaned(record: { syncProjectId?: string | undefined }, projectId: string, liveProjectIds: ReadonlySet<string> | undefined): boolean {
+  return record.syncProjectId !== undefined && record.syncProjectId !== projectId && liveProjectIds !== undefined && !liveProjectIds.has(record.syncProjectId);
+}
+
 /** Drops undefined members (and objects left empty) so records compare and store cleanly. */
 export function compact(value: Record<string, unknown>): Record<string, unknown> {
   const result: Record<string, unknown> = {};
@@ -251,6 +259,16 @@ class PlanContext {
     return this.#readIds.get(key) ?? this.#input.stored.links.get(key);
   }
 
+  /**
+   * A read object stored by a project that no longer exists is taken over: an update that writes
+   * this project's id (`changes.syncProjectId`), so later runs — delta runs too — count it as the
+   * project's own.
+   */
+  #takeOver(existing: { syncProjectId?: string | undefined }, changes: Record<string, { before: unknown; after: unknown }>): void {
+    const { project, stored } = this.#input;
+    if (orphaned(existing, project.id, stored.liveProjectIds)) changes.syncProjectId = { before: existing.syncProjectId, after: project.id };
+  }
+
   #audit(action: string, details: Record<string, unknown>): Operation['audit'] {
     return { action, details };
   }
@@ -262,6 +280,11 @@ class PlanContext {
     const manager = user.managerDn ? this.#resolve(user.managerDn) : undefined;
     const resource = userResource(user, manager?.objectClass === 'user' ? manager.objectId : undefined);
     const base = { dn: user.dn, objectClass: 'user' as const, objectId: id };
+    const holder = this.#input.stored.claimedUserNames?.get(user.userName.toLowerCase());
+    if (holder !== undefined && holder !== existing?.id && existing?.userName.toLowerCase() !== user.userName.toLowerCase()) {
+      // Applying would fail on the userName claim: the plan says so (a create's id never exists).
+      return { record: { dn: user.dn, objectClass: 'user', ...(existing ? { objectId: existing.id } : {}), action: 'error', error: `userName ${user.userName} is already taken by another user.` } };
+    }
     if (!existing) {
       const next: UserRecord = {
         id, organizationId, userName: user.userName, active: user.active, resource, hasPassword: false, source: project.connectionType,
@@ -279,6 +302,7 @@ class PlanContext {
     const changes = { ...diff(existing.resource, resource), ...snapshotChanges(existing, user.snapshot, this.#input.stored.attributes) };
     const moved = existing.directoryDn !== user.dn;
     const reappeared = existing.disappearedAt !== undefined;
+    this.#takeOver(existing, changes);
     if (Object.keys(changes).length === 0 && !moved && existing.active === user.active && !reappeared) return { record: { ...base, action: 'unchanged' } };
     if (moved) changes.dn = { before: existing.directoryDn ?? null, after: user.dn };
     if (reappeared) changes.disappearedAt = { before: existing.disappearedAt, after: null };
@@ -337,6 +361,7 @@ class PlanContext {
     if (moved) changes.dn = { before: existing.directoryDn ?? null, after: group.dn };
     if (reappeared) changes.disappearedAt = { before: existing.disappearedAt, after: null };
     const base = { dn: group.dn, objectClass: 'group' as const, objectId: id };
+    if (existing) this.#takeOver(existing, changes);
     if (existing && Object.keys(changes).length === 0) return { record: { ...base, action: 'unchanged' } };
     const digest = group.snapshot ? { directoryDigest: group.snapshot.digest } : {};
     const next: GroupRecord = existing
@@ -408,6 +433,7 @@ class PlanContext {
     Object.assign(changes, snapshotChanges(existing, other.snapshot, this.#input.stored.attributes));
     const reappeared = existing.disappearedAt !== undefined;
     if (reappeared) changes.disappearedAt = { before: existing.disappearedAt, after: null };
+    this.#takeOver(existing, changes);
     if (Object.keys(changes).length === 0) return { record: { ...base, action: 'unchanged' } };
     const next: DirectoryObjectRecord = {
       ...withoutDisappearance(existing), name: other.name, directoryDn: other.dn, active: other.active, directoryDigest: other.snapshot.digest, syncProjectId: project.id,

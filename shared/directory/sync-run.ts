@@ -29,7 +29,7 @@ import * as syncProjects from '../storage/sync-projects.ts';
 import type { SyncChangeRecord, SyncProjectRecord, SyncProjectState, SyncRunCounts, SyncRunRecord } from '../storage/sync-projects.ts';
 import { transact } from '../storage/transactions.ts';
 import { passwordContext } from './connections.ts';
-import { DirectoryConnection } from './ldap-client.ts';
+import { classifyLdapError, DirectoryConnection } from './ldap-client.ts';
 import { startWorker } from '../workers/start-worker.ts';
 import type { DirectoryLink } from '../storage/directory-links.ts';
 import { applyChanges, plannedFromRecords, repairLinks, storePlan, type ApplyContext } from './sync-apply.ts';
@@ -86,7 +86,7 @@ export async function openReader(project: SyncProjectRecord, connection: connect
   return { directory, project, bases, pageSize: project.pageSize ?? settings.pageSize, connectionBaseDn: settings.baseDn };
 }
 
-/** Runs `work` with a reader over the project's directory; any directory failure becomes `directory_error`. */
+/** Runs `work` with a reader over the project's directory; any directory failure becomes `directory_error` with classifyLdapError's message. */
 export async function withDirectory<T>(project: SyncProjectRecord, connection: connections.ConnectionRecord, work: (reader: ProjectReader) => Promise<T>): Promise<T> {
   let reader: ProjectReader | undefined;
   try {
@@ -94,7 +94,10 @@ export async function withDirectory<T>(project: SyncProjectRecord, connection: c
     return await work(reader);
   } catch (error) {
     if (error instanceof RunFailure) throw error;
-    throw new RunFailure('directory_error', `Reading the directory failed, nothing was changed: ${error instanceof Error ? error.message.trim() : String(error)}`);
+    // The classified text (a wrong password reads "Invalid credentials…", not ldapts' "Code: 0x31").
+    const failure = classifyLdapError(error);
+    const code = failure.resultCode !== undefined && !/result code/i.test(failure.message) ? ` (LDAP result code ${failure.resultCode})` : '';
+    throw new RunFailure('directory_error', `Reading the directory failed, nothing was changed: ${failure.message}${code}`);
   } finally {
     await reader?.directory.close();
   }
@@ -122,7 +125,10 @@ export async function computePlan(organizationId: string, project: SyncProjectRe
   return { plan, synchronised: stored.synchronised, nextState: nextStateOf(state, read, stored, plan, mode, runId), unlinked: stored.unlinked };
 }
 
-/** The project's state after the plan is applied: watermark, OpenLDAP listing counts, synchronised objects in scope. */
+/**
+ * The project's state after the plan is applied: watermark, OpenLDAP listing counts, synchronised
+ * objects in scope (counting every planned create; `landed` takes off those that fail when applied).
+ */
 function nextStateOf(state: SyncProjectState, read: DirectoryRead, stored: StoredState, plan: Plan, mode: 'full' | 'delta', runId: string): SyncProjectState {
   const created = plan.changes.filter((change) => change.record.action === 'created').length;
   const deleted = plan.changes.filter((change) => change.record.action === 'deleted').length;
@@ -192,15 +198,26 @@ export async function runSync(payload: SyncRunPayload & { continueFrom?: number 
   const running: SyncRunRecord = { ...run, status: 'running', startedAt: new Date().toISOString(), invocations: 1 };
   await transact([syncProjects.runPutStep(running, { expectedStatus: 'queued', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer queued.`) })]);
   const written: SyncChangeRecord[] = [];
+  const failed = { creates: 0 };
   let outcome: RunOutcome = {};
   let failure: RunFailure | undefined;
   try {
-    outcome = await execute(running, written, shouldStop);
-    if (outcome.rest) return await checkpoint(running, written, outcome);
+    outcome = await execute(running, written, shouldStop, failed);
+    if (outcome.rest) return await checkpoint(running, written, landed(outcome, failed));
   } catch (error) {
     failure = asRunFailure(error, runId);
   }
-  return finish(running, written, failure, outcome);
+  return finish(running, written, failure, landed(outcome, failed));
+}
+
+/**
+ * The outcome with the project's next object count less the planned creates that failed (error
+ * records): the count (the deletion threshold's base on delta runs) holds only objects that landed.
+ */
+function landed(outcome: RunOutcome, failed: { creates: number }): RunOutcome {
+  const { nextState } = outcome;
+  if (failed.creates === 0 || nextState?.objectCount === undefined) return outcome;
+  return { ...outcome, nextState: { ...nextState, objectCount: Math.max(0, nextState.objectCount - failed.creates) } };
 }
 
 function asRunFailure(error: unknown, runId: string): RunFailure {
@@ -238,24 +255,25 @@ async function checkpoint(running: SyncRunRecord, written: readonly SyncChangeRe
 async function continueRun(run: SyncRunRecord, shouldStop: () => boolean): Promise<{ status: string; counts?: SyncRunCounts }> {
   const running: SyncRunRecord = { ...run, invocations: (run.invocations ?? 1) + 1 };
   const written: SyncChangeRecord[] = [];
+  const failed = { creates: 0 };
   let failure: RunFailure | undefined;
   try {
     const project = await syncProjects.byId(run.organizationId, run.projectId);
     if (!project) throw new RunFailure('project_deleted', `Sync project ${run.projectId} no longer exists.`);
-    const context: ApplyContext = { organizationId: run.organizationId, project, runId: run.id, actor: { actorType: 'system', actorId: `sync-project:${project.id}` }, nextSequence: run.checkpoint as number, written };
+    const context: ApplyContext = { organizationId: run.organizationId, project, runId: run.id, actor: { actorType: 'system', actorId: `sync-project:${project.id}` }, nextSequence: run.checkpoint as number, written, failed };
     for (let pages = 0; pages < 1_000_000; pages++) {
       const page = await syncProjects.changesPage(run.organizationId, run.id, context.nextSequence, CONTINUE_PAGE);
       if (page.length === 0) break;
       const planned = plannedFromRecords(page);
       const done = await applyChanges(context, planned, { shouldStop });
       if (done < planned.length || (shouldStop() && page.length === CONTINUE_PAGE)) {
-        return await checkpoint(running, written, { nextState: run.plannedState, rest: planned.slice(done), restStored: true, nextSequence: context.nextSequence });
+        return await checkpoint(running, written, landed({ nextState: run.plannedState, rest: planned.slice(done), restStored: true, nextSequence: context.nextSequence }, failed));
       }
     }
   } catch (error) {
     failure = asRunFailure(error, run.id);
   }
-  return finish(running, written, failure, { nextState: run.plannedState });
+  return finish(running, written, failure, landed({ nextState: run.plannedState }, failed));
 }
 
 /** What a run leaves besides its change records: the project's next state and fields of the run record. */
@@ -279,10 +297,10 @@ async function projectAndConnection(organizationId: string, projectId: string): 
 }
 
 /** The run's work by kind: apply a dry run's plan, plan only (dry run), or read, plan and apply. */
-async function execute(run: SyncRunRecord, written: SyncChangeRecord[], shouldStop: () => boolean): Promise<RunOutcome> {
+async function execute(run: SyncRunRecord, written: SyncChangeRecord[], shouldStop: () => boolean, failed: { creates: number }): Promise<RunOutcome> {
   const { organizationId, projectId, id: runId } = run;
   const { project, connection } = await projectAndConnection(organizationId, projectId);
-  const context: ApplyContext = { organizationId, project, runId, actor: { actorType: 'system', actorId: `sync-project:${projectId}` }, nextSequence: 1, written };
+  const context: ApplyContext = { organizationId, project, runId, actor: { actorType: 'system', actorId: `sync-project:${projectId}` }, nextSequence: 1, written, failed };
   if (run.appliesPlanOf !== undefined) return applyStoredPlan(run, project, context, shouldStop);
   if (run.object !== undefined) return syncOneObject(run, project, connection, context);
   const state = await syncProjects.stateOf(organizationId, projectId);

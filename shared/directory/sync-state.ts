@@ -22,7 +22,7 @@ import * as groups from '../storage/groups.ts';
 import type { DisappearedObject, SyncProjectRecord, SyncProjectState } from '../storage/sync-projects.ts';
 import * as syncProjects from '../storage/sync-projects.ts';
 import * as users from '../storage/users.ts';
-import { deletionCutoff } from './sync-plan.ts';
+import { deletionCutoff, orphaned } from './sync-plan.ts';
 import { otherClassesOf } from './sync-objects.ts';
 import { dnKey, withinBase, type DirectoryRead, type SyncObjectClass } from './sync-read.ts';
 
@@ -49,15 +49,33 @@ export interface StoredState {
   unlinked?: directoryLinks.DirectoryLink[] | undefined;
   /** OpenLDAP: the id counts listed now (kept in the project's state for the next delta run). */
   listed?: Partial<Record<SyncObjectClass, number>> | undefined;
+  /**
+   * Ids of the sync projects that exist over the connection now: a stored object whose
+   * `syncProjectId` is none of them belongs to a deleted project, and the run takes it over.
+   */
+  liveProjectIds?: ReadonlySet<string> | undefined;
+  /** Lower-cased userNames that read users would claim (creates and renames) → the id of the user holding each now. */
+  claimedUserNames?: Map<string, string> | undefined;
+}
+
+/** The ids of the projects over the connection (one query), always including the running project's. */
+async function liveProjectIdsOf(organizationId: string, project: SyncProjectRecord): Promise<Set<string>> {
+  const live = new Set((await syncProjects.byConnection(organizationId, project.connectionId)).map((other) => other.id));
+  live.add(project.id);
+  return live;
 }
 
 /**
  * Is a stored object one of the project's? It lies inside the project's search bases and, once a
- * run of this project wrote it, no other project over the connection wrote it since (so projects
- * with overlapping bases but different filters never take each other's objects for disappeared).
+ * run of this project wrote it, no other existing project over the connection wrote it since (so
+ * projects with overlapping bases but different filters never take each other's objects for
+ * disappeared). An object whose project was deleted belongs to any project over its connection
+ * whose bases hold it (`liveProjectIds`): it is not left active forever when it disappears.
  */
-const ownedBy = (project: SyncProjectRecord, bases: readonly string[]) => (record: { directoryDn?: string | undefined; syncProjectId?: string | undefined }) =>
-  record.directoryDn !== undefined && (record.syncProjectId === undefined || record.syncProjectId === project.id) && bases.some((base) => withinBase(record.directoryDn as string, base));
+const ownedBy = (project: SyncProjectRecord, bases: readonly string[], liveProjectIds?: ReadonlySet<string>) => (record: { directoryDn?: string | undefined; syncProjectId?: string | undefined }) =>
+  record.directoryDn !== undefined &&
+  (record.syncProjectId === undefined || record.syncProjectId === project.id || orphaned(record, project.id, liveProjectIds)) &&
+  bases.some((base) => withinBase(record.directoryDn as string, base));
 
 function emptyState(): StoredState {
   return {
@@ -81,11 +99,13 @@ function referencedDns(read: DirectoryRead): string[] {
 /** Full run: every synchronised object of the connection; those in scope and not read have vanished. */
 export async function loadForFullRun(organizationId: string, project: SyncProjectRecord, read: DirectoryRead, bases: readonly string[], now: Date): Promise<StoredState> {
   const state = emptyState();
-  const [storedUsers, storedGroups, storedOthers] = await Promise.all([
+  const [storedUsers, storedGroups, storedOthers, live] = await Promise.all([
     users.byConnection(organizationId, project.connectionId),
     groups.byConnection(organizationId, project.connectionId),
     otherClassesOf(project).length > 0 ? directoryObjects.byConnection(organizationId, project.connectionId) : Promise.resolve([]),
+    liveProjectIdsOf(organizationId, project),
   ]);
+  state.liveProjectIds = live;
   for (const user of storedUsers) if (user.directoryId) state.users.set(user.directoryId, user);
   for (const group of storedGroups) if (group.directoryId) state.groups.set(group.directoryId, group);
   for (const other of storedOthers) state.others?.set(other.directoryId, other);
@@ -93,7 +113,7 @@ export async function loadForFullRun(organizationId: string, project: SyncProjec
   for (const group of storedGroups) if (group.directoryDn) state.links.set(dnKey(group.directoryDn), { objectClass: 'group', objectId: group.id });
   const seenUsers = new Set(read.users.map((user) => user.directoryId));
   const seenGroups = new Set(read.groups.map((group) => group.directoryId));
-  const owned = ownedBy(project, bases);
+  const owned = ownedBy(project, bases, live);
   if (project.objectClasses.includes('user')) state.vanished.users = storedUsers.filter((user) => user.directoryId && !seenUsers.has(user.directoryId) && owned(user));
   if (project.objectClasses.includes('group')) state.vanished.groups = storedGroups.filter((group) => group.directoryId && !seenGroups.has(group.directoryId) && owned(group));
   const classes = new Set<string>(otherClassesOf(project));
@@ -103,6 +123,7 @@ export async function loadForFullRun(organizationId: string, project: SyncProjec
   state.synchronised = storedUsers.filter(owned).length + storedGroups.filter(owned).length + ownOthers.length;
   await loadAttributes(organizationId, read, state);
   await loadMemberships(organizationId, read, state);
+  await loadClaims(organizationId, read, state);
   await loadDue(organizationId, project, now, state);
   state.unlinked = await unlinkedObjects(organizationId, project, read, state);
   return state;
@@ -138,18 +159,20 @@ export async function loadForDeltaRun(
   const userIds = [...read.users.map((user) => user.directoryId), ...(read.deletedIds ?? [])];
   const groupIds = [...read.groups.map((group) => group.directoryId), ...(read.deletedIds ?? [])];
   const otherIds = otherClassesOf(project).length > 0 ? [...(read.others ?? []).map((other) => other.directoryId), ...(read.deletedIds ?? [])] : [];
-  const [storedUsers, storedGroups, storedOthers, links] = await Promise.all([
+  const [storedUsers, storedGroups, storedOthers, links, live] = await Promise.all([
     users.byDirectoryIds(organizationId, connectionId, userIds),
     groups.byDirectoryIds(organizationId, connectionId, groupIds),
     directoryObjects.byDirectoryIds(organizationId, connectionId, otherIds),
     directoryLinks.byDns(organizationId, connectionId, referencedDns(read)),
+    liveProjectIdsOf(organizationId, project),
   ]);
+  state.liveProjectIds = live;
   for (const user of storedUsers) if (user.directoryId) state.users.set(user.directoryId, user);
   for (const group of storedGroups) if (group.directoryId) state.groups.set(group.directoryId, group);
   for (const other of storedOthers) state.others?.set(other.directoryId, other);
   for (const [dn, link] of links) state.links.set(dn, { objectClass: link.objectClass, objectId: link.objectId });
   const deleted = new Set(read.deletedIds ?? []);
-  const owned = ownedBy(project, bases);
+  const owned = ownedBy(project, bases, live);
   state.vanished.users = storedUsers.filter((user) => user.directoryId && deleted.has(user.directoryId) && owned(user));
   state.vanished.groups = storedGroups.filter((group) => group.directoryId && deleted.has(group.directoryId) && owned(group));
   state.vanished.others = storedOthers.filter((other) => deleted.has(other.directoryId) && owned(other));
@@ -157,6 +180,7 @@ export async function loadForDeltaRun(
   state.synchronised = previous.objectCount ?? 0;
   await loadAttributes(organizationId, read, state);
   await loadMemberships(organizationId, read, state);
+  await loadClaims(organizationId, read, state);
   if (options.dueDeletions !== false) await loadDue(organizationId, project, now, state);
   return state;
 }
@@ -169,7 +193,7 @@ export async function loadForDeltaRun(
  */
 async function findUnlisted(organizationId: string, project: SyncProjectRecord, read: DirectoryRead, bases: readonly string[], previous: SyncProjectState, state: StoredState): Promise<void> {
   state.listed = {};
-  const owned = ownedBy(project, bases);
+  const owned = ownedBy(project, bases, state.liveProjectIds);
   for (const objectClass of project.objectClasses) {
     const listed = read.listedIds?.[objectClass] ?? new Set<string>();
     state.listed[objectClass] = listed.size;
@@ -205,6 +229,16 @@ async function loadAttributes(organizationId: string, read: DirectoryRead, state
   for (const group of read.groups) consider(state.groups.get(group.directoryId), group.snapshot?.digest);
   for (const other of read.others ?? []) consider(state.others?.get(other.directoryId), other.snapshot.digest);
   state.attributes = await directoryObjects.attributesByIds(organizationId, ids);
+}
+
+/**
+ * Who holds the userNames the plan's creates and renames would claim (one batch read of the
+ * claims): a name another user holds is planned as an error record, so a dry run shows it.
+ */
+async function loadClaims(organizationId: string, read: DirectoryRead, state: StoredState): Promise<void> {
+  const names = read.users.filter((user) => state.users.get(user.directoryId)?.userName.toLowerCase() !== user.userName.toLowerCase()).map((user) => user.userName);
+  const holders = await users.byUserNames(organizationId, [...new Set(names)]);
+  state.claimedUserNames = new Map(holders.map((holder) => [holder.userName.toLowerCase(), holder.id]));
 }
 
 /** Current members of the stored groups the read names (themselves, and nested groups it does not hold). */

@@ -266,6 +266,8 @@ describe.skipIf(!haveSlapd && !ci)('directory sync against OpenLDAP', () => {
     expect(result.counts).toMatchObject({ errors: 1, created: 0 });
     expectCountsMatchRecords(result);
     expect(byDn(result).get(dn)).toMatchObject({ action: 'error', error: expect.stringMatching(/userName newbie is already taken/) });
+    // The failed create names no object (the id it was planned with never existed).
+    expect(byDn(result).get(dn)!.objectId ?? null).toBeNull();
     const engineering = byDn(first).get(slapd.groups.engineering.toLowerCase())!;
     const members = await api('GET', `/api/groups/${engineering.objectId}/members`);
     expect((members.body.data as Json[]).map((user) => user.id)).not.toContain(created.body.id);
@@ -364,6 +366,139 @@ describe.skipIf(!haveSlapd && !ci)('directory sync engine against OpenLDAP: delt
     expect(delta.changes.data[0]).toMatchObject({ dn, action: 'deactivated', objectId: hopper.objectId });
     expect((await api('GET', `/api/users/${hopper.objectId}`)).body.status).toBe('disabled');
     expect((await run(project.id)).counts.processed).toBe(0);
+  });
+
+  it('objects of a deleted project are taken over by another project over the connection: re-owned when found, deactivated when they disappear', async () => {
+    const orphanConnection = await createConnection(slapd, 'OpenLDAP for orphans');
+    const people = `ou=people,${slapd.baseDn}`;
+    const dns = [`uid=orphan-a,${people}`, `uid=orphan-b,${people}`];
+    const client = await slapd.adminClient();
+    try {
+      for (const dn of dns) {
+        const uid = dn.slice(4, dn.indexOf(','));
+        await client.add(dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid, cn: `Orphan ${uid}`, sn: uid });
+      }
+    } finally {
+      await client.unbind();
+    }
+    const scope = { connectionId: orphanConnection, searchBases: [people], objectClasses: ['user'], filter: '(|(uid=orphan-a)(uid=orphan-b))', deletionThreshold: { count: 2, percent: 100 } };
+    const first = await createProject({ ...scope, name: 'Orphans, first' });
+    const created = await run(first.id);
+    expect(created.counts).toMatchObject({ created: 2, errors: 0 });
+    expect((await api('DELETE', `/api/sync/projects/${first.id}`)).status).toBe(204);
+
+    const second = await createProject({ ...scope, name: 'Orphans, second' });
+    const takeOver = await run(second.id);
+    expect(takeOver.status, JSON.stringify(takeOver)).toBe('succeeded');
+    expect(takeOver.counts).toMatchObject({ processed: 2, updated: 2, created: 0 });
+    expect(byDn(takeOver).get(dns[0]!)).toMatchObject({ action: 'updated', changes: { syncProjectId: { before: first.id, after: second.id } } });
+    expect((await run(second.id)).counts).toMatchObject({ processed: 2, unchanged: 2 });
+
+    const gone = await slapd.adminClient();
+    try {
+      await gone.del(dns[1]!);
+    } finally {
+      await gone.unbind();
+    }
+    const removal = await run(second.id);
+    expect(removal.status, JSON.stringify(removal)).toBe('succeeded');
+    const record = byDn(removal).get(dns[1]!);
+    expect(record).toMatchObject({ action: 'deactivated', objectId: byDn(created).get(dns[1]!)!.objectId });
+    expect((await api('GET', `/api/users/${record!.objectId}`)).body.status).toBe('disabled');
+  });
+
+  it('a full run deactivates a disappeared object of a deleted project it never wrote', async () => {
+    const orphanConnection = await createConnection(slapd, 'OpenLDAP for unseen orphans');
+    const people = `ou=people,${slapd.baseDn}`;
+    const dn = `uid=orphan-c,${people}`;
+    const client = await slapd.adminClient();
+    try {
+      await client.add(dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'orphan-c', cn: 'Orphan C', sn: 'C' });
+    } finally {
+      await client.unbind();
+    }
+    const scope = { connectionId: orphanConnection, searchBases: [people], objectClasses: ['user'], filter: '(|(uid=orphan-c)(uid=orphan-d))', deletionThreshold: { count: 2, percent: 100 } };
+    const first = await createProject({ ...scope, name: 'Unseen orphans, first' });
+    const created = await run(first.id);
+    const id = byDn(created).get(dn)!.objectId;
+    expect((await api('DELETE', `/api/sync/projects/${first.id}`)).status).toBe(204);
+    const again = await slapd.adminClient();
+    try {
+      await again.del(dn);
+      await again.add(`uid=orphan-d,${people}`, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'orphan-d', cn: 'Orphan D', sn: 'D' });
+    } finally {
+      await again.unbind();
+    }
+    const second = await createProject({ ...scope, name: 'Unseen orphans, second' });
+    const result = await run(second.id);
+    expect(result.status, JSON.stringify(result)).toBe('succeeded');
+    expect(byDn(result).get(dn)).toMatchObject({ action: 'deactivated', objectId: id });
+    expect((await api('GET', `/api/users/${id}`)).body.status).toBe('disabled');
+  });
+
+  it('a create that fails does not count as a synchronised object: the next delta run measures its threshold against the objects that landed', async () => {
+    const countConnection = await createConnection(slapd, 'OpenLDAP for object counts');
+    const people = `ou=people,${slapd.baseDn}`;
+    const taken = await call<Json>('POST', '/api/scim/v2/Users', { token: scimToken, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'count-taken' } });
+    expect(taken.status, taken.text).toBe(201);
+    const uids = ['count-taken', 'count-a', 'count-b'];
+    const client = await slapd.adminClient();
+    try {
+      for (const uid of uids) await client.add(`uid=${uid},${people}`, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid, cn: `Count ${uid}`, sn: uid });
+    } finally {
+      await client.unbind();
+    }
+    const project = await createProject({ connectionId: countConnection, name: 'Object counts', searchBases: [people], objectClasses: ['user'], filter: `(|${uids.map((uid) => `(uid=${uid})`).join('')})`, deletionThreshold: { count: 0, percent: 0 } });
+    const full = await run(project.id);
+    expect(full.status, JSON.stringify(full)).toBe('partial');
+    expect(full.counts).toMatchObject({ created: 2, errors: 1 });
+    expect((await api('PATCH', `/api/sync/projects/${project.id}`, { mode: 'delta' })).status).toBe(200);
+    const again = await slapd.adminClient();
+    try {
+      await again.del(`uid=count-b,${people}`);
+    } finally {
+      await again.unbind();
+    }
+    const stopped = await run(project.id);
+    expect(stopped).toMatchObject({ status: 'failed', reason: 'deletion_threshold', wouldRemove: 1 });
+    expect(stopped.message).toMatch(/deactivate or delete 1 of 2 synchronised objects/);
+  });
+
+  it('a wrong bind password fails the run as directory_error with a readable message (invalid credentials, result code 49)', async () => {
+    const created = await api('POST', '/api/connections', {
+      name: 'OpenLDAP with a wrong password', type: 'ldap', host: slapd.host, port: slapd.port, tlsMode: 'none', allowInsecure: true,
+      baseDn: slapd.baseDn, bindDn: slapd.serviceDn, password: `${slapd.servicePassword}-wrong`,
+    });
+    expect(created.status, created.text).toBe(201);
+    const project = await createProject({ connectionId: created.body.id, name: 'Wrong password' });
+    const result = await run(project.id);
+    expect(result).toMatchObject({ status: 'failed', reason: 'directory_error' });
+    expect(result.message).toMatch(/nothing was changed/);
+    expect(result.message).toMatch(/invalid credentials/i);
+    expect(result.message).toMatch(/result code 49/);
+    expect(result.message).not.toMatch(/0x31/);
+  });
+
+  it('a dry run plans a create whose userName another user holds (any case) as an error, exactly as the applied run records it', async () => {
+    const claimConnection = await createConnection(slapd, 'OpenLDAP for userName claims');
+    const people = `ou=people,${slapd.baseDn}`;
+    const taken = await call<Json>('POST', '/api/scim/v2/Users', { token: scimToken, json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'Claimed-Name' } });
+    expect(taken.status, taken.text).toBe(201);
+    const dn = `uid=claimed-name,${people}`;
+    const client = await slapd.adminClient();
+    try {
+      await client.add(dn, { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], uid: 'claimed-name', cn: 'Claimed Name', sn: 'Name' });
+    } finally {
+      await client.unbind();
+    }
+    const project = await createProject({ connectionId: claimConnection, name: 'userName claims', searchBases: [people], objectClasses: ['user'], filter: '(uid=claimed-name)' });
+    const dry = await run(project.id, { dryRun: true });
+    expect(dry.counts).toMatchObject({ processed: 1, created: 0, errors: 1 });
+    expect(byDn(dry).get(dn)).toMatchObject({ action: 'error', error: expect.stringMatching(/userName claimed-name is already taken/) });
+    expect(byDn(dry).get(dn)!.objectId ?? null).toBeNull();
+    const applied = await run(project.id);
+    expect(applied.status).toBe('partial');
+    expect(byDn(applied).get(dn)).toMatchObject({ action: 'error', error: expect.stringMatching(/userName claimed-name is already taken/) });
   });
 
   it('a dry run changes nothing and lists the exact diff; applying its stored plan makes exactly those changes, once', async () => {
