@@ -21,7 +21,7 @@ import { isUuid } from '../uuid.ts';
 import { scimConnectionRecord, scimConnectionStep } from './scim-connection.ts';
 import { isDistinguishedName, type ConnectionCreateInput, type ConnectionUpdateInput } from './connection-schemas.ts';
 import { syncProjectsUsingConnection } from './connection-usage.ts';
-import { classifyLdapError, DirectoryConnection, LDAP_OIDS, withTimeout, type LdapFailure, type RootDse } from './ldap-client.ts';
+import { classifyLdapError, DirectoryConnection, LDAP_OIDS, withTimeout, type LdapConnectOptions, type LdapFailure, type RootDse } from './ldap-client.ts';
 
 /** Warnings a connection carries in every response. */
 export type ConnectionWarning = 'insecure_transport';
@@ -103,6 +103,19 @@ async function ensureScimConnection(organizationId: string, origin: RequestOrigi
     if (!existing) throw error;
     return existing;
   }
+}
+
+/** How to reach a connection's directory (host, port, TLS, timeouts), for `DirectoryConnection.open`; the test and every sync run use it. */
+export function connectOptionsOf(settings: DirectorySettings): LdapConnectOptions {
+  return {
+    host: settings.host,
+    port: settings.port,
+    tlsMode: settings.tlsMode,
+    caCertificate: settings.caCertificate,
+    tlsServerName: settings.tlsServerName,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    operationTimeoutMs: settings.operationTimeoutMs,
+  };
 }
 
 /** The encryption context of a connection's bind password (sync decrypts it with the same). */
@@ -333,15 +346,7 @@ export async function testConnection(organizationId: string, connectionId: strin
   try {
     const dse = await withTimeout(
       (async () => {
-        const opened = await DirectoryConnection.open({
-          host: settings.host,
-          port: settings.port,
-          tlsMode: settings.tlsMode,
-          caCertificate: settings.caCertificate,
-          tlsServerName: settings.tlsServerName,
-          connectTimeoutMs: settings.connectTimeoutMs,
-          operationTimeoutMs: settings.operationTimeoutMs,
-        });
+        const opened = await DirectoryConnection.open(connectOptionsOf(settings));
         // Opened after the budget ran out: nobody will use or close it but us.
         if (abandoned) {
           await opened.close();

@@ -137,8 +137,11 @@ function valueText(name: string, value: string | Buffer): string {
   return value.toString('base64');
 }
 
-/** JSON with object keys sorted, so equal snapshots have equal digests. */
-function canonical(value: unknown): string {
+/**
+ * JSON with object keys sorted (undefined as null), so equal snapshots have equal digests and values
+ * read back from DynamoDB, whose maps come in no particular order, compare equal (sync-plan.ts).
+ */
+export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (value && typeof value === 'object') {
     return `{${Object.keys(value)

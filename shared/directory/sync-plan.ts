@@ -24,7 +24,7 @@ import type { DisappearedObject, SyncChangeRecord, SyncProjectRecord } from '../
 import type { UserRecord } from '../storage/users.ts';
 import type { StoredState } from './sync-state.ts';
 import { DEFAULT_DELETE_AFTER_DAYS } from './sync-schemas.ts';
-import { attributeDiff, attributesRecord, type EntrySnapshot } from './sync-objects.ts';
+import { attributeDiff, attributesRecord, canonical, type EntrySnapshot } from './sync-objects.ts';
 import { dnKey, type DirectoryGroup, type DirectoryOther, type DirectoryRead, type DirectoryUser, type SyncObjectClass } from './sync-read.ts';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -104,18 +104,6 @@ export function compact(value: Record<string, unknown>): Record<string, unknown>
     } else result[key] = member;
   }
   return result;
-}
-
-/** JSON with object keys sorted: DynamoDB returns a map's members in no particular order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'undefined';
 }
 
 /** The changed attributes between two resources (one level, the enterprise extension's members flattened). */

@@ -28,7 +28,7 @@ import * as connections from '../storage/connections.ts';
 import * as syncProjects from '../storage/sync-projects.ts';
 import type { SyncChangeRecord, SyncProjectRecord, SyncProjectState, SyncRunCounts, SyncRunRecord } from '../storage/sync-projects.ts';
 import { transact } from '../storage/transactions.ts';
-import { passwordContext } from './connections.ts';
+import { connectOptionsOf, passwordContext } from './connections.ts';
 import { classifyLdapError, DirectoryConnection } from './ldap-client.ts';
 import { startWorker } from '../workers/start-worker.ts';
 import type { DirectoryLink } from '../storage/directory-links.ts';
@@ -67,15 +67,7 @@ export async function openReader(project: SyncProjectRecord, connection: connect
   const settings = connection.directory;
   if (!settings) throw new RunFailure('directory_error', 'The connection has no directory settings.');
   const password = await decryptSecret(settings.sealedPassword, passwordContext(project.organizationId, connection.id));
-  const directory = await DirectoryConnection.open({
-    host: settings.host,
-    port: settings.port,
-    tlsMode: settings.tlsMode,
-    caCertificate: settings.caCertificate,
-    tlsServerName: settings.tlsServerName,
-    connectTimeoutMs: settings.connectTimeoutMs,
-    operationTimeoutMs: settings.operationTimeoutMs,
-  });
+  const directory = await DirectoryConnection.open(connectOptionsOf(settings));
   try {
     await directory.bind(settings.bindDn, password);
   } catch (error) {
