@@ -1,7 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export interface RunningEngine {
@@ -9,17 +9,52 @@ export interface RunningEngine {
   stop(): Promise<void>;
 }
 
-/** Asks the kernel for a free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+const handedOut = new Set<number>();
+
+/**
+ * The kernel's range for outgoing connections' local ports (Linux: 32768–60999 by default). A port
+ * picked inside it can be taken by any client socket (the SDK's connections to DynamoDB Local, a
+ * test's HTTP requests) between the pick and the server's bind — CI saw exactly that as
+ * EADDRINUSE — so servers get ports below it.
+ */
+function ephemeralRangeStart(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > 2048) return low;
+  } catch {
+    // Not Linux (macOS uses 49152–65535): the default below is safely under it.
+  }
+  return 32768;
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A free loopback port for a local engine or server, chosen at random below the kernel's ephemeral
+ * range (so no outgoing connection can take it before the caller binds it) and never the same
+ * port twice in one process. Tries at most 200 ports.
+ *
+ * @returns a TCP port number in 1024 … (ephemeral range start − 1)
+ * @throws Error when no port in the range could be bound
+ */
+export async function freePort(): Promise<number> {
+  const top = ephemeralRangeStart() - 1;
+  const bottom = Math.max(1024, top - 12_000);
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = bottom + Math.floor(Math.random() * (top - bottom + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port); // before the await: concurrent callers never get the same port
+    if (await bindable(port)) return port;
+    handedOut.delete(port);
+  }
+  throw new Error(`no free loopback port between ${bottom} and ${top}`);
 }
 
 /** DynamoDB Local runs on Java 17+; say how to get it rather than failing obscurely. */
