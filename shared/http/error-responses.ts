@@ -54,6 +54,7 @@ export function familyForPath(path: string): ApiFamily {
     return 'identity';
   }
   if (path === '/api/reviews' || path.startsWith('/api/reviews/')) return 'governance';
+  if (path === '/api/policies' || path.startsWith('/api/policies/') || path === '/api/violations' || path.startsWith('/api/violations/')) return 'governance';
   if (path.startsWith('/api/')) return 'directory';
   return 'platform';
 }

@@ -75,11 +75,15 @@ export const apiDefinitions: readonly ApiDefinition[] = [
     id: 'governance',
     title: 'Governance API',
     description:
-      'Access reviews at /api/reviews (seed "REST API Reference", "Access Reviews"): campaigns over groups, connections, departments or roles; review items ' +
+      'Access reviews at /api/reviews and policies and violations at /api/policies and /api/violations (seed "REST API Reference", "Access Reviews", "Policies & Violations"). Access reviews: campaigns over groups, connections, departments or roles; review items ' +
       'with recommendations; final, audited decisions; revokes applied through the identity store. A signed-in reviewer sees and decides only their own items; ' +
-      '`governance:read` sees everything and `governance:write` manages campaigns. Envelope, errors and rate limits are those of the Directory API: lists answer ' +
+      '`governance:read` sees everything and `governance:write` manages campaigns. Policies of six built-in types raise violations that open and resolve themselves within seconds of a change ' +
+      '(`governance:read` lists them, `governance:write` manages policies, acknowledges and ignores violations). Envelope, errors and rate limits are those of the Directory API: lists answer ' +
       '`{data, totalCount, page, pageSize}` (pageSize at most 200), errors `{error, message, statusCode}`, 60 requests per minute and 1,000 per hour per caller with X-RateLimit-* headers.',
-    tags: [{ name: 'Access Reviews', description: 'Campaigns, review items and decisions' }],
+    tags: [
+      { name: 'Access Reviews', description: 'Campaigns, review items and decisions' },
+      { name: 'Policies & Violations', description: 'Policies of built-in types and the violations they raise' },
+    ],
     includes: (route) => route.family === 'governance' && !undocumentedRouteIds.has(route.id),
   },
 ];

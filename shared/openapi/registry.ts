@@ -16,6 +16,8 @@ import * as directorySync from './operations/directory-sync.ts';
 import * as syncContracts from '../directory/sync-schemas.ts';
 import * as governance from './operations/governance.ts';
 import * as reviewContracts from '../governance/access-review-schemas.ts';
+import * as policies from './operations/governance-policies.ts';
+import * as policyContracts from '../governance/policy-schemas.ts';
 import * as saml from './operations/saml.ts';
 import { acsForm, samlSettingsBody } from '../saml/schemas.ts';
 import { scimOperations } from './operations/scim.ts';
@@ -25,7 +27,7 @@ import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.t
 import type { ApiDefinition } from './definitions.ts';
 import type { RouteDefinition } from '../routes.ts';
 
-export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...directory.directoryOperations, ...directoryObjects.directoryObjectOperations, ...directoryConnections.directoryConnectionOperations, ...directorySync.directorySyncOperations, ...governance.governanceOperations, ...platformOperations };
+export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...directory.directoryOperations, ...directoryObjects.directoryObjectOperations, ...directoryConnections.directoryConnectionOperations, ...directorySync.directorySyncOperations, ...governance.governanceOperations, ...policies.policyOperations, ...platformOperations };
 
 /** Component names shown in Swagger UI's Schemas section (others get names from their route id). */
 export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
@@ -120,6 +122,12 @@ export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType,
   [governance.reviewItemList, 'ReviewItemList'],
   [reviewContracts.campaignCreateBody, 'ReviewCampaignCreate'],
   [reviewContracts.decisionBody, 'ReviewDecision'],
+  [policies.policyView, 'Policy'],
+  [policies.policyList, 'PolicyList'],
+  [policies.violationView, 'Violation'],
+  [policies.violationList, 'ViolationList'],
+  [policyContracts.policyCreateBody, 'PolicyCreate'],
+  [policyContracts.policyUpdateBody, 'PolicyUpdate'],
 ]);
 
 export function generateDocument(definition: ApiDefinition, routes: readonly RouteDefinition[], baseUrl: string, version: string): OpenApiDocument {

@@ -9,6 +9,8 @@ import type { RouteDefinition } from '../routes.ts';
  */
 const base = { family: 'governance' } as const;
 const campaignWrite = { ...base, permission: 'governance:write', mutating: true, access: { table: 'write' } } as const;
+const policyWrite = { ...campaignWrite, starts: ['policy-sweep'] } as const;
+const violationWrite = { ...campaignWrite, body: 'json' } as const;
 export const governanceRoutes: readonly RouteDefinition[] = [
   { ...base, id: 'governance-review-campaigns-list', method: 'GET', path: '/api/reviews/campaigns', handler: 'functions/governance/reviews/list-review-campaigns.ts', permission: 'authenticated', mutating: false, access: { table: 'read' }, summary: 'List all campaigns' },
   { ...campaignWrite, id: 'governance-review-campaigns-create', method: 'POST', path: '/api/reviews/campaigns', handler: 'functions/governance/reviews/create-review-campaign.ts', body: 'json', summary: 'Create an access review campaign (a draft)' },
@@ -29,4 +31,18 @@ export const governanceRoutes: readonly RouteDefinition[] = [
     access: { table: 'write' },
     summary: 'Decide a review item: approve or revoke, with a justification (final)',
   },
+  // Policies and violations (seed "Policies & Violations"). Policy writes start the policy-sweep
+  // worker, which evaluates the policy over the organization or resolves its violations.
+  { ...base, id: 'governance-policies-list', method: 'GET', path: '/api/policies', handler: 'functions/governance/policies/list-policies.ts', permission: 'governance:read', mutating: false, access: { table: 'read' }, summary: 'List all policies' },
+  { ...policyWrite, id: 'governance-policies-create', method: 'POST', path: '/api/policies', handler: 'functions/governance/policies/create-policy.ts', body: 'json', summary: 'Create a policy of a built-in type' },
+  { ...base, id: 'governance-policies-get', method: 'GET', path: '/api/policies/{id}', handler: 'functions/governance/policies/get-policy.ts', permission: 'governance:read', mutating: false, access: { table: 'read' }, summary: 'Get a policy' },
+  { ...policyWrite, id: 'governance-policies-update', method: 'PATCH', path: '/api/policies/{id}', handler: 'functions/governance/policies/update-policy.ts', body: 'json', summary: "Change a policy's name, description, severity or parameters" },
+  { ...policyWrite, id: 'governance-policies-delete', method: 'DELETE', path: '/api/policies/{id}', handler: 'functions/governance/policies/delete-policy.ts', summary: 'Delete a policy (its violations resolve)' },
+  { ...policyWrite, id: 'governance-policies-enable', method: 'POST', path: '/api/policies/{id}/enable', handler: 'functions/governance/policies/enable-policy.ts', summary: 'Enable a policy (it is evaluated over the organization)' },
+  { ...policyWrite, id: 'governance-policies-disable', method: 'POST', path: '/api/policies/{id}/disable', handler: 'functions/governance/policies/disable-policy.ts', summary: 'Disable a policy (its violations resolve)' },
+  { ...base, id: 'governance-policy-violations-list', method: 'GET', path: '/api/policies/{id}/violations', handler: 'functions/governance/policies/list-policy-violations.ts', permission: 'governance:read', mutating: false, access: { table: 'read' }, summary: 'Get violations for a policy' },
+  { ...base, id: 'governance-violations-list', method: 'GET', path: '/api/violations', handler: 'functions/governance/violations/list-violations.ts', permission: 'governance:read', mutating: false, access: { table: 'read' }, summary: 'List all open violations' },
+  { ...base, id: 'governance-violations-get', method: 'GET', path: '/api/violations/{id}', handler: 'functions/governance/violations/get-violation.ts', permission: 'governance:read', mutating: false, access: { table: 'read' }, summary: 'Get a violation' },
+  { ...violationWrite, id: 'governance-violations-acknowledge', method: 'POST', path: '/api/violations/{id}/acknowledge', handler: 'functions/governance/violations/acknowledge-violation.ts', summary: 'Acknowledge a violation, with a reason' },
+  { ...violationWrite, id: 'governance-violations-ignore', method: 'POST', path: '/api/violations/{id}/ignore', handler: 'functions/governance/violations/ignore-violation.ts', summary: 'Ignore a violation (an exception), with a reason and an optional expiry' },
 ];

@@ -55,11 +55,18 @@ export const EntityType = {
   Person: 'Person',
   PersonLink: 'PersonLink',
   PersonKey: 'PersonKey',
+  Policy: 'Policy',
+  Violation: 'Violation',
+  ViolationClaim: 'ViolationClaim',
 } as const;
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 function assertRunId(value: string): string {
   if (!ULID.test(value)) throw new Error('Refusing to build a key from a malformed sync run id');
+  return value;
+}
+function assertViolationId(value: string): string {
+  if (!ULID.test(value)) throw new Error('Refusing to build a key from a malformed violation id');
   return value;
 }
 
@@ -292,6 +299,7 @@ export const keys = {
   personPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'PERSON#' }),
   /** persons.linkOf: the person a user (object) belongs to; via gsi1, persons.objectsOf. */
   personLink: (organizationId: string, userId: string) => ({ pk: org(organizationId), sk: `PERSONOF#${assertId('user', userId)}` }),
+  personLinkPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'PERSONOF#' }),
   personLinkIndex: (organizationId: string, personId: string, userId: string) => ({
     gsi1pk: `${org(organizationId)}#PERSON#${assertId('person', personId)}#OBJECTS`,
     gsi1sk: assertId('user', userId),
@@ -299,6 +307,38 @@ export const keys = {
   personObjectsPartition: (organizationId: string, personId: string) => `${org(organizationId)}#PERSON#${assertId('person', personId)}#OBJECTS`,
   /** persons.keyOwners: a correlation key (attribute and normalised value) → the person holding it; one partition per key. */
   personKey: (organizationId: string, attribute: string, value: string) => ({ pk: `${org(organizationId)}#PERSONKEY#${attribute}#${value}`, sk: 'PERSONKEY' }),
+
+  /** policies.byId, policies.list via begins_with(sk, 'POLICY#'). */
+  policy: (organizationId: string, policyId: string) => ({ pk: org(organizationId), sk: `POLICY#${assertId('policy', policyId)}` }),
+  policyPrefix: (organizationId: string) => ({ pk: org(organizationId), skPrefix: 'POLICY#' }),
+  /**
+   * policies.organizationsWithEnabledPolicies (gsi2, sparse): every enabled policy, platform-wide,
+   * so the hourly sweep finds the organizations to evaluate without scanning the table.
+   */
+  policyEnabledIndex: (organizationId: string, policyId: string) => ({ gsi2pk: 'PLATFORM#POLICIES#ENABLED', gsi2sk: `${assertId('organization', organizationId)}#${assertId('policy', policyId)}` }),
+  policyEnabledPartition: () => 'PLATFORM#POLICIES#ENABLED',
+  /** violations.byId, violations.list — time-ordered (ULID ids, so `since` is a key condition). */
+  violation: (organizationId: string, violationId: string) => ({ pk: `${org(organizationId)}#VIOLATIONS`, sk: assertViolationId(violationId) }),
+  violationPartition: (organizationId: string) => `${org(organizationId)}#VIOLATIONS`,
+  /** violations.ofPolicy (gsi1): one policy's violations, time-ordered. */
+  violationPolicyIndex: (organizationId: string, policyId: string, violationId: string) => ({ gsi1pk: `${org(organizationId)}#POLICY#${assertId('policy', policyId)}#VIOLATIONS`, gsi1sk: assertViolationId(violationId) }),
+  violationPolicyPartition: (organizationId: string, policyId: string) => `${org(organizationId)}#POLICY#${assertId('policy', policyId)}#VIOLATIONS`,
+  /** violations.unresolved (gsi2, sparse): open, acknowledged and ignored violations, time-ordered. */
+  violationUnresolvedIndex: (organizationId: string, violationId: string) => ({ gsi2pk: `${org(organizationId)}#VIOLATIONS#UNRESOLVED`, gsi2sk: assertViolationId(violationId) }),
+  violationUnresolvedPartition: (organizationId: string) => `${org(organizationId)}#VIOLATIONS#UNRESOLVED`,
+  /**
+   * violations.claims — one claim per (policy, user) while a violation of that condition is
+   * unresolved: written with put-if-absent in the transaction that opens the violation, removed in
+   * the one that resolves it, so one condition never has two unresolved violations.
+   */
+  violationClaim: (organizationId: string, policyId: string, userId: string) => ({ pk: `${org(organizationId)}#VCLAIM`, sk: `${assertId('policy', policyId)}#${assertId('user', userId)}` }),
+  violationClaimPartition: (organizationId: string) => `${org(organizationId)}#VCLAIM`,
+  /** violations.exceptionsLapsing (gsi1, sparse): ignored violations with an expiry, platform-wide, by when the exception lapses. */
+  violationExpiryIndex: (expiresAt: string, organizationId: string, violationId: string) => ({
+    gsi1pk: 'PLATFORM#VIOLATIONS#EXPIRY',
+    gsi1sk: `${expiresAt}#${assertId('organization', organizationId)}#${assertViolationId(violationId)}`,
+  }),
+  violationExpiryPartition: () => 'PLATFORM#VIOLATIONS#EXPIRY',
 
   /** platform.bootstrap — which organization the local runtime bootstrapped. */
   bootstrapMarker: () => ({ pk: 'PLATFORM#BOOTSTRAP', sk: 'BOOTSTRAP' }),

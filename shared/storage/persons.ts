@@ -7,6 +7,7 @@
  * - persons.byId — GetItem on the organization partition (`PERSON#<id>`);
  * - persons.all — the organization's persons (begins_with(sk, 'PERSON#')), filtered and paged in memory;
  * - persons.linkOf — `ORG#<org>` / `PERSONOF#<userId>`: the person a user belongs to and the keys it holds;
+ * - persons.allLinks — `ORG#<org>` / begins_with `PERSONOF#`: every link (the policy sweep);
  * - persons.objectsOf — gsi1 `ORG#<org>#PERSON#<id>#OBJECTS` / user id: the users of one person;
  * - persons.keyOwners — `ORG#<org>#PERSONKEY#<attribute>#<value>` / `PERSONKEY`: which person holds a
  *   correlation key, and which of its users carry it (a string set), one partition per key.
@@ -89,6 +90,12 @@ export async function linkOf(organizationId: string, userId: string): Promise<Pe
   if (!isUuid(userId)) return undefined;
   const item = await getItem(keys.personLink(organizationId, userId), true);
   return item ? strip<PersonLinkRecord>(item) : undefined;
+}
+
+/** persons.allLinks — every user's person link in an organization (eventually consistent): the policy sweep's read. */
+export async function allLinks(organizationId: string, maxItems = 1_000_000): Promise<PersonLinkRecord[]> {
+  const prefix = keys.personLinkPrefix(organizationId);
+  return (await queryPrefix(prefix.pk, prefix.skPrefix, maxItems)).map((item) => strip<PersonLinkRecord>(item));
 }
 
 /** persons.objectsOf — the links of one person (gsi1; eventually consistent), in user-id order. */

@@ -16,6 +16,10 @@ export const workerPayloads = {
     /** A follow-up invocation: continue the run's stored plan from this change record's sequence (its checkpoint). */
     continueFrom: z.number().int().min(1).optional(),
   }),
+  'policy-sweep': z.strictObject({
+    organizationId: z.uuid(),
+    policyId: z.uuid(),
+  }),
 } as const;
 
 export type StartableWorkerId = keyof typeof workerPayloads;

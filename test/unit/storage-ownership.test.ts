@@ -47,8 +47,14 @@ describe('one module writes each entity (issue 11)', () => {
     ).toEqual([join('shared', 'storage', 'access-reviews.ts')]);
   });
 
+  it('only the policies repository builds policy, violation and violation-claim keys', () => {
+    expect(
+      buildersOf(['policy', 'policyPrefix', 'policyEnabledIndex', 'policyEnabledPartition', 'violation', 'violationPartition', 'violationPolicyIndex', 'violationPolicyPartition', 'violationUnresolvedIndex', 'violationUnresolvedPartition', 'violationClaim', 'violationClaimPartition', 'violationExpiryIndex', 'violationExpiryPartition']),
+    ).toEqual([join('shared', 'storage', 'policies.ts')]);
+  });
+
   it('only the persons repository builds person, person-link and correlation-key keys', () => {
-    expect(buildersOf(['person', 'personPrefix', 'personLink', 'personLinkIndex', 'personObjectsPartition', 'personKey'])).toEqual([join('shared', 'storage', 'persons.ts')]);
+    expect(buildersOf(['person', 'personPrefix', 'personLink', 'personLinkPrefix', 'personLinkIndex', 'personObjectsPartition', 'personKey'])).toEqual([join('shared', 'storage', 'persons.ts')]);
   });
 
   it('only the directory-objects repository builds other-object and attribute-snapshot keys', () => {

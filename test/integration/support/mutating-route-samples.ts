@@ -253,6 +253,31 @@ async function newSyncProject(ctx: SampleContext): Promise<string> {
 }
 
 /** A draft access review campaign over a department nobody is in (no items), reviewed by the Owner. */
+async function emptyGroup(ctx: SampleContext): Promise<string> {
+  return ok(await ctx.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: unique('Privileged') }), 'group create').body.id as string;
+}
+
+/** A privileged-group policy over a fresh empty group: it flags nobody. */
+async function newPolicy(ctx: SampleContext, enabled = true): Promise<string> {
+  const groupId = await emptyGroup(ctx);
+  return ok(await ctx.send('POST', '/api/policies', { token: ctx.tenant.ownerToken, json: { name: unique('Policy'), type: 'privilegedGroupOutsideApproved', enabled, parameters: { groupIds: [groupId] } } }), 'policy create').body.id as string;
+}
+
+/** An open violation of a fresh user in a fresh privileged group (opened by the policy-sweep worker after the policy is created). */
+async function openViolation(ctx: SampleContext): Promise<string> {
+  const user = ok(await ctx.scim('POST', '/Users', userBody(`${unique('privileged')}@example.com`)), 'user create').body.id as string;
+  const groupId = ok(await ctx.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: unique('Privileged'), members: [{ value: user }] }), 'group create').body.id as string;
+  const policyId = ok(await ctx.send('POST', '/api/policies', { token: ctx.tenant.ownerToken, json: { name: unique('Policy'), type: 'privilegedGroupOutsideApproved', parameters: { groupIds: [groupId] } } }), 'policy create').body.id as string;
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const listed = ok(await ctx.send('GET', `/api/policies/${policyId}/violations?status=open`, { token: ctx.tenant.ownerToken }), 'violations list');
+    const found = listed.body.data?.[0]?.id as string | undefined;
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the policy-sweep worker opened no violation within 20 s');
+}
+
 async function newReviewCampaign(ctx: SampleContext, scope: Record<string, unknown> = { kind: 'department', department: unique('Nobody') }): Promise<string> {
   const body = { name: unique('Review'), scope, reviewers: { kind: 'named', reviewerIds: [ctx.tenant.ownerUserId] }, dueAt: new Date(Date.now() + 86_400_000).toISOString() };
   return ok(await ctx.send('POST', '/api/reviews/campaigns', { token: ctx.tenant.ownerToken, json: body }), 'campaign create').body.id;
@@ -598,6 +623,39 @@ export const mutatingRouteSamples: Record<string, RouteSample> = {
       byOwner(ctx, await ctx.send('POST', `/api/reviews/campaigns/${id}/items/${itemId}/decision`, { token: ctx.tenant.ownerToken, json: { decision: 'approve', justification: 'Still needed' } }), 'review.item.decided', { type: 'reviewItem', id: itemId }),
   }),
 
+  // --- Governance: policies and violations (policies over fresh groups: they flag nobody else) ---
+  'governance-policies-create': sample({
+    prepare: (ctx) => emptyGroup(ctx),
+    run: async (ctx, groupId) => {
+      const response = await ctx.send('POST', '/api/policies', { token: ctx.tenant.ownerToken, json: { name: unique('Policy'), type: 'privilegedGroupOutsideApproved', parameters: { groupIds: [groupId] } } });
+      return byOwner(ctx, response, 'policy.created', { type: 'policy', id: response.body?.id });
+    },
+  }),
+  'governance-policies-update': sample({
+    prepare: (ctx) => newPolicy(ctx),
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('PATCH', `/api/policies/${id}`, { token: ctx.tenant.ownerToken, json: { name: unique('renamed') } }), 'policy.updated', { type: 'policy', id }),
+  }),
+  'governance-policies-delete': sample({
+    prepare: (ctx) => newPolicy(ctx),
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('DELETE', `/api/policies/${id}`, { token: ctx.tenant.ownerToken }), 'policy.deleted', { type: 'policy', id }),
+  }),
+  'governance-policies-disable': sample({
+    prepare: (ctx) => newPolicy(ctx),
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/policies/${id}/disable`, { token: ctx.tenant.ownerToken }), 'policy.disabled', { type: 'policy', id }),
+  }),
+  'governance-policies-enable': sample({
+    prepare: (ctx) => newPolicy(ctx, false),
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/policies/${id}/enable`, { token: ctx.tenant.ownerToken }), 'policy.enabled', { type: 'policy', id }),
+  }),
+  'governance-violations-acknowledge': sample({
+    prepare: (ctx) => openViolation(ctx),
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/violations/${id}/acknowledge`, { token: ctx.tenant.ownerToken, json: { reason: 'Being handled' } }), 'violation.acknowledged', { type: 'violation', id }),
+  }),
+  'governance-violations-ignore': sample({
+    prepare: (ctx) => openViolation(ctx),
+    run: async (ctx, id) => byOwner(ctx, await ctx.send('POST', `/api/violations/${id}/ignore`, { token: ctx.tenant.ownerToken, json: { reason: 'Accepted exception', expiresAt: new Date(Date.now() + 86_400_000).toISOString() } }), 'violation.ignored', { type: 'violation', id }),
+  }),
+
   // --- SCIM Bulk: one operation, one entry ---
   'scim-bulk': sample({
     run: async (ctx) => {
@@ -625,6 +683,8 @@ export const nonMutatingRouteSamples: Record<string, (ctx: SampleContext) => Pro
   'directory-connections-list': (ctx) => ctx.send('GET', '/api/connections', { token: ctx.tenant.ownerToken }),
   'directory-sync-projects-list': (ctx) => ctx.send('GET', '/api/sync/projects', { token: ctx.tenant.ownerToken }),
   'governance-review-campaigns-list': (ctx) => ctx.send('GET', '/api/reviews/campaigns', { token: ctx.tenant.ownerToken }),
+  'governance-violations-list': (ctx) => ctx.send('GET', '/api/violations?severity=critical&status=open', { token: ctx.tenant.ownerToken }),
+  'governance-policies-list': (ctx) => ctx.send('GET', '/api/policies', { token: ctx.tenant.ownerToken }),
   'directory-sync-history-list': (ctx) => ctx.send('GET', '/api/sync/history?status=failed&since=2025-01-01', { token: ctx.tenant.ownerToken }),
   'scim-groups-search': (ctx) => ctx.scim('POST', '/Groups/.search', { schemas: [SEARCH_REQUEST], count: 5 }),
   'scim-search-all': (ctx) => ctx.scim('POST', '/.search', { schemas: [SEARCH_REQUEST], count: 5 }),

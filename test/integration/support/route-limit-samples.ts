@@ -374,6 +374,22 @@ export const routeLimitSamples: Record<string, RouteLimitSample> = {
   'governance-review-campaigns-apply': { request: () => ({ params: { id: randomUUID() }, body: { confirm: true } }) },
   'governance-review-items-decide': { request: () => ({ params: { id: randomUUID(), itemId: randomUUID() }, body: { decision: 'revoke', justification: 'No longer needed' } }) },
 
+  // --- Governance: policies and violations (unknown ids; a create naming an unknown group is refused) ---
+  'governance-policies-list': { request: () => ({ params: {}, query: { page: '1', pageSize: '5', type: 'dormantAccount', enabled: 'true' } }) },
+  'governance-policies-create': {
+    request: () => ({ params: {}, body: { name: unique('Policy'), description: 'Payments vs approvals', type: 'separationOfDuties', severity: 'critical', parameters: { a: { kind: 'group', groupId: randomUUID() }, b: { kind: 'role', roleId: 'owner' } } } }),
+  },
+  'governance-policies-get': { request: () => ({ params: { id: randomUUID() } }) },
+  'governance-policies-update': { request: () => ({ params: { id: randomUUID() }, body: { name: 'Renamed', description: 'Changed', severity: 'low', parameters: { days: 30 } } }) },
+  'governance-policies-delete': { request: () => ({ params: { id: randomUUID() } }) },
+  'governance-policies-enable': { request: () => ({ params: { id: randomUUID() } }) },
+  'governance-policies-disable': { request: () => ({ params: { id: randomUUID() } }) },
+  'governance-policy-violations-list': { request: () => ({ params: { id: randomUUID() }, query: { page: '1', pageSize: '50', status: 'open', severity: 'critical', userId: randomUUID(), since: '2025-01-01' } }) },
+  'governance-violations-list': { request: () => ({ params: {}, query: { page: '1', pageSize: '50', status: 'open', severity: 'critical', policyId: randomUUID(), userId: randomUUID(), since: '2025-01-01T00:00:00Z' } }) },
+  'governance-violations-get': { request: () => ({ params: { id: '01JDZ8Q3K9V7X2M4N6P8R0T2W4' } }) },
+  'governance-violations-acknowledge': { request: () => ({ params: { id: '01JDZ8Q3K9V7X2M4N6P8R0T2W4' }, body: { reason: 'Being handled' } }) },
+  'governance-violations-ignore': { request: () => ({ params: { id: '01JDZ8Q3K9V7X2M4N6P8R0T2W4' }, body: { reason: 'Accepted', expiresAt: '2099-01-01T00:00:00Z' } }) },
+
   'platform-health': { request: none },
   'platform-docs-page': { request: () => ({ params: {}, query: { definition: 'scim' } }) },
   'platform-docs-asset': { request: () => ({ params: { asset: 'swagger-ui.css' } }) },

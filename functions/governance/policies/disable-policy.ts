@@ -1,0 +1,8 @@
+import { createHandler } from '#shared/http/create-handler.ts';
+import { jsonResponse } from '#shared/http/responses.ts';
+import { tenantOf } from '#shared/http/request-context.ts';
+import { setPolicyEnabled } from '#shared/governance/policies.ts';
+
+export const handler = createHandler('governance-policies-disable', async (request) => {
+  return jsonResponse(200, await setPolicyEnabled(tenantOf(request), request.pathParameters.id ?? '', false));
+});

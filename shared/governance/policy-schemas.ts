@@ -1,0 +1,139 @@
+/**
+ * Request schemas of the policy and violation routes (seed "REST API Reference", "Policies &
+ * Violations", plus the writes issue 14 asks for): they validate requests and document the API
+ * (shared/openapi). Parameters are typed per policy type (a discriminated union on `type`).
+ */
+import * as z from 'zod';
+import { requestContract } from '../http/request-contract.ts';
+import { dateOrDateTimeSchema, dateTimeSchema } from '../http/date-time.ts';
+import { directoryPaging } from '../directory/schemas.ts';
+import { DEFAULT_DORMANT_DAYS } from './policy-rules.ts';
+
+/** Users one privileged-group policy may approve by name, and privileged groups it may list. */
+export const MAX_APPROVED_USERS = 500;
+export const MAX_PRIVILEGED_GROUPS = 50;
+
+export const severities = ['critical', 'high', 'medium', 'low'] as const;
+export const violationStatuses = ['open', 'acknowledged', 'resolved', 'ignored'] as const;
+export const policyTypes = ['separationOfDuties', 'dormantAccount', 'disabledWithAccess', 'orphanedAccount', 'privilegedGroupOutsideApproved', 'missingManager'] as const;
+
+const severity = z.enum(severities).meta({ description: 'How serious a violation of the policy is (default per type: separationOfDuties high, dormantAccount medium, disabledWithAccess high, orphanedAccount medium, privilegedGroupOutsideApproved critical, missingManager low)' });
+
+const entitlementRef = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('group'), groupId: z.uuid().meta({ description: 'Members of this group (nested members included: sync flattens nesting)' }) }),
+    z.strictObject({ kind: z.literal('role'), roleId: z.string().min(1).max(64).meta({ description: 'Holders of this role, directly or through a group: a built-in id (`owner`, `administrator`, …) or a custom role UUID' }) }),
+  ])
+  .meta({ description: 'A group membership or a role' });
+
+const uniqueIds = (max: number, what: string) =>
+  z
+    .array(z.uuid())
+    .max(max)
+    .refine((ids) => new Set(ids).size === ids.length, { message: `must not repeat a ${what}` });
+
+const separationOfDuties = z
+  .strictObject({ a: entitlementRef, b: entitlementRef })
+  .refine((value) => JSON.stringify(value.a) !== JSON.stringify(value.b), { message: 'a and b must name different entitlements', path: ['b'] })
+  .meta({ description: 'Holders of A must not also hold B' });
+const dormantAccount = z
+  .strictObject({ days: z.number().int().min(1).max(3650).default(DEFAULT_DORMANT_DAYS).meta({ description: `No sign-in (password, SAML or directory) for this many days; a never-used account counts from its creation (default ${DEFAULT_DORMANT_DAYS})` }) })
+  .meta({ description: 'Active accounts nobody has signed in to for N days' });
+const disabledWithAccess = z.strictObject({}).meta({ description: 'Disabled accounts that still hold a group membership or a role' });
+const orphanedAccount = z
+  .strictObject({
+    connectionIds: uniqueIds(50, 'connection').optional().meta({ description: 'Only accounts of these directory connections (default: every ldap and activeDirectory connection)' }),
+    authoritativeSources: z
+      .array(z.enum(['scim', 'ldap', 'activeDirectory', 'saml-jit', 'local']))
+      .min(1)
+      .max(5)
+      .default(['scim'])
+      .meta({ description: "A directory account is owned when its person also has an account from one of these sources (default: scim, the HR-driven IdP's provisioning)" }),
+  })
+  .meta({ description: 'Active directory accounts (ldap, activeDirectory) with no person, or whose person has no account from an authoritative source' });
+const privilegedGroupOutsideApproved = z
+  .strictObject({
+    groupIds: uniqueIds(MAX_PRIVILEGED_GROUPS, 'group').min(1).meta({ description: 'The privileged groups' }),
+    approvedUserIds: uniqueIds(MAX_APPROVED_USERS, 'user').default([]).meta({ description: 'Users approved to be members' }),
+    approvedGroupId: z.uuid().optional().meta({ description: 'Members of this group are approved too' }),
+  })
+  .meta({ description: 'Members of the privileged groups who are neither approved users nor members of the approved group' });
+const missingManager = z
+  .strictObject({
+    connectionId: z.uuid().optional().meta({ description: 'Only accounts of this connection' }),
+    department: z.string().trim().min(1).max(256).optional().meta({ description: 'Only accounts of this department (case-insensitive)' }),
+  })
+  .meta({ description: "Active accounts without a manager (none, themselves, or one who is not an active user) — exactly the users whose access review items go to the campaign's fallback reviewer" });
+
+export const parameterSchemas = { separationOfDuties, dormantAccount, disabledWithAccess, orphanedAccount, privilegedGroupOutsideApproved, missingManager } as const;
+
+const common = {
+  name: z.string().trim().min(1).max(200).meta({ examples: ['Payments vs. approvals'] }),
+  description: z.string().max(2000).optional(),
+  severity: severity.optional(),
+  enabled: z.boolean().default(true).meta({ description: 'Enabled policies are evaluated (default true)' }),
+};
+
+export const policyCreateBody = z
+  .discriminatedUnion('type', [
+    z.strictObject({ ...common, type: z.literal('separationOfDuties'), parameters: separationOfDuties }),
+    z.strictObject({ ...common, type: z.literal('dormantAccount'), parameters: dormantAccount.default({ days: DEFAULT_DORMANT_DAYS }) }),
+    z.strictObject({ ...common, type: z.literal('disabledWithAccess'), parameters: disabledWithAccess.default({}) }),
+    z.strictObject({ ...common, type: z.literal('orphanedAccount'), parameters: orphanedAccount.default({ authoritativeSources: ['scim'] }) }),
+    z.strictObject({ ...common, type: z.literal('privilegedGroupOutsideApproved'), parameters: privilegedGroupOutsideApproved }),
+    z.strictObject({ ...common, type: z.literal('missingManager'), parameters: missingManager.default({}) }),
+  ])
+  .meta({ description: 'A policy of one of the built-in types, with its typed parameters' });
+export type PolicyCreateInput = z.output<typeof policyCreateBody>;
+
+/** PATCH: any of name, description, severity, parameters (validated against the policy's type). The type cannot change. */
+export const policyUpdateBody = z
+  .strictObject({
+    name: common.name.optional(),
+    description: z.string().max(2000).nullable().optional(),
+    severity: severity.optional(),
+    parameters: z.record(z.string(), z.unknown()).optional().meta({ description: "The policy's parameters, whole (validated against its type)" }),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'name a field to change: name, description, severity or parameters' });
+export type PolicyUpdateInput = z.output<typeof policyUpdateBody>;
+
+export const decisionReason = z.string().trim().min(1).max(2000).meta({ description: 'Why (kept with the violation and in the audit log)', examples: ['Known exception approved by the CISO (ticket SEC-123)'] });
+export const acknowledgeBody = z.strictObject({ reason: decisionReason });
+export const ignoreBody = z.strictObject({
+  reason: decisionReason,
+  expiresAt: dateTimeSchema().optional().meta({ description: 'When the exception lapses (RFC 3339, in the future): the violation then opens again if the condition still holds' }),
+});
+
+const since = dateOrDateTimeSchema('since must be a date (2025-01-01) or an RFC 3339 date-time (2025-01-01T08:00:00Z) on a day that exists').meta({
+  description: 'Only violations opened at or after this date (midnight UTC) or date-time',
+  examples: ['2025-01-01'],
+});
+
+const violationFilters = {
+  ...directoryPaging,
+  severity: z.enum(severities).optional().meta({ description: 'Only violations of this severity' }),
+  userId: z.uuid().optional().meta({ description: 'Only violations of this user' }),
+  since: since.optional(),
+};
+
+export const listPoliciesRequest = requestContract('governance-policies-list', {
+  query: z.object({
+    ...directoryPaging,
+    type: z.enum(policyTypes).optional().meta({ description: 'Only policies of this type' }),
+    enabled: z.enum(['true', 'false']).optional().meta({ description: 'Only enabled (true) or disabled (false) policies' }),
+  }),
+});
+export const createPolicyRequest = requestContract('governance-policies-create', { body: policyCreateBody });
+export const updatePolicyRequest = requestContract('governance-policies-update', { body: policyUpdateBody });
+export const listViolationsRequest = requestContract('governance-violations-list', {
+  query: z.object({
+    ...violationFilters,
+    status: z.enum([...violationStatuses, 'all']).default('open').meta({ description: 'Only violations with this status (default: open — the seed lists open violations; `all` for every status)' }),
+    policyId: z.uuid().optional().meta({ description: 'Only violations of this policy' }),
+  }),
+});
+export const listPolicyViolationsRequest = requestContract('governance-policy-violations-list', {
+  query: z.object({ ...violationFilters, status: z.enum([...violationStatuses, 'all']).default('all').meta({ description: 'Only violations with this status (default: all)' }) }),
+});
+export const acknowledgeViolationRequest = requestContract('governance-violations-acknowledge', { body: acknowledgeBody });
+export const ignoreViolationRequest = requestContract('governance-violations-ignore', { body: ignoreBody });
