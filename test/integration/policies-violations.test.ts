@@ -5,8 +5,6 @@ import { useLocalEngines } from './support/in-process.ts';
 import { slapdAvailable, startSlapd, SLAPD_BINARY, type SlapdServer } from './support/ldap/slapd.ts';
 import { call, createTenant, login, machineToken } from './support/platform-client.ts';
 import { ENTERPRISE, GROUP_SCHEMA, patchOp, SCIM, USER_SCHEMA, userBody, type ScimTenant } from './support/scim-client.ts';
-import type * as UsersRepository from '../../shared/storage/users.ts';
-import type * as TransactionsModule from '../../shared/storage/transactions.ts';
 import type * as Evaluation from '../../shared/governance/policy-evaluation.ts';
 import type * as HourlyWorker from '../../functions/workers/policy-sweep-hourly.ts';
 
@@ -21,8 +19,6 @@ import type * as HourlyWorker from '../../functions/workers/policy-sweep-hourly.
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let t: ScimTenant;
-let usersRepo: typeof UsersRepository;
-let transactions: typeof TransactionsModule;
 let evaluation: typeof Evaluation;
 let hourly: typeof HourlyWorker;
 const DAY = 86_400_000;
@@ -43,16 +39,14 @@ beforeAll(async () => {
     scim: (method, path, json, headers = {}) =>
       call(method, `${SCIM}${path}`, { token, ...(json !== undefined ? { json } : {}), headers: { ...(json !== undefined ? { 'Content-Type': 'application/scim+json' } : {}), ...headers } }),
   };
-  [usersRepo, transactions, evaluation, hourly] = await Promise.all([
-    import('../../shared/storage/users.ts'),
-    import('../../shared/storage/transactions.ts'),
+  [evaluation, hourly] = await Promise.all([
     import('../../shared/governance/policy-evaluation.ts'),
     import('../../functions/workers/policy-sweep-hourly.ts'),
   ]);
 });
 
 afterAll(() => {
-  if (latencies.length > 0) console.info(`policy violations: change → open/resolved over the audit stream in ${latencies.join(', ')} ms`);
+  if (latencies.length > 0) console.warn(`policy violations: change → open/resolved over the audit stream in ${latencies.join(', ')} ms`);
 });
 
 const owner = () => t.tenant.ownerToken;
