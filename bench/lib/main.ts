@@ -41,6 +41,7 @@ import { measureStartup, type StartupReport } from './startup.ts';
 import { measureLargeGroupPatch } from './large-patch.ts';
 import { DIRECTORY_PAGE_SIZE, directoryPageMinimum, measureDirectoryListing, type DirectoryListingPoint } from './directory-listing.ts';
 import { measureSyncCost } from './sync-cost.ts';
+import { measureGovernanceCost } from './governance-cost.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const resultsDir = resolve(repoRoot, process.env.BENCH_RESULTS_DIR ?? 'bench/results');
@@ -53,13 +54,14 @@ const env = (name: string, fallback: number) => {
 };
 
 const auditEntries = env('BENCH_AUDIT_ENTRIES', 200_000);
-const parts = new Set((process.env.BENCH_ONLY ?? 'cold-start,startup,scim,directory,sync,audit').split(',').map((part) => part.trim()));
+const parts = new Set((process.env.BENCH_ONLY ?? 'cold-start,startup,scim,directory,sync,governance,audit').split(',').map((part) => part.trim()));
 const syncUsers = env('BENCH_SYNC_USERS', 10_000);
+const governanceUsers = env('BENCH_GOVERNANCE_USERS', 10_000);
 const config = {
   // 9.5 minutes by default; the opt-in large audit log adds 2 s per 1,000 extra entries (seeding, and an
   // export that slows down with depth on DynamoDB Local); the sync part adds 40 ms per directory user
   // (a full sync writes one transaction per user, about 33 ms each on a loaded 2-core machine).
-  budgetSeconds: env('BENCH_BUDGET_SECONDS', 570 + Math.max(0, auditEntries - 200_000) / 500 + (parts.has('sync') ? syncUsers * 0.04 : 0)),
+  budgetSeconds: env('BENCH_BUDGET_SECONDS', 570 + Math.max(0, auditEntries - 200_000) / 500 + (parts.has('sync') ? syncUsers * 0.04 : 0) + (parts.has('governance') ? 60 + governanceUsers * 0.01 : 0)),
   scaleLevels: (process.env.BENCH_SCALE_LEVELS ?? '1000,10000,100000').split(',').map(Number),
   auditEntries,
   bigGroupMembers: env('BENCH_GROUP_MEMBERS', 10_000),
@@ -72,8 +74,11 @@ const config = {
   loadMaxRequests: 4000,
   /** Directory users synchronised from slapd in the sync-cost part (the delta changes 1 % of them). */
   syncUsers,
+  /** Users of the governance part's organization (incremental evaluation vs full sweep), and membership changes timed to their violation. */
+  governanceUsers,
+  governanceChanges: env('BENCH_GOVERNANCE_CHANGES', 20),
   /**
-   * Which parts run: cold-start, startup, scim, directory, sync, audit (default all). `BENCH_ONLY=audit`
+   * Which parts run: cold-start, startup, scim, directory, sync, governance, audit (default all). `BENCH_ONLY=audit`
    * with 1,000,000 entries is the 1M export run; `BENCH_ONLY=directory,sync` measures only the
    * Directory API page (at BENCH_SCALE_LEVELS) and the sync cost.
    */
@@ -439,6 +444,23 @@ export async function main(): Promise<void> {
             delta: usageDelta,
             quiesce: () => quiesce(),
             deadline: Date.now() + Math.max(120, secondsLeft() - 60) * 1000 + config.syncUsers * 60,
+          });
+        });
+
+    // Policy evaluation: membership change → open violation, incremental vs full sweep (its own organization).
+    const governanceCost = !config.only.has('governance')
+      ? undefined
+      : await phase(`governance: policy violations at ${config.governanceUsers.toLocaleString('en')} users`, async () => {
+          await quiesce(180);
+          const tenant = await createTenant(baseUrl, platform.operatorApiKey, 'Bench governance organization');
+          return measureGovernanceCost({
+            baseUrl,
+            tenant,
+            seeder,
+            users: config.governanceUsers,
+            changes: config.governanceChanges,
+            quiesce: () => quiesce(),
+            deadline: Date.now() + Math.max(120, secondsLeft() - 60) * 1000 + config.governanceUsers * 20,
           });
         });
 
@@ -818,6 +840,7 @@ export async function main(): Promise<void> {
       audit: auditReport,
       directory: directoryListing,
       sync: syncCost,
+      governance: governanceCost,
       cpu: {
         note: 'inProcess: process.cpuUsage() around one handler invocation (same module, same API Gateway event; I/O wait excluded since DynamoDB Local is another process), median of the runs. serverCpuMsPerRequest: CPU of the process running the local server and handlers divided by the requests served during each load run (HTTP parsing and GC included). profile: V8 sampling profiler over separate invocations, self time by package.',
         operations: cpuReport,

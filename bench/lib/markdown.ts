@@ -212,6 +212,31 @@ export function renderMarkdown(report: any): string {
     out.push(`\n${directory.note} Gap at the largest size: ${directory.points.at(-1)?.explanation}`);
   }
 
+  const governance = report.governance;
+  if (governance?.incremental) {
+    out.push(`\n## Governance: policy violations at ${n(governance.users, 0)} users (${governance.policies} enabled policies)\n`);
+    out.push(
+      table(
+        ['measure', 'p50 ms', 'p95 ms', 'max ms', 'samples'],
+        [
+          ['SCIM PATCH → violation open', n(governance.toOpen.p50, 0), n(governance.toOpen.p95, 0), n(governance.toOpen.max, 0), governance.toOpen.count],
+          ['SCIM PATCH → violation resolved', n(governance.toResolved.p50, 0), n(governance.toResolved.p95, 0), n(governance.toResolved.max, 0), governance.toResolved.count],
+        ],
+      ),
+    );
+    out.push('');
+    out.push(
+      table(
+        ['evaluation', 'round trips', 'RCU', 'WCU', 'ms'],
+        [
+          ['incremental (one group.member.added)', governance.incremental.roundTrips, n(governance.incremental.readCapacityUnits), n(governance.incremental.writeCapacityUnits), n(governance.incremental.ms, 0)],
+          ['full sweep of the organization', governance.fullSweep.roundTrips, n(governance.fullSweep.readCapacityUnits), n(governance.fullSweep.writeCapacityUnits), n(governance.fullSweep.ms, 0)],
+          ['full ÷ incremental', governance.ratio.roundTrips, governance.ratio.readCapacityUnits, governance.ratio.writeCapacityUnits, governance.ratio.ms],
+        ],
+      ),
+    );
+    out.push(`\n${governance.note}`);
+  }
   const sync = report.sync;
   if (sync?.skipped) out.push(`\n## 8. Directory sync cost per object\n\nSkipped: ${sync.skipped}`);
   else if (sync?.full) {

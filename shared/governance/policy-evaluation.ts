@@ -213,9 +213,9 @@ export async function evaluateUsers(organizationId: string, userIds: readonly st
 
 /**
  * Evaluates `policies` over every user of the organization (plus the users of unresolved
- * violations that no longer exist), at `now`.
+ * violations that no longer exist), at `now`: what the sweeps do for one organization.
  */
-async function evaluateOrganization(organizationId: string, policies: readonly PolicyRecord[], now: number, who: EvaluationActor): Promise<EvaluationCounts> {
+export async function evaluateOrganization(organizationId: string, policies: readonly PolicyRecord[], now: number, who: EvaluationActor): Promise<EvaluationCounts> {
   const counts = emptyCounts();
   if (policies.length === 0) return counts;
   const facts = await factsOfOrganization(organizationId, needsOf(policies));
