@@ -69,8 +69,12 @@ export const SECRET_ATTRIBUTES: ReadonlySet<string> = new Set([
   'initialauthoutgoing',
 ]);
 
-/** Logon statistics Active Directory rewrites at each sign-in: storing them would make every run an update. */
-export const VOLATILE_ATTRIBUTES: ReadonlySet<string> = new Set(['lastlogon', 'lastlogoff', 'logoncount', 'badpwdcount', 'badpasswordtime', 'lastlogontimestamp']);
+/**
+ * Logon statistics the directory rewrites at each sign-in (Active Directory; OpenLDAP's lastbind
+ * `pwdLastSuccess` and the lastbind overlay's `authTimestamp`): storing them would make every run an
+ * update. The latest of them becomes the user's `lastSignInAt` instead (sync-sign-ins.ts).
+ */
+export const VOLATILE_ATTRIBUTES: ReadonlySet<string> = new Set(['lastlogon', 'lastlogoff', 'logoncount', 'badpwdcount', 'badpasswordtime', 'lastlogontimestamp', 'pwdlastsuccess', 'authtimestamp']);
 
 /**
  * Change metadata: stored with the snapshot but left out of its digest, so an entry whose only

@@ -277,7 +277,7 @@ class PlanContext {
       const next: UserRecord = {
         id, organizationId, userName: user.userName, active: user.active, resource, hasPassword: false, source: project.connectionType,
         connectionId: project.connectionId, directoryId: user.directoryId, directoryDn: user.dn, syncProjectId: project.id,
-        ...(user.snapshot ? { directoryDigest: user.snapshot.digest } : {}), version: 1, createdAt: this.#at, updatedAt: this.#at,
+        ...(user.snapshot ? { directoryDigest: user.snapshot.digest } : {}), ...(user.lastSignInAt ? { lastSignInAt: user.lastSignInAt } : {}), version: 1, createdAt: this.#at, updatedAt: this.#at,
       };
       return {
         record: { ...base, action: 'created', changes: diff({}, resource) },

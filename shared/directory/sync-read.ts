@@ -37,6 +37,8 @@ export interface DirectoryUser {
   active: boolean;
   managerDn: string | undefined;
   fields: Partial<Record<(typeof USER_FIELDS)[number], string>>;
+  /** The latest sign-in the directory recorded (ISO 8601): AD lastLogonTimestamp, OpenLDAP pwdLastSuccess / authTimestamp. */
+  lastSignInAt?: string | undefined;
   /** The entry's raw attributes as stored (sync-objects.ts); absent: the run keeps no snapshot. */
   snapshot?: EntrySnapshot | undefined;
 }
@@ -155,7 +157,41 @@ export function normaliseUser(entry: LdapEntry, kind: DirectoryKind, mappings: R
     const value = text(entry, mappings[field]);
     if (value !== undefined) fields[field] = value;
   }
-  return { dn: entry.dn, directoryId, userName, active: activeOf(entry, kind, mappings.active), managerDn: text(entry, mappings.manager), fields, snapshot: snapshotOf(entry) };
+  const lastSignInAt = directorySignInOf(entry, kind);
+  return { dn: entry.dn, directoryId, userName, active: activeOf(entry, kind, mappings.active), managerDn: text(entry, mappings.manager), fields, ...(lastSignInAt ? { lastSignInAt } : {}), snapshot: snapshotOf(entry) };
+}
+
+/** 100-nanosecond intervals between 1601-01-01 and 1970-01-01 (Windows FILETIME epoch). */
+const FILETIME_EPOCH_OFFSET = 116_444_736_000_000_000n;
+
+/** An LDAP GeneralizedTime (RFC 4517 §3.3.13, `20261130120000Z`, optional fraction) as epoch ms; undefined when malformed. */
+export function generalizedTimeMs(value: string): number | undefined {
+  const match = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?Z$/.exec(value.trim());
+  if (!match) return undefined;
+  const [, year, month, day, hour, minute, second, fraction] = match;
+  const ms = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second ?? 0), fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** An Active Directory FILETIME (lastLogonTimestamp: 100-ns intervals since 1601, as text) as epoch ms; undefined for 0, "never" and malformed values. */
+export function fileTimeMs(value: string): number | undefined {
+  if (!/^\d{1,19}$/.test(value.trim())) return undefined;
+  const ticks = BigInt(value.trim());
+  if (ticks <= FILETIME_EPOCH_OFFSET || ticks >= 9_223_372_036_854_775_807n) return undefined;
+  return Number((ticks - FILETIME_EPOCH_OFFSET) / 10_000n);
+}
+
+/**
+ * The latest sign-in a directory entry records, as ISO 8601: Active Directory's lastLogonTimestamp
+ * (replicated, so up to about 14 days behind the real last logon — the `msDS-LogonTimeSyncInterval`),
+ * OpenLDAP's `pwdLastSuccess` (the `lastbind` database option) or `authTimestamp` (the lastbind
+ * overlay). Undefined when the entry records none; a time in the future is ignored.
+ */
+export function directorySignInOf(entry: LdapEntry, kind: DirectoryKind): string | undefined {
+  const times = (kind === 'activeDirectory' ? [fileTimeMs(text(entry, 'lastLogonTimestamp') ?? '')] : [text(entry, 'pwdLastSuccess'), text(entry, 'authTimestamp')].map((value) => (value ? generalizedTimeMs(value) : undefined))).filter(
+    (time): time is number => time !== undefined && time <= Date.now() + 60_000,
+  );
+  return times.length > 0 ? new Date(Math.max(...times)).toISOString() : undefined;
 }
 
 /** Normalises a group entry: cn (else name) as its name, member/uniqueMember as members, memberOf as parents. */
@@ -219,7 +255,8 @@ function attributesOf(kind: DirectoryKind): { attributes: string[]; binaryAttrib
   // Binary attributes are read as bytes (sync-objects.ts turns them into text for the snapshot).
   return kind === 'activeDirectory'
     ? { attributes: ['*', 'objectGUID', 'uSNChanged'], binaryAttributes: [...BINARY_ATTRIBUTES.activeDirectory] }
-    : { attributes: ['*', 'entryUUID', 'entryCSN', 'memberOf'], binaryAttributes: [...BINARY_ATTRIBUTES.ldap] };
+    : // pwdLastSuccess and authTimestamp are operational too (sign-in times, when the server keeps them; unknown names are ignored, RFC 4511 §4.5.1.8).
+      { attributes: ['*', 'entryUUID', 'entryCSN', 'memberOf', 'pwdLastSuccess', 'authTimestamp'], binaryAttributes: [...BINARY_ATTRIBUTES.ldap] };
 }
 
 /** The project's reading context over an open, bound connection. */

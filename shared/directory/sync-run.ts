@@ -21,6 +21,7 @@
  *    land in one transaction. The run's outcome is the run record; queuing it was audited.
  */
 import { randomUUID } from 'node:crypto';
+import { newerSignIns, recordSignIns, type DirectorySignIn } from './sync-sign-ins.ts';
 import { decryptSecret } from '../crypto/envelope.ts';
 import { ConcurrentChangeError, ConflictError } from '../errors/domain-errors.ts';
 import { logger } from '../observability/logger.ts';
@@ -102,6 +103,8 @@ export interface ComputedPlan {
   nextState: SyncProjectState;
   /** DN links a full run found missing (written by a run that applies, not by a dry run). */
   unlinked?: DirectoryLink[] | undefined;
+  /** Stored users whose directory sign-in is later than their lastSignInAt (recorded by a run that applies). */
+  signIns?: DirectorySignIn[] | undefined;
 }
 
 /** Read and plan (no write): the plan of a full or delta run of the project. */
@@ -114,7 +117,7 @@ export async function computePlan(organizationId: string, project: SyncProjectRe
   const now = new Date();
   const stored = mode === 'full' ? await loadForFullRun(organizationId, project, read, bases, now) : await loadForDeltaRun(organizationId, project, read, bases, state, now);
   const plan = planRun({ organizationId, project, read, stored, now, newId: randomUUID });
-  return { plan, synchronised: stored.synchronised, nextState: nextStateOf(state, read, stored, plan, mode, runId), unlinked: stored.unlinked };
+  return { plan, synchronised: stored.synchronised, nextState: nextStateOf(state, read, stored, plan, mode, runId), unlinked: stored.unlinked, signIns: newerSignIns(read.users, stored.users) };
 }
 
 /**
@@ -300,7 +303,9 @@ async function execute(run: SyncRunRecord, written: SyncChangeRecord[], shouldSt
   if (run.dryRun) return storeDryRun(project, state, computed, context, run);
   if (!run.overrideDeletionThreshold) checkThreshold(project, computed);
   if (computed.unlinked?.length) await repairLinks(organizationId, project.connectionId, computed.unlinked);
-  return applyWithin(context, computed.plan.changes, computed.nextState, shouldStop);
+  const outcome = await applyWithin(context, computed.plan.changes, computed.nextState, shouldStop);
+  if (computed.signIns?.length) await recordSignIns(context, computed.signIns);
+  return outcome;
 }
 
 /** Applies `changes` until the invocation's time is up; what is left goes back as the outcome's `rest`. */

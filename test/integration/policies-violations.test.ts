@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
+import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { useLocalEngines } from './support/in-process.ts';
 import { slapdAvailable, startSlapd, SLAPD_BINARY, type SlapdServer } from './support/ldap/slapd.ts';
@@ -406,16 +407,16 @@ describe('policies and violations', () => {
 const haveSlapd = slapdAvailable();
 if (!haveSlapd && process.env.CI !== 'true') console.warn(`SKIPPED: orphaned-account policy tests — ${SLAPD_BINARY} is not installed`);
 
-describe.skipIf(!haveSlapd && process.env.CI !== 'true')('orphaned accounts (OpenLDAP, synchronised)', () => {
+describe.skipIf(!haveSlapd && process.env.CI !== 'true')('directory accounts (OpenLDAP, synchronised): orphaned and dormant', () => {
   let slapd: SlapdServer;
   beforeAll(async () => {
-    slapd = await startSlapd();
+    slapd = await startSlapd({ lastbind: true });
   }, 60_000);
   afterAll(async () => {
     await slapd?.stop();
   });
 
-  it('a synchronised account whose person has no SCIM account is orphaned; provisioning that person through SCIM resolves it', async () => {
+  it('a synchronised account whose person has no SCIM account is orphaned until the IdP provisions that person; a directory sign-in clears dormancy', async () => {
     const connection = await api('POST', '/api/connections', {
       name: unique('OpenLDAP'),
       type: 'ldap',
@@ -433,13 +434,16 @@ describe.skipIf(!haveSlapd && process.env.CI !== 'true')('orphaned accounts (Ope
     await sweepSettled();
     const project = await api('POST', '/api/sync/projects', { name: unique('People'), connectionId: connection.body.id, objectClasses: ['user'], attributeMappings: { active: 'employeeType' } });
     expect(project.status, project.text).toBe(201);
-    const queued = await api('POST', `/api/sync/projects/${project.body.id}/run`);
-    expect(queued.status, queued.text).toBe(202);
-    const { value: run } = await eventually('the sync run', async () => {
-      const got = await api('GET', `/api/sync/history/${queued.body.runId}?pageSize=200`);
-      return ['queued', 'running'].includes(got.body.status) ? undefined : got.body;
-    });
-    expect(run.status, JSON.stringify(run)).toBe('succeeded');
+    const syncRun = async () => {
+      const queued = await api('POST', `/api/sync/projects/${project.body.id}/run`);
+      expect(queued.status, queued.text).toBe(202);
+      const { value: run } = await eventually('the sync run', async () => {
+        const got = await api('GET', `/api/sync/history/${queued.body.runId}?pageSize=200`);
+        return ['queued', 'running'].includes(got.body.status) ? undefined : got.body;
+      });
+      expect(run.status, JSON.stringify(run)).toBe('succeeded');
+    };
+    await syncRun();
     const ada = slapd.users.find((user) => user.uid === 'ada');
     if (!ada) throw new Error('no ada in the seeded directory');
     const synced = await api('GET', `/api/users?connectionId=${connection.body.id}&pageSize=200`);
@@ -456,5 +460,23 @@ describe.skipIf(!haveSlapd && process.env.CI !== 'true')('orphaned accounts (Ope
     const resolved = await violationWith(policy.id, adaUser?.id, 'resolved');
     expect(resolved.resolution).toMatch(/^condition cleared: person .* has an account from (ldap, scim|scim, ldap)$/);
     expect(await violations(`policyId=${policy.id}`)).toHaveLength(active - 1);
+
+    // Directory sign-ins count for dormancy: two days from now, Grace (never signed in anywhere) is dormant…
+    const grace = (synced.body.data as Json[]).find((user) => user.accountName === 'grace');
+    const dormant = await createPolicy({ type: 'dormantAccount', parameters: { days: 1 } });
+    await sweepSettled();
+    await runHourly(new Date(Date.now() + 2 * DAY));
+    const idle = await violationWith(dormant.id, grace?.id, 'open');
+    expect(idle.evidence).toMatchObject({ lastSignInAt: null, thresholdDays: 1 });
+    // …until she signs in to the directory (an LDAP bind: slapd's lastbind records pwdLastSuccess) and the next sync carries it over.
+    const client = new Client({ url: slapd.url, timeout: 5000 });
+    await client.bind(slapd.users.find((user) => user.uid === 'grace')?.dn as string, 'grace-password');
+    await client.unbind();
+    await syncRun();
+    const back = await violationWith(dormant.id, grace?.id, 'resolved');
+    expect(back.resolution).toMatch(/^condition cleared: signed in 20\d\d-/);
+    const signedIn = await api('GET', `/api/users/${grace?.id}`);
+    expect(Date.now() - Date.parse(signedIn.body.lastSignInAt)).toBeLessThan(120_000);
+    expect(await auditOf('user.signin.synchronised', grace?.id)).toHaveLength(1);
   });
 });

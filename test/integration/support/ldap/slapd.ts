@@ -75,7 +75,7 @@ const people = (base: string): SlapdUser[] => {
   ];
 };
 
-function slapdConf(dir: string, rootPassword: string, pageSizeLimit: number): string {
+function slapdConf(dir: string, rootPassword: string, pageSizeLimit: number, lastbind = false): string {
   return [
     `include ${SCHEMA_DIR}/core.schema`,
     `include ${SCHEMA_DIR}/cosine.schema`,
@@ -94,6 +94,8 @@ function slapdConf(dir: string, rootPassword: string, pageSizeLimit: number): st
     `directory ${join(dir, 'data')}`,
     'index objectClass eq',
     'index uid,mail eq',
+    // lastbind: slapd keeps each entry's pwdLastSuccess (its last successful bind), as a directory records sign-ins.
+    ...(lastbind ? ['lastbind on'] : []),
     // Paged searches: pages up to pageSizeLimit entries, any number of pages.
     `limits * size.soft=500 size.hard=unlimited size.pr=${pageSizeLimit} size.prtotal=unlimited`,
     'overlay memberof',
@@ -168,13 +170,13 @@ async function seed(server: Omit<SlapdServer, 'stop' | 'adminClient'>): Promise<
  * returns how to reach it. `stop()` ends the process (SIGTERM, then SIGKILL after 3 s) and removes
  * the directory.
  */
-export async function startSlapd(options: { pageSizeLimit?: number } = {}): Promise<SlapdServer> {
+export async function startSlapd(options: { pageSizeLimit?: number; lastbind?: boolean } = {}): Promise<SlapdServer> {
   if (!slapdAvailable()) throw new Error(`${SLAPD_BINARY} is not installed (apt-get install slapd ldap-utils; see .ci/run)`);
   const dir = mkdtempSync(join(tmpdir(), 'slapd-test-'));
   mkdirSync(join(dir, 'data'));
   const adminPassword = `admin-${Math.random().toString(36).slice(2)}`;
   const pageSizeLimit = options.pageSizeLimit ?? 500;
-  writeFileSync(join(dir, 'slapd.conf'), `${frontendAcl()}${slapdConf(dir, adminPassword, pageSizeLimit)}`);
+  writeFileSync(join(dir, 'slapd.conf'), `${frontendAcl()}${slapdConf(dir, adminPassword, pageSizeLimit, options.lastbind)}`);
   const port = await freePort();
   const url = `ldap://127.0.0.1:${port}`;
   let stderr = '';
