@@ -1,16 +1,17 @@
 import { Aws, Duration, Fn, NestedStack, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { auditStreamFilterPattern } from '../shared/storage/audit-stream.ts';
 import { scheduleEnvironmentNames, workerEnvironmentName, type WorkerDefinition } from '../shared/workers.ts';
 import { grantProfile, type AccessProfile } from './access-profile.ts';
 import type { SyncVpcSettings } from './config.ts';
-import { acknowledgeAsyncWorkerDeadLetters, acknowledgeFunctionRoleWildcards, acknowledgeVpcAccessPolicy } from './nag-suppressions.ts';
+import { acknowledgeAsyncWorkerDeadLetters, acknowledgeFunctionRoleWildcards, acknowledgeStreamWorkerDeadLetters, acknowledgeVpcAccessPolicy } from './nag-suppressions.ts';
 import { ImportedPlatformData, type PlatformDataExports } from './platform-data.ts';
 import { createPlatformFunction } from './platform-function.ts';
 
@@ -179,6 +180,26 @@ export class WorkersStack extends NestedStack {
       fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(deadLetterQueue) });
       if (trigger.kind === 'async') return { worker, function: fn, role, deadLetterQueue };
       return { worker, function: fn, role, deadLetterQueue, managedSchedules: { group: this.group(), role: this.schedulerRole(worker, name, fn) } };
+    }
+    if (trigger.kind === 'auditStream') {
+      // The table's stream, filtered to the audit entries of the row's actions (Lambda event
+      // filtering: other records never invoke the function); a failed batch is split and retried,
+      // then its description lands in the dead-letter queue.
+      const deadLetterQueue = this.queue(`${name}DeadLetters`, { retentionPeriod: deadLetterRetention });
+      acknowledgeStreamWorkerDeadLetters(deadLetterQueue);
+      fn.addEventSource(
+        new DynamoEventSource(data.table, {
+          startingPosition: lambda.StartingPosition.LATEST,
+          batchSize: trigger.batchSize,
+          maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+          retryAttempts: trigger.retryAttempts,
+          bisectBatchOnError: true,
+          reportBatchItemFailures: true,
+          onFailure: new SqsDlq(deadLetterQueue),
+          filters: [lambda.FilterCriteria.filter(auditStreamFilterPattern(trigger.actions))],
+        }),
+      );
+      return { worker, function: fn, role, deadLetterQueue };
     }
     if (trigger.kind !== 'schedule') throw new Error(`Worker ${worker.id}: unknown trigger`);
     return { worker, function: fn, role, schedule: this.addSchedule(worker, name, trigger.expression, fn) };

@@ -132,6 +132,25 @@ describe('workers in CDK', () => {
       const trigger = worker.trigger;
       const fn = functions.get(worker.id);
       const mappings = resourcesOfType(workersJson, 'AWS::Lambda::EventSourceMapping').filter(([, mapping]) => mapping.Properties?.FunctionName !== undefined && JSON.stringify(mapping.Properties.FunctionName).includes(fn?.logicalId ?? '?'));
+      if (trigger.kind === 'auditStream') {
+        // The table's stream, filtered to the row's audit actions, failed batches split, retried and dead-lettered.
+        expect(mappings, worker.id).toHaveLength(1);
+        const mapping = mappings[0]?.[1].Properties ?? {};
+        expect(mapping, worker.id).toMatchObject({
+          BatchSize: trigger.batchSize,
+          MaximumBatchingWindowInSeconds: trigger.maxBatchingWindowSeconds,
+          MaximumRetryAttempts: trigger.retryAttempts,
+          BisectBatchOnFunctionError: true,
+          StartingPosition: 'LATEST',
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+        expect(JSON.stringify(mapping.EventSourceArn)).toContain('TableStreamArn');
+        const filters = JSON.stringify(mapping.FilterCriteria);
+        for (const action of trigger.actions) expect(filters).toContain(JSON.stringify({ prefix: action }).replace(/"/g, '\\"'));
+        const deadLetterId = getAttOf((mapping.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination) ?? '';
+        expect(workersJson.Resources[deadLetterId]?.Properties?.SqsManagedSseEnabled, worker.id).toBe(true);
+        continue;
+      }
       if (trigger.kind !== 'queue') {
         expect(mappings, worker.id).toHaveLength(0);
         continue;
@@ -195,6 +214,11 @@ describe('workers in CDK', () => {
         .filter(([, config]) => JSON.stringify(config.Properties?.FunctionName).includes(functions.get(worker.id)?.logicalId ?? '?'))
         .map(([, config]) => getAttOf((config.Properties?.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination));
       expect(ownDeadLetters.length, worker.id).toBe(worker.trigger.kind === 'async' || worker.trigger.kind === 'managedSchedules' ? 1 : 0);
+      // An audit-stream worker's event source mapping records failed batches in its own dead-letter queue (the function role sends them).
+      for (const [, mapping] of resourcesOfType(workersJson, 'AWS::Lambda::EventSourceMapping')) {
+        const onFailure = (mapping.Properties?.DestinationConfig as { OnFailure?: { Destination: unknown } } | undefined)?.OnFailure;
+        if (onFailure && JSON.stringify(mapping.Properties?.FunctionName).includes(functions.get(worker.id)?.logicalId ?? '?')) ownDeadLetters.push(getAttOf(onFailure.Destination));
+      }
       const sends = (functions.get(worker.id)?.statements ?? []).filter(
         (statement) => actionsOf([statement]).includes('sqs:SendMessage') && !ownDeadLetters.includes(getAttOf(statement.Resource)),
       );
