@@ -450,7 +450,7 @@ export async function main(): Promise<void> {
           await quiesce();
           const measured = await measureRateLimitLeasing({ baseUrl, operatorApiKey: platform.operatorApiKey, load, usage: dynamoUsageTotals, delta: usageDelta, deadline: Date.now() + Math.max(60, Math.min(180, secondsLeft() - 60)) * 1000 });
           for (const run of measured.steady) progress(`  steady c=${run.concurrency}: ${run.requests} requests, ${run.rateLimitWrites} rate-limit writes (${run.writesPerRequest} per request), ${JSON.stringify(run.statuses)}`);
-          for (const check of measured.bounds) progress(`  bound, ${check.where}: admitted ${check.admitted} of ${check.sent} (bound ${check.bound.min}–${check.bound.max}), ${check.refused} refused, ${check.refusedWithRetryAfter} with Retry-After: ${check.holds ? 'holds' : 'VIOLATED'}`);
+          for (const check of measured.bounds) progress(`  bound, ${check.where}: admitted ${check.admitted} of ${check.sent}${check.admittedAtFirstRefusal !== undefined ? `, ${check.admittedAtFirstRefusal} at the first refusal` : ''} (bound ${check.bound.min}–${check.bound.max}), ${check.refused} refused, ${check.refusedWithRetryAfter} with Retry-After: ${check.holds ? 'holds' : 'VIOLATED'}`);
           return measured;
         });
 

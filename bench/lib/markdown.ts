@@ -252,13 +252,13 @@ export function renderMarkdown(report: any): string {
     out.push('');
     out.push(
       table(
-        ['bound at 32-way concurrency', 'K', 'limit', 'sent', 'admitted', 'bound', 'refused (with Retry-After)', 'writes', 'holds'],
+        ['bound at 32-way concurrency', 'K', 'limit', 'sent', 'admitted (at first refusal)', 'bound', 'refused (with Retry-After)', 'writes', 'holds'],
         (rateLimit.bounds ?? []).map((check: any) => [
           check.where,
           check.instances,
           `${n(check.window === 'hour' ? check.limit.perHour : check.limit.perMinute, 0)}/${check.window} (slice ${check.slice})`,
           n(check.sent, 0),
-          n(check.admitted, 0),
+          `${n(check.admitted, 0)}${check.admittedAtFirstRefusal !== undefined ? ` (${n(check.admittedAtFirstRefusal, 0)})` : ''}`,
           `${n(check.bound.min, 0)}–${n(check.bound.max, 0)}`,
           `${n(check.refused, 0)} (${n(check.refusedWithRetryAfter, 0)})`,
           n(check.rateLimitWrites, 0),

@@ -48,6 +48,8 @@ interface BoundCheck {
   /** Refusals that carried a valid integer Retry-After (over HTTP) or retryAfterSeconds (in process). */
   refusedWithRetryAfter: number;
   other: number;
+  /** In process: requests admitted when the first refusal was answered (the bound's minimum applies to it). */
+  admittedAtFirstRefusal?: number;
   bound: { min: number; max: number };
   holds: boolean;
   rateLimitWrites: number;
@@ -147,7 +149,14 @@ export async function measureRateLimitLeasing(options: RateLimitLeaseOptions) {
     const limiters = Array.from({ length: instances }, () => new LeasedRateLimiter(() => now));
     const before = options.usage();
     const began = performance.now();
-    const states = await inParallel(1500, BURST_CONCURRENCY, options.deadline, (index) => (limiters[index % instances] as LeasedRateLimiter).admit(subject, minuteLimit));
+    let admittedSoFar = 0;
+    let admittedAtFirstRefusal: number | undefined;
+    const states = await inParallel(1500, BURST_CONCURRENCY, options.deadline, async (index) => {
+      const state = await (limiters[index % instances] as LeasedRateLimiter).admit(subject, minuteLimit);
+      if (state.retryAfterSeconds === undefined) admittedSoFar++;
+      else admittedAtFirstRefusal ??= admittedSoFar;
+      return state;
+    });
     const seconds = (performance.now() - began) / 1000;
     const usage = options.delta(before, options.usage());
     const admitted = states.filter((state) => state.retryAfterSeconds === undefined).length;
@@ -165,8 +174,9 @@ export async function measureRateLimitLeasing(options: RateLimitLeaseOptions) {
       refused: refused.length,
       refusedWithRetryAfter: refused.filter((state) => (state.retryAfterSeconds ?? 0) > 0).length,
       other: 0,
+      ...(admittedAtFirstRefusal !== undefined ? { admittedAtFirstRefusal } : {}),
       bound,
-      holds: admitted >= bound.min && admitted <= bound.max && refused.every((state) => (state.retryAfterSeconds ?? 0) > 0),
+      holds: admitted <= bound.max && (admittedAtFirstRefusal ?? admitted) >= bound.min && refused.every((state) => (state.retryAfterSeconds ?? 0) > 0),
       rateLimitWrites: updateItems(usage),
       seconds: round(seconds),
     });
