@@ -53,7 +53,9 @@ function minimum(touches: Touch[], note: string): Minimum {
 }
 
 export function minimumFor(operationId: string, s: ItemSizes): Minimum | undefined {
-  const rate = write('rate-limit counter: one UpdateItem per request (platform policy, shared/rate-limits)', writeUnits(s.rateCounter, 0, false));
+  const exactRate = write('rate-limit counter: one UpdateItem per request (platform policy, shared/rate-limits)', writeUnits(s.rateCounter, 0, false));
+  // SCIM is leased: one conditional UpdateItem per slice of the window per instance, so nothing per request at steady load.
+  const rate = write('rate-limit lease: one UpdateItem per slice of the minute per instance (about 0 per request at steady load)', 0, false);
   // DynamoDB Local charges nothing for a query with an empty answer; the seeded users are in no group.
   const memberships = read("the user's group memberships (gsi1 query; empty here)", 0);
   const auditInTx = (action: string) => [
@@ -143,7 +145,7 @@ export function minimumFor(operationId: string, s: ItemSizes): Minimum | undefin
     case 'audit.list.first':
       return minimum(
         [
-          rate,
+          exactRate,
           read('audit per-day counter shards for totalCount, strongly consistent', readUnits(s.auditCounterShards, true)),
           read('20 audit entries, newest first', readUnits(s.auditPage20, false)),
           write('page boundary for the next page (TTL item)', writeUnits(s.pageBoundary, 0, false)),
