@@ -75,6 +75,11 @@ export interface LoginIdentityRecord {
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'] as const;
 
+/** A stored user item as a record (keys and index attributes dropped); for repositories that read user items along with their own. */
+export function recordOf(item: Item): UserRecord {
+  return toRecord(item);
+}
+
 function toRecord(item: Item): UserRecord {
   const record: Item = { ...item };
   for (const name of KEY_ATTRIBUTES) delete record[name];
