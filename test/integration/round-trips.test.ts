@@ -83,4 +83,39 @@ describe('DynamoDB round trips per request (as bench/lib/operations.ts counts th
     expect(after.body.members ?? []).toEqual([]);
     expect(after.body.meta.version).toBe('W/"3"');
   });
+
+  it('GET /Users?attributes=groups (and POST /Users/.search): the groups of a page are read once, not once per user', async () => {
+    const operations = Array.from({ length: 100 }, (_, index) => ({
+      method: 'POST',
+      bulkId: `u${index}`,
+      path: '/Users',
+      data: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `page-${String(index).padStart(3, '0')}-${Date.now()}@example.com` },
+    }));
+    const bulk = await t.scim('POST', '/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: operations });
+    expect(bulk.status).toBe(200);
+    const ids = (bulk.body.Operations as { location: string }[]).map((result) => result.location.split('/').at(-1) as string);
+    // Three groups; user i is in group k when i % (k + 2) === 0, so users have 0 to 3 groups.
+    const groupIds: string[] = [];
+    for (let k = 0; k < 3; k++) {
+      const members = ids.filter((_, index) => index % (k + 2) === 0).map((value) => ({ value }));
+      const group = await t.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: `Page group ${k} ${Date.now()}`, members });
+      expect(group.status).toBe(201);
+      groupIds.push(group.body.id);
+    }
+    const expected = new Map(ids.map((id, index) => [id, groupIds.filter((_, k) => index % (k + 2) === 0).sort()]));
+    for (const spec of [
+      scimSpec('GET', '/Users?startIndex=1&count=100&attributes=userName,groups'),
+      scimSpec('POST', '/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], startIndex: 1, count: 100, attributes: ['userName', 'groups'] }),
+    ]) {
+      const page = await measured(spec);
+      expect(page.status).toBe(200);
+      const listed = (page.body.Resources as { id: string; groups?: { value: string }[] }[]).filter((user) => expected.has(user.id));
+      expect(listed).toHaveLength(100);
+      for (const user of listed) expect((user.groups ?? []).map((group) => group.value).sort()).toEqual(expected.get(user.id));
+      // One BatchGetItem for the three groups of the whole page (was one per user with groups).
+      expect(page.calls.BatchGetItemCommand ?? 0).toBe(1);
+      // Still one gsi1 query per listed user for its memberships (+ the page and its boundary): see the README.
+      expect(page.calls.QueryCommand).toBeLessThanOrEqual(page.body.Resources.length + 2);
+    }
+  });
 });
