@@ -280,7 +280,7 @@ async function tryMemberOnlyPatch(context: ScimContext, id: string, ifMatch: str
   if (plan.otherOps.length > 0 || plan.replaceAll !== undefined || plan.removeAll || count === 0 || count > FAST_PATH_MAX_MEMBERS) return undefined;
   if (!isUuid(id) || ![...add, ...remove].every(isUuid)) return undefined;
   const { group, users: found } = await groups.byIdWithUsers(context.organizationId, id, add);
-  if (!group || !scimWritable(group) || !ifMatchHolds(ifMatch, group)) return undefined;
+  if (!group || typeof group.version !== 'number' || !scimWritable(group) || !ifMatchHolds(ifMatch, group)) return undefined;
   const displays = memberDisplays(found.filter(scimVisible));
   if (add.some((userId) => !displays.has(userId))) return undefined;
   const now = new Date().toISOString();

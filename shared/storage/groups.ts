@@ -19,7 +19,7 @@ import { EntityType, isUuid, keys } from './keys.ts';
 import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
 import { batchGet, getItem, gsi1OrderedPage, queryAll, queryPage } from './queries.ts';
-import { recordOf as userRecordOf, type UserRecord } from './users.ts';
+import { keysOf as userKeysOf, recordOf as userRecordOf, type UserRecord } from './users.ts';
 import { mustExist, put, putNew, remove, type TransactionStep } from './transactions.ts';
 
 type Item = Record<string, unknown>;
@@ -102,7 +102,7 @@ export async function byId(organizationId: string, id: string, options: { consis
  */
 export async function byIdWithUsers(organizationId: string, id: string, userIds: readonly string[]): Promise<{ group: GroupRecord | undefined; users: UserRecord[] }> {
   const groupKey = isUuid(id) ? [keys.group(organizationId, id)] : [];
-  const userKeys = [...new Set(userIds.filter(isUuid))].map((userId) => keys.user(organizationId, userId));
+  const userKeys = userKeysOf(organizationId, userIds);
   if (groupKey.length + userKeys.length === 0) return { group: undefined, users: [] };
   const items = await batchGet([...groupKey, ...userKeys], true);
   const groupItem = items.find((item) => item.type === EntityType.Group);
