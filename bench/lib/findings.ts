@@ -41,9 +41,9 @@ export function findings(report: any): Finding[] {
     out.push({
       kind: 'latency',
       title: 'N+1 queries when a list page includes groups (`attributes=groups`)',
-      evidence: `A page of 100 users with groups: ${withGroups.measured.roundTrips} round trips (${withGroups.measured.calls?.QueryCommand} queries), ${f(cpu('scim.users.list.withGroups')?.inProcess?.cpuMsMedian)} ms CPU, c=1 p50 ${f(load('scim.users.list.withGroups', 1)?.latencyMs?.p50)} ms, ${f(load('scim.users.list.withGroups', 32)?.throughput)} pages/s at c=32 — against ${plainList?.measured?.roundTrips} round trips, ${f(cpu('scim.users.list.first')?.inProcess?.cpuMsMedian)} ms CPU and ${f(load('scim.users.list.first', 1)?.latencyMs?.p50)} ms without groups. The 100 gsi1 queries leave at once (Promise.all), so one request is a burst of 100 concurrent calls against the SDK's socket pool.`,
+      evidence: `A page of 100 users with groups: ${withGroups.measured.roundTrips} round trips (${withGroups.measured.calls?.QueryCommand} queries), ${f(cpu('scim.users.list.withGroups')?.inProcess?.cpuMsMedian)} ms CPU, c=1 p50 ${f(load('scim.users.list.withGroups', 1)?.latencyMs?.p50)} ms, ${f(load('scim.users.list.withGroups', 32)?.throughput)} pages/s at c=32 — against ${plainList?.measured?.roundTrips} round trips, ${f(cpu('scim.users.list.first')?.inProcess?.cpuMsMedian)} ms CPU and ${f(load('scim.users.list.first', 1)?.latencyMs?.p50)} ms without groups. The page's groups are read once (one BatchGetItem per 100 groups), but each listed user still costs one gsi1 query for its memberships (16 in flight at a time).`,
       proposal: 'Keep each user\'s group references (id, display) on the user item, maintained in the membership transactions (a group rename fans out to its members in chunks), so listing groups costs nothing extra; or page memberships with a single query per page. Since the last refactoring default list pages no longer include groups, so the cost only hits clients that ask for them.',
-      where: 'shared/scim/listables.ts userListing.enrich, shared/scim/users.ts userGroups (SCIM owners)',
+      where: 'shared/scim/listables.ts userListing.enrich, shared/scim/users.ts usersGroups (SCIM owners)',
     });
   }
 
