@@ -60,7 +60,7 @@ export class DataStack extends Stack {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.dataKey,
       timeToLiveAttribute: tableSchema.ttlAttribute,
-      // The change stream the auditStream workers read (audit entries are committed with every change).
+      // The change feed of the auditStream workers (shared/workers.ts): audit entries as committed.
       stream: dynamodb.StreamViewType[tableSchema.streamViewType],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -147,7 +147,7 @@ export class DataStack extends Stack {
     this.exports = dataExportNames(this.stackName);
     this.exportValue(this.table.tableName, { name: this.exports.tableName });
     this.exportValue(this.table.tableArn, { name: this.exports.tableArn });
-    this.exportValue(this.table.tableStreamArn as string, { name: this.exports.tableStreamArn });
+    this.exportValue(this.table.tableStreamArn ?? '', { name: this.exports.tableStreamArn });
     this.exportValue(this.dataKey.keyArn, { name: this.exports.dataKeyArn });
     this.exportValue(this.exportBucket.bucketName, { name: this.exports.exportBucketName });
     this.exportValue(this.exportBucket.bucketArn, { name: this.exports.exportBucketArn });

@@ -42,8 +42,8 @@ export const nagReasons = {
     'This queue is the on-failure destination of an async worker (Lambda sends events there after its retries): it is ' +
     'the dead-letter queue itself, encrypted and TLS-only, and a dead-letter queue of it would have nothing to catch.',
   streamWorkerDeadLetters:
-    "This queue is the on-failure destination of an audit-stream worker's event source mapping (Lambda records a batch there after its retries): it is " +
-    'the dead-letter queue itself, encrypted and TLS-only, and a dead-letter queue of it would have nothing to catch.',
+    "This queue is the on-failure destination of an audit-stream worker's event source mapping (the records of a batch " +
+    'that failed its last retry land here): it is the dead-letter queue itself, encrypted and TLS-only.',
   vpcAccess:
     'AWSLambdaVPCAccessExecutionRole is the AWS-maintained policy for exactly what Lambda needs to run in a VPC (create, describe and delete ' +
     'its network interfaces); it is attached only to the sync-run worker\'s role, and only when a sync VPC is configured.',
@@ -124,7 +124,7 @@ export function acknowledgeAsyncWorkerDeadLetters(queue: IConstruct): void {
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: nagReasons.asyncWorkerDeadLetters });
 }
 
-/** SQS3 on the dead-letter queue of an audit-stream worker (lib/workers-stack.ts). */
+/** SQS3 on the queue that collects an audit-stream worker's failed batches (the mapping's on-failure destination). */
 export function acknowledgeStreamWorkerDeadLetters(queue: IConstruct): void {
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: nagReasons.streamWorkerDeadLetters });
 }

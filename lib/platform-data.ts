@@ -19,7 +19,7 @@ import { tableSchema } from '../shared/storage/table-schema.ts';
 export interface PlatformDataExports {
   readonly tableName: string;
   readonly tableArn: string;
-  /** The table's stream (NEW_IMAGE), read by the auditStream workers. */
+  /** The table's stream, read by the auditStream workers. */
   readonly tableStreamArn: string;
   /** Customer-managed key that encrypts the table and the export bucket. */
   readonly dataKeyArn: string;

@@ -7,11 +7,11 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { auditStreamFilterPattern } from '../shared/storage/audit-stream.ts';
 import { scheduleEnvironmentNames, workerEnvironmentName, type WorkerDefinition } from '../shared/workers.ts';
+import { auditStreamFilterPattern } from '../shared/storage/audit-stream-filter.ts';
 import { grantProfile, type AccessProfile } from './access-profile.ts';
 import type { SyncVpcSettings } from './config.ts';
-import { acknowledgeAsyncWorkerDeadLetters, acknowledgeFunctionRoleWildcards, acknowledgeStreamWorkerDeadLetters, acknowledgeVpcAccessPolicy } from './nag-suppressions.ts';
+import { acknowledgeAsyncWorkerDeadLetters, acknowledgeStreamWorkerDeadLetters, acknowledgeFunctionRoleWildcards, acknowledgeVpcAccessPolicy } from './nag-suppressions.ts';
 import { ImportedPlatformData, type PlatformDataExports } from './platform-data.ts';
 import { createPlatformFunction } from './platform-function.ts';
 
@@ -103,6 +103,9 @@ const deadLetterRetention = Duration.days(14);
  *   through a role of its own that may invoke only that function;
  * - async: a dead-letter queue for events that failed Lambda's two retries; the routes that declare
  *   the worker get the invoke grant (see {@link grantStartWorker}).
+ * - auditStream: an event source mapping on the table's stream (new entries, filtered to the
+ *   worker's audit actions, batch failures reported, failing batches split), with a dead-letter
+ *   queue receiving the records of a batch after its last retry.
  *
  * A nested stack of its own, so the family stacks' resource counts do not grow with it.
  */
@@ -182,13 +185,11 @@ export class WorkersStack extends NestedStack {
       return { worker, function: fn, role, deadLetterQueue, managedSchedules: { group: this.group(), role: this.schedulerRole(worker, name, fn) } };
     }
     if (trigger.kind === 'auditStream') {
-      // The table's stream, filtered to the audit entries of the row's actions (Lambda event
-      // filtering: other records never invoke the function); a failed batch is split and retried,
-      // then its description lands in the dead-letter queue.
       const deadLetterQueue = this.queue(`${name}DeadLetters`, { retentionPeriod: deadLetterRetention });
       acknowledgeStreamWorkerDeadLetters(deadLetterQueue);
       fn.addEventSource(
         new DynamoEventSource(data.table, {
+          // New entries only: a new worker does not replay the table's past 24 hours.
           startingPosition: lambda.StartingPosition.LATEST,
           batchSize: trigger.batchSize,
           maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),

@@ -6,7 +6,7 @@ import { scheduleRateMs, type WorkerDefinition } from '../../shared/workers.ts';
 import { nextFireTime } from '../../shared/workers/schedule-expressions.ts';
 import { setWorkerTransport, type WorkerTransport } from '../../shared/workers/start-worker.ts';
 import { setScheduleTransport, type ManagedSchedule, type ScheduleTransport } from '../../shared/workers/worker-schedules.ts';
-import { matchesAuditStreamFilter } from '../../shared/storage/audit-stream.ts';
+import { matchesAuditStreamFilter } from '../../shared/storage/audit-stream-filter.ts';
 import { followLocalTableStream, type LocalTableStream } from '../../shared/storage/local-table-stream.ts';
 import { lambdaContext } from './lambda-adapter.ts';
 

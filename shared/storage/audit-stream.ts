@@ -1,13 +1,15 @@
 /**
  * The audit entries of the table's stream (DynamoDB Streams, NEW_IMAGE): the only code that knows
  * how an audit entry looks in a stream record and how the Lambda event filter selects them. Used
- * by the stream workers' adapter (shared/workers/audit-stream.ts), the CDK event source mapping
- * (lib/workers-stack.ts) and the local stream poller (lib/local/audit-stream.ts).
+ * by the stream workers' adapter (shared/workers/audit-stream.ts); the filter (CDK's event source
+ * mapping, the local runtime's delivery) is in audit-stream-filter.ts, which loads no SDK.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { EntityType } from './keys.ts';
+
+export { auditStreamFilterPattern, matchesAuditStreamFilter } from './audit-stream-filter.ts';
 
 /** One committed audit entry of an organization, as a stream worker receives it. */
 export interface AuditChange {
@@ -24,44 +26,8 @@ export interface AuditChange {
   details: Record<string, unknown>;
 }
 
-/**
- * The Lambda event filter pattern selecting newly inserted audit entries of an organization whose
- * action starts with one of `actions` (AWS Lambda event filtering, DynamoDB stream records: values
- * are matched in their DynamoDB JSON form, so the string attribute is `{ S: … }`).
- *
- * @param actions action prefixes or whole action names (a whole name is a prefix of itself)
- * @returns the pattern object; CDK serialises it with `FilterCriteria.filter`
- */
-export function auditStreamFilterPattern(actions: readonly string[]): Record<string, unknown> {
-  return {
-    eventName: ['INSERT'],
-    dynamodb: {
-      NewImage: {
-        type: { S: [EntityType.AuditEntry] },
-        organizationId: { S: [{ exists: true }] },
-        action: { S: actions.map((action) => ({ prefix: action })) },
-      },
-    },
-  };
-}
-
 function isAuditImage(image: Record<string, unknown>): boolean {
   return image.type === EntityType.AuditEntry && typeof image.organizationId === 'string' && typeof image.action === 'string';
-}
-
-/**
- * Whether a stream record passes a worker's filter (the local poller applies it as Lambda would).
- *
- * @param record a stream record in the Lambda event's shape
- * @param actions the worker's action prefixes
- */
-export function matchesAuditStreamFilter(record: DynamoDBRecord, actions: readonly string[]): boolean {
-  if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) return false;
-  const image = record.dynamodb.NewImage;
-  const type = image.type?.S;
-  const organizationId = image.organizationId?.S;
-  const action = image.action?.S;
-  return type === EntityType.AuditEntry && organizationId !== undefined && action !== undefined && actions.some((prefix) => action.startsWith(prefix));
 }
 
 /**
