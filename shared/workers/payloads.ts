@@ -16,6 +16,10 @@ export const workerPayloads = {
     /** A follow-up invocation: continue the run's stored plan from this change record's sequence (its checkpoint). */
     continueFrom: z.number().int().min(1).optional(),
   }),
+  'audit-export': z.strictObject({
+    organizationId: z.string().min(1).max(100),
+    jobId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a ULID' }),
+  }),
 } as const;
 
 export type StartableWorkerId = keyof typeof workerPayloads;
