@@ -215,39 +215,57 @@ async function listFiltered(organizationId: string, request: AuditListRequest): 
   const listing = `audit:${listingDigest(request)}`;
   const startIndex = (request.pageNumber - 1) * request.pageSize + 1;
   const [remembered, boundary] = await Promise.all([pageBoundaries.summary(organizationId, listing), pageBoundaries.nearest(organizationId, listing, startIndex)]);
-  let summary = remembered;
-  if (!summary) {
-    const filtered = audit.isFiltered(organizationId, request.query);
-    const counted = await audit.countMatching(organizationId, request.query, request.range, {
-      maxMatches: AUDIT_COUNT_CAP,
-      ...(filtered ? { maxEvaluated: AUDIT_SEARCH_WINDOW } : {}),
+  const walkFrom = (bounds: audit.IdBounds) =>
+    audit.walk(organizationId, request.query, request.range, {
       descending: request.descending,
+      after: boundary.position,
+      bounds,
+      skip: startIndex - boundary.startIndex,
+      take: request.pageSize,
+      maxEvaluated: AUDIT_SEARCH_WINDOW,
     });
+  const windowBounds = (end: string | undefined): audit.IdBounds => (end === undefined ? {} : request.descending ? { lowest: end } : { highest: end });
+
+  let summary: pageBoundaries.ListingSummary;
+  let walked: audit.WalkResult;
+  if (remembered) {
+    summary = remembered;
+    walked = await walkFrom(windowBounds(summary.windowEnd?.[0]));
+  } else {
+    // The first request of a listing counts and reads its page at once; the page is then cut to
+    // the search window the count found (a walk of at most the window's size from a position
+    // inside the listing always reaches the window's end, so a cut or spent walk has reached it).
+    const filtered = audit.isFiltered(organizationId, request.query);
+    const [counted, early] = await Promise.all([
+      audit.countMatching(organizationId, request.query, request.range, {
+        maxMatches: AUDIT_COUNT_CAP,
+        ...(filtered ? { maxEvaluated: AUDIT_SEARCH_WINDOW } : {}),
+        descending: request.descending,
+      }),
+      walkFrom({}),
+    ]);
     summary = {
       totalCount: Math.min(counted.count, AUDIT_COUNT_CAP),
       exact: !counted.capped,
       windowEnd: counted.stoppedAt ? [counted.stoppedAt] : undefined,
       countedAt: new Date().toISOString(),
     };
+    walked = early;
+    const end = counted.stoppedAt;
+    if (end !== undefined) {
+      const inside = early.records.filter((record) => (request.descending ? record.id >= end : record.id <= end));
+      walked = { ...early, records: inside, reachedEnd: early.reachedEnd || inside.length < early.records.length || early.records.length < request.pageSize };
+    }
     if (!counted.complete || counted.evaluated >= REMEMBER_COUNT_AFTER) await pageBoundaries.recordSummary(organizationId, listing, summary);
   }
   const windowEnd = summary.windowEnd?.[0];
-  const extra: Partial<AuditPageInfo> = {
+  const info: AuditPageInfo = {
+    ...pageInfo(summary.totalCount, request.pageSize, request.pageNumber),
     ...(summary.exact ? {} : { totalCountCapped: true as const }),
     ...(windowEnd ? { searchWindowLimited: true as const, searchWindowEnd: new Date(ulidTime(windowEnd)).toISOString() } : {}),
   };
-  const info = { ...pageInfo(summary.totalCount, request.pageSize, request.pageNumber), ...extra };
   if (summary.exact && startIndex > summary.totalCount) return { items: [], pageInfo: info };
-
-  const walked = await audit.walk(organizationId, request.query, request.range, {
-    descending: request.descending,
-    after: boundary.position,
-    bounds: windowEnd ? (request.descending ? { lowest: windowEnd } : { highest: windowEnd }) : {},
-    skip: startIndex - boundary.startIndex,
-    take: request.pageSize,
-    maxEvaluated: AUDIT_SEARCH_WINDOW,
-  });
-  if (walked.records.length < request.pageSize && !walked.reachedEnd) {
+  if (walked.records.length < request.pageSize && !walked.reachedEnd && windowEnd === undefined) {
     throw new ValidationError(
       `pageNumber ${request.pageNumber} lies more than ${AUDIT_SEARCH_WINDOW.toLocaleString('en')} entries beyond the nearest page served for this query: ` +
         'request the pages before it in order, or narrow fromDate/toDate.',
@@ -260,6 +278,7 @@ async function listFiltered(organizationId: string, request: AuditListRequest): 
   }
   return { items: walked.records.map(toAuditLogEntry), pageInfo: info };
 }
+
 /**
  * Names one listing (query, range and order) for its page boundaries: the same listing always
  * gets the same name, whatever order the query's terms were written in.

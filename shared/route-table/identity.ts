@@ -168,6 +168,9 @@ export const identityRoutes: readonly RouteDefinition[] = [
     permission: 'audit:read',
     mutating: false,
     access: { table: 'write' },
+    // Every page reads a bounded number of entries (at most the 20,000-entry search window for
+    // filtered queries, one day's keys for a deep unfiltered jump): up to API Gateway's 29 s.
+    timeoutSeconds: 29,
     summary: 'List audit log entries (paged, sorted, filtered by query and time range)',
   },
   {
