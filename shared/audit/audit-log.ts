@@ -42,11 +42,11 @@ export const AUDIT_COUNT_CAP = 10_000;
 /**
  * The most entries one request reads for a query that needs a filter (free text, `target:`,
  * `ip:`, `actorType:`, `targetType:`, an action prefix): such a listing searches the first
- * 20,000 entries of its time range in its order (the newest by default) and says so with
+ * 10,000 entries of its time range in its order (the newest by default) and says so with
  * `searchWindowLimited`; fromDate/toDate move the window. Also the most entries a page of an
  * indexed query passes over to reach a page no earlier page led to.
  */
-export const AUDIT_SEARCH_WINDOW = 20_000;
+export const AUDIT_SEARCH_WINDOW = 10_000;
 /** A page further than this from the nearest recorded boundary of an unfiltered listing seeks with the per-day counters. */
 const SEEK_DISTANCE = 1_000;
 /** Counts that read at least this many entries are remembered with the listing's page boundaries. */
@@ -126,7 +126,7 @@ export interface AuditListRequest {
  * The seed's pageInfo, plus — only when they apply — `totalCountCapped: true` (more than 10,000
  * entries match: totalCount is 10,000, a lower bound, and pages past it are still served) and
  * `searchWindowLimited: true` with `searchWindowEnd` (a filtered query searched only the first
- * 20,000 entries of its range in its order; the last of them was written at that time).
+ * 10,000 entries of its range in its order; the last of them was written at that time).
  */
 export interface AuditPageInfo extends PageInfo {
   totalCountCapped?: true;

@@ -140,7 +140,7 @@ export const auditPageInfo = pageInfo.extend({
     .optional()
     .meta({
       description:
-        'Present when a query that needs a filter (free text, target:, ip:, actorType:, targetType:, action prefix) searched only the first 20,000 entries ' +
+        'Present when a query that needs a filter (free text, target:, ip:, actorType:, targetType:, action prefix) searched only the first 10,000 entries ' +
         'of its time range in its order; totalCount and the pages cover those. Narrow fromDate/toDate to search further.',
     }),
   searchWindowEnd: z.iso.datetime().optional().meta({ description: 'With searchWindowLimited: when the last searched entry was written' }),

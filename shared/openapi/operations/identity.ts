@@ -234,9 +234,9 @@ export const identityOperations: OperationDocs = {
       'Set pageSize and pageNumber for paging; optionally use query to filter and sortBy to order. Without query, `totalCount` is exact ' +
       '(per-day counters) and any pageNumber answers from them without reading earlier entries. With query, the count is taken once per query and range and ' +
       'remembered for an hour with the page boundaries; it is exact up to 10,000 matches (`pageInfo.totalCountCapped: true` beyond, totalCount = 10,000). ' +
-      'A query that needs a filter (free text, target:, ip:, actorType:, targetType:, an action prefix) searches the first 20,000 entries of its time range ' +
+      'A query that needs a filter (free text, target:, ip:, actorType:, targetType:, an action prefix) searches the first 10,000 entries of its time range ' +
       'in its order (`pageInfo.searchWindowLimited: true` and `searchWindowEnd` when the range holds more; narrow fromDate/toDate to search further). ' +
-      'A filtered page more than 20,000 entries past the nearest page served is a 400: page in order or narrow the range.',
+      'A filtered page more than 10,000 entries past the nearest page served is a 400: page in order or narrow the range.',
     request: listAuditEntriesRequest,
     responses: { 200: ok('A page of entries', s.auditPage, 'List audit log entries (seed)', ex.auditListResponse) },
   },
