@@ -620,7 +620,6 @@ export const nonMutatingRouteSamples: Record<string, (ctx: SampleContext) => Pro
   'identity-apis-clients-list': (ctx) => ctx.identity('GET', `/apis/${PLATFORM_API_ID}/clients`),
   'identity-me': (ctx) => ctx.send('GET', `${V1}/me`, { token: ctx.machine.token }),
   'identity-audit-list': (ctx) => ctx.identity('GET', '/audit/list?pageSize=5'),
-  'identity-audit-export-job': (ctx) => ctx.identity('GET', '/audit/exports/01JCZ6W1Q8X4T3B2A1M0N9P8R7'),
   'identity-saml-settings-get': (ctx) => ctx.identity('GET', '/saml/settings'),
   'scim-users-list': (ctx) => ctx.scim('GET', '/Users?count=5'),
   'directory-connections-list': (ctx) => ctx.send('GET', '/api/connections', { token: ctx.tenant.ownerToken }),
