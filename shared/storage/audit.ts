@@ -271,9 +271,13 @@ export async function walk(
   let evaluated = 0;
   if (queryPlan.empty) return { records, skipped, evaluated, reachedEnd: true };
   let exclusiveStartKey: Item | undefined;
+  // With a filter, how many entries match is unknown: start with what is wanted and double the
+  // read each round (a dense filter costs one small read, a sparse one a few growing ones).
+  let filteredChunk = 0;
   do {
     const wanted = options.skip - skipped + options.take - records.length + (drop ? 1 : 0);
-    const limit = Math.min(options.maxEvaluated - evaluated, queryPlan.filter ? 2000 : Math.min(1000, wanted));
+    filteredChunk = Math.min(4000, Math.max(filteredChunk * 2, wanted, 100));
+    const limit = Math.min(options.maxEvaluated - evaluated, queryPlan.filter ? filteredChunk : Math.min(1000, wanted));
     const result = await dynamo().send(new QueryCommand({ ...input, TableName: tableName(), Limit: Math.max(1, limit), ExclusiveStartKey: exclusiveStartKey }));
     evaluated += result.ScannedCount ?? 0;
     for (const item of result.Items ?? []) {
