@@ -28,6 +28,8 @@ export default tseslint.config(
           paths: [
             { name: '@aws-sdk/client-dynamodb', message: 'Only shared/storage talks to DynamoDB: call a repository in shared/storage instead.' },
             { name: '@aws-sdk/lib-dynamodb', message: 'Only shared/storage talks to DynamoDB: call a repository in shared/storage instead.' },
+            { name: '@aws-sdk/client-dynamodb-streams', message: 'Only shared/storage talks to DynamoDB: call a repository in shared/storage instead.' },
+            { name: '@aws-sdk/util-dynamodb', message: 'Only shared/storage knows how items are marshalled: call a repository in shared/storage instead.' },
           ],
           patterns: [
             {

@@ -60,6 +60,8 @@ export class DataStack extends Stack {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.dataKey,
       timeToLiveAttribute: tableSchema.ttlAttribute,
+      // The change feed of the auditStream workers (shared/workers.ts): audit entries as committed.
+      stream: dynamodb.StreamViewType[tableSchema.streamViewType],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const index of tableSchema.globalSecondaryIndexes) {
@@ -145,6 +147,7 @@ export class DataStack extends Stack {
     this.exports = dataExportNames(this.stackName);
     this.exportValue(this.table.tableName, { name: this.exports.tableName });
     this.exportValue(this.table.tableArn, { name: this.exports.tableArn });
+    this.exportValue(this.table.tableStreamArn ?? '', { name: this.exports.tableStreamArn });
     this.exportValue(this.dataKey.keyArn, { name: this.exports.dataKeyArn });
     this.exportValue(this.exportBucket.bucketName, { name: this.exports.exportBucketName });
     this.exportValue(this.exportBucket.bucketArn, { name: this.exports.exportBucketArn });

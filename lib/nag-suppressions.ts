@@ -41,6 +41,9 @@ export const nagReasons = {
   asyncWorkerDeadLetters:
     'This queue is the on-failure destination of an async worker (Lambda sends events there after its retries): it is ' +
     'the dead-letter queue itself, encrypted and TLS-only, and a dead-letter queue of it would have nothing to catch.',
+  streamWorkerDeadLetters:
+    "This queue is the on-failure destination of an audit-stream worker's event source mapping (the records of a batch " +
+    'that failed its last retry land here): it is the dead-letter queue itself, encrypted and TLS-only.',
   vpcAccess:
     'AWSLambdaVPCAccessExecutionRole is the AWS-maintained policy for exactly what Lambda needs to run in a VPC (create, describe and delete ' +
     'its network interfaces); it is attached only to the sync-run worker\'s role, and only when a sync VPC is configured.',
@@ -119,6 +122,11 @@ export function acknowledgeCloudWatchRole(role: IConstruct): void {
 /** SQS3 on the queue that collects an async worker's failed events (a dead-letter queue SQS3 cannot see as one). */
 export function acknowledgeAsyncWorkerDeadLetters(queue: IConstruct): void {
   Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: nagReasons.asyncWorkerDeadLetters });
+}
+
+/** SQS3 on the queue that collects an audit-stream worker's failed batches (the mapping's on-failure destination). */
+export function acknowledgeStreamWorkerDeadLetters(queue: IConstruct): void {
+  Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: nagReasons.streamWorkerDeadLetters });
 }
 
 /** IAM5 on a role that manages a worker's run-time schedules (lib/workers-stack.ts, grantManageSchedules). */

@@ -19,6 +19,8 @@ import { tableSchema } from '../shared/storage/table-schema.ts';
 export interface PlatformDataExports {
   readonly tableName: string;
   readonly tableArn: string;
+  /** The table's stream, read by the auditStream workers. */
+  readonly tableStreamArn: string;
   /** Customer-managed key that encrypts the table and the export bucket. */
   readonly dataKeyArn: string;
   readonly exportBucketName: string;
@@ -33,6 +35,7 @@ export function dataExportNames(dataStackName: string): PlatformDataExports {
   return {
     tableName: `${dataStackName}-TableName`,
     tableArn: `${dataStackName}-TableArn`,
+    tableStreamArn: `${dataStackName}-TableStreamArn`,
     dataKeyArn: `${dataStackName}-DataKeyArn`,
     exportBucketName: `${dataStackName}-ExportBucketName`,
     exportBucketArn: `${dataStackName}-ExportBucketArn`,
@@ -78,6 +81,7 @@ export class ImportedPlatformData extends Construct implements PlatformData {
     this.tableName = Fn.importValue(exports.tableName);
     this.table = Table.fromTableAttributes(this, 'Table', {
       tableArn: Fn.importValue(exports.tableArn),
+      tableStreamArn: Fn.importValue(exports.tableStreamArn),
       encryptionKey: dataKey,
       // Declaring the indexes makes read/write grants cover Query on them.
       globalIndexes: tableSchema.globalSecondaryIndexes.map((index) => index.indexName),

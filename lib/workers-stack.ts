@@ -1,16 +1,17 @@
 import { Aws, Duration, Fn, NestedStack, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { scheduleEnvironmentNames, workerEnvironmentName, type WorkerDefinition } from '../shared/workers.ts';
+import { auditStreamFilterPattern } from '../shared/storage/audit-stream-filter.ts';
 import { grantProfile, type AccessProfile } from './access-profile.ts';
 import type { SyncVpcSettings } from './config.ts';
-import { acknowledgeAsyncWorkerDeadLetters, acknowledgeFunctionRoleWildcards, acknowledgeVpcAccessPolicy } from './nag-suppressions.ts';
+import { acknowledgeAsyncWorkerDeadLetters, acknowledgeStreamWorkerDeadLetters, acknowledgeFunctionRoleWildcards, acknowledgeVpcAccessPolicy } from './nag-suppressions.ts';
 import { ImportedPlatformData, type PlatformDataExports } from './platform-data.ts';
 import { createPlatformFunction } from './platform-function.ts';
 
@@ -102,6 +103,9 @@ const deadLetterRetention = Duration.days(14);
  *   through a role of its own that may invoke only that function;
  * - async: a dead-letter queue for events that failed Lambda's two retries; the routes that declare
  *   the worker get the invoke grant (see {@link grantStartWorker}).
+ * - auditStream: an event source mapping on the table's stream (new entries, filtered to the
+ *   worker's audit actions, batch failures reported, failing batches split), with a dead-letter
+ *   queue receiving the records of a batch after its last retry.
  *
  * A nested stack of its own, so the family stacks' resource counts do not grow with it.
  */
@@ -179,6 +183,24 @@ export class WorkersStack extends NestedStack {
       fn.configureAsyncInvoke({ retryAttempts: 2, onFailure: new SqsDestination(deadLetterQueue) });
       if (trigger.kind === 'async') return { worker, function: fn, role, deadLetterQueue };
       return { worker, function: fn, role, deadLetterQueue, managedSchedules: { group: this.group(), role: this.schedulerRole(worker, name, fn) } };
+    }
+    if (trigger.kind === 'auditStream') {
+      const deadLetterQueue = this.queue(`${name}DeadLetters`, { retentionPeriod: deadLetterRetention });
+      acknowledgeStreamWorkerDeadLetters(deadLetterQueue);
+      fn.addEventSource(
+        new DynamoEventSource(data.table, {
+          // New entries only: a new worker does not replay the table's past 24 hours.
+          startingPosition: lambda.StartingPosition.LATEST,
+          batchSize: trigger.batchSize,
+          maxBatchingWindow: Duration.seconds(trigger.maxBatchingWindowSeconds),
+          retryAttempts: trigger.retryAttempts,
+          bisectBatchOnError: true,
+          reportBatchItemFailures: true,
+          onFailure: new SqsDlq(deadLetterQueue),
+          filters: [lambda.FilterCriteria.filter(auditStreamFilterPattern(trigger.actions))],
+        }),
+      );
+      return { worker, function: fn, role, deadLetterQueue };
     }
     if (trigger.kind !== 'schedule') throw new Error(`Worker ${worker.id}: unknown trigger`);
     return { worker, function: fn, role, schedule: this.addSchedule(worker, name, trigger.expression, fn) };

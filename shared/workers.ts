@@ -22,12 +22,29 @@
  *   the routes that declare the worker in `managesSchedules`: in AWS EventBridge Scheduler schedules
  *   in the stack's schedule group that invoke the function (asynchronously) through one role; in the
  *   local runtime a timer per schedule. See shared/workers/worker-schedules.ts.
+ * - `auditStream`: audit entries as they are committed, read from the table's stream (DynamoDB
+ *   Streams, new images): every change is written with its audit entry in one transaction, so the
+ *   audit entries of an organization are its change feed, whatever route or worker wrote them. Only
+ *   entries whose action starts with one of `actions` reach the worker (a Lambda event filter in
+ *   AWS; the same match locally). Up to `batchSize` entries per invocation, gathered for at most
+ *   `maxBatchingWindowSeconds`; a failed batch is split and retried `retryAttempts` times, then
+ *   recorded in the worker's dead-letter queue. The worker must be idempotent (a batch may be
+ *   delivered again). See shared/workers/audit-stream.ts; locally lib/local/audit-stream.ts polls
+ *   DynamoDB Local's stream.
  */
 export type WorkerTrigger =
   | { readonly kind: 'queue'; readonly batchSize: number; readonly maxReceiveCount: number }
   | { readonly kind: 'schedule'; readonly expression: string }
   | { readonly kind: 'async' }
-  | { readonly kind: 'managedSchedules' };
+  | { readonly kind: 'managedSchedules' }
+  | {
+      readonly kind: 'auditStream';
+      /** Action prefixes (`user.`, `group.member.`) or whole actions; at most 10 (a Lambda filter pattern's limit is generous, kept small on purpose). */
+      readonly actions: readonly string[];
+      readonly batchSize: number;
+      readonly maxBatchingWindowSeconds: number;
+      readonly retryAttempts: number;
+    };
 
 export interface WorkerDefinition {
   /** Stable kebab-case identifier, also the logical name of the function in CDK. */
@@ -146,6 +163,14 @@ export function validateWorkerTable(
       case 'async':
       case 'managedSchedules':
         break;
+      case 'auditStream':
+        if (!Array.isArray(trigger.actions) || trigger.actions.length < 1 || trigger.actions.length > 10 || trigger.actions.some((action) => !/^[a-z][a-z_.]*$/.test(action))) {
+          throw new Error(`${label}: actions must list 1 to 10 action names or prefixes (lower-case, dotted)`);
+        }
+        if (!Number.isInteger(trigger.batchSize) || trigger.batchSize < 1 || trigger.batchSize > 1000) throw new Error(`${label}: batchSize must be an integer from 1 to 1000`);
+        if (!Number.isInteger(trigger.maxBatchingWindowSeconds) || trigger.maxBatchingWindowSeconds < 0 || trigger.maxBatchingWindowSeconds > 300) throw new Error(`${label}: maxBatchingWindowSeconds must be an integer from 0 to 300`);
+        if (!Number.isInteger(trigger.retryAttempts) || trigger.retryAttempts < 0 || trigger.retryAttempts > 10_000) throw new Error(`${label}: retryAttempts must be an integer from 0 to 10000`);
+        break;
       default:
         throw new Error(`${label}: unknown trigger ${JSON.stringify(trigger)}`);
     }
@@ -155,6 +180,7 @@ export function validateWorkerTable(
       const target = workerById(id, table);
       if (!target) throw new Error(`${starter.id} starts unknown worker ${id}`);
       if (target.trigger.kind === 'schedule' || target.trigger.kind === 'managedSchedules') throw new Error(`${starter.id} starts ${id}, which only runs on its schedules`);
+      if (target.trigger.kind === 'auditStream') throw new Error(`${starter.id} starts ${id}, which only runs on the audit stream`);
       if (target.trigger.kind === 'async' && starter.id === id) throw new Error(`${id} is async and cannot start itself (use a queue trigger)`);
     }
     for (const id of ('managesSchedules' in starter ? starter.managesSchedules : undefined) ?? []) {

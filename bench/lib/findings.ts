@@ -41,9 +41,9 @@ export function findings(report: any): Finding[] {
     out.push({
       kind: 'latency',
       title: 'N+1 queries when a list page includes groups (`attributes=groups`)',
-      evidence: `A page of 100 users with groups: ${withGroups.measured.roundTrips} round trips (${withGroups.measured.calls?.QueryCommand} queries), ${f(cpu('scim.users.list.withGroups')?.inProcess?.cpuMsMedian)} ms CPU, c=1 p50 ${f(load('scim.users.list.withGroups', 1)?.latencyMs?.p50)} ms, ${f(load('scim.users.list.withGroups', 32)?.throughput)} pages/s at c=32 — against ${plainList?.measured?.roundTrips} round trips, ${f(cpu('scim.users.list.first')?.inProcess?.cpuMsMedian)} ms CPU and ${f(load('scim.users.list.first', 1)?.latencyMs?.p50)} ms without groups. The 100 gsi1 queries leave at once (Promise.all), so one request is a burst of 100 concurrent calls against the SDK's socket pool.`,
+      evidence: `A page of 100 users with groups: ${withGroups.measured.roundTrips} round trips (${withGroups.measured.calls?.QueryCommand} queries), ${f(cpu('scim.users.list.withGroups')?.inProcess?.cpuMsMedian)} ms CPU, c=1 p50 ${f(load('scim.users.list.withGroups', 1)?.latencyMs?.p50)} ms, ${f(load('scim.users.list.withGroups', 32)?.throughput)} pages/s at c=32 — against ${plainList?.measured?.roundTrips} round trips, ${f(cpu('scim.users.list.first')?.inProcess?.cpuMsMedian)} ms CPU and ${f(load('scim.users.list.first', 1)?.latencyMs?.p50)} ms without groups. The page's groups are read once (one BatchGetItem per 100 groups), but each listed user still costs one gsi1 query for its memberships (16 in flight at a time).`,
       proposal: 'Keep each user\'s group references (id, display) on the user item, maintained in the membership transactions (a group rename fans out to its members in chunks), so listing groups costs nothing extra; or page memberships with a single query per page. Since the last refactoring default list pages no longer include groups, so the cost only hits clients that ask for them.',
-      where: 'shared/scim/listables.ts userListing.enrich, shared/scim/users.ts userGroups (SCIM owners)',
+      where: 'shared/scim/listables.ts userListing.enrich, shared/scim/users.ts usersGroups (SCIM owners)',
     });
   }
 
@@ -251,6 +251,19 @@ export function findings(report: any): Finding[] {
       evidence: `Next page of ${report.directory.pageSize} in order: ${(report.directory.points as any[]).map((point) => `${point.nextPageInOrder.roundTrips} round trips / ${f(point.nextPageInOrder.readCapacityUnits)} RCU at ${f(point.users, 0)} users`).join(', ')} (minimum ${listing.minimum.roundTrips} / ${f(listing.minimum.readUnits)}). A jump to page ${listing.jump.page} reads the ${f(listing.jump.keysSkipped, 0)} skipped items (${f(listing.jump.readCapacityUnits)} RCU: a keys-only projection does not reduce read units; the same jump again ${f(listing.jumpAgain?.readCapacityUnits)} RCU, from the boundaries the first left) and status=active reads every user (${(report.directory.points as any[]).filter((point) => point.filteredStatusActive).map((point) => `${f(point.filteredStatusActive.readCapacityUnits)} RCU, ${f(point.filteredStatusActive.wallMsMedian, 0)} ms at ${f(point.users, 0)} users`).join('; ')}).${timedOut.length ? ` Cut at the route's timeout (503): ${timedOut.join('; ')}.` : ''}`,
       proposal: `Walk pages in order (the CSV export pattern does).${timedOut.length ? ' Filtered listings and cold deep jumps of large organizations do not fit the route\'s timeout on this engine:' : ''} index status (and department) as gsi partitions of their own with counters, as the unfiltered listing is, so filtered pages read one page too; a first deep jump stays proportional to its depth (a retry continues from the boundaries it left).`,
       where: 'shared/directory/users.ts listUsers, shared/directory/pages.ts indexedPage',
+    });
+  }
+
+  const rateLimit = report.rateLimit;
+  if (rateLimit?.steady?.length) {
+    const perRequest = (rateLimit.steady as any[]).map((run) => `${f(run.writesPerRequest, 4)} at c=${run.concurrency} (${f(run.rateLimitWrites, 0)} writes for ${f(run.requests, 0)} requests)`).join(', ');
+    const checks = ((rateLimit.bounds ?? []) as any[]).map((check) => `K=${check.instances}: ${f(check.admitted, 0)} admitted of ${f(check.sent, 0)}${check.admittedAtFirstRefusal !== undefined ? ` (${f(check.admittedAtFirstRefusal, 0)} at the first refusal)` : ''} against ${f(check.bound.min, 0)}–${f(check.bound.max, 0)}${check.holds ? '' : ' (VIOLATED)'}`).join('; ');
+    out.push({
+      kind: rateLimit.meetsTarget && rateLimit.boundsHold ? 'confirmed' : rateLimit.boundsHold ? 'cost' : 'correctness',
+      title: `Leased SCIM rate limiting: ${rateLimit.meetsTarget ? 'within' : 'above'} ${rateLimit.target} writes per request${rateLimit.boundsHold ? ', limits hold within the bound' : ', a bound does NOT hold'}`,
+      evidence: `Rate-limit writes per SCIM request at steady load: ${perRequest} (before leasing: 1 per request). At 32-way concurrency: ${checks}.`,
+      proposal: rateLimit.meetsTarget && rateLimit.boundsHold ? 'None; keep exact counting for the directory and governance APIs, whose limits are published.' : 'Read the lease arithmetic (shared/rate-limits/lease.ts) against the failing figure.',
+      where: 'shared/rate-limits/leased-rate-limiter.ts, shared/rate-limits/lease.ts, shared/storage/rate-counters.ts leaseRequests',
     });
   }
 

@@ -49,7 +49,11 @@ function expectStatus(result: { status: number; text: string }, status: number, 
   if (result.status !== status) throw new Error(`${what}: expected ${status}, got ${result.status} ${result.text.slice(0, 400)}`);
 }
 
-export async function createTenant(baseUrl: string, operatorApiKey: string, name: string): Promise<Tenant> {
+/**
+ * An organization with its Owner and a machine client's token. `rateLimits` (per family) are set
+ * right after the organization exists, before its first bearer request caches its limits.
+ */
+export async function createTenant(baseUrl: string, operatorApiKey: string, name: string, rateLimits?: Record<string, { perMinute: number; perHour: number }>): Promise<Tenant> {
   const ownerEmail = `owner-${randomUUID()}@bench.example`;
   const ownerPassword = `bench-${randomUUID()}`;
   const created = await call<{ organizationId: string }>(baseUrl, 'POST', '/api/identity/v1/organizations', {
@@ -57,6 +61,10 @@ export async function createTenant(baseUrl: string, operatorApiKey: string, name
     json: { name, ownerEmail, ownerPassword },
   });
   expectStatus(created, 201, 'create organization');
+  if (rateLimits) {
+    const patched = await call(baseUrl, 'PATCH', `/api/identity/v1/organizations/${created.body.organizationId}`, { headers: { 'X-Operator-Key': operatorApiKey }, json: { rateLimits } });
+    expectStatus(patched, 200, 'organization rate limits');
+  }
   const login = await call<{ accessToken: string }>(baseUrl, 'POST', '/api/identity/v1/userCredentials/login', { json: { emailAddress: ownerEmail, password: ownerPassword } });
   expectStatus(login, 200, 'owner login');
   const ownerToken = login.body.accessToken;

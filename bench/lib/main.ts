@@ -42,6 +42,7 @@ import { measureStartup, type StartupReport } from './startup.ts';
 import { measureLargeGroupPatch } from './large-patch.ts';
 import { DIRECTORY_PAGE_SIZE, directoryPageMinimum, measureDirectoryListing, type DirectoryListingPoint } from './directory-listing.ts';
 import { measureSyncCost } from './sync-cost.ts';
+import { measureRateLimitLeasing } from './rate-limit-lease.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const resultsDir = resolve(repoRoot, process.env.BENCH_RESULTS_DIR ?? 'bench/results');
@@ -58,7 +59,7 @@ const auditEntries = env('BENCH_AUDIT_ENTRIES', 200_000);
 const auditExportEntries = env('BENCH_AUDIT_EXPORT_ENTRIES', 1_000_000);
 /** Days the listed audit log spans (its per-day counters are what a deep page seeks with). */
 const auditDays = env('BENCH_AUDIT_DAYS', 30);
-const parts = new Set((process.env.BENCH_ONLY ?? 'cold-start,startup,scim,directory,sync,audit').split(',').map((part) => part.trim()));
+const parts = new Set((process.env.BENCH_ONLY ?? 'cold-start,startup,scim,directory,sync,audit,rate-limit').split(',').map((part) => part.trim()));
 const syncUsers = env('BENCH_SYNC_USERS', 10_000);
 const config = {
   // 9.5 minutes by default; the opt-in large audit log adds 2 s per 1,000 extra entries (seeding, and an
@@ -84,7 +85,7 @@ const config = {
   /** Directory users synchronised from slapd in the sync-cost part (the delta changes 1 % of them). */
   syncUsers,
   /**
-   * Which parts run: cold-start, startup, scim, directory, sync, audit (default all). `BENCH_ONLY=audit`
+   * Which parts run: cold-start, startup, scim, directory, sync, audit, rate-limit (default all). `BENCH_ONLY=audit`
    * with 1,000,000 entries is the 1M export run; `BENCH_ONLY=directory,sync` measures only the
    * Directory API page (at BENCH_SCALE_LEVELS) and the sync cost.
    */
@@ -460,6 +461,17 @@ export async function main(): Promise<void> {
             quiesce: () => quiesce(),
             deadline: Date.now() + Math.max(120, secondsLeft() - 60) * 1000 + config.syncUsers * 60,
           });
+        });
+
+    // Leased SCIM rate limiting: writes per request at steady load, and the limit's bound at 32-way concurrency.
+    const rateLimitReport = !config.only.has('rate-limit')
+      ? undefined
+      : await phase('rate limiting: leased SCIM limit, writes per request and bound', async () => {
+          await quiesce();
+          const measured = await measureRateLimitLeasing({ baseUrl, operatorApiKey: platform.operatorApiKey, load, usage: dynamoUsageTotals, delta: usageDelta, deadline: Date.now() + Math.max(60, Math.min(180, secondsLeft() - 60)) * 1000 });
+          for (const run of measured.steady) progress(`  steady c=${run.concurrency}: ${run.requests} requests, ${run.rateLimitWrites} rate-limit writes (${run.writesPerRequest} per request), ${JSON.stringify(run.statuses)}`);
+          for (const check of measured.bounds) progress(`  bound, ${check.where}: admitted ${check.admitted} of ${check.sent}${check.admittedAtFirstRefusal !== undefined ? `, ${check.admittedAtFirstRefusal} at the first refusal` : ''} (bound ${check.bound.min}–${check.bound.max}), ${check.refused} refused, ${check.refusedWithRetryAfter} with Retry-After: ${check.holds ? 'holds' : 'VIOLATED'}`);
+          return measured;
         });
 
     if (top && config.only.has('scim')) {
@@ -901,6 +913,7 @@ export async function main(): Promise<void> {
       audit: auditReport,
       directory: directoryListing,
       sync: syncCost,
+      rateLimit: rateLimitReport,
       cpu: {
         note: 'inProcess: process.cpuUsage() around one handler invocation (same module, same API Gateway event; I/O wait excluded since DynamoDB Local is another process), median of the runs. serverCpuMsPerRequest: CPU of the process running the local server and handlers divided by the requests served during each load run (HTTP parsing and GC included). profile: V8 sampling profiler over separate invocations, self time by package.',
         operations: cpuReport,

@@ -254,6 +254,35 @@ export function renderMarkdown(report: any): string {
     );
   }
 
+  const rateLimit = report.rateLimit;
+  if (rateLimit) {
+    out.push(`\n## 9. Rate limiting: leased SCIM limit (target ≤ ${rateLimit.target} rate-limit writes per request; slice ${rateLimit.slice} at ${n(rateLimit.scimLimit?.perMinute, 0)}/minute)\n`);
+    out.push(
+      table(
+        ['steady load', 'requests', 'req/s', 'statuses', 'rate-limit writes', 'per request'],
+        (rateLimit.steady ?? []).map((run: any) => [`c=${run.concurrency}`, n(run.requests, 0), n(run.throughput, 0), JSON.stringify(run.statuses), n(run.rateLimitWrites, 0), n(run.writesPerRequest, 4)]),
+      ),
+    );
+    out.push('');
+    out.push(
+      table(
+        ['bound at 32-way concurrency', 'K', 'limit', 'sent', 'admitted (at first refusal)', 'bound', 'refused (with Retry-After)', 'writes', 'holds'],
+        (rateLimit.bounds ?? []).map((check: any) => [
+          check.where,
+          check.instances,
+          `${n(check.window === 'hour' ? check.limit.perHour : check.limit.perMinute, 0)}/${check.window} (slice ${check.slice})`,
+          n(check.sent, 0),
+          `${n(check.admitted, 0)}${check.admittedAtFirstRefusal !== undefined ? ` (${n(check.admittedAtFirstRefusal, 0)})` : ''}`,
+          `${n(check.bound.min, 0)}–${n(check.bound.max, 0)}`,
+          `${n(check.refused, 0)} (${n(check.refusedWithRetryAfter, 0)})`,
+          n(check.rateLimitWrites, 0),
+          check.holds ? 'yes' : '**no**',
+        ]),
+      ),
+    );
+    out.push(`\nTarget ${rateLimit.meetsTarget ? 'met' : '**not met**'}; bounds ${rateLimit.boundsHold ? 'hold' : '**do not hold**'}. ${rateLimit.note}`);
+  }
+
   out.push('\n## Findings\n');
   for (const finding of report.findings ?? []) {
     out.push(`- **${finding.title}** (${finding.kind}; ${finding.where}). ${finding.evidence} *Proposal:* ${finding.proposal}`);

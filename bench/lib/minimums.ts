@@ -53,7 +53,9 @@ function minimum(touches: Touch[], note: string): Minimum {
 }
 
 export function minimumFor(operationId: string, s: ItemSizes): Minimum | undefined {
-  const rate = write('rate-limit counter: one UpdateItem per request (platform policy, shared/rate-limits)', writeUnits(s.rateCounter, 0, false));
+  const exactRate = write('rate-limit counter: one UpdateItem per request (platform policy, shared/rate-limits)', writeUnits(s.rateCounter, 0, false));
+  // SCIM is leased: one conditional UpdateItem per slice of the window per instance, so nothing per request at steady load.
+  const rate = write('rate-limit lease: one UpdateItem per slice of the minute per instance (about 0 per request at steady load)', 0, false);
   // DynamoDB Local charges nothing for a query with an empty answer; the seeded users are in no group.
   const memberships = read("the user's group memberships (gsi1 query; empty here)", 0);
   const auditInTx = (action: string) => [
@@ -110,12 +112,15 @@ export function minimumFor(operationId: string, s: ItemSizes): Minimum | undefin
       return minimum(
         [
           rate,
-          read('the new member (must exist; its display name is kept on the membership)', readUnits(s.user, false)),
-          write('membership item (+ gsi1 entry), transaction; put-if-absent makes a present member a no-op', writeUnits(s.membership, 1, true)),
-          write('group version bump (conditional on the group existing / If-Match), in the transaction', writeUnits(s.group, s.groupIndexEntries, true), false),
+          read(
+            'the new member (must exist; its display name is kept on the membership) and the group (its version is the ETag of the 204) in one BatchGetItem, strongly consistent',
+            readUnits(s.user, true) + readUnits(s.group, true),
+          ),
+          write('membership item (+ gsi1 entry), transaction; put-if-absent makes a present member a no-op (the slow path then answers)', writeUnits(s.membership, 1, true)),
+          write('group version bump conditioned on the version read (If-Match), on its existence and on SCIM owning it, in the transaction', writeUnits(s.group, s.groupIndexEntries, true), false),
           ...auditInTx('group.member.added'),
         ],
-        'The group read and the membership presence read can be conditions inside the transaction.',
+        'The membership presence read is a condition inside the transaction; the group rides in the member read, since the answer carries its new version (a transaction returns no values).',
       );
     case 'scim.users.delete':
       return minimum(
@@ -138,12 +143,12 @@ export function minimumFor(operationId: string, s: ItemSizes): Minimum | undefin
           write('audit entry client.token.issued (+ 2 index entries), transaction', writeUnits(s.auditEntryByAction['client.token.issued'] || s.auditEntry, 2, true)),
           write('audit per-day counter shard, in the transaction', writeUnits(50, 0, true), false),
         ],
-        'No rate limit on the token endpoint. The client\'s enabled/grant-type flags can ride on the credentials item.',
+        'No rate limit on the token endpoint. The client\'s enabled/grant-type flags ride on the credentials item (copied there in every transaction that writes the registration).',
       );
     case 'audit.list.first':
       return minimum(
         [
-          rate,
+          exactRate,
           read('audit per-day counter shards for totalCount, strongly consistent', readUnits(s.auditCounterShards, true)),
           read('20 audit entries, newest first', readUnits(s.auditPage20, false)),
           write('page boundary for the next page (TTL item)', writeUnits(s.pageBoundary, 0, false)),
@@ -183,14 +188,14 @@ export function explainGap(operationId: string, measured: MeasuredCost | undefin
     case 'scim.users.list.withGroups':
       if (calls('QueryCommand') > 3) {
         notes.push(
-          `N+1: ${calls('QueryCommand') - 2} of the ${calls('QueryCommand')} queries are one gsi1 query per listed user for its groups (shared/scim/listables.ts userListing.enrich, all issued at once with Promise.all). Fix: keep group references (id, display) on the user item, written in the membership transaction (rename of a group then fans out), or answer groups from a single membership query per page.`,
+          `N+1: ${calls('QueryCommand') - 2} of the ${calls('QueryCommand')} queries are one gsi1 query per listed user for its memberships (shared/scim/users.ts usersGroups, 16 at a time; the page's groups are then read once). No index answers the memberships of a page of users in one query: keep group references on the user item (or a per-user summary item read with BatchGetItem), written in every membership transaction, with a backfill for users written before.`,
         );
       }
       break;
     case 'scim.groups.patch.addMember':
       if (calls('GetItemCommand') >= 1 && calls('BatchGetItemCommand') >= 2) {
         notes.push(
-          'Two reads more than needed: loadGroup (GetItem of the group) and currentMemberIds (BatchGetItem of the membership) run before the transaction, although the transaction already conditions the group update on attribute_exists(pk) (If-Match can be a version condition there too) and a put-if-absent (attribute_not_exists) on the membership would make re-adding a present member a no-op. Fix in shared/scim/groups.ts changeGroup for add/remove-only patches: fold both reads into conditions; on ConditionalCheckFailed for the membership, retry without it. Saves two sequential round trips per member change (Entra sends one per membership).',
+          'The slow path ran (loadGroup GetItem, currentMemberIds and resolveNewMembers BatchGetItems before the transaction): shared/scim/groups.ts tryMemberOnlyPatch answers a single member change in 3 round trips and falls back only when a check or condition fails (a present member re-added, a concurrent change, a missing or read-only group, If-Match mismatch). Look for what made it fall back.',
         );
       }
       break;

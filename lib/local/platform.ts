@@ -158,6 +158,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     validateWorkerTable(workerTable, routes, (path) => existsSync(join(repoRoot, path)));
     workers = new Workers(workerTable);
     workers.start();
+    // The auditStream workers' feed: DynamoDB Local's stream of the table, as Lambda reads it in AWS.
+    await workers.followTableStream(dynamoDb.endpoint, LOCAL_TABLE_NAME);
     // Schedules live in the table, timers in this process: arm one per scheduled sync project.
     const { restoreSyncSchedules } = await import('../../shared/directory/sync-schedules.ts');
     await restoreSyncSchedules();

@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { scheduleRateMs, type WorkerDefinition } from '../../shared/workers.ts';
 import { nextFireTime } from '../../shared/workers/schedule-expressions.ts';
 import { setWorkerTransport, type WorkerTransport } from '../../shared/workers/start-worker.ts';
 import { setScheduleTransport, type ManagedSchedule, type ScheduleTransport } from '../../shared/workers/worker-schedules.ts';
+import { matchesAuditStreamFilter } from '../../shared/storage/audit-stream-filter.ts';
+import { followLocalTableStream, type LocalTableStream } from '../../shared/storage/local-table-stream.ts';
 import { lambdaContext } from './lambda-adapter.ts';
 
 type WorkerHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -35,7 +37,11 @@ interface QueuedMessage {
   firstReceivedAt: number | undefined;
 }
 
-/** A message that exhausted maxReceiveCount: what AWS would have moved to the dead-letter queue. */
+/**
+ * A message that exhausted maxReceiveCount, or a stream batch that exhausted retryAttempts: what
+ * AWS would have moved to the dead-letter queue (for a stream batch, `messageId` is the first
+ * record's sequence number and `body` lists the batch's sequence numbers).
+ */
 export interface DeadLetter {
   workerId: string;
   messageId: string;
@@ -43,6 +49,8 @@ export interface DeadLetter {
   receiveCount: number;
   error: string;
 }
+
+type StreamWorker = WorkerDefinition & { trigger: { kind: 'auditStream' } };
 
 interface LocalQueue {
   worker: WorkerDefinition & { trigger: { kind: 'queue' } };
@@ -63,6 +71,12 @@ interface LocalQueue {
  *   CDK schedule sends (`{ workerId, scheduledTime }`).
  * - async workers: a deferred call with the JSON payload, errors logged (Lambda retries async
  *   invokes twice; locally a failure is only logged).
+ * - auditStream workers: {@link LocalWorkers.followTableStream} polls DynamoDB Local's stream of
+ *   the table (every 100 ms when idle) and hands each worker the inserted audit entries its
+ *   actions match, in stream order, in batches of at most batchSize (no batching window: a batch
+ *   is whatever one poll found). A batch the handler reports failed is retried from the failed
+ *   record, up to retryAttempts times, then dead-lettered; the stream waits meanwhile, as a
+ *   shard does in AWS.
  * - managedSchedules workers: one unref'd timer per schedule the routes put (`schedules`), armed
  *   for the expression's next fire time in its time zone (the same computation as `nextRunAt`) and
  *   re-armed after each firing; a firing invokes the worker with the schedule's payload plus
@@ -89,6 +103,7 @@ export class LocalWorkers {
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
   private readonly modules = new Map<string, Promise<WorkerHandler>>();
+  private tableStream: LocalTableStream | undefined;
   private stopped = false;
 
   constructor(private readonly workers: readonly WorkerDefinition[]) {
@@ -112,8 +127,31 @@ export class LocalWorkers {
     }
   }
 
+  /**
+   * Follows the table's stream and delivers audit entries to the auditStream workers (nothing to
+   * do when the table has none). Records written before this call are not delivered.
+   */
+  async followTableStream(endpoint: string, tableName: string): Promise<void> {
+    const streamWorkers = this.workers.filter((worker): worker is StreamWorker => worker.trigger.kind === 'auditStream');
+    if (streamWorkers.length === 0 || this.stopped) return;
+    this.tableStream = await followLocalTableStream({
+      endpoint,
+      tableName,
+      onRecords: async (records) => {
+        const delivery = Promise.all(streamWorkers.map((worker) => this.deliverStream(worker, records.filter((record) => matchesAuditStreamFilter(record, worker.trigger.actions)))));
+        this.track(delivery);
+        await delivery;
+      },
+      onError: (error) => {
+        if (this.stopped) return;
+        console.error(JSON.stringify({ level: 'ERROR', message: 'local table stream failed', error: error instanceof Error ? error.message : String(error) }));
+      },
+    });
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
+    const following = this.tableStream?.stop();
     setWorkerTransport(undefined);
     setScheduleTransport(undefined);
     for (const name of [...this.managedTimers.keys()]) this.removeSchedule(name);
@@ -122,7 +160,7 @@ export class LocalWorkers {
     this.scheduleTimers.clear();
     this.retryTimers.clear();
     const grace = new Promise<void>((done) => setTimeout(done, STOP_GRACE_MS).unref());
-    await Promise.race([Promise.allSettled([...this.running]), grace]);
+    await Promise.race([Promise.allSettled([...this.running, ...(following ? [following] : [])]), grace]);
   }
 
   /** Resolves once no queue holds a message, no retry is pending and no invocation is running. */
@@ -218,6 +256,36 @@ export class LocalWorkers {
         error = thrown instanceof Error ? thrown.message : String(thrown);
       }
       for (const message of batch.filter((candidate) => failed.has(candidate.messageId))) this.retryOrDeadLetter(queue, message, error);
+    }
+  }
+
+  /** One poll's matching records to one stream worker: batches in order, each retried from its failed record. */
+  private async deliverStream(worker: StreamWorker, records: DynamoDBRecord[]): Promise<void> {
+    for (let start = 0; start < records.length && !this.stopped; ) {
+      let batch = records.slice(start, start + worker.trigger.batchSize);
+      for (let attempt = 0; ; attempt += 1) {
+        let failedFrom: number;
+        let error = 'reported as a batch item failure';
+        try {
+          const result = (await this.invoke(worker, { Records: batch }, { rethrow: true })) as DynamoDBBatchResponse | undefined;
+          const failure = result?.batchItemFailures?.[0]?.itemIdentifier;
+          failedFrom = failure === undefined ? -1 : Math.max(0, batch.findIndex((record) => record.dynamodb?.SequenceNumber === failure));
+        } catch (thrown) {
+          failedFrom = 0;
+          error = thrown instanceof Error ? thrown.message : String(thrown);
+        }
+        if (failedFrom < 0) break;
+        batch = batch.slice(failedFrom);
+        if (attempt >= worker.trigger.retryAttempts || this.stopped) {
+          const sequenceNumbers = batch.map((record) => record.dynamodb?.SequenceNumber ?? '');
+          const deadLetter = { workerId: worker.id, messageId: sequenceNumbers[0] ?? '', body: JSON.stringify(sequenceNumbers), receiveCount: attempt + 1, error };
+          this.deadLetters.push(deadLetter);
+          console.error(JSON.stringify({ level: 'ERROR', message: 'local stream batch dead-lettered', ...deadLetter }));
+          break;
+        }
+        await new Promise((done) => setTimeout(done, RETRY_DELAY_MS * (attempt + 1)));
+      }
+      start += worker.trigger.batchSize;
     }
   }
 

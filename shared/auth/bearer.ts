@@ -4,7 +4,8 @@ import { AuthenticationError, PermissionError } from '../errors/domain-errors.ts
 import { auditStep, actorFromPrincipal } from '../audit/audit-entry.ts';
 import { transact } from '../storage/transactions.ts';
 import { assertWithinRateLimit, countRequest } from '../rate-limits/rate-limiter.ts';
-import { rateLimitFor } from '../rate-limits/policy.ts';
+import { admitLeased } from '../rate-limits/leased-rate-limiter.ts';
+import { isLeasedFamily, rateLimitFor } from '../rate-limits/policy.ts';
 import type { Principal } from './principal.ts';
 import { platformAudience, verifyAccessToken } from './access-tokens.ts';
 import { assertPrincipalActive } from './principal-status.ts';
@@ -63,7 +64,8 @@ export async function authenticateBearer(route: RouteDefinition, request: ApiReq
   if (route.family !== 'platform') {
     const limit = await rateLimitFor(principal.organizationId, route.family);
     // Kept on the request so the answer (success or error, 429 included) can publish it.
-    request.rateLimit = await countRequest(`${principal.organizationId}#${principal.kind}#${principalId}#${route.family}`, limit);
+    const subject = `${principal.organizationId}#${principal.kind}#${principalId}#${route.family}`;
+    request.rateLimit = isLeasedFamily(route.family) ? await admitLeased(subject, limit) : await countRequest(subject, limit);
     assertWithinRateLimit(request.rateLimit);
   }
   // `authenticated` and `optional-bearer` routes need a valid token of the organization, no scope.

@@ -1,9 +1,8 @@
 import { auditStep, type RequestOrigin } from '../audit/audit-entry.ts';
 import { OAuthError } from '../errors/domain-errors.ts';
-import * as clients from '../storage/client-registrations.ts';
 import { transact } from '../storage/transactions.ts';
 import { clientSubject, issueAccessToken, platformAudience } from '../auth/access-tokens.ts';
-import { authenticateClientCredentials } from './clients.ts';
+import { authenticateClientCredentials, clientTokenFlags } from './clients.ts';
 import { findApiByIdentifier, grantedScopes } from './apis.ts';
 
 export interface TokenRequest {
@@ -54,12 +53,12 @@ export async function clientCredentialsGrant(request: TokenRequest, origin: Requ
     throw new OAuthError('invalid_client', 'Client authentication failed.');
   }
   const { organizationId, clientId } = client;
-  const registration = await clients.byId(organizationId, clientId, { consistent: false });
-  if (!registration || registration.enabled === false) {
+  const flags = await clientTokenFlags(client);
+  if (!flags.enabled) {
     await auditFailure(organizationId, clientId, origin, 'client_disabled', audience);
     throw new OAuthError('unauthorized_client', 'The client is disabled.');
   }
-  if (registration.grantTypeClientCredentials === false) {
+  if (!flags.grantTypeClientCredentials) {
     await auditFailure(organizationId, clientId, origin, 'grant_not_allowed', audience);
     throw new OAuthError('unauthorized_client', 'The client is not allowed to use the client_credentials grant.');
   }

@@ -111,7 +111,10 @@ export async function createClient(
   const record: ClientRecord = { id: clientId, organizationId, ...input, credentialsClientId, createdAt: now, updatedAt: now, secretRotatedAt: now };
   await transact([
     clients.putStep(record, { expectedUpdatedAt: undefined, onConflict: () => notFound(clientId) }),
-    clients.credentialsPutStep(await credentialsRecord(credentialsClientId, clientId, organizationId, clientSecret, now), { replace: false, onConflict: () => notFound(clientId) }),
+    clients.credentialsPutStep(
+      { ...(await credentialsRecord(credentialsClientId, clientId, organizationId, clientSecret, now)), ...clients.credentialsFlagsOf(record) },
+      { onConflict: () => notFound(clientId) },
+    ),
     auditStep({ organizationId, action: 'client.created', actor, origin, target: { type: 'client', id: clientId }, details: { name: input.name, enabled: input.enabled } }),
   ]);
   return { client: toRegistration(record), credentials: { clientId: credentialsClientId, clientSecret } };
@@ -153,11 +156,12 @@ export async function updateClient(
     const now = new Date().toISOString();
     const updated: ClientRecord = { ...current, ...Object.fromEntries(changed), updatedAt: now };
     const action = changes.enabled === false && current.enabled !== false ? 'client.disabled' : changes.enabled === true && current.enabled === false ? 'client.enabled' : 'client.updated';
+    const concurrentChange = () => new ConcurrentChangeError(`Client ${clientId} was changed or deleted concurrently; retry.`);
     await transact([
-      clients.putStep(updated, {
-        expectedUpdatedAt: current.updatedAt,
-        onConflict: () => new ConcurrentChangeError(`Client ${clientId} was changed or deleted concurrently; retry.`),
-      }),
+      clients.putStep(updated, { expectedUpdatedAt: current.updatedAt, onConflict: concurrentChange }),
+      // Every registration write copies the flags the token endpoint checks onto the credentials
+      // (also filling them in on credentials written before the copies existed).
+      clients.credentialsFlagsStep(updated.credentialsClientId, clients.credentialsFlagsOf(updated), concurrentChange),
       auditStep({ organizationId, action, actor, origin, target: { type: 'client', id: clientId }, details: { changedAttributes: changed.map(([name]) => name) } }),
     ]);
     return toRegistration(updated);
@@ -175,7 +179,7 @@ export async function rotateClientSecret(
   const now = new Date().toISOString();
   await transact([
     clients.secretRotatedStep(organizationId, clientId, now, () => notFound(clientId)),
-    clients.credentialsPutStep(await credentialsRecord(credentialsClientId, clientId, organizationId, clientSecret, now), { replace: true, onConflict: () => notFound(clientId) }),
+    clients.credentialsRotateStep(await credentialsRecord(credentialsClientId, clientId, organizationId, clientSecret, now), () => notFound(clientId)),
     auditStep({ organizationId, action: 'client.secret.rotated', actor, origin, target: { type: 'client', id: clientId } }),
   ]);
   return { clientId: credentialsClientId, clientSecret };
@@ -198,8 +202,12 @@ export async function deleteClient(organizationId: string, clientId: string, act
 
 /** What the token endpoint learns from a client's credentials. */
 export interface ClientAuthentication {
-  /** The registration the credentials client id names, when it exists. */
-  client: { organizationId: string; clientId: string } | undefined;
+  /**
+   * The registration the credentials client id names, when it exists, with the registration's
+   * `enabled` and `grantTypeClientCredentials` flags as copied onto the credentials — undefined
+   * when the credentials predate the copies (then only the registration can tell).
+   */
+  client: { organizationId: string; clientId: string; flags: clients.ClientCredentialsFlags | undefined } | undefined;
   /** True only when the client exists and the secret matches. */
   authenticated: boolean;
 }
@@ -214,7 +222,22 @@ export async function authenticateClientCredentials(credentialsClientId: string,
   const expected = Buffer.from(credentials?.secretDigest ?? secretDigest(randomBytes(32).toString('base64url')), 'base64url');
   const presented = Buffer.from(secretDigest(clientSecret), 'base64url');
   const matches = expected.length === presented.length && timingSafeEqual(expected, presented);
-  const client = credentials ? { organizationId: credentials.organizationId, clientId: credentials.clientId } : undefined;
+  const flags =
+    credentials?.enabled !== undefined && credentials.grantTypeClientCredentials !== undefined
+      ? { enabled: credentials.enabled, grantTypeClientCredentials: credentials.grantTypeClientCredentials }
+      : undefined;
+  const client = credentials ? { organizationId: credentials.organizationId, clientId: credentials.clientId, flags } : undefined;
   return { client, authenticated: client !== undefined && matches };
+}
+
+/**
+ * The flags the token endpoint checks for an authenticated client: from its credentials item
+ * when they are there (no read), else from its registration (one eventually consistent GetItem)
+ * — a registration that is gone counts as disabled. Never assumes a flag it could not read.
+ */
+export async function clientTokenFlags(client: NonNullable<ClientAuthentication['client']>): Promise<clients.ClientCredentialsFlags> {
+  if (client.flags) return client.flags;
+  const registration = await clients.byId(client.organizationId, client.clientId, { consistent: false });
+  return registration ? clients.credentialsFlagsOf(registration) : { enabled: false, grantTypeClientCredentials: false };
 }
 

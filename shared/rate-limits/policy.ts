@@ -18,6 +18,20 @@ export const defaultRateLimits: Record<Exclude<ApiFamily, 'platform'>, RateLimit
   governance: { perMinute: 60, perHour: 1000 },
 };
 
+/**
+ * Families counted with leases (shared/rate-limits/leased-rate-limiter.ts): SCIM, whose limits
+ * are high (6,000/minute) and whose IdP traffic comes in long steady streams, so leasing saves a
+ * write on nearly every request. The directory and governance APIs publish exact limits (the 61st
+ * request in a minute is refused, `X-RateLimit-Remaining` counts down by one) and the Identity
+ * Management API is low-volume: they keep one counted write per request.
+ */
+const leasedFamilies: ReadonlySet<Exclude<ApiFamily, 'platform'>> = new Set(['scim']);
+
+/** Whether a family's requests are admitted through leases rather than counted one write each. */
+export function isLeasedFamily(family: Exclude<ApiFamily, 'platform'>): boolean {
+  return leasedFamilies.has(family);
+}
+
 const limitSchema = z.object({ perMinute: z.number().int().positive(), perHour: z.number().int().positive() });
 export const rateLimitOverridesSchema = z
   .object({ directory: limitSchema.optional(), scim: limitSchema.optional(), identity: limitSchema.optional(), governance: limitSchema.optional() })

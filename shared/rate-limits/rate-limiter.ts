@@ -24,7 +24,8 @@ export interface RateLimitState {
   exceeded?: string;
 }
 
-interface Window {
+/** One fixed window as counted: its limit, the requests counted in it (this one included), when it ends (epoch ms). */
+export interface CountedWindow {
   limit: number;
   count: number;
   endsAt: number;
@@ -43,7 +44,7 @@ export async function countRequest(subject: string, limit: RateLimit, now = Date
   const hourStart = Math.floor(now / 3_600_000) * 3_600_000;
   const minute = Math.floor((now - hourStart) / 60_000);
   const { minuteCount, hourCount } = await rateCounters.addRequest(subject, hourStart, minute);
-  return rateLimitState(
+  return windowsState(
     [
       { limit: limit.perMinute, count: minuteCount, endsAt: hourStart + (minute + 1) * 60_000, name: `${limit.perMinute} requests per minute` },
       { limit: limit.perHour, count: hourCount, endsAt: hourStart + 3_600_000, name: `${limit.perHour} requests per hour` },
@@ -52,9 +53,14 @@ export async function countRequest(subject: string, limit: RateLimit, now = Date
   );
 }
 
-function rateLimitState(windows: readonly [Window, Window], now: number): RateLimitState {
+/**
+ * The caller's state from the minute and the hour window (in that order) as counted at `now`
+ * (epoch ms): the binding window's limit, remaining and reset, and — when a count is over its
+ * limit — the seconds until the last exceeded window ends.
+ */
+export function windowsState(windows: readonly [CountedWindow, CountedWindow], now: number): RateLimitState {
   const [minute, hour] = windows;
-  const left = (window: Window) => Math.max(0, window.limit - window.count);
+  const left = (window: CountedWindow) => Math.max(0, window.limit - window.count);
   const binding = left(minute) < left(hour) ? minute : hour;
   const state: RateLimitState = { limit: binding.limit, remaining: left(binding), resetAt: Math.ceil(binding.endsAt / 1000) };
   const exceeded = windows.filter((window) => window.count > window.limit);

@@ -1,19 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { auditStep } from '../audit/audit-entry.ts';
-import { ConcurrentChangeError, ConflictError, NotFoundError, ValidationError } from '../errors/domain-errors.ts';
+import { ConcurrentChangeError, ConflictError, NotFoundError, PreconditionFailedError, ValidationError } from '../errors/domain-errors.ts';
 import { counterStep } from '../storage/counters.ts';
 import * as groups from '../storage/groups.ts';
 import type { GroupRecord, MembershipRecord } from '../storage/groups.ts';
 import { MAX_TRANSACTION_ITEMS, transact, type TransactionStep } from '../storage/transactions.ts';
 import * as users from '../storage/users.ts';
+import type { UserRecord } from '../storage/users.ts';
+import { isUuid } from '../uuid.ts';
 import { getMember, isObject, type ScimObject } from './json.ts';
-import { applyPatch, parsePatchRequest, planGroupMemberChanges } from './patch.ts';
+import { applyPatch, parsePatchRequest, planGroupMemberChanges, type GroupMemberPlan } from './patch.ts';
 import { GROUP_SCHEMA, resolveAttributePath } from './schema.ts';
 import { assertIfMatch, metaOf, resourceLocation } from './resource-store.ts';
 import { scimLimits } from './scim-config.ts';
-import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
+import { isContention, retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { memberDisplay } from './member-display.ts';
-import { assertScimWritable, scimVisible } from './visibility.ts';
+import { assertScimWritable, SCIM_WRITABLE_SOURCES, scimVisible, scimWritable } from './visibility.ts';
 import { assertKeyedAttributesFit } from './keyed-attributes.ts';
 import type { ScimContext } from './users.ts';
 import { logger } from '../observability/logger.ts';
@@ -97,12 +99,16 @@ export async function getGroup(organizationId: string, id: string, withMembers: 
   return { resource: toScimGroup(item, withMembers ? await groupMembers(organizationId, id) : undefined), item };
 }
 
+/** Each user's `display` as a membership keeps it, by user id. */
+function memberDisplays(members: readonly UserRecord[]): Map<string, string> {
+  return new Map(members.map((user) => [user.id, memberDisplay(user.resource, user.userName).slice(0, MAX_MEMBER_DISPLAY_LENGTH)] as const));
+}
+
 /** Members must be users of the organization; their display names are kept on the membership. */
 async function resolveNewMembers(organizationId: string, ids: readonly string[]): Promise<Map<string, string>> {
   // Only users SCIM may see can be members through SCIM: a local account (the Owner) cannot be
   // placed in a group — which would grant it the group's roles and show its email — by an IdP.
-  const visible = (await users.byIds(organizationId, ids)).filter(scimVisible);
-  const found = new Map(visible.map((user) => [user.id, memberDisplay(user.resource, user.userName).slice(0, MAX_MEMBER_DISPLAY_LENGTH)] as const));
+  const found = memberDisplays((await users.byIds(organizationId, ids)).filter(scimVisible));
   const missing = ids.filter((id) => !found.has(id));
   if (missing.length > 0) {
     throw new ValidationError(`No user with id ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ` (and ${missing.length - 5} more)` : ''} exists; members must be users of this organization.`, {
@@ -248,10 +254,69 @@ async function changeGroup(
   });
 }
 
+/**
+ * The most member changes the fast path writes: they, the group's version bump, two audit entries
+ * and their day counter stay well inside one transaction.
+ */
+const FAST_PATH_MAX_MEMBERS = 90;
+
+/**
+ * The fast path of a PATCH that only adds and removes listed members (what Entra ID and Okta send
+ * for every membership change): one strongly consistent BatchGetItem reads the group with the new
+ * members (their names go on the memberships; the group's version is the answer's ETag), then one
+ * transaction writes the changes with everything the slow path reads first as conditions — each
+ * added member absent (put-if-absent), each removed member present, the group still at the version
+ * read (so an If-Match checked against it still holds) and still writable by SCIM (not synchronised
+ * from a directory). Three round trips with the rate limit's for a single member change.
+ *
+ * Returns undefined — nothing written — whenever the slow path must decide: the group missing, read-only
+ * or not at the If-Match version, a new member unknown or invisible to SCIM, a condition failing
+ * (a no-op add of a present member, a remove of a non-member, a concurrent change). The slow path
+ * then answers with its exact errors and no-op semantics (404, 403, 412, 400, 204 without an audit entry).
+ */
+async function tryMemberOnlyPatch(context: ScimContext, id: string, ifMatch: string | undefined, plan: GroupMemberPlan): Promise<GroupRecord | undefined> {
+  const { add, remove } = plan;
+  const count = add.length + remove.length;
+  if (plan.otherOps.length > 0 || plan.replaceAll !== undefined || plan.removeAll || count === 0 || count > FAST_PATH_MAX_MEMBERS) return undefined;
+  if (!isUuid(id) || ![...add, ...remove].every(isUuid)) return undefined;
+  const { group, users: found } = await groups.byIdWithUsers(context.organizationId, id, add);
+  if (!group || typeof group.version !== 'number' || !scimWritable(group) || !ifMatchHolds(ifMatch, group)) return undefined;
+  const displays = memberDisplays(found.filter(scimVisible));
+  if (add.some((userId) => !displays.has(userId))) return undefined;
+  const now = new Date().toISOString();
+  const slowPath = () => new ConcurrentChangeError(`Group ${id} changed since it was read; taking the slow path.`);
+  const steps: TransactionStep[] = [
+    ...add.map((userId) => groups.membershipAddStep(context.organizationId, { groupId: id, userId, display: displays.get(userId) ?? '', addedAt: now }, { onPresent: slowPath })),
+    ...(add.length > 0 ? [auditStep({ ...context, action: 'group.member.added', target: { type: 'group', id }, details: { memberIds: add } })] : []),
+    ...remove.map((userId) => groups.membershipRemoveStep(context.organizationId, id, userId, { onAbsent: slowPath })),
+    ...(remove.length > 0 ? [auditStep({ ...context, action: 'group.member.removed', target: { type: 'group', id }, details: { memberIds: remove } })] : []),
+    groups.memberChangeStep(context.organizationId, id, { expectedVersion: group.version, writableSources: SCIM_WRITABLE_SOURCES, now, onFailed: slowPath }),
+  ];
+  try {
+    await transact(steps);
+  } catch (error) {
+    if (isContention(error)) return undefined;
+    throw error;
+  }
+  return { ...group, version: group.version + 1, updatedAt: now };
+}
+
+function ifMatchHolds(ifMatch: string | undefined, group: GroupRecord): boolean {
+  try {
+    assertIfMatch(ifMatch, group);
+    return true;
+  } catch (error) {
+    if (error instanceof PreconditionFailedError) return false;
+    throw error;
+  }
+}
+
 /** PATCH /Groups/{id}: member operations in any of the dialects the IdPs send, plus attribute operations. */
 export async function patchGroup(context: ScimContext, id: string, body: unknown, ifMatch: string | undefined): Promise<GroupRecord> {
   const operations = parsePatchRequest(body);
   const memberPlan = planGroupMemberChanges(operations);
+  const changed = await tryMemberOnlyPatch(context, id, ifMatch, memberPlan);
+  if (changed) return changed;
   return changeGroup(context, id, ifMatch, async (before) => {
     // The id rides along so a client repeating it unchanged (Okta's rename) is not a mutability error.
     const patched = memberPlan.otherOps.length > 0

@@ -5,7 +5,7 @@ import type { UserRecord } from '../storage/users.ts';
 import { GROUP_COUNTER, groupMembers, toScimGroup } from './groups.ts';
 import { attributeWanted, type ListableResource } from './list-resources.ts';
 import { parseAttributeList } from './projection.ts';
-import { toScimUser, userGroups, USER_COUNTER } from './users.ts';
+import { toScimUser, usersGroups, USER_COUNTER } from './users.ts';
 import { scimVisible } from './visibility.ts';
 
 /** How SCIM Users are found (through the users repository) and rendered for listings. */
@@ -19,12 +19,13 @@ export const userListing: ListableResource<UserRecord> = {
   all: (organizationId) => users.all(organizationId),
   lookup: (organizationId, attribute, values) => (attribute === 'userName' ? users.byUserNames(organizationId, values) : users.byExternalIds(organizationId, values)),
   render: (records) => records.filter(scimVisible).map((record) => toScimUser(record)),
-  // `groups` costs a query per user, so list pages carry it only when asked for by name
-  // (attributes=groups); GET /Users/{id} always returns it.
+  // `groups` costs a query per user (and one read of the page's groups), so list pages carry it
+  // only when asked for by name (attributes=groups); GET /Users/{id} always returns it.
   relatedAttribute: 'groups',
   enrich: async (organizationId, resources, request) => {
     if (!parseAttributeList(request.attributes).some((name) => name.toLowerCase().replace(/^.*:/, '').split('.')[0] === 'groups')) return resources;
-    return Promise.all(resources.map(async (resource) => ({ ...resource, groups: await userGroups(organizationId, resource.id as string) })));
+    const byUser = await usersGroups(organizationId, resources.map((resource) => resource.id as string));
+    return resources.map((resource) => ({ ...resource, groups: byUser.get(resource.id as string) ?? [] }));
   },
 };
 

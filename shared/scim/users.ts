@@ -92,12 +92,41 @@ export function toScimUser(record: UserRecord, memberOf: ScimObject[] = []): Sci
 
 /** The groups a user belongs to, each with its current display name. */
 export async function userGroups(organizationId: string, userId: string): Promise<ScimObject[]> {
-  const memberships = await groups.ofUser(organizationId, userId);
-  if (memberships.length === 0) return [];
-  const found = await groups.byIds(organizationId, memberships.map((membership) => membership.groupId));
-  return found
-    .map((group) => ({ value: group.id, display: group.displayName, type: 'direct', $ref: `../Groups/${group.id}` }))
-    .sort((a, b) => String(a.display).localeCompare(String(b.display)));
+  return (await usersGroups(organizationId, [userId])).get(userId) ?? [];
+}
+
+/** Membership queries of one list page in flight at once (a page of 100 must not open 100 sockets). */
+const GROUPS_QUERY_PARALLELISM = 16;
+
+/**
+ * The groups of several users (a list page's `groups`), by user id: one gsi1 query per user for
+ * its memberships (at most GROUPS_QUERY_PARALLELISM at a time), then the display names of every
+ * group they name read once for the whole page (BatchGetItem, 100 groups per request) rather than
+ * once per user. Memberships of groups that no longer exist (awaiting the sweep) are left out.
+ */
+export async function usersGroups(organizationId: string, userIds: readonly string[]): Promise<Map<string, ScimObject[]>> {
+  const memberships = new Map<string, string[]>();
+  let next = 0;
+  const worker = async () => {
+    while (next < userIds.length) {
+      const userId = userIds[next++] as string;
+      memberships.set(userId, (await groups.ofUser(organizationId, userId)).map((membership) => membership.groupId));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(GROUPS_QUERY_PARALLELISM, userIds.length) }, worker));
+  const groupIds = [...new Set([...memberships.values()].flat())];
+  const found = new Map((groupIds.length === 0 ? [] : await groups.byIds(organizationId, groupIds)).map((group) => [group.id, group] as const));
+  const result = new Map<string, ScimObject[]>();
+  for (const userId of userIds) {
+    const references = (memberships.get(userId) ?? [])
+      .flatMap((groupId) => {
+        const group = found.get(groupId);
+        return group ? [{ value: group.id, display: group.displayName, type: 'direct', $ref: `../Groups/${group.id}` }] : [];
+      })
+      .sort((a, b) => String(a.display).localeCompare(String(b.display)));
+    result.set(userId, references);
+  }
+  return result;
 }
 
 /**

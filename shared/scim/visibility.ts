@@ -18,9 +18,12 @@ export function scimVisible(record: { source?: string | undefined }): boolean {
   return record.source !== 'local';
 }
 
+/** The sources whose records SCIM may change; a record with no source at all is writable too. */
+export const SCIM_WRITABLE_SOURCES: readonly string[] = ['scim', 'saml-jit'];
+
 /** True when SCIM may change or delete the record (source `scim`, `saml-jit`, or a group with no source). */
 export function scimWritable(record: { source?: string | undefined }): boolean {
-  return record.source === undefined || record.source === 'scim' || record.source === 'saml-jit';
+  return record.source === undefined || SCIM_WRITABLE_SOURCES.includes(record.source);
 }
 
 /**

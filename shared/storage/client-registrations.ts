@@ -7,7 +7,8 @@
  * - clients.byId / clients.byIds — GetItem / BatchGetItem on the organization partition;
  * - clients.list — the organization's registrations (begins_with(sk, 'CLIENT#'));
  * - clients.byCredentialsClientId — the credentials item, found without knowing the organization
- *   (the token endpoint learns the organization from it).
+ *   (the token endpoint learns the organization from it, and the registration's `enabled` and
+ *   `grantTypeClientCredentials` flags, copied onto it in every transaction that changes them).
  */
 import type { SealedSecret } from '../crypto/envelope.ts';
 import type { DomainError } from '../errors/domain-errors.ts';
@@ -48,7 +49,18 @@ export interface ClientCredentialsRecord {
   sealedSecret: SealedSecret;
   /** ISO 8601. */
   rotatedAt: string;
+  /**
+   * Copies of the registration's `enabled` and `grantTypeClientCredentials` (an absent
+   * `grantTypeClientCredentials` there is stored here as true), written in the same transaction as
+   * every registration change, so the token endpoint needs no read of the registration. Undefined
+   * on credentials written before the copies existed: then the registration decides.
+   */
+  enabled?: boolean | undefined;
+  grantTypeClientCredentials?: boolean | undefined;
 }
+
+/** The registration flags the token endpoint checks, as kept on the credentials item. */
+export type ClientCredentialsFlags = Required<Pick<ClientCredentialsRecord, 'enabled' | 'grantTypeClientCredentials'>>;
 
 function toRecord(item: Item): ClientRecord {
   const { pk: _pk, sk: _sk, type: _type, ...record } = item;
@@ -63,6 +75,9 @@ function toCredentials(credentialsClientId: string, item: Item): ClientCredentia
     secretDigest: item.secretDigest as string,
     sealedSecret: item.sealedSecret as SealedSecret,
     rotatedAt: item.rotatedAt as string,
+    // Only real booleans count: a missing or malformed copy is "unknown", never "enabled".
+    ...(typeof item.enabled === 'boolean' ? { enabled: item.enabled } : {}),
+    ...(typeof item.grantTypeClientCredentials === 'boolean' ? { grantTypeClientCredentials: item.grantTypeClientCredentials } : {}),
   };
 }
 
@@ -128,14 +143,61 @@ export async function byCredentialsClientId(credentialsClientId: string, options
   return item ? toCredentials(credentialsClientId, item) : undefined;
 }
 
+/** The flags a registration puts on its credentials item: `grantTypeClientCredentials` absent on the registration means allowed. */
+export function credentialsFlagsOf(record: Pick<ClientRecord, 'enabled' | 'grantTypeClientCredentials'>): ClientCredentialsFlags {
+  return { enabled: record.enabled !== false, grantTypeClientCredentials: record.grantTypeClientCredentials !== false };
+}
+
 /**
- * clients.credentialsPutStep — writes a client's credentials: new ones (`replace: false`, the
- * OAuth client id must be unused) or a rotation (`replace: true`, they must still exist).
+ * clients.credentialsPutStep — writes a new client's credentials with its registration's flags
+ * (the OAuth client id must be unused, `onConflict` otherwise).
  */
-export function credentialsPutStep(credentials: ClientCredentialsRecord, options: { replace: boolean; onConflict: () => DomainError }): TransactionStep {
+export function credentialsPutStep(credentials: ClientCredentialsRecord & ClientCredentialsFlags, options: { onConflict: () => DomainError }): TransactionStep {
   const { credentialsClientId, ...attributes } = credentials;
   const item = { ...keys.clientCredentials(credentialsClientId), type: EntityType.ClientCredentials, ...attributes };
-  return options.replace ? put(item, 'attribute_exists(pk)', options.onConflict) : putNew(item, options.onConflict);
+  return putNew(item, options.onConflict);
+}
+
+/**
+ * clients.credentialsRotateStep — replaces the secret (digest, sealed copy, rotation time) of
+ * credentials that must still exist (`onMissing` otherwise), leaving the registration's flags on
+ * the item as they are.
+ */
+export function credentialsRotateStep(
+  credentials: Pick<ClientCredentialsRecord, 'credentialsClientId' | 'secretDigest' | 'sealedSecret' | 'rotatedAt'>,
+  onMissing: () => DomainError,
+): TransactionStep {
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.clientCredentials(credentials.credentialsClientId),
+        UpdateExpression: 'SET secretDigest = :digest, sealedSecret = :sealed, rotatedAt = :at',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':digest': credentials.secretDigest, ':sealed': credentials.sealedSecret, ':at': credentials.rotatedAt },
+      },
+    },
+    onConditionFailed: onMissing,
+  };
+}
+
+/**
+ * clients.credentialsFlagsStep — copies the registration's flags onto its credentials item, which
+ * must exist (`onMissing` otherwise); joins the transaction that writes the registration.
+ */
+export function credentialsFlagsStep(credentialsClientId: string, flags: ClientCredentialsFlags, onMissing: () => DomainError): TransactionStep {
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.clientCredentials(credentialsClientId),
+        UpdateExpression: 'SET enabled = :enabled, grantTypeClientCredentials = :grant',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':enabled': flags.enabled, ':grant': flags.grantTypeClientCredentials },
+      },
+    },
+    onConditionFailed: onMissing,
+  };
 }
 
 /** clients.credentialsDeleteStep — removes a client's credentials (unconditional, idempotent). */

@@ -9,7 +9,9 @@
  * - groups.all — the organization's group items; groups.scimListingPage — gsi1 in displayName order;
  * - groups.membersOf / membersOfPage — the group's membership partition;
  * - groups.ofUser — gsi1 on memberships: the groups one user belongs to;
- * - groups.membershipsAmong — which of some users are members (BatchGetItem).
+ * - groups.membershipsAmong — which of some users are members (BatchGetItem);
+ * - groups.byIdWithUsers — a group and some users in one strongly consistent BatchGetItem (a
+ *   member change reads the group's version and the new members' names in one round trip).
  */
 import type { DomainError } from '../errors/domain-errors.ts';
 import { tableName } from './clients.ts';
@@ -17,6 +19,7 @@ import { EntityType, isUuid, keys } from './keys.ts';
 import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
 import { batchGet, getItem, gsi1OrderedPage, queryAll, queryPage } from './queries.ts';
+import { keysOf as userKeysOf, recordOf as userRecordOf, type UserRecord } from './users.ts';
 import { mustExist, put, putNew, remove, type TransactionStep } from './transactions.ts';
 
 type Item = Record<string, unknown>;
@@ -90,6 +93,20 @@ export async function byId(organizationId: string, id: string, options: { consis
   if (!isUuid(id)) return undefined;
   const item = await getItem(keys.group(organizationId, id), options.consistent ?? true);
   return item ? toRecord(item) : undefined;
+}
+
+/**
+ * groups.byIdWithUsers — the group and the users among `userIds` that exist, read together in one
+ * strongly consistent BatchGetItem (a second one only past 99 users). Malformed ids are skipped;
+ * `group` is undefined when absent or when `id` is not a UUID.
+ */
+export async function byIdWithUsers(organizationId: string, id: string, userIds: readonly string[]): Promise<{ group: GroupRecord | undefined; users: UserRecord[] }> {
+  const groupKey = isUuid(id) ? [keys.group(organizationId, id)] : [];
+  const userKeys = userKeysOf(organizationId, userIds);
+  if (groupKey.length + userKeys.length === 0) return { group: undefined, users: [] };
+  const items = await batchGet([...groupKey, ...userKeys], true);
+  const groupItem = items.find((item) => item.type === EntityType.Group);
+  return { group: groupItem ? toRecord(groupItem) : undefined, users: items.filter((item) => item.type === EntityType.User).map(userRecordOf) };
 }
 
 /** groups.byIds — the groups that exist among `ids`, in no particular order. */
@@ -178,6 +195,35 @@ export function touchStep(organizationId: string, id: string, now: string, onMis
   };
 }
 
+/**
+ * groups.memberChangeStep — bumps the version and updatedAt of a group for a membership change,
+ * only while the group still is exactly what the caller read: it exists at `expectedVersion` (so
+ * an If-Match checked against that version still holds) and its `source` is absent or one of
+ * `writableSources` (the rule that makes synchronised groups read-only to SCIM). `onFailed` when
+ * any of that no longer holds.
+ */
+export function memberChangeStep(
+  organizationId: string,
+  id: string,
+  options: { expectedVersion: number; writableSources: readonly string[]; now: string; onFailed: () => DomainError },
+): TransactionStep {
+  const sources = Object.fromEntries(options.writableSources.map((source, index) => [`:source${index}`, source]));
+  const sourceCondition = options.writableSources.length > 0 ? `attribute_not_exists(#source) OR #source IN (${Object.keys(sources).join(', ')})` : 'attribute_not_exists(#source)';
+  return {
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: keys.group(organizationId, id),
+        UpdateExpression: 'SET version = version + :one, updatedAt = :now',
+        ConditionExpression: `version = :seen AND (${sourceCondition})`,
+        ExpressionAttributeNames: { '#source': 'source' },
+        ExpressionAttributeValues: { ':one': 1, ':now': options.now, ':seen': options.expectedVersion, ...sources },
+      },
+    },
+    onConditionFailed: options.onFailed,
+  };
+}
+
 /** groups.deleteStep — deletes the group item if its version is still `expectedVersion` (memberships are removed separately). */
 export function deleteStep(organizationId: string, id: string, options: { expectedVersion: number; onConflict: () => DomainError }): TransactionStep {
   return remove(keys.group(organizationId, id), { expression: 'version = :seen', values: { ':seen': options.expectedVersion } }, options.onConflict);
@@ -257,9 +303,14 @@ export async function ofUser(organizationId: string, userId: string): Promise<Me
   }));
 }
 
-/** memberships.addStep — makes `userId` a member of `groupId` (idempotent: re-adding rewrites the same item). */
-export function membershipAddStep(organizationId: string, membership: MembershipRecord): TransactionStep {
-  return put(membershipItemOf(organizationId, membership));
+/**
+ * memberships.addStep — makes `userId` a member of `groupId` (idempotent: re-adding rewrites the
+ * same item). With `onPresent`, only if not a member yet (put-if-absent): a present member fails
+ * the transaction with that error instead.
+ */
+export function membershipAddStep(organizationId: string, membership: MembershipRecord, options: { onPresent?: () => DomainError } = {}): TransactionStep {
+  const item = membershipItemOf(organizationId, membership);
+  return options.onPresent ? putNew(item, options.onPresent) : put(item);
 }
 
 /** The stored item of a membership (keys and index attributes included); bench/ seeds with it. */
@@ -277,7 +328,11 @@ export function membershipMustExistStep(organizationId: string, groupId: string,
   return mustExist(keys.groupMembership(organizationId, groupId, userId), onMissing);
 }
 
-/** memberships.removeStep — removes a membership (idempotent). */
-export function membershipRemoveStep(organizationId: string, groupId: string, userId: string): TransactionStep {
-  return remove(keys.groupMembership(organizationId, groupId, userId));
+/**
+ * memberships.removeStep — removes a membership (idempotent). With `onAbsent`, only if it exists:
+ * removing a non-member fails the transaction with that error instead.
+ */
+export function membershipRemoveStep(organizationId: string, groupId: string, userId: string, options: { onAbsent?: () => DomainError } = {}): TransactionStep {
+  const key = keys.groupMembership(organizationId, groupId, userId);
+  return options.onAbsent ? remove(key, { expression: 'attribute_exists(pk)' }, options.onAbsent) : remove(key);
 }

@@ -8,6 +8,7 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ListTablesCommand,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type GlobalSecondaryIndex,
 } from '@aws-sdk/client-dynamodb';
@@ -50,14 +51,18 @@ export async function waitUntilEngineAnswers(endpoint: string, timeoutMs: number
 
 /**
  * Creates the platform table (on-demand billing, the schema's keys and global secondary indexes
- * projecting all attributes, TTL on the schema's attribute) at a local endpoint, unless a table of
- * that name exists already.
+ * projecting all attributes, TTL on the schema's attribute, the schema's stream) at a local
+ * endpoint, unless a table of that name exists already (then only its stream is turned on if off).
  */
 export async function ensureTable(endpoint: string, tableName: string): Promise<void> {
   const client = localClient(endpoint);
   try {
     try {
-      await client.send(new DescribeTableCommand({ TableName: tableName }));
+      const { Table: table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      // A data directory from before the stream existed: turn it on, as a deployment's update does.
+      if (!table?.StreamSpecification?.StreamEnabled) {
+        await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: tableSchema.streamViewType } }));
+      }
       return;
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
@@ -85,6 +90,7 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
         ],
         AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
         GlobalSecondaryIndexes: indexes,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: tableSchema.streamViewType },
       }),
     );
     await client.send(

@@ -75,6 +75,20 @@ export interface LoginIdentityRecord {
 
 const KEY_ATTRIBUTES = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'type'] as const;
 
+/**
+ * users.keysOf / users.recordOf — the item keys of users (malformed ids skipped, duplicates
+ * removed) and the record of a user item read with them: for a repository that reads users in the
+ * same BatchGetItem as its own items (groups.byIdWithUsers), while only this module builds user keys.
+ */
+export function keysOf(organizationId: string, ids: readonly string[]): { pk: string; sk: string }[] {
+  return [...new Set(ids.filter(isUuid))].map((id) => keys.user(organizationId, id));
+}
+
+/** See {@link keysOf}. */
+export function recordOf(item: Item): UserRecord {
+  return toRecord(item);
+}
+
 function toRecord(item: Item): UserRecord {
   const record: Item = { ...item };
   for (const name of KEY_ATTRIBUTES) delete record[name];

@@ -42,7 +42,16 @@ const asyncStarter: RouteDefinition = {
   starts: [asyncWorker.id],
   summary: 'synthesized only',
 };
-const workerTable = [...realWorkers, scheduled, asyncWorker];
+const streamWorker: WorkerDefinition = {
+  id: 'test-audit-follower',
+  handler: 'functions/workers/test-audit-follower.ts',
+  trigger: { kind: 'auditStream', actions: ['user.', 'group.member.'], batchSize: 50, maxBatchingWindowSeconds: 2, retryAttempts: 4 },
+  memoryMb: 256,
+  timeoutSeconds: 60,
+  access: { table: 'read' },
+  summary: 'synthesized only',
+};
+const workerTable = [...realWorkers, scheduled, asyncWorker, streamWorker];
 const routeTable = [...realRoutes, asyncStarter];
 
 interface Statement {
@@ -133,7 +142,7 @@ describe('workers in CDK', () => {
       const fn = functions.get(worker.id);
       const mappings = resourcesOfType(workersJson, 'AWS::Lambda::EventSourceMapping').filter(([, mapping]) => mapping.Properties?.FunctionName !== undefined && JSON.stringify(mapping.Properties.FunctionName).includes(fn?.logicalId ?? '?'));
       if (trigger.kind !== 'queue') {
-        expect(mappings, worker.id).toHaveLength(0);
+        expect(mappings, worker.id).toHaveLength(trigger.kind === 'auditStream' ? 1 : 0);
         continue;
       }
       expect(mappings, worker.id).toHaveLength(1);
@@ -157,6 +166,33 @@ describe('workers in CDK', () => {
       for (const statement of sqsStatements) expect(getAttOf(statement.Resource), worker.id).toBe(queueId);
       expect(actionsOf(sqsStatements)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
     }
+  });
+
+  it('feeds an auditStream worker from the table stream: new audit entries of its actions only, failures split and retried, then dead-lettered', () => {
+    const fn = workerFunctions().get(streamWorker.id);
+    const mappings = resourcesOfType(workersJson, 'AWS::Lambda::EventSourceMapping').filter(([, mapping]) => JSON.stringify(mapping.Properties?.FunctionName).includes(fn?.logicalId ?? '?'));
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]?.[1].Properties ?? {};
+    expect(mapping).toMatchObject({
+      BatchSize: 50,
+      MaximumBatchingWindowInSeconds: 2,
+      MaximumRetryAttempts: 4,
+      BisectBatchOnFunctionError: true,
+      StartingPosition: 'LATEST',
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(JSON.stringify(mapping.EventSourceArn)).toContain('TableStreamArn');
+    const pattern = JSON.parse((mapping.FilterCriteria as { Filters: { Pattern: string }[] }).Filters[0]?.Pattern ?? '{}') as Record<string, unknown>;
+    expect(pattern).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { type: { S: ['AuditEntry'] }, organizationId: { S: [{ exists: true }] }, action: { S: [{ prefix: 'user.' }, { prefix: 'group.member.' }] } } },
+    });
+    const deadLetterId = getAttOf((mapping.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination) ?? '';
+    expect(workersJson.Resources[deadLetterId]?.Type).toBe('AWS::SQS::Queue');
+    expect(workersJson.Resources[deadLetterId]?.Properties?.SqsManagedSseEnabled).toBe(true);
+    // Reads the stream, sends failures to its dead-letter queue, and nothing on the stream it does not need.
+    const actions = actionsOf(fn?.statements ?? []);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'sqs:SendMessage']));
   });
 
   it('runs a schedule worker from an EventBridge Scheduler schedule whose own role may invoke only that function', () => {
@@ -199,6 +235,15 @@ describe('workers in CDK', () => {
         .filter(([, config]) => JSON.stringify(config.Properties?.FunctionName).includes(functions.get(worker.id)?.logicalId ?? '?'))
         .map(([, config]) => getAttOf((config.Properties?.DestinationConfig as { OnFailure: { Destination: unknown } }).OnFailure.Destination));
       expect(ownDeadLetters.length, worker.id).toBe(worker.trigger.kind === 'async' || worker.trigger.kind === 'managedSchedules' ? 1 : 0);
+      // A stream worker's mapping sends a failed batch's records to its own dead-letter queue.
+      ownDeadLetters.push(
+        ...resourcesOfType(workersJson, 'AWS::Lambda::EventSourceMapping')
+          .filter(([, mapping]) => JSON.stringify(mapping.Properties?.FunctionName).includes(functions.get(worker.id)?.logicalId ?? '?'))
+          .flatMap(([, mapping]) => {
+            const destination = (mapping.Properties?.DestinationConfig as { OnFailure?: { Destination: unknown } } | undefined)?.OnFailure?.Destination;
+            return destination === undefined ? [] : [getAttOf(destination)];
+          }),
+      );
       const sends = (functions.get(worker.id)?.statements ?? []).filter(
         (statement) => actionsOf([statement]).includes('sqs:SendMessage') && !ownDeadLetters.includes(getAttOf(statement.Resource)),
       );

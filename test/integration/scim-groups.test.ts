@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { auditEntries, call, login } from './support/platform-client.ts';
 import { GROUP_SCHEMA, patchOp, scimTenant, userBody, type ScimTenant } from './support/scim-client.ts';
+import { useLocalEngines } from './support/in-process.ts';
+import { ConflictError } from '../../shared/errors/domain-errors.ts';
 
 let t: ScimTenant;
 
@@ -170,4 +172,124 @@ describe('large groups', () => {
     const oneUser = await t.scim('GET', `/Users/${ids[5000]}`);
     expect(oneUser.body.groups.map((entry: { value: string }) => entry.value)).toEqual([group.body.id]);
   }, 600_000);
+});
+
+/**
+ * A PATCH that only adds or removes listed members takes a fast path (the group and the new members
+ * read together, the presence and version checks as conditions of one transaction); whenever a
+ * condition or a check fails, the slow path answers. These prove both give the same answers.
+ */
+describe('SCIM Groups: member-only PATCH, fast path and its fallbacks', () => {
+  // An organization of its own: the large-group test above fills the first one's audit log.
+  beforeAll(async () => {
+    t = await scimTenant();
+  });
+  const audited = async (groupId: string) => (await auditEntries(t.tenant.organizationId)).filter((entry) => entry.targetId === groupId).map((entry) => [entry.action, entry.details.memberIds]);
+  const addMember = (groupId: string, userId: string, headers: Record<string, string> = {}) =>
+    t.scim('PATCH', `/Groups/${groupId}`, patchOp({ op: 'add', path: 'members', value: [{ value: userId }] }), headers);
+
+  it('adds a member: 204 with the new ETag, the member shown with its name, version and lastModified moved, one audit entry', async () => {
+    const created = await t.scim('POST', '/Users', userBody(`fast-${randomUUID().slice(0, 8)}@example.com`, { displayName: 'Fast Member' }));
+    const group = await t.scim('POST', '/Groups', groupBody(`Fast ${randomUUID()}`));
+    const added = await addMember(group.body.id, created.body.id);
+    expect(added.status).toBe(204);
+    expect(added.headers.get('etag')).toBe('W/"2"');
+    const after = await t.scim('GET', `/Groups/${group.body.id}`);
+    expect(after.headers.get('etag')).toBe('W/"2"');
+    expect(after.body.meta.version).toBe('W/"2"');
+    expect(Date.parse(after.body.meta.lastModified)).toBeGreaterThan(Date.parse(group.body.meta.lastModified));
+    expect(after.body.members).toEqual([{ value: created.body.id, display: 'Fast Member', type: 'User', $ref: expect.stringContaining(`/Users/${created.body.id}`) }]);
+    const user = await t.scim('GET', `/Users/${created.body.id}`);
+    expect(user.body.groups).toEqual([expect.objectContaining({ value: group.body.id, display: group.body.displayName })]);
+    expect(await audited(group.body.id)).toEqual([['group.created', undefined], ['group.member.added', [created.body.id]]]);
+  });
+
+  it('re-adding a present member and removing a non-member are no-ops: 204, same version, no audit entry', async () => {
+    const [a, b] = await newUsers(2);
+    const group = await t.scim('POST', '/Groups', groupBody(`No-op ${randomUUID()}`, [a as string]));
+    const again = await addMember(group.body.id, a as string);
+    expect(again.status).toBe(204);
+    expect(again.headers.get('etag')).toBe('W/"1"');
+    const absent = await t.scim('PATCH', `/Groups/${group.body.id}`, patchOp({ op: 'remove', path: `members[value eq "${b}"]` }));
+    expect(absent.status).toBe(204);
+    expect(absent.headers.get('etag')).toBe('W/"1"');
+    // A present member with a new one: only the new one is added and audited.
+    expect((await t.scim('PATCH', `/Groups/${group.body.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: a }, { value: b }] }))).headers.get('etag')).toBe('W/"2"');
+    expect(await memberIds(group.body.id)).toEqual([a, b].sort());
+    expect((await t.scim('GET', `/Groups/${group.body.id}`)).body.meta.version).toBe('W/"2"');
+    // (The first entry of each kind is the creation's, with its initial member.)
+    expect(await audited(group.body.id)).toEqual([['group.created', undefined], ['group.member.added', [a]], ['group.member.added', [b]]]);
+  });
+
+  it('If-Match: the current version lets the change through, any other is a 412 that changes nothing', async () => {
+    const [a, b] = await newUsers(2);
+    const group = await t.scim('POST', '/Groups', groupBody(`If-Match ${randomUUID()}`));
+    const stale = await addMember(group.body.id, a as string, { 'If-Match': 'W/"7"' });
+    expect(stale.status).toBe(412);
+    expect(stale.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+    expect(await memberIds(group.body.id)).toEqual([]);
+    expect((await addMember(group.body.id, a as string, { 'If-Match': 'W/"1"' })).headers.get('etag')).toBe('W/"2"');
+    expect((await addMember(group.body.id, b as string, { 'If-Match': '*' })).headers.get('etag')).toBe('W/"3"');
+    const staleRemove = await t.scim('PATCH', `/Groups/${group.body.id}`, patchOp({ op: 'remove', path: `members[value eq "${a}"]` }), { 'If-Match': 'W/"2"' });
+    expect(staleRemove.status).toBe(412);
+    expect(await memberIds(group.body.id)).toEqual([a, b].sort());
+    expect(await audited(group.body.id)).toEqual([['group.created', undefined], ['group.member.added', [a]], ['group.member.added', [b]]]);
+  });
+
+  it('a missing group is a 404, an unknown member a 400, and neither writes anything', async () => {
+    const [a] = await newUsers(1);
+    const missingGroup = randomUUID();
+    const missing = await addMember(missingGroup, a as string);
+    expect(missing.status).toBe(404);
+    const removeFromMissing = await t.scim('PATCH', `/Groups/${missingGroup}`, patchOp({ op: 'remove', path: `members[value eq "${a}"]` }));
+    expect(removeFromMissing.status).toBe(404);
+    expect((await t.scim('GET', `/Users/${a}`)).body.groups ?? []).toEqual([]);
+    const group = await t.scim('POST', '/Groups', groupBody(`Unknown member ${randomUUID()}`));
+    const unknown = await addMember(group.body.id, randomUUID());
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.scimType).toBe('invalidValue');
+    expect((await t.scim('GET', `/Groups/${group.body.id}`)).body.meta.version).toBe('W/"1"');
+    expect(await audited(group.body.id)).toEqual([['group.created', undefined]]);
+  });
+
+  it('a group synchronised from a directory stays read-only to member changes: 403, nothing written', async () => {
+    const [a] = await newUsers(1);
+    useLocalEngines();
+    const [groups, { transact }] = await Promise.all([import('../../shared/storage/groups.ts'), import('../../shared/storage/transactions.ts')]);
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const displayName = `Directory group ${id.slice(0, 8)}`;
+    await transact([
+      groups.putStep(
+        { id, organizationId: t.tenant.organizationId, displayName, resource: { displayName }, source: 'ldap', connectionId: randomUUID(), directoryId: randomUUID(), version: 1, createdAt: now, updatedAt: now },
+        { expectedVersion: undefined, onConflict: () => new ConflictError('collision') },
+      ),
+    ]);
+    const refused = await addMember(id, a as string);
+    expect(refused.status).toBe(403);
+    expect(refused.body.detail).toMatch(/read-only to SCIM/);
+    expect((await t.scim('PATCH', `/Groups/${id}`, patchOp({ op: 'remove', path: `members[value eq "${a}"]` }))).status).toBe(403);
+    const after = await t.scim('GET', `/Groups/${id}`);
+    expect(after.body.meta.version).toBe('W/"1"');
+    expect(after.body.members ?? []).toEqual([]);
+    expect(await audited(id)).toEqual([]);
+  });
+
+  it('concurrent single-member adds and removes on one group all land, each audited once', async () => {
+    const ids = await newUsers(6);
+    const group = await t.scim('POST', '/Groups', groupBody(`Concurrent fast ${randomUUID()}`, ids.slice(0, 3)));
+    const results = await Promise.all([
+      ...ids.slice(3).map((id) => addMember(group.body.id, id)),
+      ...ids.slice(0, 3).map((id) => t.scim('PATCH', `/Groups/${group.body.id}`, patchOp({ op: 'remove', path: `members[value eq "${id}"]` }))),
+    ]);
+    expect(results.map((result) => result.status)).toEqual([204, 204, 204, 204, 204, 204]);
+    expect(await memberIds(group.body.id)).toEqual(ids.slice(3).sort());
+    expect((await t.scim('GET', `/Groups/${group.body.id}`)).body.meta.version).toBe('W/"7"');
+    const entries = await audited(group.body.id);
+    // The creation's entry names the three initial members; each later add and remove has one of its own.
+    expect(entries.filter(([action]) => action === 'group.member.added').map(([, members]) => members.length)).toEqual([3, 1, 1, 1]);
+    expect(entries.filter(([action]) => action === 'group.member.added').flatMap(([, members]) => members).sort()).toEqual([...ids].sort());
+    expect(entries.filter(([action]) => action === 'group.member.removed').map(([, members]) => members.length)).toEqual([1, 1, 1]);
+    expect(entries.filter(([action]) => action === 'group.member.removed').flatMap(([, members]) => members).sort()).toEqual(ids.slice(0, 3).sort());
+  });
 });

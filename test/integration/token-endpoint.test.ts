@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { auditEntries, baseUrl, call, createTenant, machineToken, type MachineClient, type Tenant } from './support/platform-client.ts';
+import { useLocalEngines } from './support/in-process.ts';
 
 let tenant: Tenant;
 let client: MachineClient;
@@ -99,5 +101,54 @@ describe('OAuth token endpoint (client_credentials)', () => {
     expect(token.body.scope).toBe('inventory:read');
     const onPlatform = await call('GET', '/api/identity/v1/me', { token: token.body.access_token });
     expect(onPlatform.status).toBe(401);
+  });
+
+  it('follows every change of enabled and grantTypeClientCredentials (kept on the credentials item), also across a secret rotation', async () => {
+    const { client: other } = await machineToken(tenant.ownerToken);
+    const token = (secret = other.clientSecret) => form({ grant_type: 'client_credentials', client_id: other.credentialsClientId, client_secret: secret });
+    const patch = (json: Record<string, unknown>) => call('PATCH', `/api/identity/v1/clients/${other.clientId}`, { token: tenant.ownerToken, json });
+    expect((await patch({ enabled: false })).status).toBe(200);
+    expect((await token()).body.error).toBe('unauthorized_client');
+    expect((await patch({ enabled: true })).status).toBe(200);
+    expect((await token()).status).toBe(200);
+    expect((await patch({ grantTypeClientCredentials: false })).status).toBe(200);
+    const notAllowed = await token();
+    expect(notAllowed.status).toBe(400);
+    expect(notAllowed.body.error_description).toMatch(/not allowed to use the client_credentials grant/);
+    // A rotation replaces the secret only: the registration's flags stay on the credentials.
+    const rotated = await call('POST', `/api/identity/v1/clients/${other.clientId}/secret`, { token: tenant.ownerToken });
+    expect(rotated.status).toBe(200);
+    const newSecret = rotated.body.credentials.clientSecret as string;
+    expect((await token(newSecret)).body.error_description).toMatch(/not allowed to use the client_credentials grant/);
+    expect((await patch({ grantTypeClientCredentials: true })).status).toBe(200);
+    expect((await token(newSecret)).status).toBe(200);
+    expect((await token()).status).toBe(401);
+    const reasons = (await auditEntries(tenant.organizationId)).filter((entry) => entry.action === 'client.token.failed' && entry.targetId === other.clientId).map((entry) => entry.details.reason);
+    expect(reasons).toEqual(['client_disabled', 'grant_not_allowed', 'grant_not_allowed', 'wrong_secret']);
+  });
+
+  it('credentials written before the flags were kept on them: the registration decides, a missing flag never counts as enabled, and the next registration change fills them in', async () => {
+    useLocalEngines();
+    const { dynamo, tableName } = await import('../../shared/storage/clients.ts');
+    const { keys } = await import('../../shared/storage/keys.ts');
+    const { client: legacy } = await machineToken(tenant.ownerToken);
+    const credentialsKey = keys.clientCredentials(legacy.credentialsClientId);
+    const registrationKey = keys.client(tenant.organizationId, legacy.clientId);
+    const credentialsItem = async () => (await dynamo().send(new GetCommand({ TableName: tableName(), Key: credentialsKey, ConsistentRead: true }))).Item ?? {};
+    expect(await credentialsItem()).toMatchObject({ enabled: true, grantTypeClientCredentials: true });
+    // The credentials item as this platform wrote it before the change: no copies.
+    await dynamo().send(new UpdateCommand({ TableName: tableName(), Key: credentialsKey, UpdateExpression: 'REMOVE enabled, grantTypeClientCredentials' }));
+    const token = () => form({ grant_type: 'client_credentials', client_id: legacy.credentialsClientId, client_secret: legacy.clientSecret });
+    expect((await token()).status).toBe(200);
+    // A registration disabled back then (written straight to the table, as the old code did): refused.
+    await dynamo().send(new UpdateCommand({ TableName: tableName(), Key: registrationKey, UpdateExpression: 'SET enabled = :off', ExpressionAttributeValues: { ':off': false } }));
+    expect((await token()).body.error).toBe('unauthorized_client');
+    // Only one of the two copies present: still "unknown", so still the registration decides.
+    await dynamo().send(new UpdateCommand({ TableName: tableName(), Key: credentialsKey, UpdateExpression: 'SET grantTypeClientCredentials = :on', ExpressionAttributeValues: { ':on': true } }));
+    expect((await token()).body.error).toBe('unauthorized_client');
+    // Enabling it through the API writes both copies in the same transaction.
+    expect((await call('PATCH', `/api/identity/v1/clients/${legacy.clientId}`, { token: tenant.ownerToken, json: { enabled: true } })).status).toBe(200);
+    expect(await credentialsItem()).toMatchObject({ enabled: true, grantTypeClientCredentials: true });
+    expect((await token()).status).toBe(200);
   });
 });
