@@ -135,7 +135,7 @@ export class WorkersStack extends NestedStack {
     const name = pascal(worker.id);
     const profile: AccessProfile = {
       table: worker.access.table === 'readWrite' ? 'write' : 'read',
-      exportBucket: 'none',
+      exportBucket: worker.access.exportBucket ?? 'none',
       secretsKey: worker.access.secretsKey ?? 'none',
       signingKey: 'none',
       operatorKey: 'none',

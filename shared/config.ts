@@ -23,6 +23,8 @@ const environmentSchema = z.object({
   OPERATOR_API_KEY: z.string().min(16).optional(),
   /** Sync schedules may not fire more often than this (minutes; 15 by default, lower only for tests). */
   SYNC_SCHEDULE_MIN_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  /** Audit exports that would read more entries than this run as asynchronous jobs (50,000 by default; lower in tests). */
+  AUDIT_EXPORT_ASYNC_THRESHOLD: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
 });
 
 export type PlatformConfig = Readonly<{
@@ -41,6 +43,8 @@ export type PlatformConfig = Readonly<{
   operatorApiKey: string | undefined;
   /** The shortest interval a sync project's schedule may have, in minutes. */
   syncScheduleMinIntervalMinutes: number;
+  /** Audit exports reading more entries than this become asynchronous jobs. */
+  auditExportAsyncThreshold: number;
   /** True when running against the local engines rather than AWS. */
   local: boolean;
 }>;
@@ -67,6 +71,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): PlatformConfig {
     localKeyDir: env.LOCAL_KEY_DIR,
     operatorApiKey: env.OPERATOR_API_KEY,
     syncScheduleMinIntervalMinutes: env.SYNC_SCHEDULE_MIN_INTERVAL_MINUTES,
+    auditExportAsyncThreshold: env.AUDIT_EXPORT_ASYNC_THRESHOLD,
     local: env.DYNAMODB_ENDPOINT !== undefined,
   });
 }

@@ -58,9 +58,10 @@ export interface WorkerDefinition {
   readonly timeoutSeconds: number;
   /**
    * Table grants: `read` (GetItem, Query, …) or `readWrite`; `secretsKey: 'decrypt'` to open
-   * envelope-encrypted secrets (e.g. a connection's bind password). Nothing else is granted.
+   * envelope-encrypted secrets (e.g. a connection's bind password); `exportBucket: 'write'` to
+   * write (and read back) files in the export bucket. Nothing else is granted.
    */
-  readonly access: { readonly table: 'read' | 'readWrite'; readonly secretsKey?: 'decrypt' };
+  readonly access: { readonly table: 'read' | 'readWrite'; readonly secretsKey?: 'decrypt'; readonly exportBucket?: 'write' };
   /**
    * Workers this worker starts (for example itself, to continue where it stopped): it gets exactly
    * the send (queue) or invoke (async) grant for each and an environment variable naming it.
@@ -78,8 +79,9 @@ export interface WorkerDefinition {
 import { scimWorkers } from './worker-table/scim.ts';
 import { directoryWorkers } from './worker-table/directory.ts';
 import { governanceWorkers } from './worker-table/governance.ts';
+import { auditWorkers } from './worker-table/audit.ts';
 
-export const workers: readonly WorkerDefinition[] = [...scimWorkers, ...directoryWorkers, ...governanceWorkers];
+export const workers: readonly WorkerDefinition[] = [...scimWorkers, ...directoryWorkers, ...governanceWorkers, ...auditWorkers];
 
 /** The worker table row with this id, or undefined. */
 export function workerById(id: string, table: readonly WorkerDefinition[] = workers): WorkerDefinition | undefined {
@@ -146,6 +148,7 @@ export function validateWorkerTable(
     if (!Number.isInteger(worker.timeoutSeconds) || worker.timeoutSeconds < 1 || worker.timeoutSeconds > 900) throw new Error(`${label}: timeoutSeconds must be an integer from 1 to 900`);
     if (worker.access.table !== 'read' && worker.access.table !== 'readWrite') throw new Error(`${label}: access.table must be read or readWrite`);
     if (worker.access.secretsKey !== undefined && worker.access.secretsKey !== 'decrypt') throw new Error(`${label}: access.secretsKey must be decrypt when given`);
+    if (worker.access.exportBucket !== undefined && worker.access.exportBucket !== 'write') throw new Error(`${label}: access.exportBucket must be write when given`);
     const trigger = worker.trigger;
     switch (trigger.kind) {
       case 'queue':

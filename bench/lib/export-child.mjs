@@ -1,5 +1,6 @@
 // Audit export probe: a fresh `node` process (as a Lambda instance would be) that loads the bundled
-// export function, invokes it once with an API Gateway event and reports time and peak memory.
+// export function (or the audit-export worker), invokes it once with an API Gateway event (or an
+// SQS event) and reports time and peak memory.
 import { readFileSync } from 'node:fs';
 
 const [bundleUrl, eventFile, deadlineArg] = process.argv.slice(2);
@@ -13,11 +14,11 @@ const rssAfterInitMb = process.memoryUsage().rss / 1048576;
 const event = JSON.parse(readFileSync(eventFile, 'utf8'));
 const context = {
   callbackWaitsForEmptyEventLoop: false,
-  functionName: 'identity-audit-export',
+  functionName: event.Records ? 'audit-export' : 'identity-audit-export',
   functionVersion: '$LATEST',
   invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:identity-audit-export',
   memoryLimitInMB: '512',
-  awsRequestId: event.requestContext.requestId,
+  awsRequestId: event.requestContext?.requestId ?? event.Records?.[0]?.messageId ?? 'bench',
   logGroupName: '/aws/lambda/identity-audit-export',
   logStreamName: 'bench',
   getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
@@ -27,10 +28,12 @@ const context = {
 };
 const result = await handler(event, context);
 const finished = performance.now();
+// A queue worker answers { batchItemFailures }: none is a success.
+const status = result?.statusCode ?? (Array.isArray(result?.batchItemFailures) && result.batchItemFailures.length === 0 ? 200 : 500);
 const report = {
-  status: result.statusCode,
-  headers: result.headers ?? {},
-  bodyBytes: Buffer.byteLength(result.body ?? ''),
+  status,
+  headers: result?.headers ?? {},
+  bodyBytes: Buffer.byteLength(result?.body ?? ''),
   initMs: loaded - started,
   handlerMs: finished - loaded,
   rssAtStartMb,

@@ -103,7 +103,8 @@ export function findings(report: any): Finding[] {
       ? `answered in ${f(measurement.wallMsMedian)} ms`
       : `timed out: ${Object.keys(measurement?.statuses ?? {}).join('/')} after ${f(measurement?.wallMsMedian)} ms (the function's ${audit?.functionTimeoutSeconds ?? 10} s limit), its queries running on after the answer`) +
     (measurement?.settled === false ? ' (still reading 45 s later: the units below are a lower bound)' : '');
-  if (audit?.coldDeepPage) {
+  const slow = (measurement: any) => !measurement?.statuses?.['200'] || measurement.wallMsMedian > ((audit?.functionTimeoutSeconds ?? 10) * 1000) / 2;
+  if (audit?.coldDeepPage && slow(audit.coldDeepPage)) {
     out.push({
       kind: 'cost',
       title: 'A deep audit page without a recorded boundary reads every earlier entry in full',
@@ -112,7 +113,7 @@ export function findings(report: any): Finding[] {
       where: 'shared/audit/audit-log.ts listAuditLog (audit owners)',
     });
   }
-  if (audit?.textSearchNoMatch || audit?.filteredByAction) {
+  if ((audit?.textSearchNoMatch && slow(audit.textSearchNoMatch)) || (audit?.filteredByAction && slow(audit.filteredByAction))) {
     out.push({
       kind: 'cost',
       title: 'Filtered audit pages recount every match on every page; free text reads the whole log',

@@ -32,7 +32,8 @@ import { Seeder, seedAuditEntries, seedMemberships, seedUsers, type SeedResult }
 import { itemSizeBytes } from './item-size.ts';
 import { explainGap, minimumFor, type ItemSizes, type Minimum } from './minimums.ts';
 import { median, round, spread, summarize, type LatencySummary } from './stats.ts';
-import { runAuditExport, type ExportMeasurement } from './audit-export.ts';
+import { runAsyncAuditExport, runAuditExport, type AsyncExportMeasurement, type ExportMeasurement } from './audit-export.ts';
+import { workerById } from '../../shared/workers.ts';
 import { renderChart } from './chart.ts';
 import { renderMarkdown } from './markdown.ts';
 import { profileInvocations, type CpuBreakdown } from './profile.ts';
@@ -55,6 +56,10 @@ const env = (name: string, fallback: number) => {
 };
 
 const auditEntries = env('BENCH_AUDIT_ENTRIES', 200_000);
+/** Entries of the organization whose audit log is exported through the asynchronous job path (100,000 and all of them). */
+const auditExportEntries = env('BENCH_AUDIT_EXPORT_ENTRIES', 1_000_000);
+/** Days the listed audit log spans (its per-day counters are what a deep page seeks with). */
+const auditDays = env('BENCH_AUDIT_DAYS', 30);
 const parts = new Set((process.env.BENCH_ONLY ?? 'cold-start,startup,scim,directory,sync,governance,audit,rate-limit').split(',').map((part) => part.trim()));
 const syncUsers = env('BENCH_SYNC_USERS', 10_000);
 const governanceUsers = env('BENCH_GOVERNANCE_USERS', 10_000);
@@ -62,9 +67,15 @@ const config = {
   // 9.5 minutes by default; the opt-in large audit log adds 2 s per 1,000 extra entries (seeding, and an
   // export that slows down with depth on DynamoDB Local); the sync part adds 40 ms per directory user
   // (a full sync writes one transaction per user, about 33 ms each on a loaded 2-core machine).
-  budgetSeconds: env('BENCH_BUDGET_SECONDS', 570 + Math.max(0, auditEntries - 200_000) / 500 + (parts.has('sync') ? syncUsers * 0.04 : 0) + (parts.has('governance') ? 60 + governanceUsers * 0.01 : 0)),
+  // The asynchronous export organization adds its seeding (2 s per 1,000) and two exports (about 1 s per 1,000 each).
+  budgetSeconds: env(
+    'BENCH_BUDGET_SECONDS',
+    570 + Math.max(0, auditEntries - 200_000) / 500 + (parts.has('audit') && auditExportEntries > auditEntries ? auditExportEntries / 500 : 0) + (parts.has('audit') ? auditExportEntries / 400 : 0) + (parts.has('sync') ? syncUsers * 0.04 : 0) + (parts.has('governance') ? 60 + governanceUsers * 0.01 : 0),
+  ),
   scaleLevels: (process.env.BENCH_SCALE_LEVELS ?? '1000,10000,100000').split(',').map(Number),
   auditEntries,
+  auditExportEntries,
+  auditDays,
   bigGroupMembers: env('BENCH_GROUP_MEMBERS', 10_000),
   largePatchValues: env('BENCH_PATCH_VALUES', 10_000),
   startupRuns: env('BENCH_STARTUP_RUNS', 2),
@@ -243,7 +254,7 @@ export async function main(): Promise<void> {
     // The organizations of each size serve the SCIM phases and the Directory API page.
     const sizes = config.only.has('scim') || config.only.has('directory') ? [...new Set(config.scaleLevels)].sort((a, b) => a - b) : [];
     const topSize = sizes.at(-1) ?? 0;
-    const { levels, audit, bigGroup, smallGroup } = await phase('organizations and groups', async () => {
+    const { levels, audit, auditExport, bigGroup, smallGroup } = await phase('organizations and groups', async () => {
       const created: Level[] = [];
       for (const size of sizes) {
         const tenant = await createTenant(baseUrl, platform.operatorApiKey, `Bench organization of ${size} users`);
@@ -253,6 +264,7 @@ export async function main(): Promise<void> {
       return {
         levels: created,
         audit: await createTenant(baseUrl, platform.operatorApiKey, 'Bench audit organization'),
+        auditExport: config.only.has('audit') && config.auditExportEntries > config.auditEntries ? await createTenant(baseUrl, platform.operatorApiKey, 'Bench audit export organization') : undefined,
         bigGroup: largest ? await createGroup(baseUrl, largest.tenant, 'Big group') : '',
         smallGroup: largest ? await createGroup(baseUrl, largest.tenant, 'Small group') : '',
       };
@@ -274,6 +286,7 @@ export async function main(): Promise<void> {
       seeding[name] = { what, items, seconds: round(seconds), itemsPerSecond: round(items / seconds) };
     };
     let auditSeed: SeedResult | undefined;
+    let auditExportSeed: SeedResult | undefined;
     for (const level of levels) {
       await phase(`seed ${level.users.toLocaleString('en')} users`, async () => {
         const seeded = await seedUsers(seeder, level.tenant.organizationId, 0, level.users, 'user');
@@ -286,9 +299,16 @@ export async function main(): Promise<void> {
     }
     if (config.only.has('audit')) {
       await phase(`seed ${config.auditEntries.toLocaleString('en')} audit entries`, async () => {
-        auditSeed = await seedAuditEntries(seeder, audit.organizationId, config.auditEntries, Date.now() + Math.max(60, secondsLeft() - 300) * 1000);
+        // Spread over BENCH_AUDIT_DAYS days, ending now: a deep page seeks with the per-day counters.
+        auditSeed = await seedAuditEntries(seeder, audit.organizationId, config.auditEntries, Date.now() + Math.max(60, secondsLeft() - 300) * 1000, Date.now(), config.auditDays * 86_400_000);
         addSeeding('audit', 'audit entries (+ per-day counters), BatchWriteItem', auditSeed);
       });
+      if (auditExport) {
+        await phase(`seed ${config.auditExportEntries.toLocaleString('en')} audit entries to export`, async () => {
+          auditExportSeed = await seedAuditEntries(seeder, auditExport.organizationId, config.auditExportEntries, Date.now() + Math.max(60, secondsLeft() - 300) * 1000, Date.now(), config.auditDays * 86_400_000);
+          addSeeding('audit', 'audit entries (+ per-day counters), BatchWriteItem', auditExportSeed);
+        });
+      }
     }
     const countedUsers = async (level: Level) => {
       const shards = await seeder.query({
@@ -690,7 +710,8 @@ export async function main(): Promise<void> {
       await quiesce();
       const exports: ExportMeasurement[] = [];
       const exportTimeoutMs = (routes.find((route) => route.id === 'identity-audit-export')?.timeoutSeconds ?? 300) * 1000;
-      for (const maxEntries of [1, 20_000, undefined]) {
+      // Synchronous exports up to the asynchronous threshold (50,000 entries); larger ones are measured below, as jobs.
+      for (const maxEntries of [...new Set([1, Math.min(20_000, entries), Math.min(50_000, entries)])].filter((count) => count > 0) as (number | undefined)[]) {
         if (secondsLeft() < 30) break;
         // The full export runs to completion (deadline lifted, bounded by the budget) so its time is known even past the function's limit.
         const functionTimeoutMs = maxEntries === undefined ? Math.max(exportTimeoutMs, (secondsLeft() - 60) * 1000) : exportTimeoutMs;
@@ -724,6 +745,58 @@ export async function main(): Promise<void> {
       const nextAfterDeep = coldDeep.statuses['200'] ? await measureInProcess([list(`?pageSize=100&pageNumber=${deepPage + 1}`)], 0, true) : undefined;
       const filtered = await measureInProcess([list('?query=action:user.created')], 0, true);
       const textSearch = await measureInProcess([list('?query=nomatch-anywhere')], 0, true);
+      // Filtered pages over the whole log: each listing's first page (counts), its next page (the
+      // remembered count and boundary), a jump within it, and free text that matches every entry.
+      const filteredPages: Record<string, CostMeasurement & { settled?: boolean }> = {};
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      for (const [name, query] of [
+        ['action:user.created, page 1', '?pageSize=100&query=action:user.created'],
+        ['action:user.created, page 2', '?pageSize=100&pageNumber=2&query=action:user.created'],
+        ['action:user.created, page 50 (jump)', '?pageSize=100&pageNumber=50&query=action:user.created'],
+        ['action:user.*, page 1 (filter)', '?pageSize=100&query=action:user.*'],
+        ['free text matching all, page 1', '?pageSize=100&query=provisioning'],
+        ['free text matching all, page 2', '?pageSize=100&pageNumber=2&query=provisioning'],
+        ['free text matching nothing, page 2', '?pageSize=100&pageNumber=2&query=nomatch-anywhere'],
+        ['free text, one day, page 1', `?pageSize=100&query=provisioning&fromDate=${yesterday}&toDate=${yesterday}`],
+        ['unfiltered, page 1', '?pageSize=100'],
+      ] as const) {
+        if (secondsLeft() < 20) break;
+        filteredPages[name] = await measureInProcess([list(query)], 0, true);
+      }
+      const listTimeoutSeconds = routes.find((route) => route.id === 'identity-audit-list')?.timeoutSeconds ?? 10;
+      const pageMs = [coldDeep, nextAfterDeep, filtered, textSearch, ...Object.values(filteredPages)].flatMap((measurement) => (measurement ? [measurement.wallMsMedian] : []));
+      const pageStatuses = [coldDeep, nextAfterDeep, filtered, textSearch, ...Object.values(filteredPages)].flatMap((measurement) => (measurement ? Object.keys(measurement.statuses) : []));
+
+      // The asynchronous export path: a tenth of the export organization's log and all of it
+      // (BENCH_AUDIT_EXPORT_ENTRIES, default 1,000,000), each through 202 → worker → status.
+      const exportTenant = auditExport ?? audit;
+      const exportTotal = auditExportSeed?.items ?? entries;
+      const asyncExports: AsyncExportMeasurement[] = [];
+      const workerTimeoutMs = (workerById('audit-export')?.timeoutSeconds ?? 900) * 1000;
+      // A tenth of the log, then all of it (100,000 and 1,000,000 by default): flat memory means the same peak.
+      for (const maxEntries of [...new Set([Math.max(1, Math.floor(exportTotal / 10)), exportTotal])]) {
+        if (secondsLeft() < 30 || maxEntries <= 0) break;
+        await quiesce();
+        asyncExports.push(
+          await runAsyncAuditExport({
+            platform,
+            token: exportTenant.token,
+            maxEntries: maxEntries === exportTotal ? undefined : maxEntries,
+            bundleDir: coldStartReport?.outDir,
+            timeoutMs: Math.max(30_000, (secondsLeft() - 10) * 1000),
+            functionTimeoutMs: Math.max(workerTimeoutMs, (secondsLeft() - 60) * 1000),
+          }),
+        );
+        progress(`  async export ${maxEntries}: ${asyncExports.at(-1)?.jobStatus}, ${asyncExports.at(-1)?.entries} entries in ${asyncExports.at(-1)?.seconds} s, peak RSS ${asyncExports.at(-1)?.peakRssMb} MB`);
+      }
+      const peaks = asyncExports.filter((run) => run.jobStatus === 'succeeded').map((run) => run.peakRssMb);
+      const asyncExportBounds = {
+        peakRssLimitMb: 256,
+        peakRssMaxMb: peaks.length > 0 ? Math.max(...peaks) : undefined,
+        /** Largest over smallest export's peak RSS: 1 = perfectly flat. */
+        peakRssGrowth: peaks.length > 1 ? round(Math.max(...peaks) / Math.min(...peaks)) : undefined,
+        withinBounds: peaks.length > 0 && peaks.length === asyncExports.length && Math.max(...peaks) < 256 && (peaks.length < 2 || Math.max(...peaks) / Math.min(...peaks) <= 1.25),
+      };
       return {
         entries,
         functionTimeoutSeconds: routes.find((route) => route.id === 'identity-audit-list')?.timeoutSeconds ?? 10,
@@ -731,7 +804,17 @@ export async function main(): Promise<void> {
         pageAfterDeep: nextAfterDeep,
         filteredByAction: filtered,
         textSearchNoMatch: textSearch,
+        filteredPages,
+        /** Every list request above answered 200 within half the function's timeout. */
+        listPagesBound: {
+          functionTimeoutSeconds: listTimeoutSeconds,
+          slowestMs: pageMs.length > 0 ? Math.max(...pageMs) : undefined,
+          withinBounds: pageStatuses.every((status) => status === '200') && pageMs.every((ms) => ms < (listTimeoutSeconds * 1000) / 2),
+        },
         exports,
+        asyncExportEntries: exportTotal,
+        asyncExports,
+        asyncExportBounds,
         engineRead,
       };
     });

@@ -159,12 +159,26 @@ export function renderMarkdown(report: any): string {
         (audit.exports ?? []).map((entry: any) => [entry.requested, n(entry.entries, 0), n(entry.bytes / 1048576), n(entry.seconds), n(entry.entriesPerSecond, 0), n(entry.peakRssMb), entry.delivered]),
       ),
     );
+    if (audit.asyncExports?.length) {
+      const bounds = audit.asyncExportBounds ?? {};
+      out.push(`\nAsynchronous exports (GET …/audit/log → 202 → the \`audit-export\` worker in a fresh process → job status), from ${n(audit.asyncExportEntries, 0)} entries: peak RSS at most ${n(bounds.peakRssMaxMb)} MB (limit ${bounds.peakRssLimitMb} MB), largest ÷ smallest ${n(bounds.peakRssGrowth)} — ${bounds.withinBounds ? '**within bounds**' : '**outside bounds**'}.\n`);
+      out.push(
+        table(
+          ['async export (CSV)', 'job', 'entries', 'MB', 'worker seconds', 'entries/s', 'peak RSS MB', 'VmHWM MB'],
+          audit.asyncExports.map((entry: any) => [entry.requested, entry.jobStatus + (entry.error ? ` (${entry.error})` : ''), n(entry.entries, 0), n(entry.bytes / 1048576), n(entry.seconds), n(entry.entriesPerSecond, 0), n(entry.peakRssMb), n(entry.vmHwmMb)]),
+        ),
+      );
+    }
     const listRows = [
       ['deep page without boundary', audit.coldDeepPage],
       ['the page after it', audit.pageAfterDeep],
       ['query=action:user.created', audit.filteredByAction],
       ['free text matching nothing', audit.textSearchNoMatch],
+      ...Object.entries(audit.filteredPages ?? {}),
     ].filter(([, value]) => value);
+    if (audit.listPagesBound) {
+      out.push(`\nAudit list pages over ${n(audit.entries, 0)} entries: slowest ${n(audit.listPagesBound.slowestMs, 0)} ms against the function's ${audit.listPagesBound.functionTimeoutSeconds} s — ${audit.listPagesBound.withinBounds ? '**every page 200 within half the timeout**' : '**a page failed or took more than half the timeout**'}.`);
+    }
     out.push('');
     out.push(
       table(

@@ -135,9 +135,11 @@ export async function seedMemberships(seeder: Seeder, organizationId: string, gr
   );
 }
 
-/** `count` audit entries spread evenly over the hour before `end`, with their per-day counters. */
-export async function seedAuditEntries(seeder: Seeder, organizationId: string, count: number, deadline: number, end = Date.now()): Promise<SeedResult> {
-  const span = 3_600_000;
+/**
+ * `count` audit entries spread evenly over the `span` milliseconds before `end` (an hour by
+ * default), with their per-day counters.
+ */
+export async function seedAuditEntries(seeder: Seeder, organizationId: string, count: number, deadline: number, end = Date.now(), span = 3_600_000): Promise<SeedResult> {
   const start = end - span;
   const perDay = new Map<string, number>();
   const actions = ['user.created', 'user.updated', 'group.member.added', 'client.token.issued'];

@@ -120,21 +120,29 @@ function fileNameFor(organizationId: string, request: ExportRequest, exportedAt:
   return `audit-${organizationId}-${stamp(request.range.from, 'beginning')}_${stamp(request.range.to, stamp(exportedAt, 'now'))}.${extension}`;
 }
 
+/** A written export file (not yet audited or delivered). */
+export interface ExportFile {
+  objectKey: string;
+  fileName: string;
+  contentType: string;
+  entries: number;
+  bytes: number;
+  /** The file's content when it is at most {@link INLINE_EXPORT_LIMIT_BYTES}. */
+  inline: string | undefined;
+}
+
 /**
  * Streams the selected entries from DynamoDB query pages, through the CSV or NDJSON formatter,
  * into an S3 multipart upload: memory holds one query page and a few upload parts, whatever the
  * number of entries. The object stays in the export bucket (its lifecycle rule keeps it for the
- * compliance period); the export is itself audited.
+ * compliance period). Used by the synchronous export and by the `audit-export` worker alike, so
+ * both write the same bytes for the same request.
+ *
+ * @throws Error when no export bucket is configured, or when DynamoDB or S3 fail (the upload is aborted).
  */
-export async function exportAuditLog(
-  organizationId: string,
-  request: ExportRequest,
-  actor: AuditEvent['actor'],
-  origin: RequestOrigin,
-): Promise<ExportResult> {
+export async function writeExportFile(organizationId: string, request: ExportRequest, exportedAt = new Date()): Promise<ExportFile> {
   const bucket = platformConfig().exportBucketName;
   if (!bucket) throw new Error('No export bucket is configured');
-  const exportedAt = new Date();
   const fileName = fileNameFor(organizationId, request, exportedAt);
   const objectKey = `exports/${organizationId}/${exportedAt.toISOString().slice(0, 10)}/${ulid()}-${fileName}`;
   const contentType = request.exportType === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8';
@@ -165,27 +173,48 @@ export async function exportAuditLog(
     await upload.abort().catch(() => undefined);
     throw error;
   }
+  return { objectKey, fileName, contentType, entries, bytes: meter.bytes, inline: meter.inline() };
+}
 
+/** The details of an `audit.exported` entry: what was exported, how much. */
+export function exportAuditDetails(request: ExportRequest, file: ExportFile): Record<string, unknown> {
+  return {
+    exportType: request.exportType,
+    fromDate: request.range.from?.toISOString() ?? null,
+    toDate: request.range.to?.toISOString() ?? null,
+    entries: file.entries,
+    bytes: file.bytes,
+  };
+}
+
+/** A presigned GET URL of an export file, valid for {@link PRESIGNED_URL_SECONDS}. */
+export async function exportDownloadUrl(objectKey: string, fileName: string): Promise<string> {
+  const bucket = platformConfig().exportBucketName;
+  if (!bucket) throw new Error('No export bucket is configured');
+  return exportFiles.downloadUrl({ bucket, key: objectKey, contentDisposition: `attachment; filename="${fileName}"`, expiresInSeconds: PRESIGNED_URL_SECONDS });
+}
+
+/**
+ * A synchronous export: writes the file ({@link writeExportFile}), audits it (`audit.exported`)
+ * and delivers it inline when small, otherwise as a presigned URL.
+ */
+export async function exportAuditLog(
+  organizationId: string,
+  request: ExportRequest,
+  actor: AuditEvent['actor'],
+  origin: RequestOrigin,
+): Promise<ExportResult> {
+  const file = await writeExportFile(organizationId, request);
   await transact([
     auditStep({
       organizationId,
       action: 'audit.exported',
       actor,
       origin,
-      target: { type: 'auditExport', id: objectKey },
-      details: {
-        exportType: request.exportType,
-        fromDate: request.range.from?.toISOString() ?? null,
-        toDate: request.range.to?.toISOString() ?? null,
-        entries,
-        bytes: meter.bytes,
-      },
+      target: { type: 'auditExport', id: file.objectKey },
+      details: exportAuditDetails(request, file),
     }),
   ]);
-
-  const inline = meter.inline();
-  const downloadUrl = inline === undefined
-    ? await exportFiles.downloadUrl({ bucket, key: objectKey, contentDisposition: `attachment; filename="${fileName}"`, expiresInSeconds: PRESIGNED_URL_SECONDS })
-    : undefined;
-  return { objectKey, fileName, contentType, entries, bytes: meter.bytes, inline, downloadUrl };
+  const downloadUrl = file.inline === undefined ? await exportDownloadUrl(file.objectKey, file.fileName) : undefined;
+  return { ...file, downloadUrl };
 }

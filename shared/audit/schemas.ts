@@ -40,5 +40,14 @@ export const auditExportQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(10_000_000).optional().meta({ description: 'The most entries to include (default: all in the range)' }),
 });
 
+const preferHeader = z.object({
+  prefer: z
+    .string()
+    .max(200)
+    .meta({ description: 'RFC 7240: `respond-async` asks for an asynchronous job (202) whatever the size of the export' })
+    .optional(),
+});
+
 export const listAuditEntriesRequest = requestContract('identity-audit-list', { query: auditListQuery });
-export const exportAuditLogRequest = requestContract('identity-audit-export', { query: auditExportQuery });
+export const exportAuditLogRequest = requestContract('identity-audit-export', { query: auditExportQuery, headers: preferHeader });
+export const getAuditExportJobRequest = requestContract('identity-audit-export-job', {});

@@ -58,3 +58,14 @@ export function ulid(now = Date.now()): string {
 export function ulidBounds(time: number): { lowest: string; highest: string } {
   return { lowest: `${encodeTime(time)}${'0'.repeat(16)}`, highest: `${encodeTime(time)}${'Z'.repeat(16)}` };
 }
+
+/** The millisecond time a ULID encodes (its first 10 characters), or NaN when it is not one. */
+export function ulidTime(id: string): number {
+  let time = 0;
+  for (const character of id.slice(0, 10)) {
+    const digit = ALPHABET.indexOf(character);
+    if (digit < 0) return Number.NaN;
+    time = time * 32 + digit;
+  }
+  return time;
+}

@@ -111,6 +111,33 @@ export const auditListResponse = {
   ],
   pageInfo: { totalCount: 500, pageSize: 20, currentPage: 1, totalPages: 25 },
 };
+export const auditExportJobQueued = {
+  jobId: '01JCZ6W1Q8X4T3B2A1M0N9P8R7',
+  status: 'queued',
+  exportType: 'csv',
+  fromDate: '2025-01-01T00:00:00.000Z',
+  toDate: '2025-11-30T23:59:59.999Z',
+  query: null,
+  maxEntries: null,
+  createdAt: '2025-12-01T08:00:00.000Z',
+  completedAt: null,
+  entries: null,
+  bytes: null,
+  fileName: null,
+  downloadUrl: null,
+  downloadUrlExpiresAt: null,
+  error: null,
+};
+export const auditExportJobDone = {
+  ...auditExportJobQueued,
+  status: 'succeeded',
+  completedAt: '2025-12-01T08:01:10.000Z',
+  entries: 1000000,
+  bytes: 362000000,
+  fileName: `audit-${ORG}-2025-01-01T00-00-00-000Z_2025-11-30T23-59-59-999Z.csv`,
+  downloadUrl: 'https://identity-platform-exports.s3.eu-central-1.amazonaws.com/exports/…?X-Amz-Expires=300&…',
+  downloadUrlExpiresAt: '2025-12-01T08:06:00.000Z',
+};
 export const auditCsv =
   'id,timestamp,organizationId,action,actorType,actorId,targetType,targetId,ipAddress,userAgent\n' +
   `01JCZ6W1Q8,2025-11-15T10:30:00Z,${ORG},user.login,user,${USER},user,${USER},192.0.2.1,Mozilla/5.0\n`;

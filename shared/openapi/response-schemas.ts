@@ -130,7 +130,40 @@ export const auditEntry = z.object({
   timestamp,
   details: z.record(z.string(), z.unknown()).meta({ description: 'ip address, user agent, changed attribute names, … — never secrets' }),
 });
-export const auditPage = z.object({ items: z.array(auditEntry), pageInfo });
+export const auditPageInfo = pageInfo.extend({
+  totalCountCapped: z
+    .literal(true)
+    .optional()
+    .meta({ description: 'Present when more than 10,000 entries match: totalCount is then 10,000 (a lower bound) and pages past it are still served' }),
+  searchWindowLimited: z
+    .literal(true)
+    .optional()
+    .meta({
+      description:
+        'Present when a query that needs a filter (free text, target:, ip:, actorType:, targetType:, action prefix) searched only the first 10,000 entries ' +
+        'of its time range in its order; totalCount and the pages cover those. Narrow fromDate/toDate to search further.',
+    }),
+  searchWindowEnd: z.iso.datetime().optional().meta({ description: 'With searchWindowLimited: when the last searched entry was written' }),
+});
+export const auditPage = z.object({ items: z.array(auditEntry), pageInfo: auditPageInfo });
+
+export const auditExportJob = z.object({
+  jobId: z.string().meta({ description: 'The job id (ULID)' }),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  exportType: z.enum(['csv', 'json']),
+  fromDate: z.string().nullable().meta({ description: 'Start of the exported range (ISO 8601), null: from the beginning' }),
+  toDate: z.string().nullable().meta({ description: 'End of the exported range (ISO 8601), null: up to the time of the export' }),
+  query: z.string().nullable(),
+  maxEntries: z.int().nullable().meta({ description: 'pageSize as requested: the most entries to include' }),
+  createdAt: timestamp,
+  completedAt: z.string().nullable(),
+  entries: z.int().nullable().meta({ description: 'Entries in the file, once succeeded' }),
+  bytes: z.int().nullable().meta({ description: 'Size of the file in bytes, once succeeded' }),
+  fileName: z.string().nullable(),
+  downloadUrl: z.string().nullable().meta({ description: 'Once succeeded: a presigned GET URL of the file, valid for 5 minutes from this answer' }),
+  downloadUrlExpiresAt: z.string().nullable(),
+  error: z.string().nullable().meta({ description: 'Why the job failed' }),
+});
 
 export const loginResult = z.object({
   accessToken: z.string().meta({ description: 'RS256 JWT access token (RFC 9068) for the platform API' }),

@@ -168,6 +168,9 @@ export const identityRoutes: readonly RouteDefinition[] = [
     permission: 'audit:read',
     mutating: false,
     access: { table: 'write' },
+    // Every page reads a bounded number of entries (at most the 20,000-entry search window for
+    // filtered queries, one day's keys for a deep unfiltered jump): up to API Gateway's 29 s.
+    timeoutSeconds: 29,
     summary: 'List audit log entries (paged, sorted, filtered by query and time range)',
   },
   {
@@ -180,10 +183,23 @@ export const identityRoutes: readonly RouteDefinition[] = [
     mutating: true,
     access: { table: 'write', exportBucket: 'write' },
     memoryMb: 512,
-    // Exports stream from DynamoDB to S3; large ones need more than API Gateway's default 29 s
-    // integration timeout (raise the account's Regional REST API integration timeout quota).
-    timeoutSeconds: 300,
-    summary: 'Export audit log entries as CSV or NDJSON (a download, or a redirect to a presigned S3 URL)',
+    // Exports up to the asynchronous threshold (50,000 entries read) stream from DynamoDB to S3
+    // within API Gateway's 29 s; larger ones are queued for the audit-export worker (202 + job).
+    timeoutSeconds: 60,
+    starts: ['audit-export'],
+    summary: 'Export audit log entries as CSV or NDJSON (a download, a redirect to a presigned S3 URL, or 202 with an export job)',
+  },
+  {
+    id: 'identity-audit-export-job',
+    method: 'GET',
+    path: `${V1}/audit/exports/{jobId}`,
+    handler: 'functions/identity/audit/get-audit-export-job.ts',
+    family: 'identity',
+    permission: 'audit:read',
+    mutating: false,
+    // Read the job; presigning the file's URL needs no S3 call, only the grant to read it.
+    access: { table: 'read', exportBucket: 'read' },
+    summary: "An asynchronous audit export's status, with a presigned download URL once done",
   },
   {
     id: 'oauth-token',

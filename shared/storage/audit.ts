@@ -11,8 +11,10 @@
  * - audit.entries — the organization's entries in time order, or audit.byAction (gsi1) when the
  *   query names one action exactly, or audit.byActor (gsi2) when it names an actor; the time range
  *   bounds the ULID sort key and the remaining terms become a filter;
- * - audit.countMatching — the same query, counting (Select COUNT);
- * - audit.dailyCountTotal — the per-day counters of a range of whole days;
+ * - audit.walk — the same query, bounded: skip, take and an evaluation budget (the list's pages);
+ * - audit.countMatching — the same query, counting (Select COUNT), optionally capped;
+ * - audit.positionAfterSkipping — where a listing stands after its first n entries (Select COUNT);
+ * - audit.dailyCountTotal, audit.dailyCounts — the per-day counters of a range of whole days;
  * - platformAudit.putStep — entries of no organization.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -80,6 +82,35 @@ export function putStep(record: AuditEntryRecord): TransactionStep {
 
 // --- queries -------------------------------------------------------------------------------------
 
+/**
+ * Inclusive bounds on the entry id (a ULID) beyond the time range: where a listing resumes (a
+ * page boundary, a seek) and where a bounded search window ends. They become part of the key
+ * condition rather than an ExclusiveStartKey, so the engine seeks by key (DynamoDB Local, SQLite
+ * underneath, walks from the partition's start to reach an ExclusiveStartKey deep in it).
+ */
+export interface IdBounds {
+  lowest?: string | undefined;
+  highest?: string | undefined;
+}
+
+const maxOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a > b ? a : b);
+const minOf = (a: string | undefined, b: string | undefined) => (a === undefined ? b : b === undefined ? a : a < b ? a : b);
+
+/**
+ * The id bounds of "strictly after `position`" in a listing's order. Every key of an entry ends in
+ * its ULID (26 characters), so a position is just that id: ascending, the next id is at least
+ * `id + '0'` (longer, so greater, and below every greater 26-character id); descending, the bound
+ * includes the id itself and the walk drops it (see {@link startsAfter}).
+ */
+function afterBounds(position: ListPosition | undefined, descending: boolean): IdBounds {
+  const id = position?.[0];
+  if (!id) return {};
+  return descending ? { highest: id } : { lowest: `${id}0` };
+}
+
+/** Whether a descending walk must drop its first item (the resume position itself). */
+const startsAfter = (position: ListPosition | undefined, descending: boolean) => (descending ? position?.[0] : undefined);
+
 interface QueryPlan {
   indexName?: 'gsi1' | 'gsi2';
   /** The partition the query reads: the organization's entries, one action's, or one actor's. */
@@ -88,6 +119,8 @@ interface QueryPlan {
   names: Record<string, string>;
   values: Record<string, unknown>;
   filter?: string;
+  /** The bounds exclude every id: nothing to read. */
+  empty: boolean;
 }
 
 /**
@@ -95,7 +128,7 @@ interface QueryPlan {
  * or the action / actor index when the query names one, bounded by the range on the ULID sort key;
  * the remaining terms become a filter expression.
  */
-function plan(organizationId: string, query: AuditQuery, range: TimeRange): QueryPlan {
+function plan(organizationId: string, query: AuditQuery, range: TimeRange, bounds: IdBounds = {}): QueryPlan {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   let partitionAttribute = 'pk';
@@ -117,9 +150,11 @@ function plan(organizationId: string, query: AuditQuery, range: TimeRange): Quer
   }
   names['#pk'] = partitionAttribute;
   values[':pk'] = partition;
-  const low = range.from ? ulidBounds(range.from.getTime()).lowest : undefined;
-  const high = range.to ? ulidBounds(range.to.getTime()).highest : undefined;
+  const low = maxOf(range.from ? ulidBounds(range.from.getTime()).lowest : undefined, bounds.lowest);
+  const high = minOf(range.to ? ulidBounds(range.to.getTime()).highest : undefined, bounds.highest);
   let keyCondition = '#pk = :pk';
+  // An empty window (DynamoDB refuses BETWEEN with low > high): callers read nothing.
+  const empty = low !== undefined && high !== undefined && low > high;
   if (low || high) names['#sk'] = sortAttribute;
   if (low && high) {
     keyCondition += ' AND #sk BETWEEN :low AND :high';
@@ -157,7 +192,7 @@ function plan(organizationId: string, query: AuditQuery, range: TimeRange): Quer
     values[`:text${index}`] = text;
     filters.push(`contains(#searchText, :text${index})`);
   });
-  return { ...(indexName ? { indexName } : {}), partition, keyCondition, names, values, ...(filters.length > 0 ? { filter: filters.join(' AND ') } : {}) };
+  return { ...(indexName ? { indexName } : {}), partition, keyCondition, names, values, ...(filters.length > 0 ? { filter: filters.join(' AND ') } : {}), empty };
 }
 
 function queryInput(queryPlan: QueryPlan, descending: boolean) {
@@ -169,19 +204,6 @@ function queryInput(queryPlan: QueryPlan, descending: boolean) {
     ...(queryPlan.filter ? { FilterExpression: queryPlan.filter } : {}),
     ScanIndexForward: !descending,
   };
-}
-
-/**
- * Where a query resumes after an entry: the table key plus, on an index, the index key. Every
- * key of an entry ends in its ULID, so the position is just that id, rebuilt here into the
- * partition the plan reads — a stored position can never name another organization.
- */
-function startKeyAfter(organizationId: string, queryPlan: QueryPlan, position: ListPosition): Item {
-  const id = position[0] ?? '';
-  const key: Item = { pk: keys.auditPartition(organizationId), sk: id };
-  if (queryPlan.indexName === 'gsi1') Object.assign(key, { gsi1pk: queryPlan.partition, gsi1sk: id });
-  if (queryPlan.indexName === 'gsi2') Object.assign(key, { gsi2pk: queryPlan.partition, gsi2sk: id });
-  return key;
 }
 
 /** The position just after `entry` in any audit listing of its organization (for page boundaries). */
@@ -201,27 +223,174 @@ export async function* entries(
   range: TimeRange,
   options: { descending: boolean; after?: ListPosition | undefined; pageLimit?: number },
 ): AsyncGenerator<AuditEntryRecord> {
-  const queryPlan = plan(organizationId, query, range);
+  const queryPlan = plan(organizationId, query, range, afterBounds(options.after, options.descending));
+  if (queryPlan.empty) return;
   const input = queryInput(queryPlan, options.descending);
-  let exclusiveStartKey: Item | undefined = options.after ? startKeyAfter(organizationId, queryPlan, options.after) : undefined;
+  const drop = startsAfter(options.after, options.descending);
+  let exclusiveStartKey: Item | undefined;
   do {
     const page = await queryPage({ ...input, Limit: options.pageLimit ?? 1000, ExclusiveStartKey: exclusiveStartKey });
-    for (const item of page.items) yield toRecord(item);
+    for (const item of page.items) if (item.sk !== drop) yield toRecord(item);
     exclusiveStartKey = page.lastKey;
   } while (exclusiveStartKey);
 }
 
-/** audit.countMatching — how many entries an audit query selects within a time range (Select COUNT over every page). */
-export async function countMatching(organizationId: string, query: AuditQuery, range: TimeRange): Promise<number> {
-  let total = 0;
+/** Does the query need a filter expression (terms no key or index serves), so reads evaluate more than they return? */
+export function isFiltered(organizationId: string, query: AuditQuery): boolean {
+  return plan(organizationId, query, { from: undefined, to: undefined }).filter !== undefined;
+}
+
+export interface WalkResult {
+  records: AuditEntryRecord[];
+  /** Matching entries passed over before the first returned one. */
+  skipped: number;
+  /** Entries the engine read (before the filter). */
+  evaluated: number;
+  /** True when the walk reached the end of the listing (nothing more matches). */
+  reachedEnd: boolean;
+}
+
+/**
+ * audit.walk — one bounded walk for a list page: from just after `after`, passes over `skip`
+ * matching entries, then returns up to `take`, reading (evaluating) at most `maxEvaluated` entries.
+ * A walk that runs out of budget returns what it has with `reachedEnd: false`.
+ */
+export async function walk(
+  organizationId: string,
+  query: AuditQuery,
+  range: TimeRange,
+  options: { descending: boolean; after: ListPosition | undefined; bounds?: IdBounds; skip: number; take: number; maxEvaluated: number },
+): Promise<WalkResult> {
+  const bounds = options.bounds ?? {};
+  const after = afterBounds(options.after, options.descending);
+  const queryPlan = plan(organizationId, query, range, { lowest: maxOf(bounds.lowest, after.lowest), highest: minOf(bounds.highest, after.highest) });
+  const input = queryInput(queryPlan, options.descending);
+  const drop = startsAfter(options.after, options.descending);
+  const records: AuditEntryRecord[] = [];
+  let skipped = 0;
+  let evaluated = 0;
+  if (queryPlan.empty) return { records, skipped, evaluated, reachedEnd: true };
   let exclusiveStartKey: Item | undefined;
-  const input = queryInput(plan(organizationId, query, range), false);
+  // With a filter, how many entries match is unknown: start with what is wanted and double the
+  // read each round (a dense filter costs one small read, a sparse one a few growing ones).
+  let filteredChunk = 0;
   do {
-    const result = await dynamo().send(new QueryCommand({ ...input, TableName: tableName(), Select: 'COUNT', ExclusiveStartKey: exclusiveStartKey }));
-    total += result.Count ?? 0;
+    const wanted = options.skip - skipped + options.take - records.length + (drop ? 1 : 0);
+    filteredChunk = Math.min(4000, Math.max(filteredChunk * 2, wanted, 100));
+    const limit = Math.min(options.maxEvaluated - evaluated, queryPlan.filter ? filteredChunk : Math.min(1000, wanted));
+    const result = await dynamo().send(new QueryCommand({ ...input, TableName: tableName(), Limit: Math.max(1, limit), ExclusiveStartKey: exclusiveStartKey }));
+    evaluated += result.ScannedCount ?? 0;
+    for (const item of result.Items ?? []) {
+      if (item.sk === drop) continue;
+      if (skipped < options.skip) skipped++;
+      else if (records.length < options.take) records.push(toRecord(item));
+    }
     exclusiveStartKey = result.LastEvaluatedKey;
+    if (records.length === options.take) return { records, skipped, evaluated, reachedEnd: false };
+  } while (exclusiveStartKey && evaluated < options.maxEvaluated);
+  return { records, skipped, evaluated, reachedEnd: exclusiveStartKey === undefined };
+}
+
+export interface CountResult {
+  /** Matching entries counted. */
+  count: number;
+  /** Entries the engine read (before the filter). */
+  evaluated: number;
+  /** True when every entry of the listing was counted (no cap or budget stopped it). */
+  complete: boolean;
+  /** True when counting stopped because more than `maxMatches` matched. */
+  capped: boolean;
+  /** When the evaluation budget stopped the count: the id of the last entry read (in the listing's order). */
+  stoppedAt: string | undefined;
+}
+
+/**
+ * audit.countMatching — how many entries an audit query selects within a time range (Select COUNT,
+ * page after page). With `maxMatches` it stops once more than that many match; with `maxEvaluated`
+ * once it has read that many entries, naming the last one read (`stoppedAt`) so the caller can
+ * bound later reads to the same window.
+ */
+export async function countMatching(
+  organizationId: string,
+  query: AuditQuery,
+  range: TimeRange,
+  limits: { maxMatches?: number; maxEvaluated?: number; descending?: boolean } = {},
+): Promise<CountResult> {
+  const queryPlan = plan(organizationId, query, range);
+  if (queryPlan.empty) return { count: 0, evaluated: 0, complete: true, capped: false, stoppedAt: undefined };
+  const input = queryInput(queryPlan, limits.descending ?? false);
+  const maxMatches = limits.maxMatches ?? Number.POSITIVE_INFINITY;
+  const maxEvaluated = limits.maxEvaluated ?? Number.POSITIVE_INFINITY;
+  let count = 0;
+  let evaluated = 0;
+  let exclusiveStartKey: Item | undefined;
+  do {
+    // Without a filter every entry read matches, so the match cap bounds the read as well.
+    const remaining = Math.min(maxEvaluated - evaluated, queryPlan.filter ? Number.POSITIVE_INFINITY : maxMatches + 1 - count);
+    const result = await dynamo().send(
+      new QueryCommand({
+        ...input,
+        TableName: tableName(),
+        Select: 'COUNT',
+        ...(Number.isFinite(remaining) ? { Limit: Math.max(1, remaining) } : {}),
+        ExclusiveStartKey: exclusiveStartKey,
+      }),
+    );
+    count += result.Count ?? 0;
+    evaluated += result.ScannedCount ?? 0;
+    exclusiveStartKey = result.LastEvaluatedKey;
+    if (count > maxMatches) return { count, evaluated, complete: false, capped: true, stoppedAt: undefined };
+    if (exclusiveStartKey && evaluated >= maxEvaluated) return { count, evaluated, complete: false, capped: false, stoppedAt: String(exclusiveStartKey.sk) };
   } while (exclusiveStartKey);
-  return total;
+  return { count, evaluated, complete: true, capped: false, stoppedAt: undefined };
+}
+
+/**
+ * audit.positionAfterSkipping — the listing position after its first `skip` entries (an
+ * unfiltered query within `range`, in the given order): Select COUNT pages, so only keys are read.
+ * Undefined when the listing holds no more than `skip` entries.
+ */
+export async function positionAfterSkipping(organizationId: string, range: TimeRange, descending: boolean, skip: number): Promise<ListPosition | undefined> {
+  if (skip <= 0) return undefined;
+  const queryPlan = plan(organizationId, { text: [] }, range);
+  if (queryPlan.empty) return undefined;
+  const input = queryInput(queryPlan, descending);
+  let counted = 0;
+  let exclusiveStartKey: Item | undefined;
+  do {
+    const result = await dynamo().send(new QueryCommand({ ...input, TableName: tableName(), Select: 'COUNT', Limit: skip - counted, ExclusiveStartKey: exclusiveStartKey }));
+    counted += result.Count ?? 0;
+    exclusiveStartKey = result.LastEvaluatedKey;
+    if (counted >= skip && exclusiveStartKey) return [String(exclusiveStartKey.sk)];
+  } while (exclusiveStartKey);
+  return undefined;
+}
+
+/**
+ * audit.dailyCounts — the entries written on each day from `fromDay` (inclusive) to
+ * `toDayExclusive` (exclusive), `YYYY-MM-DD` UTC, from the per-day counters (one strongly
+ * consistent query, shards summed). Days without entries are absent.
+ */
+export async function dailyCounts(organizationId: string, fromDay: string | undefined, toDayExclusive: string | undefined): Promise<Map<string, number>> {
+  const result = await dynamo().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+      ExpressionAttributeValues: {
+        ':pk': keys.countersPartition(organizationId),
+        ':low': `audit#${fromDay ?? '0000-00-00'}#`,
+        ':high': `audit#${toDayExclusive ?? '9999-99-99'}#`,
+      },
+      ConsistentRead: true,
+    }),
+  );
+  const days = new Map<string, number>();
+  for (const item of result.Items ?? []) {
+    const day = String(item.sk).slice('audit#'.length, 'audit#'.length + 10);
+    if (day === toDayExclusive) continue;
+    days.set(day, (days.get(day) ?? 0) + ((item.count as number | undefined) ?? 0));
+  }
+  return days;
 }
 
 /**

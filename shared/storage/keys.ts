@@ -58,6 +58,7 @@ export const EntityType = {
   Policy: 'Policy',
   Violation: 'Violation',
   ViolationClaim: 'ViolationClaim',
+  AuditExportJob: 'AuditExportJob',
 } as const;
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -107,6 +108,8 @@ export const keys = {
   /** audit.byOrganizationAndTime — sort key is a ULID, so time-ordered. */
   auditEntry: (organizationId: string, entryId: string) => ({ pk: `${org(organizationId)}#AUDIT`, sk: entryId }),
   auditPartition: (organizationId: string) => `${org(organizationId)}#AUDIT`,
+  /** auditExports.byId — an asynchronous export job, under its organization (no other organization can name it). */
+  auditExportJob: (organizationId: string, jobId: string) => ({ pk: org(organizationId), sk: `AUDITEXPORT#${jobId}` }),
   /** audit.byAction (gsi1) and audit.byActor (gsi2), both time-ordered by the entry's ULID. */
   auditActionIndex: (organizationId: string, action: string, entryId: string) => ({ gsi1pk: `${org(organizationId)}#AUDIT#ACTION#${action}`, gsi1sk: entryId }),
   auditActorIndex: (organizationId: string, actorId: string, entryId: string) => ({ gsi2pk: `${org(organizationId)}#AUDIT#ACTOR#${actorId}`, gsi2sk: entryId }),

@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from './clients.ts';
 import { EntityType, keys } from './keys.ts';
 
@@ -46,6 +46,52 @@ export async function record(organizationId: string, listing: string, startIndex
         type: EntityType.PageBoundary,
         startIndex,
         position: [...position],
+        expiresAt: Math.floor(Date.now() / 1000) + BOUNDARY_TTL_SECONDS,
+      },
+    }),
+  );
+}
+
+/**
+ * What a listing remembers besides its page boundaries: its counted total and, for a bounded
+ * search, where the searched window ends. Stored with the boundaries (at startIndex 0, which no
+ * page begins at) and expiring with them.
+ */
+export interface ListingSummary {
+  totalCount: number;
+  /** False when counting stopped at a cap: totalCount is then a lower bound. */
+  exact: boolean;
+  /** The last position a bounded search covers (in the listing's order); absent: the whole range. */
+  windowEnd?: ListPosition | undefined;
+  /** When the summary was counted (ISO 8601). */
+  countedAt: string;
+}
+
+/** pageBoundaries.summary — a listing's remembered count and search window, if recorded within the last hour. */
+export async function summary(organizationId: string, listing: string): Promise<ListingSummary | undefined> {
+  const result = await dynamo().send(new GetCommand({ TableName: tableName(), Key: keys.pageBoundary(organizationId, listing, 0) }));
+  const item = result.Item;
+  if (!item || typeof item.totalCount !== 'number' || (item.expiresAt as number) * 1000 < Date.now()) return undefined;
+  return {
+    totalCount: item.totalCount,
+    exact: item.exact === true,
+    ...(Array.isArray(item.windowEnd) ? { windowEnd: item.windowEnd as string[] } : {}),
+    countedAt: String(item.countedAt),
+  };
+}
+
+/** pageBoundaries.recordSummary — remembers a listing's count and search window for as long as its boundaries (an hour). */
+export async function recordSummary(organizationId: string, listing: string, value: ListingSummary): Promise<void> {
+  await dynamo().send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: {
+        ...keys.pageBoundary(organizationId, listing, 0),
+        type: EntityType.PageBoundary,
+        totalCount: value.totalCount,
+        exact: value.exact,
+        ...(value.windowEnd ? { windowEnd: [...value.windowEnd] } : {}),
+        countedAt: value.countedAt,
         expiresAt: Math.floor(Date.now() / 1000) + BOUNDARY_TTL_SECONDS,
       },
     }),

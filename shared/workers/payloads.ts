@@ -20,6 +20,10 @@ export const workerPayloads = {
     organizationId: z.uuid(),
     policyId: z.uuid(),
   }),
+  'audit-export': z.strictObject({
+    organizationId: z.string().min(1).max(100),
+    jobId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a ULID' }),
+  }),
 } as const;
 
 export type StartableWorkerId = keyof typeof workerPayloads;

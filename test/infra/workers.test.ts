@@ -224,7 +224,11 @@ describe('workers in CDK', () => {
       const actions = actionsOf(functions.get(worker.id)?.statements ?? []);
       expect(actions, worker.id).toContain('dynamodb:Query');
       expect(actions.some((action) => tableWrites.includes(action)), worker.id).toBe(worker.access.table === 'readWrite');
-      expect(actions.some((action) => /^(s3|secretsmanager):|^kms:Sign$|:\*$/.test(action)), worker.id).toBe(false);
+      expect(actions.some((action) => /^(secretsmanager):|^kms:Sign$|:\*$/.test(action)), worker.id).toBe(false);
+      // The export bucket only for workers that declare it (audit-export writes the files), and never s3:Delete*.
+      expect(actions.some((action) => action.startsWith('s3:')), worker.id).toBe(worker.access.exportBucket === 'write');
+      expect(actions.some((action) => action.startsWith('s3:Put')), worker.id).toBe(worker.access.exportBucket === 'write');
+      expect(actions.some((action) => /^s3:Delete/.test(action)), worker.id).toBe(false);
       expect(actions.includes('lambda:InvokeFunction'), worker.id).toBe(false);
       // An async worker also sends its failed events to its own dead-letter queue (the invoke config's destination).
       const ownDeadLetters = resourcesOfType(workersJson, 'AWS::Lambda::EventInvokeConfig')

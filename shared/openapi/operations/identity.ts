@@ -1,5 +1,5 @@
 import * as contracts from '../../identity/schemas.ts';
-import { exportAuditLogRequest, listAuditEntriesRequest } from '../../audit/schemas.ts';
+import { exportAuditLogRequest, getAuditExportJobRequest, listAuditEntriesRequest } from '../../audit/schemas.ts';
 import * as ex from '../examples.ts';
 import * as s from '../response-schemas.ts';
 import type { ExampleDoc, OperationDocs, ResponseDoc } from '../operation-docs.ts';
@@ -231,7 +231,12 @@ export const identityOperations: OperationDocs = {
     tag: 'Auditing',
     description:
       'Lists audit log entries (actions performed in the organization), a page at a time, newest first by default. ' +
-      'Set pageSize and pageNumber for paging; optionally use query to filter and sortBy to order. `totalCount` is exact.',
+      'Set pageSize and pageNumber for paging; optionally use query to filter and sortBy to order. Without query, `totalCount` is exact ' +
+      '(per-day counters) and any pageNumber answers from them without reading earlier entries. With query, the count is taken once per query and range and ' +
+      'remembered for an hour with the page boundaries; it is exact up to 10,000 matches (`pageInfo.totalCountCapped: true` beyond, totalCount = 10,000). ' +
+      'A query that needs a filter (free text, target:, ip:, actorType:, targetType:, an action prefix) searches the first 10,000 entries of its time range ' +
+      'in its order (`pageInfo.searchWindowLimited: true` and `searchWindowEnd` when the range holds more; narrow fromDate/toDate to search further). ' +
+      'A filtered page more than 10,000 entries past the nearest page served is a 400: page in order or narrow the range.',
     request: listAuditEntriesRequest,
     responses: { 200: ok('A page of entries', s.auditPage, 'List audit log entries (seed)', ex.auditListResponse) },
   },
@@ -239,9 +244,15 @@ export const identityOperations: OperationDocs = {
     tag: 'Auditing',
     description:
       'Exports audit log entries as a file (CSV or NDJSON) for compliance reporting. Files under 1 MB come back as the download itself; ' +
-      'larger ones as a 302 redirect to a presigned S3 URL valid for 5 minutes. Every export is audited.',
+      'larger ones as a 302 redirect to a presigned S3 URL valid for 5 minutes. An export that would read more than 50,000 entries (the asynchronous ' +
+      'threshold, AUDIT_EXPORT_ASYNC_THRESHOLD), or any export requested with `Prefer: respond-async`, becomes a job: 202 with the job and its ' +
+      'Location; follow it with GET /api/identity/v1/audit/exports/{jobId}. Every export is audited (a job also when requested).',
     request: exportAuditLogRequest,
     responses: {
+      202: {
+        ...ok('An asynchronous export job of the organization', s.auditExportJob, 'Queued', ex.auditExportJobQueued),
+        headers: { Location: 'The job status URL, /api/identity/v1/audit/exports/{jobId}', 'Preference-Applied': 'respond-async' },
+      },
       200: {
         description: 'The file, as an attachment (X-Audit-Export-Key names the stored object, X-Audit-Export-Entries counts its entries)',
         schema: s.auditExportFile,
@@ -250,6 +261,18 @@ export const identityOperations: OperationDocs = {
         headers: { 'Content-Disposition': 'attachment; filename="…"', 'X-Audit-Export-Key': 'The stored object key', 'X-Audit-Export-Entries': 'Entries in the file' },
       },
       302: { description: 'A large export: Location is a presigned URL of the file, valid for 5 minutes', headers: { Location: 'Presigned S3 URL' } },
+    },
+  },
+  'identity-audit-export-job': {
+    tag: 'Auditing',
+    description:
+      "An asynchronous audit export's status (queued, running, succeeded, failed). Once succeeded it carries `downloadUrl`, a presigned URL of the file " +
+      'valid for 5 minutes from this answer (ask again for a fresh one). Jobs are per organization: another organization gets 404. Job statuses are kept for 30 days.',
+    request: getAuditExportJobRequest,
+    pathParameters: { jobId: 'The job id from the 202 answer of GET /api/identity/v1/audit/log' },
+    responses: {
+      200: ok('The job', s.auditExportJob, 'Succeeded', ex.auditExportJobDone),
+      404: { description: 'No such job in the organization' },
     },
   },
   'oauth-token': {

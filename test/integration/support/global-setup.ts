@@ -33,7 +33,8 @@ export async function setup(project: TestProject): Promise<void> {
     logLevel: 'ERROR',
     // Deactivation and disabling must show up at once in tests, not after the 30 s cache; sync
     // schedules may fire every minute, so a scheduled run shows within a minute (15 in deployments).
-    environment: { PRINCIPAL_STATUS_CACHE_SECONDS: '0', SYNC_SCHEDULE_MIN_INTERVAL_MINUTES: '1' },
+    // Audit exports reading more than 6,000 entries become jobs (50,000 in deployments), so a test can cross the threshold.
+    environment: { PRINCIPAL_STATUS_CACHE_SECONDS: '0', SYNC_SCHEDULE_MIN_INTERVAL_MINUTES: '1', AUDIT_EXPORT_ASYNC_THRESHOLD: '6000' },
   });
   project.provide('baseUrl', platform.baseUrl);
   project.provide('operatorApiKey', platform.operatorApiKey);

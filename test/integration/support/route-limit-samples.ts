@@ -186,6 +186,8 @@ export const routeLimitSamples: Record<string, RouteLimitSample> = {
     request: () => ({ params: {}, query: { exportType: 'json', query: 'action:user.login', fromDate: '2001-01-01', toDate: '2001-01-02', pageSize: '5' } }),
     embedded: { ...auditTerms, ...auditPrefixTerm },
   },
+  // A job id of no job (a ULID): the probes vary the path parameter.
+  'identity-audit-export-job': { request: () => ({ params: { jobId: '01JCZ6W1Q8X4T3B2A1M0N9P8R7' } }) },
 
   // --- SAML ---
   'identity-saml-settings-get': { request: none },
