@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { useLocalEngines } from './support/in-process.ts';
-import { call, createTenant, machineToken } from './support/platform-client.ts';
-import { GROUP_SCHEMA, patchOp, SCIM, type ScimTenant } from './support/scim-client.ts';
+import { call, createTenant, login, machineToken } from './support/platform-client.ts';
+import { GROUP_SCHEMA, patchOp, SCIM, userBody, type ScimTenant } from './support/scim-client.ts';
 
 /**
  * Defects found by trying the governance API as a new customer would (issue 14), each proven over
  * real HTTP against the local runtime: policy parameters that can never raise a violation are
- * refused.
+ * refused, and a reviewer who names an item that is not theirs is told about the item, not that the
+ * campaign they review does not exist.
  */
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 let t: ScimTenant;
+const DAY = 86_400_000;
 
 beforeAll(async () => {
   useLocalEngines();
@@ -38,6 +40,13 @@ function expectDirectoryError(result: { status: number; body: Json; text: string
   expect(result.body.message).toMatch(messagePart);
 }
 
+async function createUser(password?: string): Promise<{ id: string; userName: string }> {
+  const userName = `${unique('user')}@example.com`;
+  const created = await t.scim('POST', '/Users', userBody(userName, password ? { password } : {}));
+  expect(created.status, created.text).toBe(201);
+  return { id: created.body.id as string, userName };
+}
+
 async function createGroup(memberIds: readonly string[] = []): Promise<string> {
   const created = await t.scim('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: unique('Group') });
   expect(created.status, created.text).toBe(201);
@@ -60,5 +69,47 @@ describe('governance, tried as a customer would', () => {
     const changed = await api('PATCH', `/api/policies/${valid.body.id}`, { parameters: { groupIds: [privileged], approvedGroupId: privileged } });
     expectDirectoryError(changed, 400, /approvedGroupId.*privileged group/);
     expect((await api('DELETE', `/api/policies/${valid.body.id}`)).status).toBe(204);
+  });
+
+  it("a reviewer deciding an item that is not theirs, or that does not exist, in a campaign they review gets a 404 naming the item, not the campaign", async () => {
+    const passwords = { a: `pw-${randomUUID()}`, b: `pw-${randomUUID()}` };
+    const [reviewerA, reviewerB, member1, member2] = [await createUser(passwords.a), await createUser(passwords.b), await createUser(), await createUser()];
+    const group = await createGroup([member1.id, member2.id]);
+    const created = await api('POST', '/api/reviews/campaigns', {
+      name: unique('Review'),
+      scope: { kind: 'groups', groupIds: [group] },
+      reviewers: { kind: 'named', reviewerIds: [reviewerA.id, reviewerB.id] },
+      dueAt: new Date(Date.now() + 14 * DAY).toISOString(),
+    });
+    expect(created.status, created.text).toBe(201);
+    const campaignId = created.body.id as string;
+    expect((await api('POST', `/api/reviews/campaigns/${campaignId}/start`)).status).toBe(200);
+    const items = await api('GET', `/api/reviews/campaigns/${campaignId}/items`);
+    expect(items.status, items.text).toBe(200);
+    const ofB = (items.body.data as Json[]).find((item) => item.reviewerId === reviewerB.id);
+    expect(ofB, items.text).toBeDefined();
+
+    const tokenA = await login(reviewerA.userName, passwords.a);
+    // Reviewer A sees the campaign …
+    expect((await api('GET', `/api/reviews/campaigns/${campaignId}`, undefined, tokenA)).status).toBe(200);
+    // … so an item of B's, or an unknown item, is "not found" as an item.
+    const notTheirs = await api('POST', `/api/reviews/campaigns/${campaignId}/items/${ofB!.id}/decision`, { decision: 'revoke', justification: 'not mine' }, tokenA);
+    expectDirectoryError(notTheirs, 404, new RegExp(`Review item with ID '${ofB!.id}' was not found`));
+    const unknown = await api('POST', `/api/reviews/campaigns/${campaignId}/items/${randomUUID()}/decision`, { decision: 'approve', justification: 'x' }, tokenA);
+    expectDirectoryError(unknown, 404, /Review item with ID/);
+    // B's item is still undecided.
+    const after = await api('GET', `/api/reviews/campaigns/${campaignId}/items?reviewerId=${reviewerB.id}`);
+    expect((after.body.data as Json[]).every((item) => item.status === 'pending'), after.text).toBe(true);
+    // A campaign the caller does not review still answers as if it did not exist.
+    const other = await api('POST', '/api/reviews/campaigns', {
+      name: unique('Review'),
+      scope: { kind: 'groups', groupIds: [group] },
+      reviewers: { kind: 'named', reviewerIds: [reviewerB.id] },
+      dueAt: new Date(Date.now() + 14 * DAY).toISOString(),
+    });
+    expect((await api('POST', `/api/reviews/campaigns/${other.body.id}/start`)).status).toBe(200);
+    const otherItems = await api('GET', `/api/reviews/campaigns/${other.body.id}/items`);
+    const foreign = await api('POST', `/api/reviews/campaigns/${other.body.id}/items/${otherItems.body.data[0].id}/decision`, { decision: 'revoke', justification: 'x' }, tokenA);
+    expectDirectoryError(foreign, 404, /Campaign with ID/);
   });
 });
