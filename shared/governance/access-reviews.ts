@@ -16,7 +16,7 @@ import * as reviews from '../storage/access-reviews.ts';
 import type { CampaignRecord, Recurrence, ReviewDecisionRecord, ReviewItemRecord } from '../storage/access-reviews.ts';
 import { logger } from '../observability/logger.ts';
 import { MAX_TRANSACTION_ITEMS, transact, type TransactionStep } from '../storage/transactions.ts';
-import { applyRevokes, ownerSources, removesLastOwner, type ApplySummary } from './access-review-apply.ts';
+import { applyRevokes, ownerSources, removesLastOwner, withDecidedRevokes, type ApplySummary } from './access-review-apply.ts';
 import { assertCampaignReferences, generateItems } from './access-review-items.ts';
 import type { CampaignCreateInput, DecisionInput } from './access-review-schemas.ts';
 
@@ -348,7 +348,7 @@ export async function decideItem(caller: Caller, campaignId: string, itemId: str
   if (principal.kind === 'user' && principal.userId === item.userId) throw new PermissionError('Nobody reviews their own access: ask another reviewer or an administrator.');
   if (campaign.status !== 'active') throw new ConflictError(`Campaign ${campaignId} is ${campaign.status}; decisions are taken while it is active.`);
   if (item.decision) throw new ConflictError(`Review item ${itemId} was already decided (${item.decision.decision}); decisions are final.`);
-  if (input.decision === 'revoke' && removesLastOwner(await ownerSources(organizationId), item)) {
+  if (input.decision === 'revoke' && removesLastOwner(withDecidedRevokes(await ownerSources(organizationId), await reviews.items(organizationId, campaignId)), item)) {
     throw new ConflictError(`Revoking this access would leave the organization without an Owner; approve it, or make someone else an Owner first.`);
   }
   const decidedAt = new Date().toISOString();

@@ -112,4 +112,35 @@ describe('governance, tried as a customer would', () => {
     const foreign = await api('POST', `/api/reviews/campaigns/${other.body.id}/items/${otherItems.body.data[0].id}/decision`, { decision: 'revoke', justification: 'x' }, tokenA);
     expectDirectoryError(foreign, 404, /Campaign with ID/);
   });
+
+  it('refuses, at decision time, a revoke that together with the campaign\'s other decided revokes would leave no Owner (not only at apply time)', async () => {
+    const password = `pw-${randomUUID()}`;
+    const reviewer = await createUser(password);
+    const secondOwner = await createUser();
+    const assigned = await api('POST', `/api/identity/v1/users/${secondOwner.id}/roles`, { roles: ['owner'] });
+    expect(assigned.status, assigned.text).toBeLessThan(300);
+    const created = await api('POST', '/api/reviews/campaigns', {
+      name: unique('Owners'),
+      scope: { kind: 'role', roleId: 'owner' },
+      reviewers: { kind: 'named', reviewerIds: [reviewer.id] },
+      dueAt: new Date(Date.now() + 14 * DAY).toISOString(),
+      applyMode: 'manual',
+    });
+    expect(created.status, created.text).toBe(201);
+    const campaignId = created.body.id as string;
+    expect((await api('POST', `/api/reviews/campaigns/${campaignId}/start`)).status).toBe(200);
+    const items = (await api('GET', `/api/reviews/campaigns/${campaignId}/items`)).body.data as Json[];
+    expect(items.length, JSON.stringify(items)).toBe(2);
+    const reviewerToken = await login(reviewer.userName, password);
+    const first = await api('POST', `/api/reviews/campaigns/${campaignId}/items/${items[0]!.id}/decision`, { decision: 'revoke', justification: 'one Owner is enough' }, reviewerToken);
+    expect(first.status, first.text).toBe(200);
+    const second = await api('POST', `/api/reviews/campaigns/${campaignId}/items/${items[1]!.id}/decision`, { decision: 'revoke', justification: 'and this one too' }, reviewerToken);
+    expectDirectoryError(second, 409, /without an Owner/);
+    // The item stays undecided; approving it is still possible, and applying keeps one Owner.
+    const approved = await api('POST', `/api/reviews/campaigns/${campaignId}/items/${items[1]!.id}/decision`, { decision: 'approve', justification: 'keeps the organization an Owner' }, reviewerToken);
+    expect(approved.status, approved.text).toBe(200);
+    const applied = await api('POST', `/api/reviews/campaigns/${campaignId}/apply`, { confirm: true });
+    expect(applied.status, applied.text).toBe(200);
+    expect(applied.body).toMatchObject({ applied: 1, blocked: 0 });
+  });
 });
