@@ -92,6 +92,18 @@ function anotherOwnerSteps(organizationId: string, owners: OwnerSources, item: P
   return [groups.membershipMustExistStep(organizationId, groupId, otherId, gone), ...groupStillGrants];
 }
 
+/**
+ * The Owner map as it will be once the revokes already decided in a campaign and not yet applied
+ * (`pending`, `awaitingConfirmation`, `failed`) land — what a new revoke decision must be checked
+ * against, so that two decisions cannot together remove the last Owner (applied ones are already
+ * reflected in the store). Mutates and returns `owners`.
+ */
+export function withDecidedRevokes(owners: OwnerSources, campaignItems: readonly ReviewItemRecord[]): OwnerSources {
+  const unapplied = new Set<ReviewItemRecord['application']['status']>(['pending', 'awaitingConfirmation', 'failed']);
+  for (const item of campaignItems) if (item.decision?.decision === 'revoke' && unapplied.has(item.application.status)) forgetOwnerSource(owners, item);
+  return owners;
+}
+
 /** Records a revoke in the Owner map (for several revokes checked one after another). */
 function forgetOwnerSource(owners: OwnerSources, item: Pick<ReviewItemRecord, 'userId' | 'entitlement'>): void {
   const sources = owners.get(item.userId);

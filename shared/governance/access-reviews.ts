@@ -16,7 +16,7 @@ import * as reviews from '../storage/access-reviews.ts';
 import type { CampaignRecord, Recurrence, ReviewDecisionRecord, ReviewItemRecord } from '../storage/access-reviews.ts';
 import { logger } from '../observability/logger.ts';
 import { MAX_TRANSACTION_ITEMS, transact, type TransactionStep } from '../storage/transactions.ts';
-import { applyRevokes, ownerSources, removesLastOwner, type ApplySummary } from './access-review-apply.ts';
+import { applyRevokes, ownerSources, removesLastOwner, withDecidedRevokes, type ApplySummary } from './access-review-apply.ts';
 import { assertCampaignReferences, generateItems } from './access-review-items.ts';
 import type { CampaignCreateInput, DecisionInput } from './access-review-schemas.ts';
 
@@ -144,6 +144,10 @@ export function itemView(item: ReviewItemRecord): ReviewItemView {
 
 function campaignNotFound(campaignId: string): NotFoundError {
   return new NotFoundError(`Campaign with ID '${campaignId}' was not found`);
+}
+
+function itemNotFound(itemId: string): NotFoundError {
+  return new NotFoundError(`Review item with ID '${itemId}' was not found`);
 }
 
 function changedConcurrently(campaignId: string): ConcurrentChangeError {
@@ -331,13 +335,20 @@ export async function decideItem(caller: Caller, campaignId: string, itemId: str
   const item = campaign ? await reviews.itemById(organizationId, campaignId, itemId) : undefined;
   const isReviewer = principal.kind === 'user' && item !== undefined && item.reviewerId === principal.userId;
   const mayDecideAny = principal.scopes.has('governance:write');
-  if (!campaign || (!isReviewer && !seesAll(principal))) throw campaignNotFound(campaignId);
-  if (!item) throw new NotFoundError(`Review item with ID '${itemId}' was not found`);
+  if (!campaign) throw campaignNotFound(campaignId);
+  if (!isReviewer && !seesAll(principal)) {
+    // A reviewer sees the campaigns they review (GET answers 200): there, an item that is not theirs
+    // is an unknown item; a campaign they do not review stays hidden, as GET hides it.
+    const reviewsIt = principal.kind === 'user' && (await reviews.itemsOfReviewer(organizationId, principal.userId, campaignId)).length > 0;
+    if (!reviewsIt) throw campaignNotFound(campaignId);
+    throw itemNotFound(itemId);
+  }
+  if (!item) throw itemNotFound(itemId);
   if (!isReviewer && !mayDecideAny) throw new PermissionError('Only the item’s reviewer, or a caller with governance:write, can decide it.');
   if (principal.kind === 'user' && principal.userId === item.userId) throw new PermissionError('Nobody reviews their own access: ask another reviewer or an administrator.');
   if (campaign.status !== 'active') throw new ConflictError(`Campaign ${campaignId} is ${campaign.status}; decisions are taken while it is active.`);
   if (item.decision) throw new ConflictError(`Review item ${itemId} was already decided (${item.decision.decision}); decisions are final.`);
-  if (input.decision === 'revoke' && removesLastOwner(await ownerSources(organizationId), item)) {
+  if (input.decision === 'revoke' && removesLastOwner(withDecidedRevokes(await ownerSources(organizationId), await reviews.items(organizationId, campaignId)), item)) {
     throw new ConflictError(`Revoking this access would leave the organization without an Owner; approve it, or make someone else an Owner first.`);
   }
   const decidedAt = new Date().toISOString();

@@ -55,7 +55,12 @@ const privilegedGroupOutsideApproved = z
   .strictObject({
     groupIds: uniqueIds(MAX_PRIVILEGED_GROUPS, 'group').min(1).meta({ description: 'The privileged groups' }),
     approvedUserIds: uniqueIds(MAX_APPROVED_USERS, 'user').default([]).meta({ description: 'Users approved to be members' }),
-    approvedGroupId: z.uuid().optional().meta({ description: 'Members of this group are approved too' }),
+    approvedGroupId: z.uuid().optional().meta({ description: 'Members of this group are approved too (not one of the privileged groups)' }),
+  })
+  // An approved group that is itself privileged approves every member of it: that group could never raise a violation.
+  .refine((value) => value.approvedGroupId === undefined || !value.groupIds.includes(value.approvedGroupId), {
+    message: 'approvedGroupId must not be one of the privileged groups (groupIds): every member of it would be approved, so it could never raise a violation',
+    path: ['approvedGroupId'],
   })
   .meta({ description: 'Members of the privileged groups who are neither approved users nor members of the approved group' });
 const missingManager = z

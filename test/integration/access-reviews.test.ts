@@ -180,7 +180,8 @@ describe('access review campaigns', () => {
     // A reviewer cannot decide someone else's item; a client without governance scopes sees nothing.
     const foreign = await call('POST', `/api/reviews/campaigns/${id}/items/${itemOf(carol.id, contractors).id}/decision`, { token: managerToken, json: { decision: 'revoke', justification: 'not mine' } });
     expect(foreign.status, foreign.text).toBe(404);
-    expect(foreign.body).toEqual({ error: 'Not Found', message: `Campaign with ID '${id}' was not found`, statusCode: 404 });
+    // The manager reviews this campaign (GET shows it): the item, not the campaign, is what they cannot see.
+    expect(foreign.body).toEqual({ error: 'Not Found', message: `Review item with ID '${itemOf(carol.id, contractors).id}' was not found`, statusCode: 404 });
     const machine = await call('GET', '/api/reviews/campaigns', { token: t.token });
     expect(machine.status, machine.text).toBe(403);
     expect(machine.headers.get('x-ratelimit-limit')).toBe('100000'); // governance answers publish the caller's (here lifted) limit
