@@ -12,7 +12,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { routes } from '../../shared/routes.ts';
+import { routes, type RouteDefinition } from '../../shared/routes.ts';
+import { bundlingFor, routeEntrySource } from '../../lib/platform-function.ts';
 import { s3 } from '../../shared/storage/clients.ts';
 import { toProxyEvent } from '../../lib/local/lambda-adapter.ts';
 import { LOCAL_EXPORT_BUCKET, LOCAL_TABLE_NAME, type LocalPlatform } from '../../lib/local/platform.ts';
@@ -22,6 +23,13 @@ import { round } from './stats.ts';
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const child = resolve(import.meta.dirname, 'export-child.mjs');
 const HANDLER = 'functions/identity/audit/export-audit-log.ts';
+
+/** The export's route-table row: its bundle carries it (lib/platform-function.ts `bundlingFor`). */
+function exportRoute(): RouteDefinition {
+  const route = routes.find((candidate) => candidate.handler === HANDLER);
+  if (!route) throw new Error(`${HANDLER} is not in the route table`);
+  return route;
+}
 
 export interface ExportMeasurement {
   requested: number | 'all';
@@ -45,7 +53,13 @@ async function bundleFile(bundleDir: string | undefined, scratch: string): Promi
   const existing = bundleDir ? join(bundleDir, `${HANDLER.replace(/\.ts$/, '').replaceAll('/', '__')}.mjs`) : undefined;
   if (existing && existsSync(existing)) return existing;
   const outfile = join(scratch, 'export-audit-log.mjs');
-  await build({ ...esbuildOptionsFromCdk(), entryPoints: [resolve(repoRoot, HANDLER)], outfile, absWorkingDir: repoRoot });
+  const route = exportRoute();
+  await build({
+    ...esbuildOptionsFromCdk(bundlingFor(route)),
+    stdin: { contents: routeEntrySource(route, repoRoot), resolveDir: repoRoot, sourcefile: `route-entry-${route.id}.ts`, loader: 'ts' },
+    outfile,
+    absWorkingDir: repoRoot,
+  });
   return outfile;
 }
 
