@@ -295,7 +295,9 @@ export interface BundleMeasurement {
   /** The reference this bundle is held to, its size and median init as ratios to it (routes only). */
   reference?: ReferenceName;
   sizeRatio?: number;
+  /** Median init ÷ the median of the reference samples paired with this bundle's samples. */
   initRatio?: number;
+  referenceInitMsMedian?: number;
   withinBounds?: boolean;
   routeIds: string[];
   bytes: number;
@@ -311,13 +313,27 @@ export interface BundleMeasurement {
   topContributors: { name: string; kb: number }[];
 }
 
-async function measureInit(bundle: BuiltBundle, runs: number, overBound?: (initMsMedian: number) => boolean): Promise<BundleMeasurement> {
+/**
+ * Init of a bundle in `runs` fresh processes (two more when the median is over a bound, so one
+ * noisy sample cannot decide it). With `paired`, a reference sample is taken right before each of
+ * the bundle's samples: both sides of the ratio then see the same moment of a busy machine.
+ */
+async function measureInit(
+  bundle: BuiltBundle,
+  runs: number,
+  overBound?: (initMsMedian: number, pairedMedian: number | undefined) => boolean,
+  paired?: () => Promise<number>,
+): Promise<BundleMeasurement & { pairedInits: number[] }> {
   const samples: { initMs: number; rssMb: number }[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await initOnce(bundle.file, bundle.routeIds[0] ?? 'unknown'));
-  // Over a bound after a few runs: two more, so one noisy sample cannot decide it.
+  const pairedInits: number[] = [];
+  const sample = async () => {
+    if (paired) pairedInits.push(await paired());
+    samples.push(await initOnce(bundle.file, bundle.routeIds[0] ?? 'unknown'));
+  };
+  for (let i = 0; i < runs; i++) await sample();
   const over = overBound ?? ((initMs: number) => initMs > INIT_TARGET_MS);
-  if (runs >= 3 && over(median(samples.map((sample) => sample.initMs)))) {
-    for (let i = 0; i < 2; i++) samples.push(await initOnce(bundle.file, bundle.routeIds[0] ?? 'unknown'));
+  if (runs >= 3 && over(median(samples.map((entry) => entry.initMs)), pairedInits.length > 0 ? median(pairedInits) : undefined)) {
+    for (let i = 0; i < 2; i++) await sample();
   }
   const inits = samples.map((sample) => sample.initMs);
   const initMsMedian = round(median(inits));
@@ -335,6 +351,7 @@ async function measureInit(bundle: BuiltBundle, runs: number, overBound?: (initM
     overSizeTarget: bundle.bytes > SIZE_TARGET_BYTES,
     overInitTarget: initMsMedian > INIT_TARGET_MS,
     topContributors: bundle.topContributors.map((entry) => ({ name: entry.name, kb: round(entry.bytes / 1024) })),
+    pairedInits,
   };
 }
 
@@ -373,7 +390,7 @@ export interface ColdStartReport {
   references: { name: ReferenceName; libraries: string[]; kb: number; initMsMedian: number; initMsMin: number; initMsMax: number; runs: number; topContributors: { name: string; kb: number }[] }[];
   bounds: { maxRatio: number; withinBounds: number; outside: string[] };
   /** The five routes with the largest ratio (size or init) to their reference, with their largest contributors. */
-  worstFive: { routeId: string; handler: string; reference: ReferenceName; sizeRatio: number; initRatio: number; kb: number; initMsMedian: number; topContributors: { name: string; kb: number }[] }[];
+  worstFive: { routeId: string; handler: string; reference: ReferenceName; sizeRatio: number; initRatio: number; kb: number; initMsMedian: number; referenceInitMsMedian: number; topContributors: { name: string; kb: number }[] }[];
   /** Where the `deployed` bundles were written (the export benchmark reuses one). */
   outDir: string;
 }
@@ -409,19 +426,33 @@ export async function coldStart(options: { runs: number; comparisonRuns: number;
   for (const name of referenceBundles.keys()) await sampleReference(name, referenceRuns);
   const referenceInit = (name: ReferenceName) => median(referenceSamples.get(name) ?? [Number.NaN]);
 
+  // Each route's init is paired with its reference's: one reference sample right before each route
+  // sample, and the init ratio is the ratio of those medians.
   const measured: BundleMeasurement[] = [];
-  for (const [index, bundle] of deployed.entries()) {
-    if (index % 10 === 9) await sampleReference('dynamodb', 1);
+  const pairedReferenceMedian = new Map<BundleMeasurement, number>();
+  for (const bundle of deployed) {
     const runs = Date.now() < deadline ? options.runs : 1;
     const reference = referenceFor(bundle.packageBytes);
-    measured.push({ ...(await measureInit(bundle, runs, (initMs) => initMs > MAX_RATIO * referenceInit(reference))), reference });
+    const referenceBundle = referenceBundles.get(reference);
+    const paired = referenceBundle
+      ? async () => {
+          const { initMs } = await initOnce(referenceBundle.file, 'reference');
+          referenceSamples.set(reference, [...(referenceSamples.get(reference) ?? []), initMs]);
+          return initMs;
+        }
+      : undefined;
+    const { pairedInits, ...measurement } = await measureInit(bundle, runs, (initMs, pairedMedian) => initMs > MAX_RATIO * (pairedMedian ?? referenceInit(reference)), paired);
+    const entry: BundleMeasurement = { ...measurement, reference };
+    if (pairedInits.length > 0) pairedReferenceMedian.set(entry, median(pairedInits));
+    measured.push(entry);
   }
   for (const name of referenceBundles.keys()) await sampleReference(name, referenceRuns);
   for (const entry of measured) {
     const reference = referenceBundles.get(entry.reference ?? 'dynamodb');
     if (!reference) continue;
     entry.sizeRatio = Math.round((entry.bytes / reference.bytes) * 1000) / 1000;
-    entry.initRatio = Math.round((entry.initMsMedian / referenceInit(entry.reference ?? 'dynamodb')) * 1000) / 1000;
+    entry.referenceInitMsMedian = round(pairedReferenceMedian.get(entry) ?? referenceInit(entry.reference ?? 'dynamodb'));
+    entry.initRatio = Math.round((entry.initMsMedian / entry.referenceInitMsMedian) * 1000) / 1000;
     entry.withinBounds = entry.sizeRatio <= MAX_RATIO && entry.initRatio <= MAX_RATIO;
   }
   const references = [...referenceBundles.entries()].map(([name, bundle]) => {
@@ -449,6 +480,7 @@ export async function coldStart(options: { runs: number; comparisonRuns: number;
       initRatio: entry.initRatio ?? 0,
       kb: entry.kb,
       initMsMedian: entry.initMsMedian,
+      referenceInitMsMedian: entry.referenceInitMsMedian ?? 0,
       topContributors: entry.topContributors,
     }));
 

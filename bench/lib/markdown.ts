@@ -142,14 +142,14 @@ export function renderMarkdown(report: any): string {
       out.push('\nThe five largest ratios (size or init) to the route\'s reference:\n');
       out.push(
         table(
-          ['route', 'reference', 'size ×', 'init ×', 'KB', 'init ms', 'largest contributors'],
+          ['route', 'reference', 'size ×', 'init ×', 'KB', 'init ms (paired reference ms)', 'largest contributors'],
           (cold.worstFive ?? []).map((entry: any) => [
             entry.routeId,
             entry.reference,
             n(entry.sizeRatio, 2),
             n(entry.initRatio, 2),
             n(entry.kb, 0),
-            n(entry.initMsMedian),
+            `${n(entry.initMsMedian)} (${n(entry.referenceInitMsMedian)})`,
             (entry.topContributors ?? []).map((c: any) => `${c.name} ${n(c.kb, 0)}`).join(', '),
           ]),
         ),
