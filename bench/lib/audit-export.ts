@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { routes } from '../../shared/routes.ts';
+import { routes, type RouteDefinition } from '../../shared/routes.ts';
+import { bundlingFor, routeEntrySource } from '../../lib/platform-function.ts';
 import { s3 } from '../../shared/storage/clients.ts';
 import { toProxyEvent } from '../../lib/local/lambda-adapter.ts';
 import { setWorkerTransport } from '../../shared/workers/start-worker.ts';
@@ -25,6 +26,13 @@ const repoRoot = resolve(import.meta.dirname, '..', '..');
 const child = resolve(import.meta.dirname, 'export-child.mjs');
 const HANDLER = 'functions/identity/audit/export-audit-log.ts';
 const WORKER_HANDLER = 'functions/workers/audit-export.ts';
+
+/** The export's route-table row: its bundle carries it (lib/platform-function.ts `bundlingFor`). */
+function exportRoute(): RouteDefinition {
+  const route = routes.find((candidate) => candidate.handler === HANDLER);
+  if (!route) throw new Error(`${HANDLER} is not in the route table`);
+  return route;
+}
 
 export interface ExportMeasurement {
   requested: number | 'all';
@@ -48,7 +56,19 @@ async function bundleFile(bundleDir: string | undefined, scratch: string, handle
   const existing = bundleDir ? join(bundleDir, `${handler.replace(/\.ts$/, '').replaceAll('/', '__')}.mjs`) : undefined;
   if (existing && existsSync(existing)) return existing;
   const outfile = join(scratch, `${handler.split('/').pop()?.replace(/\.ts$/, '')}.mjs`);
-  await build({ ...esbuildOptionsFromCdk(), entryPoints: [resolve(repoRoot, handler)], outfile, absWorkingDir: repoRoot });
+  if (handler !== HANDLER) {
+    // A worker: bundled from its handler module with the shared settings, as lib/workers-stack.ts does.
+    await build({ ...esbuildOptionsFromCdk(), entryPoints: [resolve(repoRoot, handler)], outfile, absWorkingDir: repoRoot });
+    return outfile;
+  }
+  // The export route: its own row and authenticator, from the entry module synth generates.
+  const route = exportRoute();
+  await build({
+    ...esbuildOptionsFromCdk(bundlingFor(route)),
+    stdin: { contents: routeEntrySource(route, repoRoot), resolveDir: repoRoot, sourcefile: `route-entry-${route.id}.ts`, loader: 'ts' },
+    outfile,
+    absWorkingDir: repoRoot,
+  });
   return outfile;
 }
 

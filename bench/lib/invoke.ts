@@ -25,7 +25,9 @@ function load(handlerPath: string): Promise<LambdaHandler> {
   let loaded = handlers.get(handlerPath);
   if (!loaded) {
     // The very module URL the local server imports, so both share one module instance.
-    loaded = import(pathToFileURL(resolve(repoRoot, handlerPath)).href).then((module: { handler: LambdaHandler }) => module.handler);
+    loaded = import('../../shared/http/in-process.ts')
+      .then(() => import(pathToFileURL(resolve(repoRoot, handlerPath)).href))
+      .then((module: { handler: LambdaHandler }) => module.handler);
     handlers.set(handlerPath, loaded);
   }
   return loaded;

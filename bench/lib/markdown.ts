@@ -124,6 +124,38 @@ export function renderMarkdown(report: any): string {
     out.push(
       `Largest ${n(cold.summary?.largestKb, 0)} KB; median init ${n(cold.summary?.medianInitMs)} ms; zod ${n(cold.summary?.zodKbPerBundle, 0)} KB in every bundle. Over 1 MB: ${cold.summary?.overSizeTarget?.join(', ') || 'none'}. Over ${cold.targets?.maxMedianInitMs} ms: ${cold.summary?.overInitTarget?.join(', ') || 'none'}. ${cold.sdkDecision}\n`,
     );
+    if (cold.references) {
+      out.push(
+        `\nEvery route against a reference built and measured in this run (a bare handler: DynamoDBClient + one GetItem, same esbuild options; \`dynamodb+…\` adds the libraries a route needs for its own work). Bound: size and median init ≤ ${cold.bounds?.maxRatio} × the route's reference. Within: ${cold.bounds?.withinBounds} of ${cold.summary?.bundles}. Outside: ${cold.bounds?.outside?.join('; ') || 'none'}.\n`,
+      );
+      out.push(
+        table(
+          ['reference', 'KB', 'init ms (median, min–max, runs)', 'largest contributors'],
+          cold.references.map((reference: any) => [
+            reference.name,
+            n(reference.kb, 0),
+            `${n(reference.initMsMedian)} (${n(reference.initMsMin)}–${n(reference.initMsMax)}, ${reference.runs})`,
+            (reference.topContributors ?? []).slice(0, 4).map((entry: any) => `${entry.name} ${n(entry.kb, 0)}`).join(', '),
+          ]),
+        ),
+      );
+      out.push('\nThe five largest ratios (size or init) to the route\'s reference:\n');
+      out.push(
+        table(
+          ['route', 'reference', 'size ×', 'init ×', 'KB', 'init ms (paired reference ms)', 'largest contributors'],
+          (cold.worstFive ?? []).map((entry: any) => [
+            entry.routeId,
+            entry.reference,
+            n(entry.sizeRatio, 2),
+            n(entry.initRatio, 2),
+            n(entry.kb, 0),
+            `${n(entry.initMsMedian)} (${n(entry.referenceInitMsMedian)})`,
+            (entry.topContributors ?? []).map((c: any) => `${c.name} ${n(c.kb, 0)}`).join(', '),
+          ]),
+        ),
+      );
+      out.push('\n');
+    }
     out.push(
       table(
         ['bundle (largest first)', 'KB', 'init ms (median, min–max)', 'largest contributors'],

@@ -128,6 +128,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         import('../../shared/auth/signing-keys.ts'),
         import('../../shared/crypto/envelope.ts'),
         import('../../shared/http/create-handler.ts'),
+        import('../../shared/http/in-process.ts'),
       ]);
       ensureLocalSigningKey(join(dataDir, 'keys'));
       ensureLocalSecretsKey(join(dataDir, 'keys'));

@@ -48,10 +48,13 @@ export function createLocalServer(options: { stage?: string } = {}): Server {
   function load(route: RouteDefinition): Promise<LambdaHandler> {
     let loaded = modules.get(route.handler);
     if (!loaded) {
-      loaded = import(pathToFileURL(resolve(repoRoot, route.handler)).href).then((module: { handler?: LambdaHandler }) => {
-        if (typeof module.handler !== 'function') throw new Error(`${route.handler} does not export a handler`);
-        return module.handler;
-      });
+      // The route table and authenticators a Lambda bundle receives at build time are installed in process.
+      loaded = import('../../shared/http/in-process.ts')
+        .then(() => import(pathToFileURL(resolve(repoRoot, route.handler)).href))
+        .then((module: { handler?: LambdaHandler }) => {
+          if (typeof module.handler !== 'function') throw new Error(`${route.handler} does not export a handler`);
+          return module.handler;
+        });
       modules.set(route.handler, loaded);
     }
     return loaded;

@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import { ServiceUnavailableError } from '../errors/domain-errors.ts';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { routes, type RouteDefinition } from '../routes.ts';
+import type { RouteDefinition } from '../routes.ts';
+import { routeRow } from './route-source.ts';
 import { logger } from '../observability/logger.ts';
 import { errorResponse, familyForPath } from './error-responses.ts';
 import { parseBody, readRawBody } from './body-parser.ts';
@@ -14,12 +15,6 @@ export type RouteHandler = (request: ApiRequest) => Promise<APIGatewayProxyResul
 interface PipelineState {
   started: number;
   request?: ApiRequest;
-}
-
-function routeById(id: string): RouteDefinition {
-  const route = routes.find((candidate) => candidate.id === id);
-  if (!route) throw new Error(`Route ${id} is not in the route table`);
-  return route;
 }
 
 function lowerCaseHeaders(event: APIGatewayProxyEvent): Record<string, string> {
@@ -81,11 +76,15 @@ function reachedDeadline(error: unknown): boolean {
  * family's error format, and anything that is not a domain error becomes a generic 500.
  */
 export function createHandler(routeId: string, handle: RouteHandler) {
-  const route = routeById(routeId);
+  // A bundle checks its injected row at init; in process the table may be installed after handler
+  // modules load, so the row is looked up at the first request.
+  let resolved: RouteDefinition | undefined = globalThis.__PLATFORM_ROUTE__ === undefined ? undefined : routeRow(routeId);
+  const currentRoute = (): RouteDefinition => (resolved ??= routeRow(routeId));
   const state = new WeakMap<APIGatewayProxyEvent, PipelineState>();
 
   const errorResponder: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> = {
     onError: async (request) => {
+      const route = currentRoute();
       const requestId = request.context.awsRequestId ?? 'unknown';
       const family = route.family === 'platform' ? familyForPath(request.event.path ?? '') : route.family;
       const error = reachedDeadline(request.error)
@@ -102,6 +101,7 @@ export function createHandler(routeId: string, handle: RouteHandler) {
 
   const requestLogger: middy.MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context> = {
     before: async (request) => {
+      const route = currentRoute();
       state.set(request.event, { started: performance.now() });
       logger.appendKeys({ requestId: request.context.awsRequestId, routeId: route.id });
     },
@@ -114,6 +114,7 @@ export function createHandler(routeId: string, handle: RouteHandler) {
     .use(errorResponder)
     .use(requestLogger)
     .handler(async (event, context) => {
+      const route = currentRoute();
       const request = buildRequest(route, event, context.awsRequestId ?? 'unknown');
       const pipeline = state.get(event);
       if (pipeline) pipeline.request = request;

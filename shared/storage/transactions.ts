@@ -1,11 +1,16 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamo, tableName } from './clients.ts';
 import { EntityType, keys } from './keys.ts';
 import { COUNTER_SHARDS } from './counters.ts';
 import type { DomainError} from '../errors/domain-errors.ts';
 import { ConcurrentChangeError, ServiceUnavailableError, ValidationError } from '../errors/domain-errors.ts';
 import { assertItemFits, assertTransactionFits, keysFit, MAX_KEYED_VALUE_BYTES } from './limits.ts';
+
+/** The SDK's TransactionCanceledException, recognised by name (see its use below). */
+function isTransactionCanceled(error: unknown): error is TransactionCanceledException {
+  return error instanceof Error && error.name === 'TransactionCanceledException';
+}
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -108,7 +113,8 @@ export async function transact(changes: TransactionStep[], attempts = 3): Promis
       await dynamo().send(new TransactWriteCommand({ TransactItems: steps.map((step) => step.item) }));
       return;
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
+      // By name, not instanceof: importing the class bundles every error schema of the DynamoDB client (~45 KB).
+      if (!isTransactionCanceled(error)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const failedIndex = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
       if (failedIndex >= 0) {

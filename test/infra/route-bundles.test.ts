@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundlingFor, routeEntrySource } from '../../lib/platform-function.ts';
+import { esbuildOptionsFromCdk } from '../../bench/lib/cold-start.ts';
+import { routes } from '../../shared/routes.ts';
+
+/**
+ * Guards what a route's bundle contains (issue 17, "bundles at the floor"), by esbuild's metafile
+ * rather than by timing: three representative routes — public, bearer and operator — built with the
+ * deployed options (lib/platform-function.ts `bundlingFor` + the generated entry module), as the
+ * benchmark and CDK build them. Sizes and init times are the benchmark's job (bench/lib/cold-start.ts).
+ */
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const chosen = { public: 'oauth-jwks', bearer: 'scim-users-get', operator: 'identity-organizations-create' } as const;
+const inputs = new Map<string, string[]>();
+const files = new Map<string, string>();
+let outDir: string;
+
+function route(id: string) {
+  const found = routes.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`route ${id} is not in the table`);
+  return found;
+}
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'route-bundles-'));
+  for (const id of Object.values(chosen)) {
+    const row = route(id);
+    const outfile = join(outDir, `${id}.mjs`);
+    const result = await build({
+      ...esbuildOptionsFromCdk(bundlingFor(row)),
+      sourcemap: false,
+      stdin: { contents: routeEntrySource(row, repoRoot), resolveDir: repoRoot, sourcefile: `route-entry-${id}.ts`, loader: 'ts' },
+      outfile,
+      metafile: true,
+      absWorkingDir: repoRoot,
+      logLevel: 'error',
+    });
+    const output = Object.values(result.metafile.outputs).find((entry) => entry.entryPoint);
+    // Only inputs that put code in the bundle count (a module tree-shaken to nothing is not carried).
+    inputs.set(id, Object.entries(output?.inputs ?? {}).filter(([, info]) => info.bytesInOutput > 0).map(([input]) => input));
+    files.set(id, outfile);
+  }
+}, 120_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+const carries = (id: string, fragment: string) => (inputs.get(id) ?? []).some((input) => input.includes(fragment));
+
+describe('route bundles', () => {
+  it('carry no route table: only their own row, injected at build time', () => {
+    for (const id of Object.values(chosen)) {
+      expect(carries(id, 'shared/routes.ts'), id).toBe(false);
+      expect(carries(id, 'shared/route-table/'), id).toBe(false);
+      expect(carries(id, 'shared/http/route-source.ts'), id).toBe(true);
+    }
+  });
+
+  it('read Lambda credentials from the environment: no default provider chain, no nested clients', () => {
+    for (const id of Object.values(chosen)) {
+      expect(carries(id, 'shared/aws/lambda-credentials.ts'), id).toBe(true);
+      expect(carries(id, '@aws-sdk/credential-provider-node'), id).toBe(false);
+      expect(carries(id, '@aws-sdk/nested-clients'), id).toBe(false);
+      expect(carries(id, '@aws-sdk/credential-provider-sso'), id).toBe(false);
+    }
+  });
+
+  it('carry token verification (jose) only where the route verifies tokens', () => {
+    expect(carries(chosen.bearer, 'node_modules/jose/'), chosen.bearer).toBe(true);
+    expect(carries(chosen.bearer, 'shared/auth/bearer.ts'), chosen.bearer).toBe(true);
+    expect(carries(chosen.public, 'node_modules/jose/'), chosen.public).toBe(false);
+    expect(carries(chosen.public, 'shared/auth/bearer.ts'), chosen.public).toBe(false);
+    expect(carries(chosen.operator, 'shared/auth/bearer.ts'), chosen.operator).toBe(false);
+  });
+
+  it('carry Secrets Manager only for the operator key', () => {
+    expect(carries(chosen.operator, '@aws-sdk/client-secrets-manager'), chosen.operator).toBe(true);
+    expect(carries(chosen.public, '@aws-sdk/client-secrets-manager'), chosen.public).toBe(false);
+    expect(carries(chosen.bearer, '@aws-sdk/client-secrets-manager'), chosen.bearer).toBe(false);
+  });
+
+  it('keep the DynamoDB client tree-shaken (no aggregated client, no waiters)', () => {
+    for (const id of Object.values(chosen)) {
+      expect(carries(id, '@aws-sdk/client-dynamodb/dist-es/DynamoDB.js'), id).toBe(false);
+      expect(carries(id, '@aws-sdk/client-dynamodb/dist-es/waiters/'), id).toBe(false);
+    }
+  });
+
+  it('load in a fresh Node process with a deployed function environment', () => {
+    for (const id of Object.values(chosen)) {
+      const printed = execFileSync(process.execPath, [join(repoRoot, 'bench', 'lib', 'init-probe.mjs'), pathToFileURL(files.get(id) ?? '').href], {
+        env: { PATH: process.env.PATH ?? '', TABLE_NAME: 'identity-platform', PUBLIC_BASE_URL: 'https://platform.example.com', AWS_REGION: 'us-east-1', ROUTE_ID: id, POWERTOOLS_LOG_LEVEL: 'ERROR' },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(JSON.parse(printed.trim().split('\n').at(-1) ?? '{}').initMs, id).toBeGreaterThan(0);
+    }
+  });
+});
