@@ -157,7 +157,9 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       import('../../shared/routes.ts'),
     ]);
     validateWorkerTable(workerTable, routes, (path) => existsSync(join(repoRoot, path)));
-    workers = new Workers(workerTable);
+    // Schedule workers fire once soon after start too: what a stopped runtime missed (lapsed
+    // exceptions, dormancy, due campaigns, a policy sweep lost with the in-memory queue) catches up.
+    workers = new Workers(workerTable, { catchUpSchedulesAfterMs: 5_000 });
     workers.start();
     // The auditStream workers' feed: DynamoDB Local's stream of the table, as Lambda reads it in AWS.
     await workers.followTableStream(dynamoDb.endpoint, LOCAL_TABLE_NAME);

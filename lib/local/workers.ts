@@ -106,7 +106,17 @@ export class LocalWorkers {
   private tableStream: LocalTableStream | undefined;
   private stopped = false;
 
-  constructor(private readonly workers: readonly WorkerDefinition[]) {
+  /**
+   * @param options.catchUpSchedulesAfterMs when set, every schedule worker also fires once this long
+   *   after `start`: a local runtime that was stopped missed its schedules' firings (EventBridge
+   *   Scheduler keeps firing while nothing else runs in AWS) and lost its in-memory queues — e.g. a
+   *   policy sweep queued just before the stop — and the schedule workers are the ones that catch
+   *   up (they are idempotent). `npm start` and the test runtime use it; unset, only the timers fire.
+   */
+  constructor(
+    private readonly workers: readonly WorkerDefinition[],
+    private readonly options: { catchUpSchedulesAfterMs?: number } = {},
+  ) {
     for (const worker of workers) {
       if (worker.trigger.kind === 'queue') this.queues.set(worker.id, { worker: worker as LocalQueue['worker'], ready: [], draining: false });
     }
@@ -124,6 +134,14 @@ export class LocalWorkers {
       }, period);
       timer.unref();
       this.scheduleTimers.add(timer);
+      if (this.options.catchUpSchedulesAfterMs !== undefined) {
+        const catchUp = setTimeout(() => {
+          this.retryTimers.delete(catchUp);
+          if (!this.stopped) this.track(this.invoke(worker, { workerId: worker.id, scheduledTime: new Date().toISOString() }));
+        }, this.options.catchUpSchedulesAfterMs);
+        catchUp.unref();
+        this.retryTimers.add(catchUp);
+      }
     }
   }
 

@@ -94,6 +94,19 @@ describe('local schedule and async workers', () => {
     expect(invocations[0]?.context.getRemainingTimeInMillis()).toBeLessThanOrEqual(42_000);
   });
 
+  it('fires each schedule worker once shortly after start when asked to catch up, then on its timer', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    const hourly: WorkerDefinition = { ...recording, id: 'every-hour', trigger: { kind: 'schedule', expression: 'rate(1 hour)' } };
+    runtime = new LocalWorkers([hourly], { catchUpSchedulesAfterMs: 5_000 });
+    runtime.start();
+    vi.advanceTimersByTime(4_999);
+    expect(invocations).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    vi.useRealTimers();
+    await runtime.idle();
+    expect(invocations.map((invocation) => invocation.event)).toEqual([{ workerId: 'every-hour', scheduledTime: expect.any(String) as string }]);
+  });
+
   it('runs a schedule worker on a timer with the schedule payload, until stop', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     const nightly: WorkerDefinition = { ...recording, id: 'every-minute', trigger: { kind: 'schedule', expression: 'rate(1 minute)' } };
