@@ -400,19 +400,7 @@ export async function dailyCounts(organizationId: string, fromDay: string | unde
  * under 1 MB over the default 400-day retention).
  */
 export async function dailyCountTotal(organizationId: string, fromDay: string | undefined, toDayExclusive: string | undefined): Promise<number> {
-  const result = await dynamo().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-      ExpressionAttributeValues: {
-        ':pk': keys.countersPartition(organizationId),
-        ':low': `audit#${fromDay ?? '0000-00-00'}#`,
-        ':high': `audit#${toDayExclusive ?? '9999-99-99'}#`,
-      },
-      ConsistentRead: true,
-    }),
-  );
-  return (result.Items ?? [])
-    .filter((item) => toDayExclusive === undefined || !String(item.sk).startsWith(`audit#${toDayExclusive}#`))
-    .reduce((sum, item) => sum + ((item.count as number | undefined) ?? 0), 0);
+  let total = 0;
+  for (const count of (await dailyCounts(organizationId, fromDay, toDayExclusive)).values()) total += count;
+  return total;
 }
