@@ -26,7 +26,8 @@ import * as store from '../storage/policies.ts';
 import type { PolicyRecord, ViolationClaimRecord, ViolationRecord } from '../storage/policies.ts';
 import { transact, type TransactionStep } from '../storage/transactions.ts';
 import type { AuditChange } from '../storage/audit-stream.ts';
-import { factsOfOrganization, factsOfUsers, mapLimited, needsOf } from './policy-facts.ts';
+import { factsOfOrganization, factsOfUsers, needsOf } from './policy-facts.ts';
+import { mapLimited } from '../concurrency/map-limited.ts';
 import { auditImpact, clearedReason, evaluatePolicy, type Condition, type UserFacts } from './policy-rules.ts';
 
 /** Violation writes in flight at once (each is one small transaction). */

@@ -19,23 +19,11 @@ import * as roles from '../storage/roles.ts';
 import * as users from '../storage/users.ts';
 import type { UserRecord } from '../storage/users.ts';
 import { DIRECTORY_SOURCES, type UserFacts } from './policy-rules.ts';
+import { mapLimited } from '../concurrency/map-limited.ts';
 
 /** Queries in flight at once when reading per-user or per-group partitions. */
 const PARALLEL = 16;
 
-/** Runs `work` over `items` with at most `limit` in flight; results in input order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** What the enabled policies need beyond users, memberships and roles. */
 export interface FactNeeds {

@@ -5,6 +5,7 @@ import { BULK_REQUEST_SCHEMA, scimLimits } from './scim-config.ts';
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from './groups.ts';
 import { createUser, deleteUser, patchUser, replaceUser, type ScimContext } from './users.ts';
 import { versionTag } from './resource-store.ts';
+import { mapLimited } from '../concurrency/map-limited.ts';
 
 export { BULK_REQUEST_SCHEMA };
 export const BULK_RESPONSE_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:BulkResponse';
@@ -166,15 +167,7 @@ export async function runBulk(context: ScimContext, body: unknown, baseLocation:
   while (next < operations.length && errors < failOnErrors) {
     const end = failOnErrors === Number.POSITIVE_INFINITY ? Math.max(concurrentCreates(operations, next), next + 1) : next + 1;
     const batch = operations.slice(next, end);
-    const outcomes: { result: ScimObject; failed: boolean }[] = new Array(batch.length);
-    let taken = 0;
-    const worker = async () => {
-      while (taken < batch.length) {
-        const index = taken++;
-        outcomes[index] = await run(batch[index] as BulkOperation);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(BULK_CREATE_PARALLELISM, batch.length) }, worker));
+    const outcomes = await mapLimited(batch, BULK_CREATE_PARALLELISM, run);
     for (const outcome of outcomes) {
       results.push(outcome.result);
       if (outcome.failed) errors++;

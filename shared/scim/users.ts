@@ -15,6 +15,7 @@ import { assertIfMatch, metaOf } from './resource-store.ts';
 import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { assertScimWritable, scimVisible } from './visibility.ts';
 import { assertKeyedAttributesFit } from './keyed-attributes.ts';
+import { mapLimited } from '../concurrency/map-limited.ts';
 
 export interface ScimContext {
   organizationId: string;
@@ -105,15 +106,9 @@ const GROUPS_QUERY_PARALLELISM = 16;
  * once per user. Memberships of groups that no longer exist (awaiting the sweep) are left out.
  */
 export async function usersGroups(organizationId: string, userIds: readonly string[]): Promise<Map<string, ScimObject[]>> {
-  const memberships = new Map<string, string[]>();
-  let next = 0;
-  const worker = async () => {
-    while (next < userIds.length) {
-      const userId = userIds[next++] as string;
-      memberships.set(userId, (await groups.ofUser(organizationId, userId)).map((membership) => membership.groupId));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(GROUPS_QUERY_PARALLELISM, userIds.length) }, worker));
+  const memberships = new Map<string, string[]>(
+    await mapLimited(userIds, GROUPS_QUERY_PARALLELISM, async (userId) => [userId, (await groups.ofUser(organizationId, userId)).map((membership) => membership.groupId)] as const),
+  );
   const groupIds = [...new Set([...memberships.values()].flat())];
   const found = new Map((groupIds.length === 0 ? [] : await groups.byIds(organizationId, groupIds)).map((group) => [group.id, group] as const));
   const result = new Map<string, ScimObject[]>();

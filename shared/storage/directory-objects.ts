@@ -17,6 +17,7 @@ import type { DomainError } from '../errors/domain-errors.ts';
 import { EntityType, isUuid, keys } from './keys.ts';
 import { getItem, queryAll } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
+import { mapLimited } from '../concurrency/map-limited.ts';
 
 type Item = Record<string, unknown>;
 
@@ -124,17 +125,8 @@ export async function attributesByIds(organizationId: string, objectIds: readonl
 const PARALLELISM = 16;
 
 /** Maps `values` through `work`, at most PARALLELISM at a time, keeping their order. */
-async function eachLimited<T, R>(values: readonly T[], work: (value: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(values.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < values.length) {
-      const index = next++;
-      results[index] = await work(values[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLELISM, values.length) }, worker));
-  return results;
+function eachLimited<T, R>(values: readonly T[], work: (value: T) => Promise<R>): Promise<R[]> {
+  return mapLimited(values, PARALLELISM, (value) => work(value));
 }
 
 /**

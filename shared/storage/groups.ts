@@ -21,6 +21,7 @@ import type { ListPosition } from './page-boundaries.ts';
 import { batchGet, getItem, gsi1OrderedPage, queryAll, queryPage } from './queries.ts';
 import { keysOf as userKeysOf, recordOf as userRecordOf, type UserRecord } from './users.ts';
 import { mustExist, put, putNew, remove, type TransactionStep } from './transactions.ts';
+import { mapLimited } from '../concurrency/map-limited.ts';
 
 type Item = Record<string, unknown>;
 
@@ -144,17 +145,10 @@ export async function byConnection(organizationId: string, connectionId: string,
 export async function byDirectoryIds(organizationId: string, connectionId: string, directoryIds: readonly string[]): Promise<GroupRecord[]> {
   const partition = keys.groupDirectoryIndex(organizationId, connectionId, '').gsi2pk;
   const values = [...new Set(directoryIds)].filter(fitsInKey);
-  const found: GroupRecord[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < values.length) {
-      const value = values[next++] as string;
-      const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :value', ExpressionAttributeValues: { ':pk': partition, ':value': value } });
-      found.push(...items.map(toRecord));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, values.length) }, worker));
-  return found;
+  const pages = await mapLimited(values, 16, (value) =>
+    queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :value', ExpressionAttributeValues: { ':pk': partition, ':value': value } }),
+  );
+  return pages.flat().map(toRecord);
 }
 
 /** groups.all — every group item of an organization, up to `maxItems`. */

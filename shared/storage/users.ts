@@ -23,6 +23,7 @@ import type { ListPosition } from './page-boundaries.ts';
 import { mergeOrderedPages } from './ordered-merge.ts';
 import { batchGet, countAll, getItem, gsi1OrderedPage, queryAll } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
+import { mapLimited } from '../concurrency/map-limited.ts';
 
 type Item = Record<string, unknown>;
 
@@ -185,16 +186,10 @@ export async function byDirectoryIds(organizationId: string, connectionId: strin
 
 /** One gsi2 equality Query per value, `QUERY_PARALLELISM` at a time. */
 async function queryEach(partition: string, values: readonly string[]): Promise<Item[]> {
-  const found: Item[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < values.length) {
-      const value = values[next++] as string;
-      found.push(...(await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :value', ExpressionAttributeValues: { ':pk': partition, ':value': value } })));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(QUERY_PARALLELISM, values.length) }, worker));
-  return found;
+  const pages = await mapLimited(values, QUERY_PARALLELISM, (value) =>
+    queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :value', ExpressionAttributeValues: { ':pk': partition, ':value': value } }),
+  );
+  return pages.flat();
 }
 
 const QUERY_PARALLELISM = 16;
