@@ -28,8 +28,8 @@ import {
  * deviations in support/conformance/deviations.ts, and each of those must still fail.
  *
  * The collection is not in the repository (see support/conformance/run-collection.ts): a clone
- * without it skips this file with a message naming where to put it; under CI (`CI=true`) a missing
- * collection fails the run instead.
+ * without it skips this file with a message naming where to put it; with
+ * `SCIM_CONFORMANCE_REQUIRED=true` a missing collection fails the run instead.
  */
 const { present, required } = collectionAvailability();
 if (!present && !required) console.warn(`scim-conformance: skipped: the collection is missing; ${COLLECTION_HINT}`);
@@ -53,8 +53,8 @@ function describeFailure(result: AssertionResult, record: RequestRecord | undefi
   return `${label(result)}: ${result.error ?? 'failed'}\n    ${exchange}`;
 }
 
-describe.runIf(!present && required)('SCIM conformance under CI', () => {
-  it('has the collection to run (CI=true does not allow skipping it)', () => {
+describe.runIf(!present && required)('SCIM conformance when required', () => {
+  it('has the collection to run (SCIM_CONFORMANCE_REQUIRED=true does not allow skipping it)', () => {
     expect.fail(`the SCIM conformance collection is missing: ${COLLECTION_HINT}`);
   });
 });
