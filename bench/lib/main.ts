@@ -612,6 +612,7 @@ export async function main(): Promise<void> {
           grant: size(await seeder.get(keys.apiGrant(org, '00000000-0000-0000-0000-000000000001', top.tenant.clientId))),
           pageBoundary: size(boundary[0]) || 300,
           listPage100: sumSizes(page),
+          userGroupSummary: size(typeof page[0]?.id === 'string' ? await seeder.get(keys.userGroupSummary(org, page[0].id)) : undefined) || 100,
           auditPage20: sumSizes(auditPage),
         };
       });
