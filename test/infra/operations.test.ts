@@ -31,10 +31,12 @@ beforeAll(() => {
 });
 afterAll(() => synth.dispose());
 
+function fail(message: string): never {
+  throw new Error(message);
+}
+
 function operationsTemplate(region: string, result: SynthResult = synth): Template {
-  const api = result.stacks.get(region)?.api;
-  if (!api) throw new Error(`no API stack in ${region}`);
-  return Template.fromStack(api.operations);
+  return Template.fromStack((result.stacks.get(region)?.api ?? fail(`no API stack in ${region}`)).operations);
 }
 
 function alarmsByName(template: Template): Map<string, Record<string, unknown>> {
@@ -102,6 +104,9 @@ describe('alarms per region', () => {
     expect(alarms.get(name('sync-runs-failed'))).toMatchObject({ Namespace: 'IdentityPlatform', MetricName: 'SyncRuns', Dimensions: [{ Name: 'outcome', Value: 'failed' }] });
     expect(alarms.get(name('sync-runs-stopped-by-deletion-threshold'))).toMatchObject({ Dimensions: [{ Name: 'outcome', Value: 'stoppedByDeletionThreshold' }] });
     expect(alarms.get(name('export-jobs-failed'))).toMatchObject({ MetricName: 'ExportJobs', Dimensions: [{ Name: 'outcome', Value: 'failed' }] });
+    // The WebACL dimension is the web ACL's metric name, as configured on the web ACL itself.
+    const [webAcl] = resourcesOfType(apiTemplates(synth.stacks.get(region)?.api ?? fail('no API stack'))[0]?.json ?? { Resources: {} }, 'AWS::WAFv2::WebACL').map(([, resource]) => resource);
+    expect((webAcl?.Properties?.VisibilityConfig as { MetricName: string }).MetricName).toBe(`IdentityPlatform-${region}-WebAcl`);
     expect(alarmMetrics(alarms.get(name('waf-blocked')) ?? {})).toEqual([
       { namespace: 'AWS/WAFV2', name: 'BlockedRequests', dimensions: { Region: region, Rule: 'ALL', WebACL: `IdentityPlatform-${region}-WebAcl` } },
     ]);
@@ -224,8 +229,7 @@ describe('context', () => {
 describe('resource counts', () => {
   it('keeps the operations stack and the API stack within 450 resources', () => {
     for (const region of regions) {
-      const api = synth.stacks.get(region)?.api;
-      if (!api) throw new Error('no API stack');
+      const api = synth.stacks.get(region)?.api ?? fail('no API stack');
       const operations = operationsTemplate(region).toJSON() as { Resources: Record<string, unknown>; Parameters?: Record<string, unknown> };
       expect(Object.keys(operations.Resources).length).toBeLessThanOrEqual(450);
       expect(Object.keys(operations.Parameters ?? {}).length).toBeLessThanOrEqual(150);
