@@ -1,4 +1,4 @@
-import { Duration, Fn, NestedStack, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, NestedStack, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -37,8 +37,6 @@ function tableMetric(tableName: string, metricName: string, indexName?: string):
   if (indexName) dimensionsMap.GlobalSecondaryIndexName = indexName;
   return new cloudwatch.Metric({ namespace: 'AWS/DynamoDB', metricName, dimensionsMap, statistic: 'Sum', label: indexName ? `${indexName} ${metricName}` : metricName });
 }
-
-const pascal = (id: string): string => id.split('-').map((part) => `${part[0]?.toUpperCase() ?? ''}${part.slice(1)}`).join('');
 
 /**
  * The region's operations: CloudWatch alarms on the platform's catalogued metrics (EMF, namespace
@@ -87,6 +85,8 @@ export class OperationsStack extends NestedStack {
       const key = new kms.Key(this, 'AlarmTopicKey', {
         description: `Identity platform: encrypts the alarm topic in ${region}`,
         enableKeyRotation: true,
+        // It protects notifications in flight only (SNS keeps no messages): nothing to keep once the topic is gone.
+        removalPolicy: RemovalPolicy.DESTROY,
       });
       key.addToResourcePolicy(
         new iam.PolicyStatement({
@@ -212,7 +212,7 @@ export class OperationsStack extends NestedStack {
     if (!tuning.enabled || !this.topic) return;
     const alarmName = `${this.prefix}-${name}`;
     const threshold = options.threshold ?? tuning.threshold;
-    const alarm = new cloudwatch.Alarm(this, `${pascal(name)}Alarm`, {
+    const alarm = new cloudwatch.Alarm(this, name, {
       alarmName,
       alarmDescription: `${options.description} Threshold: ${threshold} ${alarmKinds[kind].unit}. See the README, "Operating it", alarm kind ${kind}.`,
       metric: metric instanceof cloudwatch.MathExpression || metric instanceof cloudwatch.Metric ? metric.with({ period: Duration.seconds(tuning.periodSeconds) }) : metric,
