@@ -151,9 +151,13 @@ function readTuning(key: string, defaults: AlarmTuning, raw: unknown): AlarmTuni
   const periodSeconds = raw.periodSeconds === undefined ? defaults.periodSeconds : positiveInteger(`${key}.periodSeconds`, raw.periodSeconds);
   if (![10, 30].includes(periodSeconds) && periodSeconds % 60 !== 0) throw new Error(`Context ${key}.periodSeconds must be 10, 30 or a multiple of 60`);
   const evaluationPeriods = raw.evaluationPeriods === undefined ? defaults.evaluationPeriods : positiveInteger(`${key}.evaluationPeriods`, raw.evaluationPeriods);
-  // A changed N without an M means "all of them", not the default's M.
+  // A changed N without an M means "all of them" (CloudWatch's own default), not the default's M.
   const datapointsToAlarm =
-    raw.datapointsToAlarm === undefined ? Math.min(defaults.datapointsToAlarm, evaluationPeriods) : positiveInteger(`${key}.datapointsToAlarm`, raw.datapointsToAlarm);
+    raw.datapointsToAlarm !== undefined
+      ? positiveInteger(`${key}.datapointsToAlarm`, raw.datapointsToAlarm)
+      : raw.evaluationPeriods !== undefined
+        ? evaluationPeriods
+        : defaults.datapointsToAlarm;
   if (datapointsToAlarm > evaluationPeriods) throw new Error(`Context ${key}.datapointsToAlarm (${datapointsToAlarm}) exceeds evaluationPeriods (${evaluationPeriods})`);
   return {
     enabled,

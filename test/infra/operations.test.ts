@@ -216,6 +216,8 @@ describe('context', () => {
   it('rejects unknown alarm kinds, bad periods and impossible datapoint counts', () => {
     const read = (context: Record<string, unknown>) => readAlarmSettings(new App({ context }).node, ['us-east-1']);
     expect(read({}).kinds.deadLetters).toMatchObject({ enabled: true, threshold: 1 });
+    expect(read({ [operationsContextKeys.alarms]: { latencyP99: { evaluationPeriods: 4 } } }).kinds.latencyP99).toMatchObject({ evaluationPeriods: 4, datapointsToAlarm: 4 });
+    expect(read({ [operationsContextKeys.alarms]: '{"enabled":"false"}' }).enabled).toBe(false);
     expect(() => read({ [operationsContextKeys.alarms]: { latencyP90: { threshold: 1 } } })).toThrow(/unknown alarm kind/);
     expect(() => read({ [operationsContextKeys.alarms]: { latencyP99: { periodSeconds: 45 } } })).toThrow(/periodSeconds/);
     expect(() => read({ [operationsContextKeys.alarms]: { latencyP99: { evaluationPeriods: 2, datapointsToAlarm: 3 } } })).toThrow(/datapointsToAlarm/);
