@@ -26,7 +26,7 @@ import { elapsedSeconds, progress } from './log.ts';
 import { invokeInProcess, type InvocationMeasurement } from './invoke.ts';
 import { LoadGenerator } from './load-client.ts';
 import type { EngineOperation, EngineResult, HttpResult, RequestSpec } from './load-protocol.ts';
-import { createGroup, createTenant, patchBody, SCIM } from './fixtures.ts';
+import { createGroup, createTenant, issueToken, patchBody, SCIM } from './fixtures.ts';
 import { newLevel, operationCatalogue, sample, SCALE_OPERATIONS, type Level, type OperationDefinition } from './operations.ts';
 import { Seeder, seedAuditEntries, seedMemberships, seedUsers, type SeedResult } from './seed.ts';
 import { itemSizeBytes } from './item-size.ts';
@@ -783,6 +783,7 @@ export async function main(): Promise<void> {
           await runAsyncAuditExport({
             platform,
             token: exportTenant.token,
+            freshToken: () => issueToken(baseUrl, exportTenant),
             maxEntries: maxEntries === exportTotal ? undefined : maxEntries,
             bundleDir: coldStartReport?.outDir,
             timeoutMs: Math.max(30_000, (secondsLeft() - 10) * 1000),
