@@ -89,8 +89,6 @@ function vmHwmMb(pid: number): number | undefined {
 export async function runAuditExport(options: {
   platform: LocalPlatform;
   token: string;
-  /** Issues a new token for the status read: a 1,000,000-entry job outlives the request's token. */
-  freshToken: () => Promise<string>;
   maxEntries: number | undefined;
   bundleDir: string | undefined;
   timeoutMs: number;
@@ -206,6 +204,8 @@ export interface AsyncExportMeasurement {
 export async function runAsyncAuditExport(options: {
   platform: LocalPlatform;
   token: string;
+  /** Issues a new token for the status read: a 1,000,000-entry job outlives the request's token. */
+  freshToken: () => Promise<string>;
   maxEntries: number | undefined;
   bundleDir: string | undefined;
   timeoutMs: number;
