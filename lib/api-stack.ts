@@ -9,6 +9,8 @@ import { FamilyRoutesStack } from './family-routes-stack.ts';
 import { addGatewayResponses, gatewayResponses } from './gateway-responses.ts';
 import { acknowledgeCloudWatchRole } from './nag-suppressions.ts';
 import type { SyncVpcSettings } from './config.ts';
+import { OperationsStack } from './operations-stack.ts';
+import type { AlarmSettings } from './operations-settings.ts';
 import type { PlatformDataExports } from './platform-data.ts';
 import { routeTableHash, routesByFamily, validateRouteTable } from './route-table.ts';
 import { ApiWebAcl } from './web-acl.ts';
@@ -36,6 +38,8 @@ export interface ApiStackProps extends StackProps {
   readonly skipBundling: boolean;
   /** PLATFORM_VERSION for the functions. */
   readonly version: string;
+  /** Alarm tuning, topic and subscriptions from context. */
+  readonly alarms: AlarmSettings;
 }
 
 /** Families whose routes live in a nested stack; platform stays in this stack. */
@@ -58,6 +62,8 @@ export class ApiStack extends Stack {
   readonly familyStacks = new Map<ApiFamily, FamilyRoutesStack>();
   /** The worker table's functions, queues and schedules; undefined when the table is empty. */
   readonly workersStack: WorkersStack | undefined;
+  /** The region's alarms, alarm topic and dashboard. */
+  readonly operations: OperationsStack;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
@@ -197,6 +203,16 @@ export class ApiStack extends Stack {
       rateLimit: props.wafRateLimit,
       logging: props.wafLogging,
       logRetentionDays: props.logRetentionDays,
+    });
+
+    this.operations = new OperationsStack(this, 'Operations', {
+      families: [...grouped.keys()],
+      workers: this.workersStack?.endpoints ?? new Map<string, WorkerEndpoint>(),
+      dataExports: props.dataExports,
+      apiName: this.api.restApiName,
+      stageName,
+      webAclMetricNames: this.webAcl.metricNames,
+      alarms: props.alarms,
     });
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { readAlarmSettings, type AlarmSettings } from './operations-settings.ts';
 
 /** Absolute path of the repository root; handler entries in the route table are relative to it. */
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -28,6 +29,7 @@ export const contextKeys = {
   syncVpcIdPrefix: 'identity-platform:syncVpcId:',
   syncSubnetIdsPrefix: 'identity-platform:syncSubnetIds:',
   syncSecurityGroupIdsPrefix: 'identity-platform:syncSecurityGroupIds:',
+  // Alarms, the alarm topic and its subscriptions: `operationsContextKeys` in lib/operations-settings.ts.
   /** Tests only: replace esbuild bundling with inline placeholder code. Never set it for a deployment. */
   skipBundling: 'identity-platform:skipBundling',
 } as const;
@@ -72,6 +74,8 @@ export interface PlatformSettings {
   readonly skipBundling: boolean;
   /** package.json version, handed to functions as PLATFORM_VERSION. */
   readonly version: string;
+  /** Alarms, their topic and its subscriptions (lib/operations-settings.ts for the context keys). */
+  readonly alarms: AlarmSettings;
 }
 
 export const defaultSettings = {
@@ -245,5 +249,6 @@ export function readPlatformSettings(node: Node, environment: NodeJS.ProcessEnv 
     logRetentionDays: readLogRetention(node),
     skipBundling: readBoolean(node, contextKeys.skipBundling, false),
     version: readPackageVersion(),
+    alarms: readAlarmSettings(node, regions.map((entry) => entry.region)),
   };
 }

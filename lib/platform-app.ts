@@ -59,6 +59,7 @@ export function buildPlatform(
       logRetentionDays: settings.logRetentionDays,
       skipBundling: settings.skipBundling,
       version: settings.version,
+      alarms: settings.alarms,
     });
     // The API stack reaches the data stack through named exports, not CDK references, so the
     // deployment order has to be stated.

@@ -22,15 +22,17 @@ const rateLimitedBodyKey = 'rate-limited';
 export class ApiWebAcl extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
   readonly logGroup?: logs.LogGroup;
+  /** CloudWatch metric names (AWS/WAFV2): the web ACL's (dimension WebACL) and each rule's (dimension Rule). */
+  readonly metricNames: { readonly webAcl: string; readonly rules: readonly string[] };
 
   constructor(scope: Construct, id: string, props: ApiWebAclProps) {
     super(scope, id);
     const metricPrefix = `IdentityPlatform-${Stack.of(this).region}`;
-    const visibility = (name: string): wafv2.CfnWebACL.VisibilityConfigProperty => ({
-      cloudWatchMetricsEnabled: true,
-      sampledRequestsEnabled: true,
-      metricName: `${metricPrefix}-${name}`,
-    });
+    const metricNames: string[] = [];
+    const visibility = (name: string): wafv2.CfnWebACL.VisibilityConfigProperty => {
+      metricNames.push(`${metricPrefix}-${name}`);
+      return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: `${metricPrefix}-${name}` };
+    };
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
@@ -80,6 +82,10 @@ export class ApiWebAcl extends Construct {
         },
       ],
     });
+
+    // The web ACL's own visibility config is evaluated first: it precedes `rules` in the literal above.
+    const [webAclMetricName = '', ...ruleMetricNames] = metricNames;
+    this.metricNames = { webAcl: webAclMetricName, rules: ruleMetricNames };
 
     new wafv2.CfnWebACLAssociation(this, 'Association', {
       resourceArn: props.stageArn,
