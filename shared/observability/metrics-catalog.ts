@@ -98,9 +98,9 @@ export const metricsCatalog = {
   rateLimitRefusals: {
     name: 'RateLimitRefusals',
     unit: 'Count',
-    dimensionSets: [['family']],
+    dimensionSets: [['family'], ['family', 'route']],
     emittedBy: 'request',
-    description: 'Requests refused with 429 by the per-principal rate limits.',
+    description: 'Requests refused with 429 by the rate limits (per principal, and sign-in throttling); 0 or 1 per request, published with Requests.',
   },
   signInFailures: {
     name: 'SignInFailures',

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { workerEnvironmentName, type WorkerDefinition } from '../workers.ts';
 import type { WorkerTransport } from './start-worker.ts';
+import { traceAwsClient } from '../observability/tracing.ts';
 
 /*
  * The AWS side of startWorker: SQS SendMessage for queue workers, Lambda Invoke (Event) for async
@@ -32,7 +33,7 @@ let lambda: { sdk: LambdaSdk; client: SdkClient } | undefined;
 function sqsClient(): { sdk: SqsSdk; client: SdkClient } {
   if (!sqs) {
     const sdk = load(sqsModule) as SqsSdk;
-    sqs = { sdk, client: new sdk.SQSClient({ region: process.env.AWS_REGION }) };
+    sqs = { sdk, client: traceAwsClient(new sdk.SQSClient({ region: process.env.AWS_REGION })) };
   }
   return sqs;
 }
@@ -40,7 +41,7 @@ function sqsClient(): { sdk: SqsSdk; client: SdkClient } {
 function lambdaClient(): { sdk: LambdaSdk; client: SdkClient } {
   if (!lambda) {
     const sdk = load(lambdaModule) as LambdaSdk;
-    lambda = { sdk, client: new sdk.LambdaClient({ region: process.env.AWS_REGION }) };
+    lambda = { sdk, client: traceAwsClient(new sdk.LambdaClient({ region: process.env.AWS_REGION })) };
   }
   return lambda;
 }
