@@ -204,6 +204,8 @@ export interface AsyncExportMeasurement {
 export async function runAsyncAuditExport(options: {
   platform: LocalPlatform;
   token: string;
+  /** Issues a new token for the status read: a 1,000,000-entry job outlives the request's token. */
+  freshToken: () => Promise<string>;
   maxEntries: number | undefined;
   bundleDir: string | undefined;
   timeoutMs: number;
@@ -251,7 +253,7 @@ export async function runAsyncAuditExport(options: {
     );
     const run = await runChild(options.platform, bundle, eventFile, options.functionTimeoutMs, options.timeoutMs);
     if (!run.report) return { ...failed(run.error ?? 'no report', 202), vmHwmMb: round(run.hwm) };
-    const status = await fetch(new URL(accepted.headers.get('location') ?? '', options.platform.baseUrl), { headers: { authorization: `Bearer ${options.token}` } });
+    const status = await fetch(new URL(accepted.headers.get('location') ?? '', options.platform.baseUrl), { headers: { authorization: `Bearer ${await options.freshToken()}` } });
     const final = (await status.json()) as { status: string; entries: number | null; bytes: number | null; error: string | null };
     const entries = final.entries ?? 0;
     return {

@@ -92,6 +92,20 @@ export async function createTenant(baseUrl: string, operatorApiKey: string, name
   };
 }
 
+/**
+ * A new client-credentials access token for the tenant's bench client (POST /oauth/token), for calls
+ * made after a long phase has outlived the token `createTenant` issued.
+ * @throws Error when the token endpoint does not answer 200.
+ */
+export async function issueToken(baseUrl: string, tenant: Pick<Tenant, 'tokenForm'>): Promise<string> {
+  const token = await call<{ access_token: string }>(baseUrl, 'POST', `/oauth/token?audience=${encodeURIComponent(`${baseUrl}/api`)}`, {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: tenant.tokenForm,
+  });
+  expectStatus(token, 200, 'client token');
+  return token.body.access_token;
+}
+
 export async function createGroup(baseUrl: string, tenant: Tenant, displayName: string): Promise<string> {
   const created = await call<{ id: string }>(baseUrl, 'POST', `${SCIM}/Groups`, {
     token: tenant.token,

@@ -26,7 +26,7 @@ import { elapsedSeconds, progress } from './log.ts';
 import { invokeInProcess, type InvocationMeasurement } from './invoke.ts';
 import { LoadGenerator } from './load-client.ts';
 import type { EngineOperation, EngineResult, HttpResult, RequestSpec } from './load-protocol.ts';
-import { createGroup, createTenant, patchBody, SCIM } from './fixtures.ts';
+import { createGroup, createTenant, issueToken, patchBody, SCIM } from './fixtures.ts';
 import { newLevel, operationCatalogue, sample, SCALE_OPERATIONS, type Level, type OperationDefinition } from './operations.ts';
 import { Seeder, seedAuditEntries, seedMemberships, seedUsers, type SeedResult } from './seed.ts';
 import { itemSizeBytes } from './item-size.ts';
@@ -612,6 +612,7 @@ export async function main(): Promise<void> {
           grant: size(await seeder.get(keys.apiGrant(org, '00000000-0000-0000-0000-000000000001', top.tenant.clientId))),
           pageBoundary: size(boundary[0]) || 300,
           listPage100: sumSizes(page),
+          userGroupSummary: size(typeof page[0]?.id === 'string' ? await seeder.get(keys.userGroupSummary(org, page[0].id)) : undefined) || 100,
           auditPage20: sumSizes(auditPage),
         };
       });
@@ -783,6 +784,7 @@ export async function main(): Promise<void> {
           await runAsyncAuditExport({
             platform,
             token: exportTenant.token,
+            freshToken: () => issueToken(baseUrl, exportTenant),
             maxEntries: maxEntries === exportTotal ? undefined : maxEntries,
             bundleDir: coldStartReport?.outDir,
             timeoutMs: Math.max(30_000, (secondsLeft() - 10) * 1000),

@@ -25,6 +25,8 @@ export interface ItemSizes {
   grant: number;
   pageBoundary: number;
   listPage100: number;
+  /** A user's group summary item (shared/storage/user-group-summaries.ts). */
+  userGroupSummary: number;
   auditPage20: number;
 }
 
@@ -89,8 +91,10 @@ export function minimumFor(operationId: string, s: ItemSizes): Minimum | undefin
           read('user counter shards for totalResults (16 items, strongly consistent)', readUnits(s.userCounterShards, true)),
           read('100 user items from gsi1 in userName order', readUnits(s.listPage100, false)),
           write('page boundary for the next startIndex (TTL item)', writeUnits(s.pageBoundary, 0, false)),
+          read("the page's 100 group summaries (one BatchGetItem; the users' group ids, kept in every membership transaction)", 100 * readUnits(s.userGroupSummary, false)),
+          read("the groups they name, once for the page (one BatchGetItem, display names)", readUnits(s.group, false)),
         ],
-        "The groups of 100 users cost nothing more if each user item carries its group references (id, display), kept in the membership transaction.",
+        "Group references on the user item would save the two reads but make every user read and list page pay for them; a summary item per user keeps plain pages as they are.",
       );
     case 'scim.users.create':
       return minimum(
@@ -188,7 +192,7 @@ export function explainGap(operationId: string, measured: MeasuredCost | undefin
     case 'scim.users.list.withGroups':
       if (calls('QueryCommand') > 3) {
         notes.push(
-          `N+1: ${calls('QueryCommand') - 2} of the ${calls('QueryCommand')} queries are one gsi1 query per listed user for its memberships (shared/scim/users.ts usersGroups, 16 at a time; the page's groups are then read once). No index answers the memberships of a page of users in one query: keep group references on the user item (or a per-user summary item read with BatchGetItem), written in every membership transaction, with a backfill for users written before.`,
+          `${calls('QueryCommand') - 2} of the ${calls('QueryCommand')} queries are gsi1 queries for users without a complete group summary (shared/scim/users.ts usersGroups falls back to one query per such user): users written before summaries existed, until the backfill-user-group-summaries worker completes them — or a seeding path that writes memberships without their summaries (bench/lib/seed.ts seedMemberships writes both).`,
         );
       }
       break;

@@ -2,8 +2,10 @@
  * Seeding straight into the table with BatchWriteItem, using the builders the SCIM and audit code
  * write with, so seeded data has exactly the shape of provisioned data:
  * - users: normalizeUserInput + userRecord (shared/scim/users.ts) stored with itemOf (shared/storage/users.ts), the userName uniqueness claim
- *   (keys.userNameClaim, as identitySteps writes it) and the sharded user counter (counterStep);
- * - group memberships: membershipPut (shared/scim/groups.ts);
+ *   (keys.userNameClaim, as identitySteps writes it), the user's group summary, complete and empty
+ *   (summaryItemOf, shared/storage/user-group-summaries.ts) and the sharded user counter (counterStep);
+ * - group memberships: membershipItemOf (shared/storage/groups.ts), then each member's group summary
+ *   update as `transact` derives it (summaryStepsFor);
  * - audit entries: auditEntryItem (shared/audit/audit-entry.ts) and the per-day counters
  *   (counterStep on `audit#<day>`, the key withAuditCounters adds to every audited transaction).
  * Seeding uses its own (uninstrumented) client so it never shows up in the measured usage.
@@ -13,7 +15,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand, type QueryCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { normalizeUserInput, userRecord, USER_COUNTER } from '../../shared/scim/users.ts';
 import { itemOf as userItemOf } from '../../shared/storage/users.ts';
-import { membershipItemOf } from '../../shared/storage/groups.ts';
+import { membershipAddStep, membershipItemOf } from '../../shared/storage/groups.ts';
+import { summaryItemOf, summaryStepsFor } from '../../shared/storage/user-group-summaries.ts';
+import { mapLimited } from '../../shared/concurrency/map-limited.ts';
 import { auditEntryItem } from '../../shared/audit/audit-entry.ts';
 import { counterStep } from '../../shared/storage/counters.ts';
 import { EntityType, keys } from '../../shared/storage/keys.ts';
@@ -116,7 +120,7 @@ export async function seedUsers(seeder: Seeder, organizationId: string, from: nu
       const id = randomUUID();
       const item = userItemOf(userRecord(organizationId, id, resource, undefined, false, now));
       const userName = item.userName as string;
-      items.push(item, { ...keys.userNameClaim(organizationId, userName), type: EntityType.UniqueConstraint, ownerId: id });
+      items.push(item, { ...keys.userNameClaim(organizationId, userName), type: EntityType.UniqueConstraint, ownerId: id }, summaryItemOf(organizationId, id, []));
       users.ids.push(id);
       users.userNames.push(userName);
       users.externalIds.push(resource.externalId as string);
@@ -129,10 +133,16 @@ export async function seedUsers(seeder: Seeder, organizationId: string, from: nu
 
 /** Memberships of `userIds` in a group, as PATCH add members writes them (without the audit entries). */
 export async function seedMemberships(seeder: Seeder, organizationId: string, groupId: string, userIds: readonly string[]): Promise<SeedResult> {
+  const started = performance.now();
   const now = new Date().toISOString();
-  return seeder.writeAll(userIds.length, (start, size) =>
-    userIds.slice(start, start + size).map((userId) => membershipItemOf(organizationId, { groupId, userId, display: `Member ${userId.slice(0, 8)}`, addedAt: now })),
-  );
+  const memberships = userIds.map((userId) => ({ groupId, userId, display: `Member ${userId.slice(0, 8)}`, addedAt: now }));
+  const written = await seeder.writeAll(userIds.length, (start, size) => memberships.slice(start, start + size).map((membership) => membershipItemOf(organizationId, membership)));
+  // The members' group summaries, one UpdateItem each (a set ADD; BatchWriteItem only puts).
+  await mapLimited(memberships, 12, async (membership) => {
+    for (const step of summaryStepsFor([membershipAddStep(organizationId, membership)])) await seeder.update(step.item.Update as Omit<UpdateCommandInput, 'TableName'>);
+  });
+  const seconds = (performance.now() - started) / 1000;
+  return { items: written.items + memberships.length, seconds, itemsPerSecond: (written.items + memberships.length) / seconds };
 }
 
 /**

@@ -30,11 +30,11 @@ const COUNTERS: Partial<Record<Operation['objectClass'], string>> = { user: 'use
 const TRANSACTION_ITEMS = 100;
 const ORIGIN = { ipAddress: '', userAgent: 'identity-platform worker sync-run' };
 /**
- * Memberships changed per transaction: further transactions carry only memberships and their audit
- * entry; the object's own transaction takes as many as fit besides its other steps (its write,
+ * Memberships changed per transaction (each with its user's group summary update): further
+ * transactions carry only memberships and their audit entry; the object's own transaction takes as many as fit besides its other steps (its write,
  * snapshot, person steps, audit entry and change record), at most this many.
  */
-const MEMBERSHIP_CHUNK = 80;
+const MEMBERSHIP_CHUNK = 40;
 /** Change records without a change written per transaction. */
 const RECORD_CHUNK = 25;
 /** Stored plans: operations' JSON per transaction (DynamoDB allows 4 MB per transaction). */
@@ -205,7 +205,9 @@ async function applyOne(context: ApplyContext, record: ChangeDraft, operation: O
     const memberships = await membershipSteps(context, record, operation);
     const own = await objectSteps(context, operation);
     // The object's transaction: its own steps, the audit entry, the change record and the memberships that fit.
-    const room = Math.max(0, Math.min(MEMBERSHIP_CHUNK, TRANSACTION_ITEMS - own.length - 2));
+    // Each membership brings its user's group summary update (one per user: a deleted user's
+    // removals share one), so a membership counts twice; 3 for the audit entry, its counter and the change record.
+    const room = Math.max(0, Math.min(MEMBERSHIP_CHUNK, Math.floor((TRANSACTION_ITEMS - own.length - 3) / 2)));
     const first = memberships.steps.slice(0, room);
     const rest = memberships.steps.slice(room);
     if (operation.delete) await moreMemberships(context, operation, rest);

@@ -4,7 +4,7 @@ import { ConcurrentChangeError, ConflictError, NotFoundError, PreconditionFailed
 import { counterStep } from '../storage/counters.ts';
 import * as groups from '../storage/groups.ts';
 import type { GroupRecord, MembershipRecord } from '../storage/groups.ts';
-import { MAX_TRANSACTION_ITEMS, transact, type TransactionStep } from '../storage/transactions.ts';
+import { MAX_TRANSACTION_ITEMS, transact, transactionItemCount, type TransactionStep } from '../storage/transactions.ts';
 import * as users from '../storage/users.ts';
 import type { UserRecord } from '../storage/users.ts';
 import { isUuid } from '../uuid.ts';
@@ -24,8 +24,11 @@ import { recordMetric } from '../observability/metrics.ts';
 
 export const GROUP_COUNTER = 'groups';
 const IGNORED_ON_INPUT = new Set(['id', 'meta', 'schemas', 'members']);
-/** Membership writes per transaction, leaving room for the chunk's audit entries and the group update. */
-const MEMBER_CHUNK = 96;
+/**
+ * Membership writes per transaction: each brings its user's group summary update
+ * (shared/storage/user-group-summaries.ts), leaving room for the chunk's audit entries and counter.
+ */
+const MEMBER_CHUNK = 48;
 /**
  * Longest member `display` kept on a membership, in characters: a name, not a document — without a
  * bound, 96 members with 350 KB display names would exceed a transaction's 4 MB.
@@ -124,7 +127,7 @@ async function resolveNewMembers(organizationId: string, ids: readonly string[])
  * The writes that remove `userIds` from a group, with their one `group.member.removed` audit entry
  * (details `memberIds`, plus `details` — e.g. the access review that revoked them). The one write
  * path for membership removal: SCIM PATCH/PUT and access review revokes both use it, so SCIM
- * `GET /Groups/{id}`, the Directory API and the audit log agree. At most ~96 users per call (one
+ * `GET /Groups/{id}`, the Directory API and the audit log agree. At most 48 users per call (one
  * transaction); the caller adds the group's version bump (`groups.touchStep`) when it needs one.
  */
 export function memberRemovalSteps(context: ScimContext, groupId: string, userIds: readonly string[], details: Record<string, unknown> = {}): TransactionStep[] {
@@ -142,7 +145,7 @@ interface MemberDelta {
 /**
  * Writes membership changes. Membership writes are idempotent (a put of a present member, a delete
  * of an absent one change nothing), so a change too large for one transaction is split into
- * chunks of ~96 writes, each carrying its own audit entry: every landed change has its entry, and
+ * chunks of 48 members (each with its user's group summary update), each carrying its own audit entry: every landed change has its entry, and
  * a PATCH interrupted half-way is safely retried. The group's own update (version, attributes) and
  * its audit entry land in the last transaction.
  */
@@ -161,7 +164,7 @@ async function writeMembership(context: ScimContext, groupId: string, delta: Mem
       ...(removed.length > 0 ? memberRemovalSteps(context, groupId, removed) : []),
     ];
   };
-  if (operations.length + final.length + 3 <= MAX_TRANSACTION_ITEMS) {
+  if (operations.length <= MAX_TRANSACTION_ITEMS && transactionItemCount([...chunkSteps(operations), ...final]) <= MAX_TRANSACTION_ITEMS) {
     await transact([...chunkSteps(operations), ...final]);
     return;
   }
@@ -197,7 +200,8 @@ export async function createGroup(context: ScimContext, body: unknown): Promise<
     counterStep(context.organizationId, GROUP_COUNTER, 1),
     auditStep({ ...context, action: 'group.created', target: { type: 'group', id }, details: { displayName: item.displayName, externalId: getMember(resource, 'externalId'), memberCount: members.length } }),
   ];
-  if (members.length + final.length + 3 <= MAX_TRANSACTION_ITEMS) {
+  // Each member is a membership and its user's group summary update, plus the chunk's audit entry and counter.
+  if (2 * members.length + final.length + 3 <= MAX_TRANSACTION_ITEMS) {
     await writeMembership(context, id, { add: members, remove: [] }, displays, final);
   } else {
     // Create the group first so its members never point at a group that does not exist.
@@ -257,10 +261,10 @@ async function changeGroup(
 }
 
 /**
- * The most member changes the fast path writes: they, the group's version bump, two audit entries
- * and their day counter stay well inside one transaction.
+ * The most member changes the fast path writes: they, their users' group summary updates, the
+ * group's version bump, two audit entries and their day counter stay inside one transaction.
  */
-const FAST_PATH_MAX_MEMBERS = 90;
+const FAST_PATH_MAX_MEMBERS = 45;
 
 /**
  * The fast path of a PATCH that only adds and removes listed members (what Entra ID and Okta send

@@ -19,8 +19,9 @@ export const userListing: ListableResource<UserRecord> = {
   all: (organizationId) => users.all(organizationId),
   lookup: (organizationId, attribute, values) => (attribute === 'userName' ? users.byUserNames(organizationId, values) : users.byExternalIds(organizationId, values)),
   render: (records) => records.filter(scimVisible).map((record) => toScimUser(record)),
-  // `groups` costs a query per user (and one read of the page's groups), so list pages carry it
-  // only when asked for by name (attributes=groups); GET /Users/{id} always returns it.
+  // `groups` costs two reads per page (the users' group summaries and the page's groups, one
+  // BatchGetItem each), so list pages carry it only when asked for by name (attributes=groups);
+  // GET /Users/{id} always returns it.
   relatedAttribute: 'groups',
   enrich: async (organizationId, resources, request) => {
     if (!parseAttributeList(request.attributes).some((name) => name.toLowerCase().replace(/^.*:/, '').split('.')[0] === 'groups')) return resources;

@@ -6,6 +6,7 @@ import * as groups from '../storage/groups.ts';
 import { transact, transactWithCleanup, type TransactionStep } from '../storage/transactions.ts';
 import { organizationCorrelation, personChange, type PersonChange } from '../directory/person-correlation.ts';
 import * as users from '../storage/users.ts';
+import * as userGroupSummaries from '../storage/user-group-summaries.ts';
 import type { UserRecord } from '../storage/users.ts';
 import { assertPasswordPolicy, hashPassword } from '../identity/passwords.ts';
 import { getMember, isObject, type ScimObject } from './json.ts';
@@ -92,28 +93,44 @@ export function toScimUser(record: UserRecord, memberOf: ScimObject[] = []): Sci
   return { schemas, id: record.id, ...base, groups: memberOf, meta: metaOf(record, 'User') };
 }
 
-/** The groups a user belongs to, each with its current display name. */
+/**
+ * The groups a user belongs to, each with its current display name: its memberships from gsi1 (one
+ * query, as cheap as reading its summary), then its groups (one BatchGetItem).
+ */
 export async function userGroups(organizationId: string, userId: string): Promise<ScimObject[]> {
-  return (await usersGroups(organizationId, [userId])).get(userId) ?? [];
+  const memberships = new Map([[userId, (await groups.ofUser(organizationId, userId)).map((membership) => membership.groupId)]]);
+  return (await groupReferences(organizationId, memberships)).get(userId) ?? [];
 }
 
 /** Membership queries of one list page in flight at once (a page of 100 must not open 100 sockets). */
 const GROUPS_QUERY_PARALLELISM = 16;
 
 /**
- * The groups of several users (a list page's `groups`), by user id: one gsi1 query per user for
- * its memberships (at most GROUPS_QUERY_PARALLELISM at a time), then the display names of every
- * group they name read once for the whole page (BatchGetItem, 100 groups per request) rather than
- * once per user. Memberships of groups that no longer exist (awaiting the sweep) are left out.
+ * The groups of several users (a list page's `groups`), by user id: their group summaries in one
+ * BatchGetItem per 100 users (shared/storage/user-group-summaries.ts), then the display names of
+ * every group they name read once for the whole page (BatchGetItem, 100 groups per request).
+ * Users without a complete summary (written before summaries existed) have their memberships read
+ * with one gsi1 query each (at most GROUPS_QUERY_PARALLELISM at a time), and their organization is
+ * noted for the backfill worker. Memberships of groups that no longer exist (awaiting the sweep)
+ * are left out. Eventually consistent, as list pages are.
  */
 export async function usersGroups(organizationId: string, userIds: readonly string[]): Promise<Map<string, ScimObject[]>> {
-  const memberships = new Map<string, string[]>(
-    await mapLimited(userIds, GROUPS_QUERY_PARALLELISM, async (userId) => [userId, (await groups.ofUser(organizationId, userId)).map((membership) => membership.groupId)] as const),
-  );
+  const memberships = await userGroupSummaries.ofUsers(organizationId, userIds);
+  const legacy = [...new Set(userIds)].filter((userId) => !memberships.has(userId));
+  if (legacy.length > 0) {
+    const queried = await mapLimited(legacy, GROUPS_QUERY_PARALLELISM, async (userId) => [userId, (await groups.ofUser(organizationId, userId)).map((membership) => membership.groupId)] as const);
+    for (const [userId, groupIds] of queried) memberships.set(userId, groupIds);
+    await userGroupSummaries.notePending(organizationId);
+  }
+  return groupReferences(organizationId, memberships);
+}
+
+/** Group references (RFC 7643 §4.1.2 `groups`) by user, from group ids by user: the groups are read once (BatchGetItem); ids of deleted groups are left out. */
+async function groupReferences(organizationId: string, memberships: Map<string, string[]>): Promise<Map<string, ScimObject[]>> {
   const groupIds = [...new Set([...memberships.values()].flat())];
   const found = new Map((groupIds.length === 0 ? [] : await groups.byIds(organizationId, groupIds)).map((group) => [group.id, group] as const));
   const result = new Map<string, ScimObject[]>();
-  for (const userId of userIds) {
+  for (const userId of memberships.keys()) {
     const references = (memberships.get(userId) ?? [])
       .flatMap((groupId) => {
         const group = found.get(groupId);

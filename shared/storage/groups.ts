@@ -300,11 +300,14 @@ export async function ofUser(organizationId: string, userId: string): Promise<Me
 /**
  * memberships.addStep — makes `userId` a member of `groupId` (idempotent: re-adding rewrites the
  * same item). With `onPresent`, only if not a member yet (put-if-absent): a present member fails
- * the transaction with that error instead.
+ * the transaction with that error instead. `transact` adds the group to the user's group summary
+ * in the same transaction (one more item per user changed).
  */
 export function membershipAddStep(organizationId: string, membership: MembershipRecord, options: { onPresent?: () => DomainError } = {}): TransactionStep {
   const item = membershipItemOf(organizationId, membership);
-  return options.onPresent ? putNew(item, options.onPresent) : put(item);
+  // The user's group summary gets the group in the same transaction (shared/storage/user-group-summaries.ts).
+  const userGroups = { organizationId, userId: membership.userId, change: 'add' as const, groupId: membership.groupId };
+  return { ...(options.onPresent ? putNew(item, options.onPresent) : put(item)), userGroups };
 }
 
 /** The stored item of a membership (keys and index attributes included); bench/ seeds with it. */
@@ -324,9 +327,11 @@ export function membershipMustExistStep(organizationId: string, groupId: string,
 
 /**
  * memberships.removeStep — removes a membership (idempotent). With `onAbsent`, only if it exists:
- * removing a non-member fails the transaction with that error instead.
+ * removing a non-member fails the transaction with that error instead. `transact` removes the group
+ * from the user's group summary in the same transaction (one more item per user changed).
  */
 export function membershipRemoveStep(organizationId: string, groupId: string, userId: string, options: { onAbsent?: () => DomainError } = {}): TransactionStep {
   const key = keys.groupMembership(organizationId, groupId, userId);
-  return options.onAbsent ? remove(key, { expression: 'attribute_exists(pk)' }, options.onAbsent) : remove(key);
+  const userGroups = { organizationId, userId, change: 'remove' as const, groupId };
+  return { ...(options.onAbsent ? remove(key, { expression: 'attribute_exists(pk)' }, options.onAbsent) : remove(key)), userGroups };
 }

@@ -59,6 +59,8 @@ export const EntityType = {
   Violation: 'Violation',
   ViolationClaim: 'ViolationClaim',
   AuditExportJob: 'AuditExportJob',
+  UserGroupSummary: 'UserGroupSummary',
+  UserGroupSummaryBackfill: 'UserGroupSummaryBackfill',
 } as const;
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
@@ -161,6 +163,19 @@ export const keys = {
   }),
   groupMembersPartition: (organizationId: string, groupId: string) => `${org(organizationId)}#GROUP#${assertId('group', groupId)}`,
   userGroupsIndex: (organizationId: string, userId: string) => `${org(organizationId)}#USER#${assertId('user', userId)}#GROUPS`,
+  /**
+   * userGroupSummaries.ofUsers — one item per user holding the ids of its groups (a String Set),
+   * beside the user item but not under `USER#` (users are listed with begins_with(sk, 'USER#')), so
+   * a list page's groups are one BatchGetItem and plain user reads do not pay for them.
+   */
+  userGroupSummary: (organizationId: string, userId: string) => ({ pk: org(organizationId), sk: `USERGROUPS#${assertId('user', userId)}` }),
+  /**
+   * userGroupSummaries.pendingOrganizations — organizations where a reader met users without a
+   * complete summary (written before summaries existed), for the backfill worker: one platform
+   * partition, so the worker finds them without scanning the table.
+   */
+  userGroupSummaryBackfill: (organizationId: string) => ({ pk: 'PLATFORM#USERGROUPS#BACKFILL', sk: assertId('organization', organizationId) }),
+  userGroupSummaryBackfillPartition: () => 'PLATFORM#USERGROUPS#BACKFILL',
 
   /** users.byExternalId (gsi2); externalId is case-exact (RFC 7643 §3.1). */
   userExternalIdIndex: (organizationId: string, externalId: string) => ({ gsi2pk: `${org(organizationId)}#USER_EXT`, gsi2sk: externalId }),

@@ -6,6 +6,7 @@ import { COUNTER_SHARDS } from './counters.ts';
 import type { DomainError} from '../errors/domain-errors.ts';
 import { ConcurrentChangeError, ServiceUnavailableError, ValidationError } from '../errors/domain-errors.ts';
 import { assertItemFits, assertTransactionFits, keysFit, MAX_KEYED_VALUE_BYTES } from './limits.ts';
+import { summaryStepsFor, type UserGroupsEffect } from './user-group-summaries.ts';
 
 /** The SDK's TransactionCanceledException, recognised by name (see its use below). */
 function isTransactionCanceled(error: unknown): error is TransactionCanceledException {
@@ -18,6 +19,11 @@ type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[numb
 export interface TransactionStep {
   item: TransactItem;
   onConditionFailed?: () => DomainError;
+  /**
+   * What the step does to a user's group summary (membership and user steps set it): `transact`
+   * adds the summary's update to the same transaction (shared/storage/user-group-summaries.ts).
+   */
+  userGroups?: UserGroupsEffect;
 }
 
 /** Puts an item, optionally only when `condition` holds (a bare expression, or one with values bound as `:name`). */
@@ -100,12 +106,25 @@ function withAuditCounters(steps: TransactionStep[]): TransactionStep[] {
 /** DynamoDB's limit on items per transaction. */
 export const MAX_TRANSACTION_ITEMS = 100;
 
+/** The steps with the writes `transact` adds: one group summary update per user whose memberships change, and the audit counters. */
+function withDerivedSteps(changes: TransactionStep[]): TransactionStep[] {
+  return withAuditCounters([...changes, ...summaryStepsFor(changes)]);
+}
+
+/**
+ * How many items `transact(changes)` writes: the changes plus the writes it adds (group summaries,
+ * audit counters). Chunking callers keep it at or below {@link MAX_TRANSACTION_ITEMS}.
+ */
+export function transactionItemCount(changes: TransactionStep[]): number {
+  return withDerivedSteps(changes).length;
+}
+
 /**
  * Writes all steps atomically (a change and its audit entry always land together). A failed
  * condition becomes the step's domain error; contention that outlasts the SDK's retries is a 503.
  */
 export async function transact(changes: TransactionStep[], attempts = 3): Promise<void> {
-  const steps = withAuditCounters(changes);
+  const steps = withDerivedSteps(changes);
   if (steps.length > MAX_TRANSACTION_ITEMS) throw new Error(`A transaction of ${steps.length} items exceeds DynamoDB's limit`);
   assertWithinEngineLimits(steps);
   for (let attempt = 1; ; attempt++) {
@@ -154,29 +173,30 @@ function assertWithinEngineLimits(steps: TransactionStep[]): void {
   assertTransactionFits(steps.flatMap((step) => (step.item.Put?.Item ? [step.item.Put.Item] : [])));
 }
 
-/** Items kept free in every transaction for the audit counters `transact` adds. */
-const COUNTER_HEADROOM = 2;
-
 /**
  * Writes a change that needs `cleanup` writes (revoking grants, removing memberships) before its
  * `final` writes (told whether the cleanup rides along). When everything fits, it is one transaction. Otherwise the cleanup goes first,
  * in chunks that each carry the audit entries `auditChunk` makes for them — every landed write
  * has its entry and the cleanup is idempotent, so a retry converges — and `final` goes last.
+ * Sizes count the writes `transact` adds (group summaries, audit counters).
  */
 export async function transactWithCleanup(
   cleanup: TransactionStep[],
   final: (cleanupIncluded: boolean) => TransactionStep[],
   auditChunk: (chunk: TransactionStep[]) => TransactionStep[],
 ): Promise<void> {
-  const room = MAX_TRANSACTION_ITEMS - COUNTER_HEADROOM;
-  if (cleanup.length + final(true).length <= room) {
+  if (transactionItemCount([...cleanup, ...final(true)]) <= MAX_TRANSACTION_ITEMS) {
     await transact([...cleanup, ...final(true)]);
     return;
   }
-  const chunkSize = room - auditChunk(cleanup.slice(0, 1)).length;
-  for (let i = 0; i < cleanup.length; i += chunkSize) {
-    const chunk = cleanup.slice(i, i + chunkSize);
+  for (let i = 0; i < cleanup.length; ) {
+    // The largest chunk that fits from here (at least one step): a summary update per user changed.
+    let size = Math.min(cleanup.length - i, MAX_TRANSACTION_ITEMS);
+    const fits = (n: number) => transactionItemCount([...cleanup.slice(i, i + n), ...auditChunk(cleanup.slice(i, i + n))]) <= MAX_TRANSACTION_ITEMS;
+    while (size > 1 && !fits(size)) size -= 1;
+    const chunk = cleanup.slice(i, i + size);
     await transact([...chunk, ...auditChunk(chunk)]);
+    i += size;
   }
   await transact(final(false));
 }

@@ -9,6 +9,7 @@
  * - users.byUserName — the userName uniqueness claim, then the user (both strongly consistent);
  * - users.byExternalId — gsi2, case-exact (RFC 7643 §3.1);
  * - users.all — the organization's user items (filtered SCIM listings, directory scans);
+ * - users.idsPage — the organization's user ids, a page at a time (keys only);
  * - users.scimListingPage — gsi1 in lower-cased userName order, holding the users SCIM lists;
  * - users.directoryListingPage — every user of every source in the same order: the SCIM partition
  *   merged with the local accounts' own gsi1 partition; users.localAccountCount counts the latter;
@@ -21,7 +22,7 @@ import { EntityType, isUuid, keys } from './keys.ts';
 import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
 import { mergeOrderedPages } from './ordered-merge.ts';
-import { batchGet, countAll, getItem, gsi1OrderedPage, queryAll } from './queries.ts';
+import { batchGet, countAll, getItem, gsi1OrderedPage, queryAll, queryPage } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 import { mapLimited } from '../concurrency/map-limited.ts';
 
@@ -201,6 +202,24 @@ export async function all(organizationId: string, maxItems = 1_000_000): Promise
 }
 
 /**
+ * users.idsPage — up to `limit` user ids of an organization (every source) in id order, after
+ * `after` (a user id): one keys-only Query of the user items, for background passes over every
+ * user that must not hold them all in memory. `next` is the last id when more may follow.
+ */
+export async function idsPage(organizationId: string, options: { after: string | undefined; limit: number }): Promise<{ ids: string[]; next: string | undefined }> {
+  const prefix = keys.userPrefix(organizationId);
+  const page = await queryPage({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': prefix.pk, ':prefix': prefix.skPrefix },
+    ProjectionExpression: 'sk',
+    Limit: options.limit,
+    ...(options.after !== undefined && isUuid(options.after) ? { ExclusiveStartKey: keys.user(organizationId, options.after) } : {}),
+  });
+  const ids = page.items.map((item) => String(item.sk).slice(prefix.skPrefix.length));
+  return { ids, next: page.lastKey ? ids[ids.length - 1] : undefined };
+}
+
+/**
  * users.scimListingPage — up to `limit` SCIM-visible users in lower-cased userName order, after
  * `after`. With `skipOnly`, only keys are read (to move forward cheaply) and `records` is empty.
  * Positions are opaque to callers: `[userName key, item key]`.
@@ -247,17 +266,20 @@ export async function directoryListingPage(
 
 /**
  * users.putStep — writes a whole user record. Without `expectedVersion` the user must not exist
- * yet; with it, the stored version must still be that one (optimistic concurrency).
+ * yet (and `transact` writes its group summary, complete and empty, in the same transaction); with
+ * it, the stored version must still be that one (optimistic concurrency).
  */
 export function putStep(record: UserRecord, options: { expectedVersion: number | undefined; onConflict: () => DomainError }): TransactionStep {
   const item = itemOf(record);
-  if (options.expectedVersion === undefined) return putNew(item, options.onConflict);
+  // A new user's group summary starts complete, in the same transaction (shared/storage/user-group-summaries.ts).
+  if (options.expectedVersion === undefined) return { ...putNew(item, options.onConflict), userGroups: { organizationId: record.organizationId, userId: record.id, change: 'created' } };
   return put(item, { expression: 'version = :seen', values: { ':seen': options.expectedVersion } }, options.onConflict);
 }
 
-/** users.deleteStep — deletes a user if its stored version is still `expectedVersion`. */
+/** users.deleteStep — deletes a user if its stored version is still `expectedVersion` (`transact` deletes its group summary with it). */
 export function deleteStep(organizationId: string, id: string, options: { expectedVersion: number; onConflict: () => DomainError }): TransactionStep {
-  return remove(keys.user(organizationId, id), { expression: 'version = :seen', values: { ':seen': options.expectedVersion } }, options.onConflict);
+  const step = remove(keys.user(organizationId, id), { expression: 'version = :seen', values: { ':seen': options.expectedVersion } }, options.onConflict);
+  return { ...step, userGroups: { organizationId, userId: id, change: 'deleted' } };
 }
 
 /** users.mustExistStep — a precondition that the user exists. */

@@ -12,6 +12,19 @@ export const scimWorkers: readonly WorkerDefinition[] = [
     timeoutSeconds: 120,
     access: { table: 'readWrite' },
     starts: ['sweep-group-memberships'],
-    summary: 'Removes the membership items of a deleted group, audited, in transactions of up to 96',
+    summary: 'Removes the membership items of a deleted group, audited, in transactions of up to 48 (with the members\' group summary updates)',
+  },
+  {
+    id: 'backfill-user-group-summaries',
+    handler: 'functions/workers/backfill-user-group-summaries.ts',
+    // Users written before group summaries existed are answered with a per-user query (and their
+    // organization noted) until this pass completes their summaries; once none is left, a run is
+    // one Query of an empty partition. Every write is an idempotent set operation, so a late or
+    // repeated run does no harm.
+    trigger: { kind: 'schedule', expression: 'rate(1 hour)' },
+    memoryMb: 512,
+    timeoutSeconds: 900,
+    access: { table: 'readWrite' },
+    summary: 'Hourly: completes the group membership summaries of users written before summaries existed, in the organizations readers noted',
   },
 ];

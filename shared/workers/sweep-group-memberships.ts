@@ -8,10 +8,10 @@ import type { WorkerPayload } from './payloads.ts';
 import { startWorker } from './start-worker.ts';
 
 /**
- * Membership removals per transaction: with the group-absent check, the audit entry and the audit
- * counter `transact` adds, 99 of DynamoDB's 100 items.
+ * Membership removals per transaction: with each member's group summary update, the group-absent
+ * check, the audit entry and the audit counter `transact` adds, 99 of DynamoDB's 100 items.
  */
-export const SWEEP_CHUNK = 96;
+export const SWEEP_CHUNK = 48;
 
 /** Time kept back from the invocation's deadline for the last transaction and the re-enqueue. */
 export const SWEEP_RESERVE_MS = 5_000;

@@ -92,13 +92,16 @@ describe('the group membership sweep worker', () => {
     expect(await groups.ofUser(t.tenant.organizationId, members[0] as string)).toEqual([]);
 
     const entries = await eventually(() => sweepEntries(groupId), (found) => found.reduce((sum, entry) => sum + (entry.details.removed ?? 0), 0) >= 250, 10_000);
-    expect(entries.length).toBe(3); // 96 + 96 + 58
+    expect(entries.length).toBe(Math.ceil(250 / sweep.SWEEP_CHUNK)); // 48 × 5 + 10: each removal brings its member's group summary update
     for (const entry of entries) {
       expect(entry).toMatchObject({ action: 'group.memberships.swept', actor: { type: 'system', id: 'sweep-group-memberships' }, target: { type: 'group', id: groupId } });
-      expect(entry.details.removed).toBeLessThanOrEqual(96);
+      expect(entry.details.removed).toBeLessThanOrEqual(sweep.SWEEP_CHUNK);
       expect(entry.details.userIds).toHaveLength(entry.details.removed ?? -1);
     }
     expect(entries.flatMap((entry) => entry.details.userIds ?? []).sort()).toEqual([...members].sort());
+    // The deleted group left its members' group summaries too.
+    const summaries = await (await import('../../shared/storage/user-group-summaries.ts')).ofUsers(t.tenant.organizationId, members, { consistent: true });
+    expect([...summaries.values()].filter((groupIds) => groupIds.includes(groupId))).toEqual([]);
   }, 240_000);
 
   it('refuses to sweep a group that exists, and a repeated sweep of a swept group changes nothing', async () => {
@@ -139,12 +142,12 @@ describe('the group membership sweep worker', () => {
       // Time for exactly one chunk, then the reserve is reached.
       let calls = 0;
       const result = await sweep.sweepGroupMemberships({ organizationId: t.tenant.organizationId, groupId }, () => (calls++ === 0 ? 60_000 : sweep.SWEEP_RESERVE_MS));
-      expect(result).toEqual({ removed: 96, outcome: 'continued' });
+      expect(result).toEqual({ removed: sweep.SWEEP_CHUNK, outcome: 'continued' });
       expect(sent).toEqual([{ workerId: 'sweep-group-memberships', body: JSON.stringify({ organizationId: t.tenant.organizationId, groupId }) }]);
-      expect(await groups.membersOf(t.tenant.organizationId, groupId)).toHaveLength(4);
+      expect(await groups.membersOf(t.tenant.organizationId, groupId)).toHaveLength(100 - sweep.SWEEP_CHUNK);
 
       const rest = await sweep.sweepGroupMemberships({ organizationId: t.tenant.organizationId, groupId }, () => 60_000);
-      expect(rest).toEqual({ removed: 4, outcome: 'finished' });
+      expect(rest).toEqual({ removed: 100 - sweep.SWEEP_CHUNK, outcome: 'finished' });
       expect(await groups.membersOf(t.tenant.organizationId, groupId)).toEqual([]);
     } finally {
       start.setWorkerTransport(undefined);

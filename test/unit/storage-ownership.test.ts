@@ -31,6 +31,10 @@ describe('one module writes each entity (issue 11)', () => {
     ]);
   });
 
+  it('only the user group summaries repository builds group summary keys', () => {
+    expect(buildersOf(['userGroupSummary', 'userGroupSummaryBackfill', 'userGroupSummaryBackfillPartition'])).toEqual([join('shared', 'storage', 'user-group-summaries.ts')]);
+  });
+
   it('only the connections repository builds directory connection keys', () => {
     expect(buildersOf(['connection', 'connectionPrefix'])).toEqual([join('shared', 'storage', 'connections.ts')]);
   });
