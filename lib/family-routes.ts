@@ -7,7 +7,7 @@ import { accessProfileOf, grantProfile, profileName, type AccessProfile } from '
 import { acknowledgeFunctionRoleWildcards, acknowledgeInFunctionAuthorization, acknowledgeScheduleManagement } from './nag-suppressions.ts';
 import { ImportedPlatformData, type PlatformDataExports } from './platform-data.ts';
 import { createRouteFunction } from './platform-function.ts';
-import { grantManageSchedules, grantStartWorker, scheduleGroupName, type WorkerEndpoint } from './workers-stack.ts';
+import { grantManageSchedules, grantReadWorkerQueues, grantStartWorker, scheduleGroupName, type WorkerEndpoint } from './workers-stack.ts';
 
 /**
  * Functions per shared role. Each function adds its own log group to the role's policy, and an
@@ -38,7 +38,7 @@ const pascalIds = (ids: readonly string[]): string => ids.map((id) => id.split('
 function startsSuffix(route: RouteDefinition): string {
   const ids = [...new Set(route.starts ?? [])].sort();
   const scheduled = [...new Set(route.managesSchedules ?? [])].sort();
-  return `${ids.length === 0 ? '' : `-Starts${pascalIds(ids)}`}${scheduled.length === 0 ? '' : `-Schedules${pascalIds(scheduled)}`}`;
+  return `${ids.length === 0 ? '' : `-Starts${pascalIds(ids)}`}${scheduled.length === 0 ? '' : `-Schedules${pascalIds(scheduled)}`}${route.readsWorkerQueues ? '-ReadsWorkerQueues' : ''}`;
 }
 
 /**
@@ -60,17 +60,17 @@ export class FamilyRoutes extends Construct {
     super(scope, id);
     const data = new ImportedPlatformData(this, 'Data', props.dataExports);
 
-    const byProfile = new Map<string, { profile: AccessProfile; starts: readonly string[]; schedules: readonly string[]; routes: RouteDefinition[] }>();
+    const byProfile = new Map<string, { profile: AccessProfile; starts: readonly string[]; schedules: readonly string[]; readsWorkerQueues: boolean; routes: RouteDefinition[] }>();
     for (const route of props.routes) {
       if (route.family !== props.family) throw new Error(`Route ${route.id} belongs to ${route.family}, not ${props.family}`);
       const profile = accessProfileOf(route);
       const name = `${profileName(profile)}${startsSuffix(route)}`;
-      const group = byProfile.get(name) ?? { profile, starts: [...new Set(route.starts ?? [])].sort(), schedules: [...new Set(route.managesSchedules ?? [])].sort(), routes: [] };
+      const group = byProfile.get(name) ?? { profile, starts: [...new Set(route.starts ?? [])].sort(), schedules: [...new Set(route.managesSchedules ?? [])].sort(), readsWorkerQueues: route.readsWorkerQueues === true, routes: [] };
       group.routes.push(route);
       byProfile.set(name, group);
     }
 
-    for (const [name, { profile, starts, schedules, routes }] of byProfile) {
+    for (const [name, { profile, starts, schedules, readsWorkerQueues, routes }] of byProfile) {
       for (let start = 0; start < routes.length; start += maxFunctionsPerRole) {
         const chunk = routes.slice(start, start + maxFunctionsPerRole);
         const suffix = start === 0 ? '' : String(start / maxFunctionsPerRole + 1);
@@ -94,6 +94,7 @@ export class FamilyRoutes extends Construct {
           Object.assign(workerEnvironment, grantManageSchedules(role, endpoint));
           acknowledgeScheduleManagement(role, scheduleGroupName);
         }
+        if (readsWorkerQueues) Object.assign(workerEnvironment, grantReadWorkerQueues(role, [...props.workers.values()]));
 
         for (const route of chunk) this.addRoute(route, profile, role, data, { ...props, environment: { ...props.environment, ...workerEnvironment } });
       }

@@ -10,6 +10,7 @@ import type { Construct } from 'constructs';
 import type { PackageFiles, RouteDefinition } from '../shared/routes.ts';
 import { PACKAGE_FILES_FOLDER } from '../shared/http/package-files.ts';
 import { repoRoot } from './config.ts';
+import { METRICS_NAMESPACE } from '../shared/observability/metrics-catalog.ts';
 
 /**
  * Lambda runtime for every route. nodejs24.x is the newest runtime this aws-cdk-lib knows, which
@@ -85,6 +86,9 @@ export function writeRouteEntry(route: RouteDefinition): string {
 
 /** esbuild settings shared by every function (routes add their own row and authenticator: `bundlingFor`). */
 export const bundlingOptions: BundlingOptions = {
+  // SDK tracing (Powertools Tracer, aws-xray-sdk-core) is left out of the bundle unless a
+  // deployment opts in: see shared/observability/tracing.ts and `sdkTracingFor`.
+  define: { 'globalThis.__PLATFORM_SDK_TRACING__': 'false' },
   minify: true,
   sourceMap: true,
   // Node only needs the mappings; embedding the sources would double the artefact size.
@@ -127,7 +131,7 @@ export function bundlingFor(route: RouteDefinition): BundlingOptions {
   const packageFiles = route.packageFiles ?? [];
   const own: BundlingOptions = {
     ...bundlingOptions,
-    define: { 'globalThis.__PLATFORM_ROUTE__': JSON.stringify(JSON.stringify(route)) },
+    define: { ...bundlingOptions.define, 'globalThis.__PLATFORM_ROUTE__': JSON.stringify(JSON.stringify(route)) },
   };
   if (packageFiles.length === 0) return own;
   return {
@@ -193,6 +197,33 @@ export interface PlatformFunctionProps {
   readonly network?: { readonly vpc: ec2.IVpc; readonly subnets: readonly ec2.ISubnet[]; readonly securityGroups: readonly ec2.ISecurityGroup[] };
 }
 
+/** CDK context key: `true` bundles Powertools Tracer into every function, so AWS SDK calls become X-Ray subsegments. */
+export const SDK_TRACING_CONTEXT = 'identity-platform:sdkTracing';
+
+/**
+ * Whether this app's functions trace their AWS SDK calls (context {@link SDK_TRACING_CONTEXT},
+ * off by default): it adds about 125 KB (aws-xray-sdk-core) to every bundle, beyond issue 17's
+ * bound of 1.15 × the reference bundle, so an environment turns it on while investigating latency.
+ * Lambda's active tracing (the function's own segment) is on either way.
+ */
+export function sdkTracingFor(scope: Construct): boolean {
+  const value: unknown = scope.node.tryGetContext(SDK_TRACING_CONTEXT);
+  return value === true || value === 'true';
+}
+
+/** The bundling of a function with the deployment's SDK-tracing choice applied (esbuild define). */
+function withSdkTracing(bundling: BundlingOptions, sdkTracing: boolean): BundlingOptions {
+  return { ...bundling, define: { ...bundling.define, 'globalThis.__PLATFORM_SDK_TRACING__': String(sdkTracing) } };
+}
+
+/** Variables every function gets for Powertools: service name (logs, traces) and the metrics namespace. */
+const powertoolsEnvironment = {
+  POWERTOOLS_SERVICE_NAME: 'identity-platform',
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+  // Traces carry ids and timings, never response bodies (tokens, SCIM resources).
+  POWERTOOLS_TRACER_CAPTURE_RESPONSE: 'false',
+} as const;
+
 /**
  * Every platform function — route or worker — is made here, so they share one runtime (arm64,
  * {@link functionRuntime}), tracing, log handling and esbuild settings.
@@ -216,7 +247,7 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
     tracing: lambda.Tracing.ACTIVE,
     role: props.role,
     logGroup,
-    environment: { ...props.environment },
+    environment: { ...powertoolsEnvironment, ...props.environment },
     ...(props.network ? { vpc: props.network.vpc, vpcSubnets: { subnets: [...props.network.subnets] }, securityGroups: [...props.network.securityGroups] } : {}),
   } satisfies Partial<lambda.FunctionProps>;
 
@@ -233,6 +264,6 @@ export function createPlatformFunction(scope: Construct, id: string, props: Plat
     handler: 'handler',
     projectRoot: repoRoot,
     depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
-    bundling: props.bundling ?? bundlingOptions,
+    bundling: withSdkTracing(props.bundling ?? bundlingOptions, sdkTracingFor(scope)),
   });
 }

@@ -7,7 +7,7 @@ import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambd
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { scheduleEnvironmentNames, workerEnvironmentName, type WorkerDefinition } from '../shared/workers.ts';
+import { deadLetterEnvironmentName, scheduleEnvironmentNames, workerEnvironmentName, type WorkerDefinition } from '../shared/workers.ts';
 import { auditStreamFilterPattern } from '../shared/storage/audit-stream-filter.ts';
 import { grantProfile, type AccessProfile } from './access-profile.ts';
 import type { SyncVpcSettings } from './config.ts';
@@ -74,6 +74,27 @@ export function grantStartWorker(grantee: iam.IGrantable, endpoint: WorkerEndpoi
     return [workerEnvironmentName(worker.id, 'async'), endpoint.function.functionName];
   }
   throw new Error(`Worker ${worker.id} cannot be started on demand (trigger ${worker.trigger.kind})`);
+}
+
+/**
+ * Lets `grantee` read the depth of every worker queue and dead-letter queue (`sqs:GetQueueAttributes`
+ * only: no receive, no delete) for the health report, and returns the variables naming them.
+ */
+export function grantReadWorkerQueues(grantee: iam.IGrantable, endpoints: readonly WorkerEndpoint[]): Record<string, string> {
+  const environment: Record<string, string> = {};
+  const arns: string[] = [];
+  for (const endpoint of endpoints) {
+    if (endpoint.queue) {
+      environment[workerEnvironmentName(endpoint.worker.id, 'queue')] = endpoint.queue.queueUrl;
+      arns.push(endpoint.queue.queueArn);
+    }
+    if (endpoint.deadLetterQueue) {
+      environment[deadLetterEnvironmentName(endpoint.worker.id)] = endpoint.deadLetterQueue.queueUrl;
+      arns.push(endpoint.deadLetterQueue.queueArn);
+    }
+  }
+  if (arns.length > 0) grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sqs:GetQueueAttributes'], resources: arns }));
+  return environment;
 }
 
 export interface WorkersStackProps {

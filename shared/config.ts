@@ -25,6 +25,8 @@ const environmentSchema = z.object({
   SYNC_SCHEDULE_MIN_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
   /** Audit exports that would read more entries than this run as asynchronous jobs (50,000 by default; lower in tests). */
   AUDIT_EXPORT_ASYNC_THRESHOLD: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
+  /** The signing key's cryptoperiod in days: GET /api/health reports a rotation as due this long after the key was published. */
+  SIGNING_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
 });
 
 export type PlatformConfig = Readonly<{
@@ -45,6 +47,8 @@ export type PlatformConfig = Readonly<{
   syncScheduleMinIntervalMinutes: number;
   /** Audit exports reading more entries than this become asynchronous jobs. */
   auditExportAsyncThreshold: number;
+  /** Days after publication when the signing key should be rotated (reported by the health check). */
+  signingKeyRotationDays: number;
   /** True when running against the local engines rather than AWS. */
   local: boolean;
 }>;
@@ -72,6 +76,7 @@ export function loadConfig(environment: NodeJS.ProcessEnv): PlatformConfig {
     operatorApiKey: env.OPERATOR_API_KEY,
     syncScheduleMinIntervalMinutes: env.SYNC_SCHEDULE_MIN_INTERVAL_MINUTES,
     auditExportAsyncThreshold: env.AUDIT_EXPORT_ASYNC_THRESHOLD,
+    signingKeyRotationDays: env.SIGNING_KEY_ROTATION_DAYS,
     local: env.DYNAMODB_ENDPOINT !== undefined,
   });
 }

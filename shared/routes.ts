@@ -94,6 +94,12 @@ export interface RouteDefinition {
    * iam:PassRole on the role the schedules invoke the worker with, and the variables naming them.
    */
   managesSchedules?: readonly string[];
+  /**
+   * true: the route reports the worker queues' backlog (GET /api/health). Its function gets
+   * `sqs:GetQueueAttributes` on every worker queue and dead-letter queue and the variables naming
+   * them (WORKER_<ID>_QUEUE_URL, WORKER_<ID>_DEAD_LETTER_QUEUE_URL), nothing more.
+   */
+  readsWorkerQueues?: true;
   summary: string;
 }
 

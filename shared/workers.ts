@@ -97,6 +97,11 @@ export function workerEnvironmentName(id: string, kind: 'queue' | 'async'): stri
   return `WORKER_${id.toUpperCase().replace(/-/g, '_')}_${kind === 'queue' ? 'QUEUE_URL' : 'FUNCTION_NAME'}`;
 }
 
+/** The variable naming a worker's dead-letter queue URL, set on the functions that report the backlog (GET /api/health). */
+export function deadLetterEnvironmentName(id: string): string {
+  return `WORKER_${id.toUpperCase().replace(/-/g, '_')}_DEAD_LETTER_QUEUE_URL`;
+}
+
 /**
  * The variables CDK sets on functions that manage a worker's schedules (lib/workers-stack.ts,
  * grantManageSchedules): the schedule group, the role schedules invoke with, the target function.

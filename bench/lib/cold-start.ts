@@ -22,6 +22,7 @@ import { bundlingFor, bundlingOptions, routeEntrySource } from '../../lib/platfo
 import { routes } from '../../shared/routes.ts';
 import { median, round } from './stats.ts';
 import { progress } from './log.ts';
+import { observabilityCost, type ObservabilityCost } from './observability-cost.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const probe = resolve(import.meta.dirname, 'init-probe.mjs');
@@ -209,7 +210,7 @@ type OwnLibrary = keyof typeof OWN_LIBRARIES;
  */
 export type ReferenceName = string;
 
-const REFERENCE_HANDLER =
+export const REFERENCE_HANDLER =
   "import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';\n" +
   'const client = new DynamoDBClient({});\n' +
   'export const handler = async (event: { id?: string }) => {\n' +
@@ -277,7 +278,7 @@ function lambdaEnvironment(routeId: string): Record<string, string> {
   };
 }
 
-function initOnce(file: string, routeId: string): Promise<{ initMs: number; processMs: number; rssMb: number }> {
+export function initOnce(file: string, routeId: string): Promise<{ initMs: number; processMs: number; rssMb: number }> {
   return new Promise((resolvePromise, reject) => {
     execFile(process.execPath, [probe, pathToFileURL(file).href], { env: lambdaEnvironment(routeId), timeout: 30_000 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`init probe failed for ${file}: ${error.message} ${stderr.slice(0, 500)}`));
@@ -393,6 +394,8 @@ export interface ColdStartReport {
   worstFive: { routeId: string; handler: string; reference: ReferenceName; sizeRatio: number; initRatio: number; kb: number; initMsMedian: number; referenceInitMsMedian: number; topContributors: { name: string; kb: number }[] }[];
   /** Where the `deployed` bundles were written (the export benchmark reuses one). */
   outDir: string;
+  /** What Powertools Metrics and Tracer add to the reference's size and init, and observing a request costs (bench/lib/observability-cost.ts). */
+  observability?: ObservabilityCost;
 }
 
 export async function coldStart(options: { runs: number; comparisonRuns: number; deadline: number }): Promise<ColdStartReport> {
@@ -515,6 +518,8 @@ export async function coldStart(options: { runs: number; comparisonRuns: number;
   rmSync(dirs.sdkFromRuntime, { recursive: true, force: true });
   rmSync(dirs.zodNamespaceImport, { recursive: true, force: true });
 
+  const observability = Date.now() < deadline ? await observabilityCost(root, Math.max(3, options.runs)) : undefined;
+
   const zodKb = median(deployed.map((bundle) => bundle.topContributors.find((entry) => entry.name === 'zod')?.bytes ?? 0)) / 1024;
   const sdkFaster = comparison.filter((entry) => entry.sdkFromRuntime.initMsMedian < entry.deployed.initMsMedian).length;
   return {
@@ -557,6 +562,7 @@ export async function coldStart(options: { runs: number; comparisonRuns: number;
     },
     worstFive,
     outDir: dirs.deployed,
+    ...(observability ? { observability } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { scheduleRateMs, type WorkerDefinition } from '../../shared/workers.ts';
 import { nextFireTime } from '../../shared/workers/schedule-expressions.ts';
-import { setWorkerTransport, type WorkerTransport } from '../../shared/workers/start-worker.ts';
+import { setWorkerTransport, type WorkerQueueBacklog, type WorkerTransport } from '../../shared/workers/start-worker.ts';
 import { setScheduleTransport, type ManagedSchedule, type ScheduleTransport } from '../../shared/workers/worker-schedules.ts';
 import { matchesAuditStreamFilter } from '../../shared/storage/audit-stream-filter.ts';
 import { followLocalTableStream, type LocalTableStream } from '../../shared/storage/local-table-stream.ts';
@@ -91,6 +91,7 @@ export class LocalWorkers {
   readonly transport: WorkerTransport = {
     enqueue: async (worker, body) => this.enqueue(worker.id, body),
     invoke: async (worker, body) => this.invokeLater(worker, body),
+    backlog: async () => this.backlog(),
   };
   /** What `start` installs for the managed schedules: a timer per schedule. */
   readonly schedules: ScheduleTransport = {
@@ -102,6 +103,9 @@ export class LocalWorkers {
   private readonly scheduleTimers = new Set<NodeJS.Timeout>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<unknown>>();
+  /** Per queue worker: messages handed to the handler and not yet settled, and messages waiting out a retry delay. */
+  private readonly inFlight = new Map<string, number>();
+  private readonly retrying = new Map<string, number>();
   private readonly modules = new Map<string, Promise<WorkerHandler>>();
   private tableStream: LocalTableStream | undefined;
   private stopped = false;
@@ -190,6 +194,19 @@ export class LocalWorkers {
     }
   }
 
+  /**
+   * Each worker's local backlog, as the SQS attributes report it in AWS: queue workers' messages
+   * waiting (ready, or waiting out a retry delay) and being handled; every worker's dead letters.
+   */
+  backlog(): WorkerQueueBacklog[] {
+    return this.workers.flatMap((worker): WorkerQueueBacklog[] => {
+      const deadLetters = this.deadLetters.filter((letter) => letter.workerId === worker.id).length;
+      const queue = this.queues.get(worker.id);
+      if (queue) return [{ worker: worker.id, messages: queue.ready.length + (this.retrying.get(worker.id) ?? 0), inFlight: this.inFlight.get(worker.id) ?? 0, deadLetters }];
+      return worker.trigger.kind === 'schedule' ? [] : [{ worker: worker.id, deadLetters }];
+    });
+  }
+
   /** The next fire time (epoch ms) of each armed managed schedule, by name. */
   scheduledFireTimes(): Map<string, number> {
     return new Map([...this.managedTimers].flatMap(([name, entry]) => (entry.nextAt === undefined ? [] : [[name, entry.nextAt] as [string, number]])));
@@ -266,12 +283,15 @@ export class LocalWorkers {
       const event: SQSEvent = { Records: batch.map((message) => sqsRecord(worker, message)) };
       let failed: Set<string>;
       let error = 'reported as a batch item failure';
+      this.inFlight.set(worker.id, (this.inFlight.get(worker.id) ?? 0) + batch.length);
       try {
         const result = (await this.invoke(worker, event, { rethrow: true })) as SQSBatchResponse | undefined;
         failed = new Set((result?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
       } catch (thrown) {
         failed = new Set(batch.map((message) => message.messageId));
         error = thrown instanceof Error ? thrown.message : String(thrown);
+      } finally {
+        this.inFlight.set(worker.id, (this.inFlight.get(worker.id) ?? 0) - batch.length);
       }
       for (const message of batch.filter((candidate) => failed.has(candidate.messageId))) this.retryOrDeadLetter(queue, message, error);
     }
@@ -315,8 +335,10 @@ export class LocalWorkers {
       console.error(JSON.stringify({ level: 'ERROR', message: 'local worker message dead-lettered', ...deadLetter }));
       return;
     }
+    this.retrying.set(worker.id, (this.retrying.get(worker.id) ?? 0) + 1);
     const timer = setTimeout(() => {
       this.retryTimers.delete(timer);
+      this.retrying.set(worker.id, (this.retrying.get(worker.id) ?? 0) - 1);
       if (this.stopped) return;
       queue.ready.push(message);
       this.drainSoon(queue);

@@ -10,6 +10,7 @@ import { exportAuditDetails, exportAuditLog, exportDownloadUrl, writeExportFile,
 import { countAuditEntries } from './audit-log.ts';
 import { isEmptyQuery, parseAuditQuery, parseTimeRange } from './audit-query.ts';
 import { ulid } from './ulid.ts';
+import { recordMetric } from '../observability/metrics.ts';
 
 /** Attempts a job gets (the worker queue's maxReceiveCount): the last failed one marks the job failed. */
 export const EXPORT_JOB_MAX_ATTEMPTS = 3;
@@ -164,6 +165,7 @@ export async function runAuditExportJob(payload: { organizationId: string; jobId
   const { organizationId, jobId } = payload;
   const job = await jobs.claim(organizationId, jobId, EXPORT_JOB_MAX_ATTEMPTS, new Date());
   if (!job) return { jobId, outcome: 'skipped' };
+  recordMetric('exportJobs', 1, { outcome: 'started' });
   const request: ExportRequest = {
     exportType: job.exportType,
     range: parseTimeRange(job.fromDate ?? undefined, job.toDate ?? undefined),
@@ -184,6 +186,7 @@ export async function runAuditExportJob(payload: { organizationId: string; jobId
         details: { ...exportAuditDetails(request, file), jobId },
       }),
     ]);
+    recordMetric('exportJobs', 1, { outcome: 'succeeded' });
     return { jobId, outcome: 'succeeded' };
   } catch (error) {
     if (job.attempts < EXPORT_JOB_MAX_ATTEMPTS) throw error;
@@ -199,6 +202,7 @@ export async function runAuditExportJob(payload: { organizationId: string; jobId
         details: { attempts: job.attempts, reason: error instanceof Error ? error.name : 'Error' },
       }),
     ]);
+    recordMetric('exportJobs', 1, { outcome: 'failed' });
     return { jobId, outcome: 'failed' };
   }
 }

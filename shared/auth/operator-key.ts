@@ -2,6 +2,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { platformConfig } from '../config.ts';
 import { AuthenticationError } from '../errors/domain-errors.ts';
+import { traceAwsClient } from '../observability/tracing.ts';
 
 let operatorKey: Promise<string> | undefined;
 
@@ -9,7 +10,7 @@ async function loadOperatorKey(): Promise<string> {
   const config = platformConfig();
   if (config.operatorApiKey) return config.operatorApiKey;
   if (!config.operatorKeySecretArn) throw new Error('No operator key is configured for this deployment');
-  const client = new SecretsManagerClient({ region: config.region });
+  const client = traceAwsClient(new SecretsManagerClient({ region: config.region }));
   const secret = await client.send(new GetSecretValueCommand({ SecretId: config.operatorKeySecretArn }));
   if (!secret.SecretString) throw new Error('The operator key secret is empty');
   return secret.SecretString;

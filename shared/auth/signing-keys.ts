@@ -5,6 +5,7 @@ import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { platformConfig } from '../config.ts';
 import * as signingKeys from '../storage/signing-keys.ts';
+import { traceAwsClient } from '../observability/tracing.ts';
 
 /** Longest lifetime of any access token we issue; a retired key stays published this long. */
 export const MAX_TOKEN_LIFETIME_SECONDS = 3600;
@@ -51,7 +52,7 @@ async function localSigner(keyDir: string): Promise<TokenSigner> {
 }
 
 async function kmsSigner(keyId: string, region: string): Promise<TokenSigner> {
-  const kms = new KMSClient({ region });
+  const kms = traceAwsClient(new KMSClient({ region }));
   const response = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
   if (!response.PublicKey) throw new Error('KMS returned no public key for the signing key');
   const described = await describePublicKey(

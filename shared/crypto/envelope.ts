@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { platformConfig } from '../config.ts';
+import { traceAwsClient } from '../observability/tracing.ts';
 
 /**
  * Envelope encryption for secrets at rest (client secrets): each secret gets its own 256-bit
@@ -39,7 +40,7 @@ function localMasterKey(keyDir: string): Buffer {
 
 let kmsClient: KMSClient | undefined;
 function kms(region: string): KMSClient {
-  kmsClient ??= new KMSClient({ region });
+  kmsClient ??= traceAwsClient(new KMSClient({ region }));
   return kmsClient;
 }
 

@@ -42,6 +42,7 @@ import * as groups from '../storage/groups.ts';
 import * as users from '../storage/users.ts';
 import { dnKey, readOne, readProject, withinBase, type DirectoryRead, type ProjectReader } from './sync-read.ts';
 import { loadForDeltaRun, loadForFullRun, type StoredState } from './sync-state.ts';
+import { recordMetric } from '../observability/metrics.ts';
 
 /** The sync-run worker's timeout (shared/worker-table/directory.ts): a run running longer has died. */
 const WORKER_TIMEOUT_MS = 900_000;
@@ -433,7 +434,20 @@ async function finish(running: SyncRunRecord, written: readonly SyncChangeRecord
     if (!(error instanceof ConflictError)) throw error;
     await transact([syncProjects.runPutStep(finished, { expectedStatus: 'running', onConflict: lost })]);
   });
+  recordRunMetrics(failure?.reason === 'deletion_threshold' ? 'stoppedByDeletionThreshold' : status, counts);
   return { status, counts };
+}
+
+/**
+ * Publishes a finished run: SyncRuns by outcome (the run's status, or stoppedByDeletionThreshold)
+ * and SyncObjectsProcessed by kind (created, updated, unchanged, deactivated, deleted, errors; the
+ * whole run's counts, kinds with none left out).
+ */
+function recordRunMetrics(outcome: string, counts: SyncRunCounts): void {
+  recordMetric('syncRuns', 1, { outcome });
+  for (const kind of ['created', 'updated', 'unchanged', 'deactivated', 'deleted', 'errors'] as const) {
+    if (counts[kind] > 0) recordMetric('syncObjectsProcessed', counts[kind], { kind });
+  }
 }
 
 /** The counts of a run: exactly its change records, tallied. */
@@ -464,6 +478,7 @@ async function interrupted(run: SyncRunRecord): Promise<{ status: string; counts
     if (!(error instanceof ConflictError)) throw error;
     await transact([syncProjects.runPutStep(finished, { expectedStatus: 'running', onConflict: () => new ConcurrentChangeError(`Sync run ${run.id} is no longer running.`) })]);
   });
+  recordRunMetrics('failed', counts);
   return { status: 'failed', counts };
 }
 

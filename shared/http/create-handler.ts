@@ -9,6 +9,7 @@ import { parseBody, readRawBody } from './body-parser.ts';
 import type { ApiRequest } from './api-request.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import { withRateLimitHeaders } from './rate-limit-headers.ts';
+import { observeRequest } from './request-metrics.ts';
 
 export type RouteHandler = (request: ApiRequest) => Promise<APIGatewayProxyResult>;
 
@@ -73,7 +74,9 @@ function reachedDeadline(error: unknown): boolean {
 /**
  * Wraps a route's handler in the platform's middleware pipeline (middy): the error responder is
  * outermost, so anything thrown — by parsing, authentication or the handler — becomes the API
- * family's error format, and anything that is not a domain error becomes a generic 500.
+ * family's error format, and anything that is not a domain error becomes a generic 500. The whole
+ * pipeline runs observed (shared/http/request-metrics.ts): traced, DynamoDB usage counted, metrics
+ * written once per request.
  */
 export function createHandler(routeId: string, handle: RouteHandler) {
   // A bundle checks its injected row at init; in process the table may be installed after handler
@@ -110,7 +113,7 @@ export function createHandler(routeId: string, handle: RouteHandler) {
     },
   };
 
-  return middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
+  const pipeline = middy<APIGatewayProxyEvent, APIGatewayProxyResult, Error, Context>()
     .use(errorResponder)
     .use(requestLogger)
     .handler(async (event, context) => {
@@ -123,6 +126,8 @@ export function createHandler(routeId: string, handle: RouteHandler) {
       request.body = parseBody(route, request.headers['content-type'], request.rawBody);
       return withRateLimitHeaders(route, request.rateLimit, await handle(request));
     });
+  // Outside the pipeline, so the metrics see the final response (the error responder's included).
+  return (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => observeRequest(currentRoute(), () => pipeline(event, context));
 }
 
 function logAccess(event: APIGatewayProxyEvent, response: APIGatewayProxyResult, pipeline: PipelineState | undefined): void {

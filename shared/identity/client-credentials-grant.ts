@@ -4,6 +4,7 @@ import { transact } from '../storage/transactions.ts';
 import { clientSubject, issueAccessToken, platformAudience } from '../auth/access-tokens.ts';
 import { authenticateClientCredentials, clientTokenFlags } from './clients.ts';
 import { findApiByIdentifier, grantedScopes } from './apis.ts';
+import { recordMetric } from '../observability/metrics.ts';
 
 export interface TokenRequest {
   grantType: string | undefined;
@@ -20,7 +21,9 @@ export interface TokenResponse {
   scope: string;
 }
 
+/** Audits a refused token request (and counts it as a failed client-credentials sign-in). */
 async function auditFailure(organizationId: string | null, clientId: string | null, origin: RequestOrigin, reason: string, audience: string): Promise<void> {
+  recordMetric('signInFailures', 1, { kind: 'clientCredentials' });
   await transact([
     auditStep({
       organizationId,

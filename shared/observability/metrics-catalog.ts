@@ -34,9 +34,9 @@ export interface MetricDefinition {
   readonly description: string;
 }
 
-/** Outcomes of a directory sync run as published (dimension `outcome` of SyncRuns). */
-export const SYNC_RUN_OUTCOMES = ['succeeded', 'failed', 'stoppedByDeletionThreshold', 'cancelled'] as const;
-/** Outcomes of an asynchronous audit export job (dimension `outcome` of ExportJobs). */
+/** Outcomes of a directory sync run as published (dimension `outcome` of SyncRuns; `partial`: finished with per-object errors). */
+export const SYNC_RUN_OUTCOMES = ['succeeded', 'partial', 'failed', 'stoppedByDeletionThreshold', 'cancelled'] as const;
+/** Outcomes of an asynchronous audit export job (dimension `outcome` of ExportJobs; `started`: each attempt the worker begins). */
 export const EXPORT_JOB_OUTCOMES = ['started', 'succeeded', 'failed'] as const;
 /** HTTP status classes (dimension `statusClass` of Responses). */
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
@@ -98,9 +98,9 @@ export const metricsCatalog = {
   rateLimitRefusals: {
     name: 'RateLimitRefusals',
     unit: 'Count',
-    dimensionSets: [['family']],
+    dimensionSets: [['family'], ['family', 'route']],
     emittedBy: 'request',
-    description: 'Requests refused with 429 by the per-principal rate limits.',
+    description: 'Requests refused with 429 by the rate limits (per principal, and sign-in throttling); 0 or 1 per request, published with Requests.',
   },
   signInFailures: {
     name: 'SignInFailures',
@@ -114,7 +114,7 @@ export const metricsCatalog = {
     unit: 'Count',
     dimensionSets: [['resourceType', 'kind']],
     emittedBy: 'domain',
-    description: 'SCIM provisioning changes by resource type (User, Group) and kind (create, replace, patch, delete).',
+    description: 'Successful SCIM provisioning changes by resource type (User, Group) and kind (create, replace, patch, delete), Bulk operations included.',
   },
   syncRuns: {
     name: 'SyncRuns',
@@ -128,7 +128,7 @@ export const metricsCatalog = {
     unit: 'Count',
     dimensionSets: [['kind']],
     emittedBy: 'worker',
-    description: 'Directory objects a sync run created, updated, deleted or left unchanged (kind).',
+    description: 'Directory objects a finished sync run created, updated, left unchanged, deactivated, deleted, or failed on (kind: created, updated, unchanged, deactivated, deleted, errors).',
   },
   violationsOpened: {
     name: 'ViolationsOpened',

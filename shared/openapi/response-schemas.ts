@@ -216,11 +216,37 @@ export const auditExportFile = z.string().meta({ description: 'The export file (
 // Platform
 
 const dependencyHealth = z.object({ status: z.enum(['ok', 'unavailable']), latencyMs: z.number() });
+const signingKeyHealth = z
+  .object({
+    status: z.enum(['ok', 'missing', 'rotationDue', 'unavailable']).meta({ description: 'missing: no token signed yet; rotationDue: older than rotationPeriodDays' }),
+    kid: z.string().optional().meta({ description: 'The current key (RFC 7638 thumbprint, as in the JWKS)' }),
+    createdAt: z.iso.datetime().optional().meta({ description: 'When the current key was published' }),
+    ageDays: z.int().optional(),
+    nextRotationAt: z.iso.datetime().optional().meta({ description: 'When its rotation falls due (createdAt + rotationPeriodDays)' }),
+    rotationPeriodDays: z.int(),
+    retiredKeysPublished: z.int().optional().meta({ description: 'Retired keys still in the JWKS until the tokens they signed expire' }),
+  })
+  .meta({ description: 'The access-token signing key' });
+const workerQueuesHealth = z
+  .object({
+    status: z.enum(['ok', 'deadLetters', 'unavailable']).meta({ description: 'deadLetters: some dead-letter queue holds messages' }),
+    workers: z.array(
+      z.object({
+        worker: z.string().meta({ description: 'Worker id (worker table)' }),
+        messages: z.int().optional().meta({ description: 'Messages waiting on its queue (queue workers; SQS ApproximateNumberOfMessages)' }),
+        inFlight: z.int().optional().meta({ description: 'Messages being handled (ApproximateNumberOfMessagesNotVisible)' }),
+        deadLetters: z.int().optional().meta({ description: 'Messages in its dead-letter queue' }),
+      }),
+    ),
+  })
+  .meta({ description: 'Backlog of the worker queues' });
 export const health = z.object({
   status: z.enum(['ok', 'degraded']),
   version: z.string(),
   region: z.string(),
   checks: z.object({ table: dependencyHealth, exportBucket: dependencyHealth }),
+  signingKey: signingKeyHealth,
+  workerQueues: workerQueuesHealth,
 });
 
 // ---------------------------------------------------------------------------------------------

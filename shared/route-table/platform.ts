@@ -14,7 +14,8 @@ export const platformRoutes: readonly RouteDefinition[] = [
     permission: 'public',
     mutating: false,
     access: { table: 'read', exportBucket: 'read' },
-    summary: 'Health of the table and the export bucket, version and region',
+    readsWorkerQueues: true,
+    summary: 'Health of the table and the export bucket, the signing key and the worker queues, version and region',
   },
   {
     id: 'platform-docs-page',

@@ -13,6 +13,7 @@ import { defaultRelayTarget, safeRelayTarget } from './relay-state.ts';
 import { loadSamlSettings, type SamlSettings } from './settings.ts';
 import { serviceProviderUrls } from './service-provider.ts';
 import { verifySamlResponse, type VerifiedResponse } from './verify-response.ts';
+import { recordMetric } from '../observability/metrics.ts';
 
 export type AcsOutcome =
   | { ok: true; accessToken: string; expiresIn: number; tokenType: 'Bearer'; redirectTo: string; userId: string }
@@ -119,6 +120,7 @@ export async function consumeSamlResponse(organizationId: string, samlResponse: 
     return await signIn(organizationId, samlResponse, postedRelayState, origin);
   } catch (error) {
     if (!(error instanceof SamlRejection)) throw error;
+    recordMetric('signInFailures', 1, { kind: 'saml' });
     // Refusals decided after verification were audited together with consuming the assertion.
     if (!audited.has(error)) {
       await transact([

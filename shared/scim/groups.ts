@@ -20,6 +20,7 @@ import { assertKeyedAttributesFit } from './keyed-attributes.ts';
 import type { ScimContext } from './users.ts';
 import { logger } from '../observability/logger.ts';
 import { startWorker } from '../workers/start-worker.ts';
+import { recordMetric } from '../observability/metrics.ts';
 
 export const GROUP_COUNTER = 'groups';
 const IGNORED_ON_INPUT = new Set(['id', 'meta', 'schemas', 'members']);
@@ -207,6 +208,7 @@ export async function createGroup(context: ScimContext, body: unknown): Promise<
     await transact(final);
     await writeMembership(context, id, { add: members, remove: [] }, displays, []);
   }
+  recordMetric('scimOperations', 1, { resourceType: 'Group', kind: 'create' });
   return toScimGroup(item, members.map((userId) => ({ value: userId, display: displays.get(userId), type: 'User', $ref: resourceLocation('Users', userId) })));
 }
 
@@ -320,8 +322,7 @@ export async function patchGroup(context: ScimContext, id: string, body: unknown
   const operations = parsePatchRequest(body);
   const memberPlan = planGroupMemberChanges(operations);
   const changed = await tryMemberOnlyPatch(context, id, ifMatch, memberPlan);
-  if (changed) return changed;
-  return changeGroup(context, id, ifMatch, async (before) => {
+  const result = changed ?? (await changeGroup(context, id, ifMatch, async (before) => {
     // The id rides along so a client repeating it unchanged (Okta's rename) is not a mutability error.
     const patched = memberPlan.otherOps.length > 0
       ? applyPatch({ ...before.resource, id }, memberPlan.otherOps, 'Group')
@@ -333,7 +334,9 @@ export async function patchGroup(context: ScimContext, id: string, body: unknown
     }
     assertKeyedAttributesFit(patched.resource, 'Group');
     return { resource: patched.resource, changed: patched.changed, members: memberPlan };
-  });
+  }));
+  recordMetric('scimOperations', 1, { resourceType: 'Group', kind: 'patch' });
+  return result;
 }
 
 /** PUT /Groups/{id}: replaces the attributes and the whole membership. */
@@ -342,11 +345,13 @@ export async function replaceGroup(context: ScimContext, id: string, body: unkno
   if (isObject(body) && typeof body.id === 'string' && body.id !== id) {
     throw new ValidationError(`The id in the body (${body.id}) does not match the URL.`, { scimType: 'mutability', field: 'id' });
   }
-  return changeGroup(context, id, ifMatch, async (before) => {
+  const replaced = await changeGroup(context, id, ifMatch, async (before) => {
     const previous = before.resource;
     const changed = Object.keys({ ...previous, ...resource }).filter((name) => name !== 'schemas' && JSON.stringify(previous[name]) !== JSON.stringify(resource[name]));
     return { resource, changed, members: { add: [], remove: [], replaceAll: members } };
   });
+  recordMetric('scimOperations', 1, { resourceType: 'Group', kind: 'replace' });
+  return replaced;
 }
 
 /**
@@ -361,6 +366,7 @@ export async function deleteGroup(context: ScimContext, id: string, ifMatch: str
     assertIfMatch(ifMatch, current);
     await deleteGroupVersion(context, current);
   });
+  recordMetric('scimOperations', 1, { resourceType: 'Group', kind: 'delete' });
   try {
     await startWorker('sweep-group-memberships', { organizationId: context.organizationId, groupId: id });
   } catch (error) {

@@ -17,6 +17,7 @@ import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { assertScimWritable, scimVisible } from './visibility.ts';
 import { assertKeyedAttributesFit } from './keyed-attributes.ts';
 import { mapLimited } from '../concurrency/map-limited.ts';
+import { recordMetric } from '../observability/metrics.ts';
 
 export interface ScimContext {
   organizationId: string;
@@ -245,6 +246,7 @@ export async function createUser(context: ScimContext, body: unknown): Promise<S
       ...person.steps,
     ]);
   });
+  recordMetric('scimOperations', 1, { resourceType: 'User', kind: 'create' });
   return toScimUser(item);
 }
 
@@ -301,6 +303,7 @@ export async function replaceUser(context: ScimContext, id: string, body: unknow
     );
     return writeChange(context, before, resource, password, changed);
   });
+  recordMetric('scimOperations', 1, { resourceType: 'User', kind: 'replace' });
   return toScimUser(item, await userGroups(context.organizationId, id));
 }
 
@@ -321,6 +324,7 @@ export async function patchUser(context: ScimContext, id: string, body: unknown,
     }
     return writeChange(context, before, resource, password, patched.changed.filter((name) => name.toLowerCase() !== 'password'));
   });
+  recordMetric('scimOperations', 1, { resourceType: 'User', kind: 'patch' });
   return toScimUser(item, await userGroups(context.organizationId, id));
 }
 
@@ -336,6 +340,7 @@ export async function deleteUser(context: ScimContext, id: string, ifMatch: stri
     assertIfMatch(ifMatch, before);
     await deleteUserVersion(context, before);
   });
+  recordMetric('scimOperations', 1, { resourceType: 'User', kind: 'delete' });
 }
 
 async function deleteUserVersion(context: ScimContext, before: UserRecord): Promise<void> {

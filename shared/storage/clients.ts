@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { platformConfig } from '../config.ts';
+import { addDynamoUsageMiddleware } from './dynamo-usage.ts';
+import { traceAwsClient } from '../observability/tracing.ts';
 
 /** Static credentials for the local engines, which accept any. Never used against AWS endpoints. */
 const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -20,7 +22,7 @@ let clientObserver: DynamoClientObserver | undefined;
  * with the base `DynamoDBClient` when {@link dynamo} first creates it (before any command is sent),
  * so it may add middleware to `client.middlewareStack`. This is the benchmark's hook
  * (bench/lib/dynamo-usage.ts counts round trips and consumed capacity through it); production code
- * registers nothing, so the client is then exactly the one built here.
+ * registers nothing here (its own usage counting, shared/storage/dynamo-usage.ts, is added after the observer).
  *
  * @throws Error when the client already exists (the observer would miss it) or an observer is already registered.
  */
@@ -40,6 +42,9 @@ export function dynamo(): DynamoDBDocumentClient {
       maxAttempts: 3,
     });
     clientObserver?.(base);
+    // After the observer: the benchmark's own ReturnConsumedCapacity (INDEXES) then takes precedence.
+    addDynamoUsageMiddleware(base);
+    traceAwsClient(base);
     documentClient = DynamoDBDocumentClient.from(base, {
       marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
     });
@@ -51,10 +56,12 @@ export function dynamo(): DynamoDBDocumentClient {
 export function s3(): S3Client {
   if (!s3Client) {
     const config = platformConfig();
-    s3Client = new S3Client({
-      region: config.local ? 'us-east-1' : config.region,
-      ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true, credentials: localS3Credentials } : {}),
-    });
+    s3Client = traceAwsClient(
+      new S3Client({
+        region: config.local ? 'us-east-1' : config.region,
+        ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true, credentials: localS3Credentials } : {}),
+      }),
+    );
   }
   return s3Client;
 }

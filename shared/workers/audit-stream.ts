@@ -1,6 +1,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { auditChangesOf, type AuditChange } from '../storage/audit-stream.ts';
 import { logger } from '../observability/logger.ts';
+import { observeWorker } from './observe-worker.ts';
 
 export type { AuditChange } from '../storage/audit-stream.ts';
 
@@ -12,13 +13,13 @@ export type AuditStreamWorkerHandler = (event: DynamoDBStreamEvent, context: Con
  * organization, so one batch costs one pass). When `work` throws, the batch is reported failed
  * from its first record (ReportBatchItemFailures), so Lambda splits and retries it and, after the
  * row's retryAttempts, records it in the dead-letter queue; `work` must therefore be idempotent.
- * Only ids, counts and error messages are logged.
+ * Only ids, counts and error messages are logged. Observed like every worker (shared/workers/observe-worker.ts).
  *
  * @param workerId the worker table row's id (a log key)
  * @param work the worker's logic over the batch's changes (never empty)
  */
 export function createAuditStreamWorker(workerId: string, work: (changes: AuditChange[], context: Context) => Promise<unknown>): AuditStreamWorkerHandler {
-  return async (event, context) => {
+  return observeWorker(workerId, async (event, context) => {
     logger.appendKeys({ workerId, requestId: context.awsRequestId });
     const changes = auditChangesOf(event.Records);
     if (changes.length === 0) return { batchItemFailures: [] };
@@ -32,5 +33,5 @@ export function createAuditStreamWorker(workerId: string, work: (changes: AuditC
       if (first === undefined) throw error;
       return { batchItemFailures: [{ itemIdentifier: first }] };
     }
-  };
+  });
 }

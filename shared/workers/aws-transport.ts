@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { workerEnvironmentName, type WorkerDefinition } from '../workers.ts';
-import type { WorkerTransport } from './start-worker.ts';
+import { deadLetterEnvironmentName, workerEnvironmentName, workers, type WorkerDefinition } from '../workers.ts';
+import type { WorkerQueueBacklog, WorkerTransport } from './start-worker.ts';
+import { traceAwsClient } from '../observability/tracing.ts';
 
 /*
  * The AWS side of startWorker: SQS SendMessage for queue workers, Lambda Invoke (Event) for async
@@ -16,6 +17,7 @@ interface SdkClient {
 interface SqsSdk {
   SQSClient: new (config: { region?: string }) => SdkClient;
   SendMessageCommand: new (input: { QueueUrl: string; MessageBody: string }) => unknown;
+  GetQueueAttributesCommand: new (input: { QueueUrl: string; AttributeNames: string[] }) => unknown;
 }
 interface LambdaSdk {
   LambdaClient: new (config: { region?: string }) => SdkClient;
@@ -32,7 +34,7 @@ let lambda: { sdk: LambdaSdk; client: SdkClient } | undefined;
 function sqsClient(): { sdk: SqsSdk; client: SdkClient } {
   if (!sqs) {
     const sdk = load(sqsModule) as SqsSdk;
-    sqs = { sdk, client: new sdk.SQSClient({ region: process.env.AWS_REGION }) };
+    sqs = { sdk, client: traceAwsClient(new sdk.SQSClient({ region: process.env.AWS_REGION })) };
   }
   return sqs;
 }
@@ -40,7 +42,7 @@ function sqsClient(): { sdk: SqsSdk; client: SdkClient } {
 function lambdaClient(): { sdk: LambdaSdk; client: SdkClient } {
   if (!lambda) {
     const sdk = load(lambdaModule) as LambdaSdk;
-    lambda = { sdk, client: new sdk.LambdaClient({ region: process.env.AWS_REGION }) };
+    lambda = { sdk, client: traceAwsClient(new sdk.LambdaClient({ region: process.env.AWS_REGION })) };
   }
   return lambda;
 }
@@ -53,7 +55,28 @@ function workerAddress(worker: WorkerDefinition, kind: 'queue' | 'async'): strin
   return value;
 }
 
+/** SQS's approximate visible and in-flight message counts of one queue. */
+async function queueDepth(queueUrl: string): Promise<{ messages: number; inFlight: number }> {
+  const { sdk, client } = sqsClient();
+  const result = (await client.send(
+    new sdk.GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+  )) as { Attributes?: Record<string, string> };
+  return { messages: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0), inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) };
+}
+
 export const awsWorkerTransport: WorkerTransport = {
+  async backlog(): Promise<WorkerQueueBacklog[]> {
+    const reports = await Promise.all(
+      workers.map(async (worker): Promise<WorkerQueueBacklog | undefined> => {
+        const queueUrl = process.env[workerEnvironmentName(worker.id, 'queue')];
+        const deadLetterUrl = process.env[deadLetterEnvironmentName(worker.id)];
+        if (!queueUrl && !deadLetterUrl) return undefined;
+        const [queue, deadLetters] = await Promise.all([queueUrl ? queueDepth(queueUrl) : undefined, deadLetterUrl ? queueDepth(deadLetterUrl) : undefined]);
+        return { worker: worker.id, ...(queue ? { messages: queue.messages, inFlight: queue.inFlight } : {}), ...(deadLetters ? { deadLetters: deadLetters.messages } : {}) };
+      }),
+    );
+    return reports.filter((report): report is WorkerQueueBacklog => report !== undefined);
+  },
   async enqueue(worker: WorkerDefinition, body: string): Promise<void> {
     const { sdk, client } = sqsClient();
     await client.send(new sdk.SendMessageCommand({ QueueUrl: workerAddress(worker, 'queue'), MessageBody: body }));

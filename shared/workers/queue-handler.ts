@@ -1,6 +1,7 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type * as z from 'zod';
 import { logger } from '../observability/logger.ts';
+import { observeWorker } from './observe-worker.ts';
 
 export type QueueWorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -10,14 +11,15 @@ export type QueueWorkerHandler = (event: SQSEvent, context: Context) => Promise<
  * that is not valid, or `work` throwing) are reported in `batchItemFailures`, so only they are
  * delivered again — and after the worker's maxReceiveCount they land in its dead-letter queue,
  * where a malformed message is kept as evidence rather than dropped. Nothing but ids, counts and
- * error messages is logged.
+ * error messages is logged. Observed (shared/workers/observe-worker.ts): traced, WorkerInvocations and
+ * WorkerFailures published.
  */
 export function createQueueWorker<Schema extends z.ZodType>(
   workerId: string,
   schema: Schema,
   work: (payload: z.infer<Schema>, context: Context) => Promise<unknown>,
 ): QueueWorkerHandler {
-  return async (event, context) => {
+  return observeWorker(workerId, async (event, context) => {
     logger.appendKeys({ workerId, requestId: context.awsRequestId });
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     for (const record of event.Records) {
@@ -33,5 +35,5 @@ export function createQueueWorker<Schema extends z.ZodType>(
       }
     }
     return { batchItemFailures };
-  };
+  });
 }

@@ -12,6 +12,20 @@ export interface WorkerTransport {
   enqueue(worker: WorkerDefinition, body: string): Promise<void>;
   /** Invokes an async worker without waiting for it to run. */
   invoke(worker: WorkerDefinition, body: string): Promise<void>;
+  /** Messages waiting in each worker queue and dead-letter queue this process can see (absent: not reported). */
+  backlog?(): Promise<WorkerQueueBacklog[]>;
+}
+
+/**
+ * One worker's backlog: `messages` waiting on its queue (queue workers), `inFlight` received but
+ * not yet deleted, and `deadLetters` kept in its dead-letter queue (queue, async and stream
+ * workers). In AWS these are SQS's approximate counts.
+ */
+export interface WorkerQueueBacklog {
+  worker: string;
+  messages?: number;
+  inFlight?: number;
+  deadLetters?: number;
 }
 
 // Kept on globalThis: the local runtime installs its transport once, and every copy of this module
@@ -50,4 +64,17 @@ export async function startWorker<Id extends StartableWorkerId>(workerId: Id, pa
   if (worker.trigger.kind === 'queue') return transport().enqueue(worker, body);
   if (worker.trigger.kind === 'async') return transport().invoke(worker, body);
   throw new Error(`Worker ${workerId} runs on a schedule and cannot be started`);
+}
+
+/**
+ * The worker queues' backlog (GET /api/health): SQS attributes in AWS (only the queues whose URLs
+ * CDK gave this function), the in-process queues locally.
+ *
+ * @throws Error when SQS cannot be read, or locally when no worker runtime runs in this process
+ *   (or its transport reports no backlog).
+ */
+export async function workerQueueBacklog(): Promise<WorkerQueueBacklog[]> {
+  const source = transport();
+  if (!source.backlog) throw new Error('This worker transport reports no backlog');
+  return source.backlog();
 }

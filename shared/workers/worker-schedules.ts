@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { platformConfig } from '../config.ts';
 import { scheduleEnvironmentNames, workerById, type WorkerDefinition } from '../workers.ts';
 import { nextFireTime, rateMs, type ScheduleSpec } from './schedule-expressions.ts';
+import { traceAwsClient } from '../observability/tracing.ts';
 
 /**
  * Schedules created at run time for a `managedSchedules` worker (shared/workers.ts), one per
@@ -102,7 +103,7 @@ let scheduler: { sdk: SchedulerSdk; client: SdkClient } | undefined;
 function schedulerClient(): { sdk: SchedulerSdk; client: SdkClient } {
   if (!scheduler) {
     const sdk = load(schedulerModule) as SchedulerSdk;
-    scheduler = { sdk, client: new sdk.SchedulerClient({ region: process.env.AWS_REGION }) };
+    scheduler = { sdk, client: traceAwsClient(new sdk.SchedulerClient({ region: process.env.AWS_REGION })) };
   }
   return scheduler;
 }

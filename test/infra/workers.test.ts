@@ -269,8 +269,13 @@ describe('workers in CDK', () => {
         if (!route) throw new Error(`unknown route ${String(variables.ROUTE_ID)}`);
         const roleId = getAttOf(fn.Properties?.Role) ?? '';
         const statements = statementsOf(json, roleId);
-        const startGrants = statements.filter((statement) => actionsOf([statement]).some((action) => action.startsWith('sqs:') || action.startsWith('lambda:')));
-        const workerVariables = Object.keys(variables).filter((variable) => variable.startsWith('WORKER_'));
+        const startGrants = statements.filter((statement) => actionsOf([statement]).some((action) => (action.startsWith('sqs:') && action !== 'sqs:GetQueueAttributes') || action.startsWith('lambda:')));
+        const queueReads = statements.filter((statement) => actionsOf([statement]).includes('sqs:GetQueueAttributes'));
+        // The health route reads every worker queue's depth: GetQueueAttributes only, and the variables naming the queues.
+        expect(queueReads.map((statement) => actionsOf([statement])), route.id).toEqual(route.readsWorkerQueues ? [['sqs:GetQueueAttributes']] : []);
+        const queueVariables = route.readsWorkerQueues ? Object.keys(variables).filter((variable) => /^WORKER_.*(?<!_DEAD_LETTER)_QUEUE_URL$|_DEAD_LETTER_QUEUE_URL$/.test(variable)) : [];
+        if (route.readsWorkerQueues) expect(queueVariables.filter((variable) => variable.endsWith('_DEAD_LETTER_QUEUE_URL')).length, route.id).toBe(workerTable.filter((worker) => worker.trigger.kind !== 'schedule').length);
+        const workerVariables = Object.keys(variables).filter((variable) => variable.startsWith('WORKER_') && !queueVariables.includes(variable));
         const declared = route.starts ?? [];
         expect(startGrants.length, route.id).toBe(declared.length);
         expect(workerVariables.length, route.id).toBe(declared.length);

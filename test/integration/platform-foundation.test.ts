@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { call } from './support/platform-client.ts';
+import { inject } from 'vitest';
+import { call, login } from './support/platform-client.ts';
+import { workers } from '../../shared/workers.ts';
 
 describe('platform foundation over HTTP', () => {
   it('reports health of the table and the export bucket without authentication', async () => {
@@ -7,6 +9,25 @@ describe('platform foundation over HTTP', () => {
     expect(result.status).toBe(200);
     expect(result.body).toMatchObject({ status: 'ok', region: 'local', checks: { table: { status: 'ok' }, exportBucket: { status: 'ok' } } });
     expect(result.body.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('reports the signing key (age, next rotation) and every worker queue\'s backlog, next to the unchanged fields', async () => {
+    // A sign-in makes sure the signing key is published.
+    await login(inject('bootstrapOwnerEmail'), inject('bootstrapOwnerPassword'));
+    const result = await call('GET', '/api/health');
+    expect(result.status).toBe(200);
+    const { signingKey, workerQueues } = result.body;
+    expect(signingKey).toMatchObject({ status: 'ok', rotationPeriodDays: 365, ageDays: 0 });
+    expect(signingKey.kid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Date.parse(signingKey.nextRotationAt) - Date.parse(signingKey.createdAt)).toBe(365 * 86_400_000);
+    const queueWorkers = workers.filter((worker) => worker.trigger.kind === 'queue').map((worker) => worker.id);
+    const reported = workerQueues.workers as { worker: string; messages?: number; inFlight?: number; deadLetters?: number }[];
+    expect(reported.filter((entry) => entry.messages !== undefined).map((entry) => entry.worker).sort()).toEqual([...queueWorkers].sort());
+    for (const entry of reported) {
+      expect(Number.isInteger(entry.deadLetters)).toBe(true);
+      if (entry.messages !== undefined) expect(Number.isInteger(entry.inFlight)).toBe(true);
+    }
+    expect(workerQueues.status).toBe(reported.some((entry) => (entry.deadLetters ?? 0) > 0) ? 'deadLetters' : 'ok');
   });
 
   it('answers an unknown path with 404 in each API family error format', async () => {

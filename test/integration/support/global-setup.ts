@@ -34,7 +34,8 @@ export async function setup(project: TestProject): Promise<void> {
     // Deactivation and disabling must show up at once in tests, not after the 30 s cache; sync
     // schedules may fire every minute, so a scheduled run shows within a minute (15 in deployments).
     // Audit exports reading more than 6,000 entries become jobs (50,000 in deployments), so a test can cross the threshold.
-    environment: { PRINCIPAL_STATUS_CACHE_SECONDS: '0', SYNC_SCHEDULE_MIN_INTERVAL_MINUTES: '1', AUDIT_EXPORT_ASYNC_THRESHOLD: '6000' },
+    // EMF metric lines (two per request) would flood the test output; unit tests read them (test/unit/observability).
+    environment: { POWERTOOLS_METRICS_DISABLED: 'true', PRINCIPAL_STATUS_CACHE_SECONDS: '0', SYNC_SCHEDULE_MIN_INTERVAL_MINUTES: '1', AUDIT_EXPORT_ASYNC_THRESHOLD: '6000' },
   });
   project.provide('baseUrl', platform.baseUrl);
   project.provide('operatorApiKey', platform.operatorApiKey);

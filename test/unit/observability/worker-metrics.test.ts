@@ -1,0 +1,67 @@
+import type { Context, SQSEvent } from 'aws-lambda';
+import * as z from 'zod';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { captureStdout, onlyPoint, parseEmf } from './emf.ts';
+
+beforeAll(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+  delete process.env.POWERTOOLS_METRICS_DISABLED;
+  delete process.env.POWERTOOLS_DEV;
+});
+
+const context = { awsRequestId: 'worker-request', getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+
+function sqsEvent(bodies: string[]): SQSEvent {
+  return {
+    Records: bodies.map((body, index) => ({ messageId: `m${index}`, body, attributes: { ApproximateReceiveCount: '1' } })),
+  } as unknown as SQSEvent;
+}
+
+describe('worker metrics', () => {
+  it('publishes one invocation and one failure for a queue batch with a failed record, with the domain metrics the work recorded', async () => {
+    const { createQueueWorker } = await import('../../../shared/workers/queue-handler.ts');
+    const { recordMetric } = await import('../../../shared/observability/metrics.ts');
+    const handler = createQueueWorker('audit-export', z.object({ jobId: z.string() }), async () => {
+      recordMetric('exportJobs', 1, { outcome: 'succeeded' });
+      return 'done';
+    });
+    let failures: unknown;
+    const output = await captureStdout(async () => {
+      failures = (await handler(sqsEvent([JSON.stringify({ jobId: 'a' }), 'not json', JSON.stringify({ jobId: 'b' })]), context)).batchItemFailures;
+    });
+    expect(failures).toEqual([{ itemIdentifier: 'm1' }]);
+    const points = parseEmf(output);
+    expect(onlyPoint(points, 'WorkerInvocations')).toMatchObject({ value: 1, unit: 'Count', dimensions: { worker: 'audit-export' }, dimensionSets: [['worker']] });
+    expect(onlyPoint(points, 'WorkerFailures').value).toBe(1);
+    // Two records succeeded: two data points of the same metric, summed into one.
+    expect(onlyPoint(points, 'ExportJobs')).toMatchObject({ value: 2, dimensions: { outcome: 'succeeded' }, dimensionSets: [['outcome']] });
+  });
+
+  it('publishes no failure for a batch that succeeded, and one for a handler that threw', async () => {
+    const { observeWorker } = await import('../../../shared/workers/observe-worker.ts');
+    const fine = observeWorker('policy-sweep-hourly', async () => ({ swept: 3 }));
+    const broken = observeWorker('access-reviews-due', async () => {
+      throw new Error('table unavailable');
+    });
+    const output = await captureStdout(async () => {
+      await fine({}, context);
+      await expect(broken({}, context)).rejects.toThrow('table unavailable');
+    });
+    const points = parseEmf(output);
+    expect(onlyPoint(points, 'WorkerFailures', { worker: 'policy-sweep-hourly' }).value).toBe(0);
+    expect(onlyPoint(points, 'WorkerFailures', { worker: 'access-reviews-due' }).value).toBe(1);
+    expect(onlyPoint(points, 'WorkerInvocations', { worker: 'access-reviews-due' }).value).toBe(1);
+  });
+
+  it('writes a metric recorded outside any invocation at once, and refuses a missing dimension', async () => {
+    const { recordMetric } = await import('../../../shared/observability/metrics.ts');
+    const output = await captureStdout(async () => {
+      recordMetric('signInFailures', 1, { kind: 'saml' });
+    });
+    expect(onlyPoint(parseEmf(output), 'SignInFailures')).toMatchObject({ value: 1, dimensions: { kind: 'saml' } });
+    // @ts-expect-error: ScimOperations needs resourceType and kind.
+    expect(() => recordMetric('scimOperations', 1, { kind: 'create' })).toThrow(/resourceType/);
+    // @ts-expect-error: only catalogue keys can be published.
+    expect(() => recordMetric('uncatalogued', 1, {})).toThrow();
+  });
+});
