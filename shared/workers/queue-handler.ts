@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { logger } from '../observability/logger.ts';
 
 export type QueueWorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -12,7 +12,7 @@ export type QueueWorkerHandler = (event: SQSEvent, context: Context) => Promise<
  * where a malformed message is kept as evidence rather than dropped. Nothing but ids, counts and
  * error messages is logged.
  */
-export function createQueueWorker<Schema extends z.ZodType>(
+export function createQueueWorker<Schema extends z.ZodMiniType>(
   workerId: string,
   schema: Schema,
   work: (payload: z.infer<Schema>, context: Context) => Promise<unknown>,
