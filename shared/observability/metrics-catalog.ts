@@ -1,0 +1,171 @@
+/**
+ * The platform's metrics, as data: the one list the emitters (route pipeline, workers, domain
+ * events) and the CDK alarms and dashboards are built from, so a metric cannot be alarmed on under
+ * a name nothing emits.
+ *
+ * Published with CloudWatch's embedded metric format (EMF: a JSON log line CloudWatch turns into
+ * metrics, no API call per request) through Powertools for AWS Lambda's `Metrics`. Dimensions are
+ * deliberately low-cardinality: an API family, a route id, a worker id, an outcome or kind from a
+ * closed list — never an organization, user or client id (those are log fields: see the README's
+ * "Operating it").
+ */
+
+/** The single CloudWatch namespace every platform metric is published under. */
+export const METRICS_NAMESPACE = 'IdentityPlatform';
+
+/** CloudWatch units used by the catalogue (a subset of the EMF `Unit` values). */
+export type MetricUnit = 'Count' | 'Milliseconds' | 'Bytes';
+
+/** Dimension names. Values always come from closed sets (route table, worker table, enums below). */
+export type MetricDimension = 'family' | 'route' | 'worker' | 'outcome' | 'kind' | 'statusClass' | 'resourceType' | 'severity';
+
+export interface MetricDefinition {
+  /** Metric name in CloudWatch. */
+  readonly name: string;
+  readonly unit: MetricUnit;
+  /**
+   * Dimension sets the metric is published with (EMF `Dimensions`: each inner list is one set, so
+   * one data point is aggregated under each). `[]` (an empty set) would publish it without
+   * dimensions; every platform metric names at least one.
+   */
+  readonly dimensionSets: readonly (readonly MetricDimension[])[];
+  /** Who emits it: the request pipeline, a worker, or a domain event inside a route or worker. */
+  readonly emittedBy: 'request' | 'worker' | 'domain';
+  readonly description: string;
+}
+
+/** Outcomes of a directory sync run as published (dimension `outcome` of SyncRuns). */
+export const SYNC_RUN_OUTCOMES = ['succeeded', 'failed', 'stoppedByDeletionThreshold', 'cancelled'] as const;
+/** Outcomes of an asynchronous audit export job (dimension `outcome` of ExportJobs). */
+export const EXPORT_JOB_OUTCOMES = ['started', 'succeeded', 'failed'] as const;
+/** HTTP status classes (dimension `statusClass` of Responses). */
+export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
+
+/**
+ * Every metric the platform publishes. Adding one: add it here, emit it through
+ * shared/observability (never a raw EMF line), and decide whether it needs an alarm (lib/).
+ */
+export const metricsCatalog = {
+  requests: {
+    name: 'Requests',
+    unit: 'Count',
+    dimensionSets: [['family'], ['family', 'route']],
+    emittedBy: 'request',
+    description: 'HTTP requests handled, one per invocation of a route function.',
+  },
+  responses: {
+    name: 'Responses',
+    unit: 'Count',
+    dimensionSets: [['family', 'statusClass']],
+    emittedBy: 'request',
+    description: 'Responses by status class (2xx/3xx/4xx/5xx); the 5xx rate alarm divides 5xx by Requests.',
+  },
+  serverErrors: {
+    name: 'ServerErrors',
+    unit: 'Count',
+    dimensionSets: [['family'], ['family', 'route']],
+    emittedBy: 'request',
+    description: 'Responses with a 5xx status (0 or 1 per request, so Average is the 5xx rate).',
+  },
+  latency: {
+    name: 'Latency',
+    unit: 'Milliseconds',
+    dimensionSets: [['family'], ['family', 'route']],
+    emittedBy: 'request',
+    description: 'Handler time from the event to the response (p99 alarm per family).',
+  },
+  dynamoRoundTrips: {
+    name: 'DynamoDbRoundTrips',
+    unit: 'Count',
+    dimensionSets: [['family'], ['family', 'route']],
+    emittedBy: 'request',
+    description: 'DynamoDB requests sent while handling one request (the figure npm run bench reports).',
+  },
+  dynamoReadCapacity: {
+    name: 'DynamoDbConsumedReadCapacity',
+    unit: 'Count',
+    dimensionSets: [['family'], ['family', 'route']],
+    emittedBy: 'request',
+    description: 'Read capacity units DynamoDB reported as consumed by one request (ReturnConsumedCapacity).',
+  },
+  dynamoWriteCapacity: {
+    name: 'DynamoDbConsumedWriteCapacity',
+    unit: 'Count',
+    dimensionSets: [['family'], ['family', 'route']],
+    emittedBy: 'request',
+    description: 'Write capacity units DynamoDB reported as consumed by one request.',
+  },
+  rateLimitRefusals: {
+    name: 'RateLimitRefusals',
+    unit: 'Count',
+    dimensionSets: [['family']],
+    emittedBy: 'request',
+    description: 'Requests refused with 429 by the per-principal rate limits.',
+  },
+  signInFailures: {
+    name: 'SignInFailures',
+    unit: 'Count',
+    dimensionSets: [['kind']],
+    emittedBy: 'domain',
+    description: 'Failed sign-ins by kind (password, saml, clientCredentials), including throttled attempts.',
+  },
+  scimOperations: {
+    name: 'ScimOperations',
+    unit: 'Count',
+    dimensionSets: [['resourceType', 'kind']],
+    emittedBy: 'domain',
+    description: 'SCIM provisioning changes by resource type (User, Group) and kind (create, replace, patch, delete).',
+  },
+  syncRuns: {
+    name: 'SyncRuns',
+    unit: 'Count',
+    dimensionSets: [['outcome']],
+    emittedBy: 'worker',
+    description: 'Directory sync runs finished, by outcome (failed and stoppedByDeletionThreshold are alarmed).',
+  },
+  syncObjectsProcessed: {
+    name: 'SyncObjectsProcessed',
+    unit: 'Count',
+    dimensionSets: [['kind']],
+    emittedBy: 'worker',
+    description: 'Directory objects a sync run created, updated, deleted or left unchanged (kind).',
+  },
+  violationsOpened: {
+    name: 'ViolationsOpened',
+    unit: 'Count',
+    dimensionSets: [['severity']],
+    emittedBy: 'domain',
+    description: 'Policy violations opened, by severity.',
+  },
+  violationsResolved: {
+    name: 'ViolationsResolved',
+    unit: 'Count',
+    dimensionSets: [['severity']],
+    emittedBy: 'domain',
+    description: 'Policy violations resolved, by severity.',
+  },
+  exportJobs: {
+    name: 'ExportJobs',
+    unit: 'Count',
+    dimensionSets: [['outcome']],
+    emittedBy: 'worker',
+    description: 'Asynchronous audit export jobs by outcome (failed is alarmed).',
+  },
+  workerInvocations: {
+    name: 'WorkerInvocations',
+    unit: 'Count',
+    dimensionSets: [['worker']],
+    emittedBy: 'worker',
+    description: 'Worker invocations (one per Lambda invocation or local delivery).',
+  },
+  workerFailures: {
+    name: 'WorkerFailures',
+    unit: 'Count',
+    dimensionSets: [['worker']],
+    emittedBy: 'worker',
+    description: 'Worker invocations that threw or reported failed batch items.',
+  },
+} as const satisfies Record<string, MetricDefinition>;
+
+/** A catalogue key (`requests`, `syncRuns`…). */
+export type MetricKey = keyof typeof metricsCatalog;
