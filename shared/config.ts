@@ -1,32 +1,32 @@
-import * as z from 'zod';
+import * as z from './zod-mini.ts';
 
 /**
  * Deployment configuration, read from the environment once per cold start so that a missing or
  * malformed variable fails the function's initialisation instead of a request half-way through.
  */
 const environmentSchema = z.object({
-  TABLE_NAME: z.string().min(3),
-  EXPORT_BUCKET_NAME: z.string().min(3).optional(),
+  TABLE_NAME: z.string().check(z.minLength(3)),
+  EXPORT_BUCKET_NAME: z.optional(z.string().check(z.minLength(3))),
   PUBLIC_BASE_URL: z.url(),
-  AWS_REGION: z.string().default('local'),
-  PLATFORM_VERSION: z.string().default('0.0.0'),
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(400),
+  AWS_REGION: z._default(z.string(), 'local'),
+  PLATFORM_VERSION: z._default(z.string(), '0.0.0'),
+  AUDIT_RETENTION_DAYS: z._default(z.coerce.number().check(z.int(), z.positive()), 400),
   /** KMS key for envelope encryption of secrets at rest (AWS only). */
-  SECRETS_KEY_ID: z.string().optional(),
+  SECRETS_KEY_ID: z.optional(z.string()),
   /** KMS asymmetric key that signs access tokens (AWS only). */
-  SIGNING_KEY_ID: z.string().optional(),
-  OPERATOR_KEY_SECRET_ARN: z.string().optional(),
+  SIGNING_KEY_ID: z.optional(z.string()),
+  OPERATOR_KEY_SECRET_ARN: z.optional(z.string()),
   /** Local runtime only: the engines' endpoints, the key directory and the operator key. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
-  S3_ENDPOINT: z.url().optional(),
-  LOCAL_KEY_DIR: z.string().optional(),
-  OPERATOR_API_KEY: z.string().min(16).optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  S3_ENDPOINT: z.optional(z.url()),
+  LOCAL_KEY_DIR: z.optional(z.string()),
+  OPERATOR_API_KEY: z.optional(z.string().check(z.minLength(16))),
   /** Sync schedules may not fire more often than this (minutes; 15 by default, lower only for tests). */
-  SYNC_SCHEDULE_MIN_INTERVAL_MINUTES: z.coerce.number().int().min(1).max(1440).default(15),
+  SYNC_SCHEDULE_MIN_INTERVAL_MINUTES: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1440)), 15),
   /** Audit exports that would read more entries than this run as asynchronous jobs (50,000 by default; lower in tests). */
-  AUDIT_EXPORT_ASYNC_THRESHOLD: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
+  AUDIT_EXPORT_ASYNC_THRESHOLD: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000_000)), 50_000),
   /** The signing key's cryptoperiod in days: GET /api/health reports a rotation as due this long after the key was published. */
-  SIGNING_KEY_ROTATION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  SIGNING_KEY_ROTATION_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(3650)), 365),
 });
 
 export type PlatformConfig = Readonly<{

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '#shared/zod-mini.ts';
 import { sweepAccessReviews } from '#shared/governance/access-reviews.ts';
 import { logger } from '#shared/observability/logger.ts';
 import { observeWorker } from '#shared/workers/observe-worker.ts';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { AuthenticationError } from '../errors/domain-errors.ts';
 
 /** Lifetime of every access token the platform issues (login, SAML sign-in, client credentials). */
@@ -13,7 +13,7 @@ export const TOKEN_CLOCK_SKEW_SECONDS = 30;
  */
 export const MAX_TOKEN_LIFETIME_SECONDS = ACCESS_TOKEN_LIFETIME_SECONDS + TOKEN_CLOCK_SKEW_SECONDS;
 
-const numericDate = z.number().int().nonnegative();
+const numericDate = z.int().check(z.nonnegative());
 
 /**
  * Every claim the platform reads from a verified access token, with its type. jose has already
@@ -23,17 +23,17 @@ const numericDate = z.number().int().nonnegative();
 const accessTokenClaimsSchema = z.looseObject({
   iss: z.string(),
   aud: z.union([z.string(), z.array(z.string())]),
-  sub: z.string().min(1),
+  sub: z.string().check(z.minLength(1)),
   sub_type: z.enum(['user', 'client']),
   org_id: z.string(),
   scope: z.string(),
   iat: numericDate,
   exp: numericDate,
-  nbf: numericDate.optional(),
-  jti: z.string().optional(),
-  client_id: z.string().optional(),
+  nbf: z.optional(numericDate),
+  jti: z.optional(z.string()),
+  client_id: z.optional(z.string()),
   /** The client registration's UUID (`clientId` in the management API), for client tokens. */
-  client_registration_id: z.string().optional(),
+  client_registration_id: z.optional(z.string()),
 });
 
 /** A verified access token's claims (RFC 9068 profile plus the platform's own). */

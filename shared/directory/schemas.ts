@@ -4,7 +4,7 @@
  * (default 50, at most 200): a larger pageSize is refused with a 400 naming the maximum, never
  * clamped, and so are a page below 1, non-integers and unknown values of enumerated parameters.
  */
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { queryInteger } from '../http/paging.ts';
 import { requestContract } from '../http/request-contract.ts';
 
@@ -18,33 +18,21 @@ export const SEARCH_MAX_LENGTH = 256;
 
 /** `page` and `pageSize` of every Directory API list (users, groups, connections, sync, access reviews): digits only (queryInteger). */
 export const directoryPaging = {
-  page: queryInteger('page', { min: 1, max: MAX_PAGE, fallback: 1 }).meta({ description: 'Page number, 1-based (default: 1)', examples: [1] }),
-  pageSize: queryInteger('pageSize', { min: 1, max: DIRECTORY_MAX_PAGE_SIZE, tooBig: `pageSize must be at most ${DIRECTORY_MAX_PAGE_SIZE} (the maximum page size)`, fallback: DIRECTORY_DEFAULT_PAGE_SIZE })
-    .meta({ description: `Items per page (default: ${DIRECTORY_DEFAULT_PAGE_SIZE}, max: ${DIRECTORY_MAX_PAGE_SIZE}); a larger value is refused, not clamped`, examples: [25] }),
+  page: queryInteger('page', { min: 1, max: MAX_PAGE, fallback: 1 }).check(z.meta({ description: 'Page number, 1-based (default: 1)', examples: [1] })),
+  pageSize: queryInteger('pageSize', { min: 1, max: DIRECTORY_MAX_PAGE_SIZE, tooBig: `pageSize must be at most ${DIRECTORY_MAX_PAGE_SIZE} (the maximum page size)`, fallback: DIRECTORY_DEFAULT_PAGE_SIZE }).check(z.meta({ description: `Items per page (default: ${DIRECTORY_DEFAULT_PAGE_SIZE}, max: ${DIRECTORY_MAX_PAGE_SIZE}); a larger value is refused, not clamped`, examples: [25] })),
 };
 
 const search = (what: string) =>
-  z
-    .string()
-    .max(SEARCH_MAX_LENGTH, { error: `search must be at most ${SEARCH_MAX_LENGTH} characters` })
-    .optional()
-    .meta({ description: `Search by ${what}: case-insensitive, matches any part` });
+  z.optional(z.string().check(z.maxLength(SEARCH_MAX_LENGTH, { error: `search must be at most ${SEARCH_MAX_LENGTH} characters` }))).check(z.meta({ description: `Search by ${what}: case-insensitive, matches any part` }));
 
 export const userStatuses = ['active', 'disabled', 'all'] as const;
 export type UserStatusFilter = (typeof userStatuses)[number];
 
 export const listUsersQuery = z.object({
   search: search('name, email, or account name'),
-  department: z
-    .string()
-    .max(SEARCH_MAX_LENGTH, { error: `department must be at most ${SEARCH_MAX_LENGTH} characters` })
-    .optional()
-    .meta({ description: 'Filter by department (the SCIM enterprise extension’s department; exact, case-insensitive)', examples: ['IT'] }),
-  status: z
-    .enum(userStatuses, { error: `status must be one of ${userStatuses.join(', ')}` })
-    .default('all')
-    .meta({ description: 'Filter by status: active, disabled, all (default: all)', examples: ['active'] }),
-  connectionId: z.uuid({ error: 'connectionId must be a GUID' }).optional().meta({ description: 'Filter by source connection (a GUID)' }),
+  department: z.optional(z.string().check(z.maxLength(SEARCH_MAX_LENGTH, { error: `department must be at most ${SEARCH_MAX_LENGTH} characters` }))).check(z.meta({ description: 'Filter by department (the SCIM enterprise extension’s department; exact, case-insensitive)', examples: ['IT'] })),
+  status: z._default(z.enum(userStatuses, { error: `status must be one of ${userStatuses.join(', ')}` }), 'all').check(z.meta({ description: 'Filter by status: active, disabled, all (default: all)', examples: ['active'] })),
+  connectionId: z.optional(z.uuid({ error: 'connectionId must be a GUID' })).check(z.meta({ description: 'Filter by source connection (a GUID)' })),
   ...directoryPaging,
 });
 export type ListUsersQuery = z.output<typeof listUsersQuery>;
@@ -64,21 +52,10 @@ export const listGroupMembersRequest = requestContract('directory-groups-members
 export const OBJECT_CLASS_EXAMPLES = ['user', 'group', 'computer'] as const;
 
 export const listObjectsQuery = z.object({
-  objectClass: z
-    .string()
-    .trim()
-    .min(1, { error: 'objectClass must not be empty' })
-    .max(64, { error: 'objectClass must be at most 64 characters' })
-    .regex(/^[A-Za-z][A-Za-z0-9-]*$/, { error: 'objectClass must be a class name such as user, group or computer' })
-    .optional()
-    .meta({ description: 'Filter by class: user, group, computer, etc. (case-insensitive)', examples: ['computer'] }),
-  connectionId: z.uuid({ error: 'connectionId must be a GUID' }).optional().meta({ description: 'Filter by source connection (a GUID)' }),
+  objectClass: z.optional(z.string().check(z.trim(), z.minLength(1, { error: 'objectClass must not be empty' }), z.maxLength(64, { error: 'objectClass must be at most 64 characters' }), z.regex(/^[A-Za-z][A-Za-z0-9-]*$/, { error: 'objectClass must be a class name such as user, group or computer' }))).check(z.meta({ description: 'Filter by class: user, group, computer, etc. (case-insensitive)', examples: ['computer'] })),
+  connectionId: z.optional(z.uuid({ error: 'connectionId must be a GUID' })).check(z.meta({ description: 'Filter by source connection (a GUID)' })),
   search: search('name, account name or DN'),
-  isActive: z
-    .enum(['true', 'false'], { error: 'isActive must be true or false' })
-    .transform((value) => value === 'true')
-    .optional()
-    .meta({ description: 'Filter by active status (true or false)', examples: ['true'] }),
+  isActive: z.optional(z.pipe(z.enum(['true', 'false'], { error: 'isActive must be true or false' }), z.transform((value) => value === 'true'))).check(z.meta({ description: 'Filter by active status (true or false)', examples: ['true'] })),
   ...directoryPaging,
 });
 export type ListObjectsQuery = z.output<typeof listObjectsQuery>;

@@ -4,7 +4,7 @@
  * so every field is range-checked and the day must exist in its month (February 29 only in leap
  * years). RFC 3339 §5.6 lets `T` and `Z` be lower case; both are accepted.
  */
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 
 const FULL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
@@ -47,17 +47,11 @@ export function parseDateTime(value: string): number | undefined {
 
 /** A request field holding an RFC 3339 date-time with a zone (parseDateTime), normalised to ISO 8601 UTC (`…Z`). */
 export function dateTimeSchema(message = 'must be an RFC 3339 date-time with a zone, e.g. 2026-12-31T17:00:00Z, on a day that exists') {
-  return z
-    .string()
-    .refine((value) => parseDateTime(value) !== undefined, { message })
-    .transform((value) => new Date(parseDateTime(value) ?? Number.NaN).toISOString());
+  return z.pipe(z.string().check(z.refine((value) => parseDateTime(value) !== undefined, { message })), z.transform((value) => new Date(parseDateTime(value) ?? Number.NaN).toISOString()));
 }
 
 /** A request field holding a full-date (midnight UTC) or an RFC 3339 date-time, as epoch ms. */
 export function dateOrDateTimeSchema(message: string) {
   const parse = (value: string) => parseFullDate(value) ?? parseDateTime(value);
-  return z
-    .string()
-    .refine((value) => parse(value) !== undefined, { message })
-    .transform((value) => parse(value) ?? Number.NaN);
+  return z.pipe(z.string().check(z.refine((value) => parse(value) !== undefined, { message })), z.transform((value) => parse(value) ?? Number.NaN));
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 
 const DIGITS = /^\d+$/;
 
@@ -11,20 +11,16 @@ const DIGITS = /^\d+$/;
  */
 export function queryInteger(name: string, bounds: { min: number; max: number; tooBig?: string; fallback: number }) {
   const notDigits = `${name} must be a whole number written in digits, e.g. 25`;
-  const number = z
-    .number({ error: notDigits })
-    .int({ error: notDigits })
-    .min(bounds.min, { error: `${name} must be ${bounds.min} or more` })
-    .max(bounds.max, { error: bounds.tooBig ?? `${name} must be at most ${bounds.max}` });
+  const number = z.number({ error: notDigits }).check(z.int({ error: notDigits }), z.gte(bounds.min, { error: `${name} must be ${bounds.min} or more` }), z.lte(bounds.max, { error: bounds.tooBig ?? `${name} must be at most ${bounds.max}` }));
   const digitsOnly = (value: unknown) => (typeof value === 'string' && DIGITS.test(value) ? Number(value) : value);
-  return z.preprocess(digitsOnly, number.default(bounds.fallback));
+  return z.pipe(z.transform(digitsOnly), z._default(number, bounds.fallback));
 }
 
 /** `pageSize` / `pageNumber` as the Identity Management API takes them (1-based pages). */
 export function pageQuerySchema(defaults: { pageSize: number; maxPageSize: number }) {
   return z.object({
-    pageSize: queryInteger('pageSize', { min: 1, max: defaults.maxPageSize, fallback: defaults.pageSize }).meta({ description: 'Items per page' }),
-    pageNumber: queryInteger('pageNumber', { min: 1, max: 1_000_000, fallback: 1 }).meta({ description: 'Page to return, 1-based' }),
+    pageSize: queryInteger('pageSize', { min: 1, max: defaults.maxPageSize, fallback: defaults.pageSize }).check(z.meta({ description: 'Items per page' })),
+    pageNumber: queryInteger('pageNumber', { min: 1, max: 1_000_000, fallback: 1 }).check(z.meta({ description: 'Page to return, 1-based' })),
   });
 }
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ScimType } from '../errors/domain-errors.ts';
 import type { ApiRequest } from './api-request.ts';
 import { validate, type ScimTypeOfIssue } from './validation.ts';
@@ -6,11 +6,11 @@ import { validate, type ScimTypeOfIssue } from './validation.ts';
 /** The parts of a request a route validates; each is a zod schema. */
 export interface RequestSchemas {
   /** Query parameters, one property per parameter (documented one by one). */
-  readonly query?: z.ZodObject;
+  readonly query?: z.ZodMiniObject;
   /** Request headers by lower-case name (documented as header parameters). */
-  readonly headers?: z.ZodObject;
+  readonly headers?: z.ZodMiniObject;
   /** The body: JSON, SCIM JSON or form fields, as the route's `body` kind says. */
-  readonly body?: z.ZodType;
+  readonly body?: z.ZodMiniType;
 }
 
 /**
@@ -33,7 +33,7 @@ export function requestContract<const S extends RequestSchemas>(
   return Object.freeze({ ...schemas, ...options, routeId });
 }
 
-type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Output<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 
 export interface ValidatedRequest<S extends RequestSchemas> {
   query: Output<S['query']>;
@@ -49,7 +49,7 @@ export function validateRequest<S extends RequestSchemas>(contract: RequestContr
   if (contract.routeId !== request.route.id) {
     throw new Error(`Route ${request.route.id} validates with the contract of ${contract.routeId}`);
   }
-  const check = (schema: z.ZodType | undefined, value: unknown, where: 'query' | 'header' | 'body' | 'form') =>
+  const check = (schema: z.ZodMiniType | undefined, value: unknown, where: 'query' | 'header' | 'body' | 'form') =>
     schema === undefined ? undefined : validate(schema, value, where, contract.scimType, contract.scimTypeOf);
   const form = request.route.body === 'form';
   return {

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ValidationError, type ScimType } from '../errors/domain-errors.ts';
 
 /** Picks the SCIM error type of a validation issue; undefined falls back to the default. */
@@ -12,7 +12,7 @@ export type ScimTypeOfIssue = (issue: z.core.$ZodIssue) => ScimType | undefined;
  * refinement carries in `params.scimType`, the one `scimTypeOf` picks, `invalidSyntax` when the
  * body is missing or is not the structure asked for at all, and otherwise `scimType`.
  */
-export function validate<T extends z.ZodType>(
+export function validate<T extends z.ZodMiniType>(
   schema: T,
   value: unknown,
   where: 'body' | 'query' | 'path' | 'form' | 'header',

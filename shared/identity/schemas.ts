@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { requestContract } from '../http/request-contract.ts';
 import { pageQuerySchema } from '../http/paging.ts';
 import { allPlatformScopes } from './scopes.ts';
@@ -13,125 +13,107 @@ import { CORRELATION_ATTRIBUTES } from '../directory/person-correlation.ts';
  * Values that become part of a DynamoDB key (a uniqueness claim, or a lookup by value) are bounded
  * in UTF-8 bytes as well as in characters: 300 characters of `€` are 900 bytes.
  */
-function atMostBytes<T extends z.ZodType<string>>(schema: T, limitBytes: number): T {
+function atMostBytes<T extends z.ZodMiniType<string>>(schema: T, limitBytes: number): T {
   // zod's refine keeps the schema's own type (checks are part of it); TypeScript sees the base type.
-  return schema.refine((value) => utf8Bytes(value) <= limitBytes, { message: tooManyBytesMessage(limitBytes) }) as T;
+  return schema.check(z.refine((value: string) => utf8Bytes(value) <= limitBytes, { message: tooManyBytesMessage(limitBytes) }));
 }
-const inSortKey = <T extends z.ZodType<string>>(schema: T) => atMostBytes(schema, MAX_SORT_KEY_VALUE_BYTES);
-const inPartitionKey = <T extends z.ZodType<string>>(schema: T) => atMostBytes(schema, MAX_PARTITION_KEY_VALUE_BYTES);
+const inSortKey = <T extends z.ZodMiniType<string>>(schema: T) => atMostBytes(schema, MAX_SORT_KEY_VALUE_BYTES);
+const inPartitionKey = <T extends z.ZodMiniType<string>>(schema: T) => atMostBytes(schema, MAX_PARTITION_KEY_VALUE_BYTES);
 
-const name = z.string().trim().min(1).max(200);
-const description = z.string().max(2000);
-const email = inPartitionKey(z.email().max(254));
+const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
+const description = z.string().check(z.maxLength(2000));
+const email = inPartitionKey(z.email().check(z.maxLength(254)));
 /** An API's identifier, the audience of its tokens: unique per organization, looked up by value. */
-const audience = inSortKey(z.string().max(600));
+const audience = inSortKey(z.string().check(z.maxLength(600)));
 
 export const createOrganizationBody = z.strictObject({
   name,
   ownerEmail: email,
-  ownerPassword: z.string().min(PASSWORD_MIN_LENGTH).max(PASSWORD_MAX_LENGTH),
+  ownerPassword: z.string().check(z.minLength(PASSWORD_MIN_LENGTH), z.maxLength(PASSWORD_MAX_LENGTH)),
 });
 
 export const updateOrganizationBody = z.strictObject({
-  name: name.optional(),
-  rateLimits: rateLimitOverridesSchema.optional(),
-  personCorrelation: z
-    .array(z.enum(CORRELATION_ATTRIBUTES))
-    .min(1)
-    .max(CORRELATION_ATTRIBUTES.length)
-    .refine((values) => new Set(values).size === values.length, { message: 'must not repeat an attribute' })
-    .optional()
-    .meta({
+  name: z.optional(name),
+  rateLimits: z.optional(rateLimitOverridesSchema),
+  personCorrelation: z.optional(z.array(z.enum(CORRELATION_ATTRIBUTES)).check(z.minLength(1), z.maxLength(CORRELATION_ATTRIBUTES.length), z.refine((values) => new Set(values).size === values.length, { message: 'must not repeat an attribute' }))).check(z.meta({
       description: 'Person correlation rule for users provisioned over SCIM or created at SAML sign-in: the attributes, in order, that tie a new account to an existing person (default employeeNumber, email, userName)',
       examples: [['email', 'employeeNumber']],
-    }),
+    })),
 });
 
 export const loginBody = z.object({
-  emailAddress: inPartitionKey(z.string().min(1).max(254)).meta({ description: 'Email address of the account', examples: ['owner@yourcompany.com'] }),
-  password: z.string().min(1).max(1024).meta({ description: 'Password of the account', format: 'password' }),
+  emailAddress: inPartitionKey(z.string().check(z.minLength(1), z.maxLength(254))).check(z.meta({ description: 'Email address of the account', examples: ['owner@yourcompany.com'] })),
+  password: z.string().check(z.minLength(1), z.maxLength(1024), z.meta({ description: 'Password of the account', format: 'password' })),
 });
 
 export const clientBody = z.strictObject({
   name,
-  description: description.default(''),
-  enabled: z.boolean().default(true),
-  clientType: z.literal('machineToMachine').default('machineToMachine'),
-  jwtSigningAlgorithm: z.literal('rs256').default('rs256'),
-  refreshTokenRotation: z.literal(false, { message: 'refresh tokens are not issued, so refreshTokenRotation must be false' }).default(false),
-  grantTypeClientCredentials: z.boolean().default(true),
+  description: z._default(description, ''),
+  enabled: z._default(z.boolean(), true),
+  clientType: z._default(z.literal('machineToMachine'), 'machineToMachine'),
+  jwtSigningAlgorithm: z._default(z.literal('rs256'), 'rs256'),
+  refreshTokenRotation: z._default(z.literal(false, { message: 'refresh tokens are not issued, so refreshTokenRotation must be false' }), false),
+  grantTypeClientCredentials: z._default(z.boolean(), true),
 });
 
-export const clientUpdateBody = z
-  .strictObject({
-    name: name.optional(),
-    description: description.optional(),
-    enabled: z.boolean().optional(),
-    grantTypeClientCredentials: z.boolean().optional(),
-  })
-  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, enabled, grantTypeClientCredentials' });
+export const clientUpdateBody = z.strictObject({
+    name: z.optional(name),
+    description: z.optional(description),
+    enabled: z.optional(z.boolean()),
+    grantTypeClientCredentials: z.optional(z.boolean()),
+  }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, enabled, grantTypeClientCredentials' }));
+
+const expandParts = (value: string | undefined) => (value ?? '').split(',').map((part) => part.trim()).filter((part) => part.length > 0);
 
 /** `expand` as a comma-separated list of the named values. */
 export function expandQuery<const T extends readonly [string, ...string[]]>(allowed: T) {
   return z.object({
-    expand: z
-      .string()
-      .meta({ description: `Comma-separated related data to include: ${allowed.join(', ')}`, examples: [allowed.join(',')] })
-      .optional()
-      .transform((value, context) => {
-        const parts = (value ?? '').split(',').map((part) => part.trim()).filter((part) => part.length > 0);
-        for (const part of parts) {
-          if (!(allowed as readonly string[]).includes(part)) {
-            context.addIssue({ code: 'custom', message: `unknown expand value '${part}'; allowed: ${allowed.join(', ')}` });
-            return z.NEVER;
-          }
-        }
-        return new Set(parts as T[number][]);
-      }),
+    expand: z.pipe(
+      z.optional(z.string().check(z.meta({ description: `Comma-separated related data to include: ${allowed.join(', ')}`, examples: [allowed.join(',')] }))).check(
+        z.superRefine((value, context) => {
+          const unknown = expandParts(value).find((part) => !(allowed as readonly string[]).includes(part));
+          if (unknown !== undefined) context.addIssue({ code: 'custom', message: `unknown expand value '${unknown}'; allowed: ${allowed.join(', ')}` });
+        }),
+      ),
+      z.transform((value) => new Set(expandParts(value) as T[number][])),
+    ),
   });
 }
 
-export const scopeValue = z.string().min(1).max(128).regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is printable ASCII without spaces, quotes or backslashes');
-const scopeItem = z.strictObject({ value: scopeValue, description: description.default('') });
+export const scopeValue = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is printable ASCII without spaces, quotes or backslashes'));
+const scopeItem = z.strictObject({ value: scopeValue, description: z._default(description, '') });
 
 export const apiBody = z.strictObject({
   name,
-  identifier: inSortKey(z.url({ protocol: /^https?$/ }).max(600)),
-  description: description.default(''),
-  enabled: z.boolean().default(true),
-  scopes: z.array(scopeItem).max(200).default([]),
+  identifier: inSortKey(z.url({ protocol: /^https?$/ }).check(z.maxLength(600))),
+  description: z._default(description, ''),
+  enabled: z._default(z.boolean(), true),
+  scopes: z._default(z.array(scopeItem).check(z.maxLength(200)), []),
 });
 
-export const apiUpdateBody = z
-  .strictObject({ name: name.optional(), description: description.optional(), enabled: z.boolean().optional() })
-  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, enabled' });
+export const apiUpdateBody = z.strictObject({ name: z.optional(name), description: z.optional(description), enabled: z.optional(z.boolean()) }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, enabled' }));
 
-export const addScopesBody = z.union([scopeItem.transform((scope) => [scope]), z.array(scopeItem).min(1).max(200)]);
+export const addScopesBody = z.union([z.pipe(scopeItem, z.transform((scope) => [scope])), z.array(scopeItem).check(z.minLength(1), z.maxLength(200))]);
 
-export const authorizeClientsBody = z
-  .array(z.strictObject({ clientId: z.string().min(1).max(100), scopes: z.array(scopeValue).max(200).optional() }))
-  .min(1)
-  .max(40);
+export const authorizeClientsBody = z.array(z.strictObject({ clientId: z.string().check(z.minLength(1), z.maxLength(100)), scopes: z.optional(z.array(scopeValue).check(z.maxLength(200))) })).check(z.minLength(1), z.maxLength(40));
 
 const platformScope = z.enum(allPlatformScopes as [string, ...string[]]);
 const roleName = inSortKey(name);
-export const roleBody = z.strictObject({ name: roleName, description: description.default(''), scopes: z.array(platformScope).min(1).max(50) });
-export const roleUpdateBody = z
-  .strictObject({ name: roleName.optional(), description: description.optional(), scopes: z.array(platformScope).min(1).max(50).optional() })
-  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, scopes' });
+export const roleBody = z.strictObject({ name: roleName, description: z._default(description, ''), scopes: z.array(platformScope).check(z.minLength(1), z.maxLength(50)) });
+export const roleUpdateBody = z.strictObject({ name: z.optional(roleName), description: z.optional(description), scopes: z.optional(z.array(platformScope).check(z.minLength(1), z.maxLength(50))) }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, scopes' }));
 
-export const assignRolesBody = z.strictObject({ roles: z.array(z.string().min(1).max(100)).min(1).max(50) });
+export const assignRolesBody = z.strictObject({ roles: z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.minLength(1), z.maxLength(50)) });
 
 /** Longest credentials.clientId and client secret the token endpoint reads (form or Basic). */
 export const TOKEN_CLIENT_ID_MAX_LENGTH = 200;
 export const TOKEN_CLIENT_SECRET_MAX_LENGTH = 500;
 
 export const tokenForm = z.object({
-  grant_type: z.string().optional().meta({ description: 'Must be client_credentials', examples: ['client_credentials'] }),
-  client_id: inPartitionKey(z.string().max(TOKEN_CLIENT_ID_MAX_LENGTH)).optional().meta({ description: 'credentials.clientId of the client registration (or use HTTP Basic authentication)' }),
-  client_secret: z.string().max(TOKEN_CLIENT_SECRET_MAX_LENGTH).optional().meta({ description: 'credentials.clientSecret of the client registration', format: 'password' }),
-  audience: audience.optional().meta({ description: 'The API (audience) the token is for; may be sent in the query string instead' }),
-  scope: z.string().max(2000).optional().meta({ description: 'Space-separated scopes to narrow the token to (default: all the client is authorized for)' }),
+  grant_type: z.optional(z.string()).check(z.meta({ description: 'Must be client_credentials', examples: ['client_credentials'] })),
+  client_id: z.optional(inPartitionKey(z.string().check(z.maxLength(TOKEN_CLIENT_ID_MAX_LENGTH)))).check(z.meta({ description: 'credentials.clientId of the client registration (or use HTTP Basic authentication)' })),
+  client_secret: z.optional(z.string().check(z.maxLength(TOKEN_CLIENT_SECRET_MAX_LENGTH))).check(z.meta({ description: 'credentials.clientSecret of the client registration', format: 'password' })),
+  audience: z.optional(audience).check(z.meta({ description: 'The API (audience) the token is for; may be sent in the query string instead' })),
+  scope: z.optional(z.string().check(z.maxLength(2000))).check(z.meta({ description: 'Space-separated scopes to narrow the token to (default: all the client is authorized for)' })),
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +131,7 @@ export const getClientRequest = requestContract('identity-clients-get', { query:
 export const updateClientRequest = requestContract('identity-clients-update', { body: clientUpdateBody });
 
 export const listApisRequest = requestContract('identity-apis-list', {
-  query: pageQuerySchema({ pageSize: 20, maxPageSize: 100 }).extend(expandQuery(['scopes', 'clients']).shape),
+  query: z.extend(pageQuerySchema({ pageSize: 20, maxPageSize: 100 }), expandQuery(['scopes', 'clients']).shape),
 });
 export const createApiRequest = requestContract('identity-apis-create', { body: apiBody });
 export const getApiRequest = requestContract('identity-apis-get', { query: expandQuery(['scopes', 'clients']) });
@@ -165,7 +147,7 @@ export const assignGroupRolesRequest = requestContract('identity-groups-roles-as
 
 export const issueTokenRequest = requestContract('oauth-token', {
   query: z.object({
-    audience: audience.optional().meta({ description: 'The API (audience) the token is for; may be sent in the form instead', examples: ['https://platform.invicti.com/api'] }),
+    audience: z.optional(audience).check(z.meta({ description: 'The API (audience) the token is for; may be sent in the form instead', examples: ['https://platform.invicti.com/api'] })),
   }),
   body: tokenForm,
 });

@@ -4,7 +4,7 @@
  * responses, examples). Request schemas are the zod schemas the handlers validate with, turned
  * into JSON Schema 2020-12 by zod itself; a route without an operation doc fails the build.
  */
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import type { RouteDefinition } from '../routes.ts';
 import { familyForPath } from '../http/error-responses.ts';
 import { publishesRateLimitHeaders } from '../http/rate-limit-headers.ts';
@@ -41,7 +41,7 @@ export interface BuildOptions {
   readonly baseUrl: string;
   readonly version: string;
   /** Names of reusable schemas (components), by schema. */
-  readonly componentNames: ReadonlyMap<z.ZodType, string>;
+  readonly componentNames: ReadonlyMap<z.ZodMiniType, string>;
 }
 
 const SCIM_MEDIA_TYPES = ['application/scim+json', 'application/json'];
@@ -63,7 +63,7 @@ function pascal(id: string): string {
 }
 
 /** The error body of a route; the token endpoint answers rate limits and internal errors in its family's format. */
-function errorBody(route: RouteDefinition, status = 400): { schema: z.ZodType; mediaTypes: readonly string[] } {
+function errorBody(route: RouteDefinition, status = 400): { schema: z.ZodMiniType; mediaTypes: readonly string[] } {
   if (route.errorFormat === 'oauth' && status !== 429 && status < 500) return { schema: oauthError, mediaTypes: ['application/json'] };
   const family = route.family === 'platform' ? familyForPath(route.path) : route.family;
   if (family === 'scim') return { schema: scimError, mediaTypes: ['application/scim+json'] };
@@ -190,7 +190,7 @@ function withoutRefProperties<T>(value: T): T {
 }
 
 /** JSON Schema of one parameter, with its description and first example lifted out. */
-function parameterOf(name: string, location: 'query' | 'header', schema: z.ZodType): Json {
+function parameterOf(name: string, location: 'query' | 'header', schema: z.ZodMiniType): Json {
   const json = withoutSafeIntegerBounds(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json);
   delete json.$schema;
   const description = typeof json.description === 'string' ? json.description : undefined;
@@ -208,14 +208,14 @@ function parameterOf(name: string, location: 'query' | 'header', schema: z.ZodTy
 
 class Components {
   readonly registry = z.registry<{ id: string }>();
-  private readonly ids = new Map<z.ZodType, string>();
+  private readonly ids = new Map<z.ZodMiniType, string>();
   private readonly taken = new Set<string>();
 
-  constructor(private readonly names: ReadonlyMap<z.ZodType, string>) {
+  constructor(private readonly names: ReadonlyMap<z.ZodMiniType, string>) {
     for (const [schema, name] of names) this.add(schema, name);
   }
 
-  private add(schema: z.ZodType, name: string): string {
+  private add(schema: z.ZodMiniType, name: string): string {
     const known = this.ids.get(schema);
     if (known) return known;
     let id = name;
@@ -226,7 +226,7 @@ class Components {
     return id;
   }
 
-  ref(schema: z.ZodType, fallbackName: string): Json {
+  ref(schema: z.ZodMiniType, fallbackName: string): Json {
     return { $ref: `#/components/schemas/${this.add(schema, this.names.get(schema) ?? fallbackName)}` };
   }
 
@@ -280,7 +280,7 @@ function operationOf(route: RouteDefinition, doc: OperationDoc, components: Comp
   }
   for (const [location, schema] of [['query', doc.request?.query], ['header', doc.request?.headers]] as const) {
     if (!schema) continue;
-    for (const [name, property] of Object.entries(schema.shape)) parameters.push(parameterOf(name, location, property as z.ZodType));
+    for (const [name, property] of Object.entries(schema.shape)) parameters.push(parameterOf(name, location, property as z.ZodMiniType));
   }
 
   let requestBody: Json | undefined;

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { RequestContract } from '../http/request-contract.ts';
 
 /** A named example (OpenAPI Example Object). */
@@ -10,7 +10,7 @@ export interface ExampleDoc {
 export interface ResponseDoc {
   readonly description: string;
   /** The body; absent for responses without one (204, 302, 304). */
-  readonly schema?: z.ZodType;
+  readonly schema?: z.ZodMiniType;
   /** Defaults to the family's media type (application/json, application/scim+json). */
   readonly contentTypes?: readonly string[];
   readonly examples?: Readonly<Record<string, ExampleDoc>>;

@@ -3,7 +3,7 @@
  * of every documented route and the names of reusable schemas. Only the documentation function
  * imports this module (and through it every request contract): handlers import their own.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import * as identity from '../identity/schemas.ts';
 import type { OperationDocs } from './operation-docs.ts';
 import { identityOperations } from './operations/identity.ts';
@@ -30,7 +30,7 @@ import type { RouteDefinition } from '../routes.ts';
 export const operationDocs: OperationDocs = { ...identityOperations, ...saml.samlOperations, ...scimOperations, ...directory.directoryOperations, ...directoryObjects.directoryObjectOperations, ...directoryConnections.directoryConnectionOperations, ...directorySync.directorySyncOperations, ...governance.governanceOperations, ...policies.policyOperations, ...platformOperations };
 
 /** Component names shown in Swagger UI's Schemas section (others get names from their route id). */
-export const componentNames: ReadonlyMap<z.ZodType, string> = new Map<z.ZodType, string>([
+export const componentNames: ReadonlyMap<z.ZodMiniType, string> = new Map<z.ZodMiniType, string>([
   [s.identityError, 'IdentityError'],
   [s.directoryError, 'DirectoryError'],
   [s.oauthError, 'OAuthError'],

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import type { ApiFamily } from '../routes.ts';
 import { TtlCache } from '../cache/ttl-cache.ts';
 import * as organizations from '../storage/organizations.ts';
@@ -32,10 +32,8 @@ export function isLeasedFamily(family: Exclude<ApiFamily, 'platform'>): boolean 
   return leasedFamilies.has(family);
 }
 
-const limitSchema = z.object({ perMinute: z.number().int().positive(), perHour: z.number().int().positive() });
-export const rateLimitOverridesSchema = z
-  .object({ directory: limitSchema.optional(), scim: limitSchema.optional(), identity: limitSchema.optional(), governance: limitSchema.optional() })
-  .strict();
+const limitSchema = z.object({ perMinute: z.int().check(z.positive()), perHour: z.int().check(z.positive()) });
+export const rateLimitOverridesSchema = z.strictObject({ directory: z.optional(limitSchema), scim: z.optional(limitSchema), identity: z.optional(limitSchema), governance: z.optional(limitSchema) });
 export type RateLimitOverrides = z.infer<typeof rateLimitOverridesSchema>;
 
 function deploymentOverrides(): RateLimitOverrides {

@@ -5,7 +5,7 @@
  * refuse what the domain layer accepts: the deeper rules (filter grammar, PATCH paths, attribute
  * mutability, member ids) stay where they are enforced today, with the same SCIM error types.
  */
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { requestContract } from '../http/request-contract.ts';
 import type { ScimTypeOfIssue } from '../http/validation.ts';
 import { MAX_PATCH_OPERATIONS, PATCH_OP_SCHEMA } from './patch.ts';
@@ -13,13 +13,10 @@ import { canonicalMemberNames, scimGroupSchema, scimUserSchema } from './resourc
 import { BULK_REQUEST_SCHEMA, SEARCH_REQUEST_SCHEMA, scimLimits } from './scim-config.ts';
 
 function listsSchema(urn: string) {
-  return z
-    .array(z.string())
-    .refine((schemas) => schemas.some((schema) => schema.toLowerCase() === urn.toLowerCase()), {
+  return z.array(z.string()).check(z.refine((schemas) => schemas.some((schema) => schema.toLowerCase() === urn.toLowerCase()), {
       message: `must contain "${urn}"`,
       params: { scimType: 'invalidSyntax' },
-    })
-    .meta({ description: `Must contain ${urn}`, examples: [[urn]] });
+    }), z.meta({ description: `Must contain ${urn}`, examples: [[urn]] }));
 }
 
 /** Envelope problems (missing or wrong `schemas`, `Operations`) are invalidSyntax (RFC 7644 §3.12). */
@@ -27,110 +24,76 @@ const envelopeIssues = (members: readonly string[]): ScimTypeOfIssue => (issue) 
   typeof issue.path[0] === 'string' && members.includes(issue.path[0]) ? 'invalidSyntax' : undefined;
 
 const projection = {
-  attributes: z.string().meta({ description: 'Comma-separated attributes to return (RFC 7644 §3.9), e.g. userName,emails' }).optional(),
-  excludedAttributes: z.string().meta({ description: 'Comma-separated attributes to leave out (RFC 7644 §3.9), e.g. members' }).optional(),
+  attributes: z.optional(z.string().check(z.meta({ description: 'Comma-separated attributes to return (RFC 7644 §3.9), e.g. userName,emails' }))),
+  excludedAttributes: z.optional(z.string().check(z.meta({ description: 'Comma-separated attributes to leave out (RFC 7644 §3.9), e.g. members' }))),
 };
 
 const listParameters = {
-  filter: z
-    .string()
-    .meta({ description: 'RFC 7644 §3.4.2.2 filter, e.g. userName eq "joe.bloggs@example.com"' })
-    .optional(),
-  startIndex: z.coerce
-    .number()
-    .int()
-    .meta({ description: '1-based index of the first result; values below 1 are read as 1', default: 1, examples: [1] })
-    .optional(),
-  count: z.coerce
-    .number()
-    .int()
-    .meta({
+  filter: z.optional(z.string().check(z.meta({ description: 'RFC 7644 §3.4.2.2 filter, e.g. userName eq "joe.bloggs@example.com"' }))),
+  startIndex: z.optional(z.coerce.number().check(z.int(), z.meta({ description: '1-based index of the first result; values below 1 are read as 1', default: 1, examples: [1] }))),
+  count: z.optional(z.coerce.number().check(z.int(), z.meta({
       description: `Page size (default ${scimLimits.defaultCount}); at most ${scimLimits.maxResults} results are returned (filter.maxResults), negative values are read as 0`,
       default: scimLimits.defaultCount,
       examples: [10],
-    })
-    .optional(),
-  sortBy: z.string().meta({ description: 'Attribute to sort by, e.g. userName or meta.lastModified' }).optional(),
-  sortOrder: z
-    .string()
-    .refine((value) => ['ascending', 'descending'].includes(value.toLowerCase()), { message: 'sortOrder must be "ascending" or "descending".' })
-    .meta({ description: 'ascending (default) or descending' })
-    .optional(),
+    }))),
+  sortBy: z.optional(z.string().check(z.meta({ description: 'Attribute to sort by, e.g. userName or meta.lastModified' }))),
+  sortOrder: z.optional(z.string().check(z.refine((value) => ['ascending', 'descending'].includes(value.toLowerCase()), { message: 'sortOrder must be "ascending" or "descending".' }), z.meta({ description: 'ascending (default) or descending' }))),
   ...projection,
-  cursor: z.string().meta({ description: 'Cursor paging (IETF draft SCIM Cursor Pagination): empty to start, then the nextCursor of the previous page' }).optional(),
+  cursor: z.optional(z.string().check(z.meta({ description: 'Cursor paging (IETF draft SCIM Cursor Pagination): empty to start, then the nextCursor of the previous page' }))),
 };
 
 export const scimListQuery = z.object(listParameters);
 export const scimProjectionQuery = z.object(projection);
 
 const ifMatch = z.object({
-  'if-match': z.string().meta({ description: 'Apply only if the resource still has this version (meta.version / ETag); 412 otherwise' }).optional(),
+  'if-match': z.optional(z.string().check(z.meta({ description: 'Apply only if the resource still has this version (meta.version / ETag); 412 otherwise' }))),
 });
 const ifNoneMatch = z.object({
-  'if-none-match': z.string().meta({ description: 'Answer 304 Not Modified when the resource still has this version (ETag)' }).optional(),
+  'if-none-match': z.optional(z.string().check(z.meta({ description: 'Answer 304 Not Modified when the resource still has this version (ETag)' }))),
 });
 
-const nullable = <T extends z.ZodType>(schema: T) => schema.nullish();
+const nullable = <T extends z.ZodMiniType>(schema: T) => z.nullish(schema);
 const textOrList = z.union([z.array(z.string()), z.string()]);
 
 /** POST /.search (RFC 7644 §3.4.3). */
-export const scimSearchRequest = z
-  .looseObject({
+export const scimSearchRequest = z.looseObject({
     schemas: listsSchema(SEARCH_REQUEST_SCHEMA),
-    filter: nullable(listParameters.filter.unwrap()),
-    startIndex: nullable(listParameters.startIndex.unwrap()),
-    count: nullable(listParameters.count.unwrap()),
+    filter: nullable(listParameters.filter.def.innerType),
+    startIndex: nullable(listParameters.startIndex.def.innerType),
+    count: nullable(listParameters.count.def.innerType),
     sortBy: nullable(z.string()),
-    sortOrder: nullable(listParameters.sortOrder.unwrap()),
-    attributes: nullable(textOrList).meta({ description: 'Attributes to return' }),
-    excludedAttributes: nullable(textOrList).meta({ description: 'Attributes to leave out' }),
+    sortOrder: nullable(listParameters.sortOrder.def.innerType),
+    attributes: nullable(textOrList).check(z.meta({ description: 'Attributes to return' })),
+    excludedAttributes: nullable(textOrList).check(z.meta({ description: 'Attributes to leave out' })),
     cursor: nullable(z.string()),
-  })
-  .meta({ description: 'A SearchRequest message (RFC 7644 §3.4.3)' });
+  }).check(z.meta({ description: 'A SearchRequest message (RFC 7644 §3.4.3)' }));
 
-const patchOperation = z.preprocess(
-  canonicalMemberNames(['op', 'path', 'value']),
-  z.looseObject({
-    op: z
-      .string()
-      .refine((op) => ['add', 'remove', 'replace'].includes(op.toLowerCase()), { message: 'op must be "add", "remove" or "replace"', params: { scimType: 'invalidSyntax' } })
-      .meta({ description: 'add, remove or replace (any case)', examples: ['replace'] }),
-    path: z.string().nullish().meta({ description: 'Attribute path (RFC 7644 §3.5.2 / Figure 7); absent for a path-less operation', examples: ['userName'] }),
-    value: z.unknown().optional().meta({ description: 'The value to add or replace with (required for add and replace)' }),
-  }),
-);
+const patchOperation = z.pipe(z.transform(canonicalMemberNames(['op', 'path', 'value'])), z.looseObject({
+    op: z.string().check(z.refine((op) => ['add', 'remove', 'replace'].includes(op.toLowerCase()), { message: 'op must be "add", "remove" or "replace"', params: { scimType: 'invalidSyntax' } }), z.meta({ description: 'add, remove or replace (any case)', examples: ['replace'] })),
+    path: z.nullish(z.string()).check(z.meta({ description: 'Attribute path (RFC 7644 §3.5.2 / Figure 7); absent for a path-less operation', examples: ['userName'] })),
+    value: z.optional(z.unknown()).check(z.meta({ description: 'The value to add or replace with (required for add and replace)' })),
+  }));
 
 /** PATCH (RFC 7644 §3.5.2). */
-export const scimPatchRequest = z.preprocess(
-  canonicalMemberNames(['schemas', 'Operations']),
-  z
-    .looseObject({
+export const scimPatchRequest = z.pipe(z.transform(canonicalMemberNames(['schemas', 'Operations'])), z.looseObject({
       schemas: listsSchema(PATCH_OP_SCHEMA),
-      Operations: z.array(patchOperation).min(1).max(MAX_PATCH_OPERATIONS).meta({ description: `1 to ${MAX_PATCH_OPERATIONS} operations, applied in order` }),
-    })
-    .meta({ description: 'A PatchOp message (RFC 7644 §3.5.2)' }),
-);
+      Operations: z.array(patchOperation).check(z.minLength(1), z.maxLength(MAX_PATCH_OPERATIONS), z.meta({ description: `1 to ${MAX_PATCH_OPERATIONS} operations, applied in order` })),
+    }).check(z.meta({ description: 'A PatchOp message (RFC 7644 §3.5.2)' })));
 
 /** POST /Bulk (RFC 7644 §3.7). */
-export const scimBulkRequest = z
-  .looseObject({
+export const scimBulkRequest = z.looseObject({
     schemas: listsSchema(BULK_REQUEST_SCHEMA),
-    failOnErrors: z.coerce.number().int().optional().meta({ description: 'Stop after this many errors (default: run every operation)' }),
-    Operations: z
-      .array(
+    failOnErrors: z.optional(z.coerce.number().check(z.int())).check(z.meta({ description: 'Stop after this many errors (default: run every operation)' })),
+    Operations: z.array(
         z.looseObject({
-          method: z.string().meta({ description: 'POST, PUT, PATCH or DELETE', examples: ['POST'] }),
-          bulkId: z.string().optional().meta({ description: 'Client-chosen id that later operations reference as bulkId:<id>' }),
-          path: z.string().meta({ description: '/Users, /Groups, /Users/{id} or /Groups/{id}', examples: ['/Users'] }),
-          version: z.string().optional().meta({ description: 'If-Match version for PUT, PATCH and DELETE' }),
-          data: z.unknown().optional().meta({ description: 'The resource (POST, PUT) or PatchOp message (PATCH)' }),
+          method: z.string().check(z.meta({ description: 'POST, PUT, PATCH or DELETE', examples: ['POST'] })),
+          bulkId: z.optional(z.string()).check(z.meta({ description: 'Client-chosen id that later operations reference as bulkId:<id>' })),
+          path: z.string().check(z.meta({ description: '/Users, /Groups, /Users/{id} or /Groups/{id}', examples: ['/Users'] })),
+          version: z.optional(z.string()).check(z.meta({ description: 'If-Match version for PUT, PATCH and DELETE' })),
+          data: z.optional(z.unknown()).check(z.meta({ description: 'The resource (POST, PUT) or PatchOp message (PATCH)' })),
         }),
-      )
-      .min(1)
-      .max(scimLimits.bulkMaxOperations)
-      .meta({ description: `1 to ${scimLimits.bulkMaxOperations} operations (see /ServiceProviderConfig)` }),
-  })
-  .meta({ description: 'A BulkRequest message (RFC 7644 §3.7)' });
+      ).check(z.minLength(1), z.maxLength(scimLimits.bulkMaxOperations), z.meta({ description: `1 to ${scimLimits.bulkMaxOperations} operations (see /ServiceProviderConfig)` })),
+  }).check(z.meta({ description: 'A BulkRequest message (RFC 7644 §3.7)' }));
 
 export const scimUserInput = scimUserSchema('input');
 export const scimGroupInput = scimGroupSchema('input');

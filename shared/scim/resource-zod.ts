@@ -9,7 +9,7 @@
  * expected, a bare id where a complex value with a `value` sub-attribute is expected).
  * `output` schemas are what the service provider returns.
  */
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { isObject } from './json.ts';
 import {
   COMMON_ATTRIBUTES,
@@ -38,26 +38,26 @@ export function canonicalMemberNames(names: readonly string[]): (value: unknown)
 
 const BOOLEAN_TEXT = /^(true|false)$/i;
 
-function describe<T extends z.ZodType>(schema: T, attribute: AttributeDefinition): T {
+function describe<T extends z.ZodMiniType>(schema: T, attribute: AttributeDefinition): T {
   const notes: string[] = [];
   if (attribute.mutability === 'immutable') notes.push('Immutable once set.');
   if (attribute.mutability === 'writeOnly') notes.push('Write-only: never returned.');
   if (attribute.canonicalValues) notes.push(`Canonical values: ${attribute.canonicalValues.join(', ')}.`);
-  return schema.meta({ description: [attribute.description, ...notes].join(' ') });
+  return schema.check(z.meta({ description: [attribute.description, ...notes].join(' ') }));
 }
 
-function scalar(attribute: AttributeDefinition, direction: SchemaDirection): z.ZodType {
+function scalar(attribute: AttributeDefinition, direction: SchemaDirection): z.ZodMiniType {
   switch (attribute.type) {
     case 'boolean':
-      return direction === 'input' ? z.union([z.boolean(), z.string().regex(BOOLEAN_TEXT)]) : z.boolean();
+      return direction === 'input' ? z.union([z.boolean(), z.string().check(z.regex(BOOLEAN_TEXT))]) : z.boolean();
     case 'integer':
-      return z.number().int();
+      return z.int();
     case 'decimal':
       return z.number();
     case 'dateTime':
-      return z.string().meta({ format: 'date-time' });
+      return z.string().check(z.meta({ format: 'date-time' }));
     case 'reference':
-      return attribute.referenceTypes?.includes('uri') || attribute.referenceTypes?.includes('external') ? z.string().meta({ format: 'uri-reference' }) : z.string();
+      return attribute.referenceTypes?.includes('uri') || attribute.referenceTypes?.includes('external') ? z.string().check(z.meta({ format: 'uri-reference' })) : z.string();
     default:
       return z.string();
   }
@@ -68,13 +68,13 @@ function writable(attribute: AttributeDefinition, direction: SchemaDirection): b
   return attribute.returned !== 'never';
 }
 
-function element(attribute: AttributeDefinition, direction: SchemaDirection): z.ZodType {
+function element(attribute: AttributeDefinition, direction: SchemaDirection): z.ZodMiniType {
   if (attribute.type !== 'complex') return scalar(attribute, direction);
-  const shape: Record<string, z.ZodType> = {};
+  const shape: Record<string, z.ZodMiniType> = {};
   for (const sub of attribute.subAttributes ?? []) {
     if (!writable(sub, direction)) continue;
     const schema = element(sub, direction);
-    shape[sub.name] = describe(direction === 'input' ? schema.nullish() : schema.optional(), sub);
+    shape[sub.name] = describe(direction === 'input' ? z.nullish(schema) : z.optional(schema), sub);
   }
   const object = z.looseObject(shape);
   const value = attribute.subAttributes?.find((sub) => sub.name === 'value');
@@ -82,38 +82,38 @@ function element(attribute: AttributeDefinition, direction: SchemaDirection): z.
   return direction === 'input' && value ? z.union([object, scalar(value, direction)]) : object;
 }
 
-function attributeSchema(attribute: AttributeDefinition, direction: SchemaDirection): z.ZodType {
+function attributeSchema(attribute: AttributeDefinition, direction: SchemaDirection): z.ZodMiniType {
   const item = element(attribute, direction);
   if (!attribute.multiValued) return item;
   return direction === 'input' ? z.union([z.array(item), item]) : z.array(item);
 }
 
-function attributesShape(attributes: readonly AttributeDefinition[], direction: SchemaDirection): Record<string, z.ZodType> {
-  const shape: Record<string, z.ZodType> = {};
+function attributesShape(attributes: readonly AttributeDefinition[], direction: SchemaDirection): Record<string, z.ZodMiniType> {
+  const shape: Record<string, z.ZodMiniType> = {};
   for (const attribute of attributes) {
     if (!writable(attribute, direction)) continue;
     const schema = attributeSchema(attribute, direction);
-    shape[attribute.name] = describe(attribute.required ? schema : direction === 'input' ? schema.nullish() : schema.optional(), attribute);
+    shape[attribute.name] = describe(attribute.required ? schema : direction === 'input' ? z.nullish(schema) : z.optional(schema), attribute);
   }
   return shape;
 }
 
 function resourceSchema(core: SchemaDefinition, extensions: readonly SchemaDefinition[], direction: SchemaDirection, description: string) {
   const common = COMMON_ATTRIBUTES.filter((attribute) => attribute.name !== 'schemas');
-  const shape: Record<string, z.ZodType> = {
-    schemas: z.array(z.string()).meta({ description: 'The schema URIs the resource conforms to.', examples: [[core.id]] }),
+  const shape: Record<string, z.ZodMiniType> = {
+    schemas: z.array(z.string()).check(z.meta({ description: 'The schema URIs the resource conforms to.', examples: [[core.id]] })),
     ...attributesShape(common, direction),
     ...attributesShape(core.attributes, direction),
   };
-  if (direction === 'input') shape.schemas = (shape.schemas as z.ZodType).optional();
+  if (direction === 'input') shape.schemas = z.optional((shape.schemas as z.ZodMiniType));
   for (const extension of extensions) {
-    const extensionShape = z.looseObject(attributesShape(extension.attributes, direction)).meta({ description: extension.description });
-    shape[extension.id] = direction === 'input' ? extensionShape.nullish() : extensionShape.optional();
+    const extensionShape = z.looseObject(attributesShape(extension.attributes, direction)).check(z.meta({ description: extension.description }));
+    shape[extension.id] = direction === 'input' ? z.nullish(extensionShape) : z.optional(extensionShape);
   }
-  const object = z.looseObject(shape).meta({ description });
+  const object = z.looseObject(shape).check(z.meta({ description }));
   if (direction === 'output') return object;
   // Attribute names are case-insensitive (RFC 7643 §2.1): match them before checking.
-  return z.preprocess(canonicalMemberNames(Object.keys(shape)), object);
+  return z.pipe(z.transform(canonicalMemberNames(Object.keys(shape))), object);
 }
 
 export function scimUserSchema(direction: SchemaDirection) {

@@ -15,7 +15,8 @@
  *   (a decision is final) in the transaction that records it on the item, with its audit entry.
  */
 import type { DomainError } from '../errors/domain-errors.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { getItem, queryAll, queryPrefix } from './queries.ts';
 import { put, putNew, type TransactionStep } from './transactions.ts';
 

@@ -10,7 +10,8 @@
  * - apiGrants.of — one client's grant for one API.
  */
 import type { DomainError } from '../errors/domain-errors.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { getItem, queryAll, queryPrefix } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 

@@ -14,7 +14,8 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ConflictError } from '../errors/domain-errors.ts';
 import { dynamo, tableName } from './clients.ts';
-import { EntityType, keys } from './keys.ts';
+import { EntityType } from './keys.ts';
+import * as keys from './keys.ts';
 import { getItem } from './queries.ts';
 import { put, type TransactionStep } from './transactions.ts';
 

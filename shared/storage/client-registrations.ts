@@ -13,7 +13,8 @@
 import type { SealedSecret } from '../crypto/envelope.ts';
 import type { DomainError } from '../errors/domain-errors.ts';
 import { tableName } from './clients.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { batchGet, getItem, queryPrefix } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 

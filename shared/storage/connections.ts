@@ -14,7 +14,8 @@
  */
 import type { SealedSecret } from '../crypto/envelope.ts';
 import type { DomainError } from '../errors/domain-errors.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { getItem, queryPrefix } from './queries.ts';
 import { mustExist, put, putNew, remove, type TransactionStep } from './transactions.ts';
 

@@ -1,6 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from './clients.ts';
-import { EntityType, keys } from './keys.ts';
+import { EntityType } from './keys.ts';
+import * as keys from './keys.ts';
 import type { TransactionStep } from './transactions.ts';
 
 /** Shards per counter: enough that an IdP creating users in parallel rarely collides inside a transaction. */

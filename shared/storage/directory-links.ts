@@ -9,7 +9,8 @@
  * changes its DN, and removes it in the one that deletes the object.
  */
 import { createHash } from 'node:crypto';
-import { EntityType, keys } from './keys.ts';
+import { EntityType } from './keys.ts';
+import * as keys from './keys.ts';
 import { batchGet } from './queries.ts';
 import { put, remove, type TransactionStep } from './transactions.ts';
 

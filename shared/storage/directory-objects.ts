@@ -14,7 +14,8 @@
  *   transaction as the object's change.
  */
 import type { DomainError } from '../errors/domain-errors.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { getItem, queryAll } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 import { mapLimited } from '../concurrency/map-limited.ts';

@@ -10,7 +10,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DomainError } from '../errors/domain-errors.ts';
 import { dynamo, tableName } from './clients.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { getItem } from './queries.ts';
 import { putNew, type TransactionStep } from './transactions.ts';
 

@@ -16,7 +16,8 @@
  */
 import type { DomainError } from '../errors/domain-errors.ts';
 import { tableName } from './clients.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { batchGet, getItem, queryAll, queryPrefix } from './queries.ts';
 import { putNew, remove, type TransactionStep } from './transactions.ts';
 

@@ -10,7 +10,8 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { dynamo, s3, tableName } from './clients.ts';
-import { EntityType, keys } from './keys.ts';
+import { EntityType } from './keys.ts';
+import * as keys from './keys.ts';
 
 /** What the local runtime remembers about its first start. `createdAt` is ISO 8601. */
 export interface BootstrapMarker {

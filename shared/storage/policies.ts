@@ -16,7 +16,8 @@
  */
 import { ulidBounds } from '../audit/ulid.ts';
 import type { DomainError } from '../errors/domain-errors.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { batchGet, getItem, queryAll, queryPrefix } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 

@@ -13,7 +13,8 @@
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from './clients.ts';
-import { EntityType, keys } from './keys.ts';
+import { EntityType } from './keys.ts';
+import * as keys from './keys.ts';
 import { batchGet } from './queries.ts';
 import type { TransactionStep } from './transactions.ts';
 

@@ -9,7 +9,8 @@
  */
 import type { DomainError } from '../errors/domain-errors.ts';
 import * as groups from './groups.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { batchGet, getItem, queryPrefix } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 import * as users from './users.ts';

@@ -11,7 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { DomainError } from '../errors/domain-errors.ts';
-import { EntityType, keys } from './keys.ts';
+import { EntityType } from './keys.ts';
+import * as keys from './keys.ts';
 import { getItem } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 

@@ -10,7 +10,8 @@
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { JWK } from 'jose';
 import { dynamo, tableName } from './clients.ts';
-import { EntityType, keys } from './keys.ts';
+import { EntityType } from './keys.ts';
+import * as keys from './keys.ts';
 
 /** One published public key. Timestamps are ISO 8601; `expiresAt` is epoch seconds. */
 export interface SigningKeyRecord {

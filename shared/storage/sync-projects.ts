@@ -19,7 +19,8 @@
  *   found gone, in time order, so a run finds those due for deletion without reading the others.
  */
 import type { DomainError } from '../errors/domain-errors.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { getItem, queryAll, queryPage, queryPrefix } from './queries.ts';
 import { put, putNew, remove, type TransactionStep } from './transactions.ts';
 

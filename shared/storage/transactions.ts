@@ -1,7 +1,8 @@
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { dynamo, tableName } from './clients.ts';
-import { EntityType, keys } from './keys.ts';
+import { EntityType } from './keys.ts';
+import * as keys from './keys.ts';
 import { COUNTER_SHARDS } from './counters.ts';
 import type { DomainError} from '../errors/domain-errors.ts';
 import { ConcurrentChangeError, ServiceUnavailableError, ValidationError } from '../errors/domain-errors.ts';

@@ -18,7 +18,8 @@
 import type { DomainError } from '../errors/domain-errors.ts';
 import { scimVisible } from '../scim/visibility.ts';
 import { tableName } from './clients.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { fitsInKey } from './limits.ts';
 import type { ListPosition } from './page-boundaries.ts';
 import { mergeOrderedPages } from './ordered-merge.ts';

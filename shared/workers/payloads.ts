@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 
 /**
  * The payload each startable worker accepts, validated when work is started and again at the
@@ -6,23 +6,23 @@ import * as z from 'zod';
  */
 export const workerPayloads = {
   'sweep-group-memberships': z.strictObject({
-    organizationId: z.string().min(1).max(100),
+    organizationId: z.string().check(z.minLength(1), z.maxLength(100)),
     groupId: z.uuid(),
   }),
   'sync-run': z.strictObject({
     organizationId: z.uuid(),
     projectId: z.uuid(),
-    runId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a ULID' }),
+    runId: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a ULID' })),
     /** A follow-up invocation: continue the run's stored plan from this change record's sequence (its checkpoint). */
-    continueFrom: z.number().int().min(1).optional(),
+    continueFrom: z.optional(z.int().check(z.gte(1))),
   }),
   'policy-sweep': z.strictObject({
     organizationId: z.uuid(),
     policyId: z.uuid(),
   }),
   'audit-export': z.strictObject({
-    organizationId: z.string().min(1).max(100),
-    jobId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a ULID' }),
+    organizationId: z.string().check(z.minLength(1), z.maxLength(100)),
+    jobId: z.string().check(z.regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, { message: 'must be a ULID' })),
   }),
 } as const;
 

@@ -1,5 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { logger } from '../observability/logger.ts';
 import { observeWorker } from './observe-worker.ts';
 
@@ -14,7 +14,7 @@ export type QueueWorkerHandler = (event: SQSEvent, context: Context) => Promise<
  * error messages is logged. Observed (shared/workers/observe-worker.ts): traced, WorkerInvocations and
  * WorkerFailures published.
  */
-export function createQueueWorker<Schema extends z.ZodType>(
+export function createQueueWorker<Schema extends z.ZodMiniType>(
   workerId: string,
   schema: Schema,
   work: (payload: z.infer<Schema>, context: Context) => Promise<unknown>,

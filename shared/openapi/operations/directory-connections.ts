@@ -1,32 +1,30 @@
-import * as z from 'zod';
+import * as z from '../../zod-mini.ts';
 import * as contracts from '../../directory/connection-schemas.ts';
 import type { ExampleDoc, OperationDocs, ResponseDoc } from '../operation-docs.ts';
 
 /** Response bodies of the connection routes (shared/directory/connections.ts shapes them). */
-export const connectionView = z
-  .object({
+export const connectionView = z.object({
     id: z.uuid(),
     name: z.string(),
     type: z.enum(['scim', 'ldap', 'activeDirectory']),
     status: z.enum(['active', 'disabled']),
-    host: z.string().optional(),
-    port: z.int().optional(),
-    tlsMode: z.enum(['ldaps', 'startTLS', 'none']).optional(),
-    allowInsecure: z.boolean().optional(),
-    caCertificate: z.string().nullable().optional(),
-    tlsServerName: z.string().nullable().optional(),
-    baseDn: z.string().optional(),
-    bindDn: z.string().optional(),
-    passwordSet: z.boolean().optional().meta({ description: 'A bind password is stored (it is never returned)' }),
-    pageSize: z.int().optional(),
-    connectTimeoutMs: z.int().optional(),
-    operationTimeoutMs: z.int().optional(),
-    warnings: z.array(z.enum(['insecure_transport'])).meta({ description: 'insecure_transport: tlsMode none, the bind password crosses the network in clear' }),
+    host: z.optional(z.string()),
+    port: z.optional(z.int()),
+    tlsMode: z.optional(z.enum(['ldaps', 'startTLS', 'none'])),
+    allowInsecure: z.optional(z.boolean()),
+    caCertificate: z.optional(z.nullable(z.string())),
+    tlsServerName: z.optional(z.nullable(z.string())),
+    baseDn: z.optional(z.string()),
+    bindDn: z.optional(z.string()),
+    passwordSet: z.optional(z.boolean()).check(z.meta({ description: 'A bind password is stored (it is never returned)' })),
+    pageSize: z.optional(z.int()),
+    connectTimeoutMs: z.optional(z.int()),
+    operationTimeoutMs: z.optional(z.int()),
+    warnings: z.array(z.enum(['insecure_transport'])).check(z.meta({ description: 'insecure_transport: tlsMode none, the bind password crosses the network in clear' })),
     createdAt: z.string(),
     updatedAt: z.string(),
     version: z.int(),
-  })
-  .meta({ description: 'A directory connection. The scim connection has only id, name, type, status, warnings, timestamps and version.' });
+  }).check(z.meta({ description: 'A directory connection. The scim connection has only id, name, type, status, warnings, timestamps and version.' }));
 
 export const connectionList = z.object({
   data: z.array(connectionView),
@@ -35,28 +33,23 @@ export const connectionList = z.object({
   pageSize: z.int(),
 });
 
-export const connectionTestResult = z
-  .object({
+export const connectionTestResult = z.object({
     success: z.boolean(),
-    latencyMs: z.int().meta({ description: 'Connect, bind and RootDSE read, in milliseconds' }),
-    namingContexts: z.array(z.string()).optional(),
-    defaultNamingContext: z.string().nullable().optional(),
-    vendor: z
-      .object({ product: z.enum(['Active Directory', 'OpenLDAP', 'unknown']), vendorName: z.string().nullable(), vendorVersion: z.string().nullable() })
-      .optional()
-      .meta({ description: 'vendorName/vendorVersion from the RootDSE; product detected from supportedCapabilities/forestFunctionality (AD) or the RootDSE class (OpenLDAP)' }),
-    pagedResultsSupported: z.boolean().optional().meta({ description: 'supportedControl lists 1.2.840.113556.1.4.319 (RFC 2696)' }),
-    startTlsSupported: z.boolean().optional().meta({ description: 'supportedExtension lists 1.3.6.1.4.1.1466.20037' }),
-    tls: z.object({ mode: z.enum(['ldaps', 'startTLS', 'none']), verified: z.boolean() }).optional(),
-    reason: z.enum(['invalid_credentials', 'unreachable', 'timeout', 'tls_failure', 'ldap_error', 'destination_refused']).optional(),
-    resultCode: z.int().optional().meta({ description: 'LDAP result code (RFC 4511 §4.1.9), e.g. 49 for invalid credentials' }),
-    message: z.string().optional(),
+    latencyMs: z.int().check(z.meta({ description: 'Connect, bind and RootDSE read, in milliseconds' })),
+    namingContexts: z.optional(z.array(z.string())),
+    defaultNamingContext: z.optional(z.nullable(z.string())),
+    vendor: z.optional(z.object({ product: z.enum(['Active Directory', 'OpenLDAP', 'unknown']), vendorName: z.nullable(z.string()), vendorVersion: z.nullable(z.string()) })).check(z.meta({ description: 'vendorName/vendorVersion from the RootDSE; product detected from supportedCapabilities/forestFunctionality (AD) or the RootDSE class (OpenLDAP)' })),
+    pagedResultsSupported: z.optional(z.boolean()).check(z.meta({ description: 'supportedControl lists 1.2.840.113556.1.4.319 (RFC 2696)' })),
+    startTlsSupported: z.optional(z.boolean()).check(z.meta({ description: 'supportedExtension lists 1.3.6.1.4.1.1466.20037' })),
+    tls: z.optional(z.object({ mode: z.enum(['ldaps', 'startTLS', 'none']), verified: z.boolean() })),
+    reason: z.optional(z.enum(['invalid_credentials', 'unreachable', 'timeout', 'tls_failure', 'ldap_error', 'destination_refused'])),
+    resultCode: z.optional(z.int()).check(z.meta({ description: 'LDAP result code (RFC 4511 §4.1.9), e.g. 49 for invalid credentials' })),
+    message: z.optional(z.string()),
     warnings: z.array(z.enum(['insecure_transport'])),
-  })
-  .meta({ description: 'Outcome of a connection test: success with what the RootDSE says, or the reason of the failure' });
+  }).check(z.meta({ description: 'Outcome of a connection test: success with what the RootDSE says, or the reason of the failure' }));
 
 const example = (summary: string, value: unknown): Record<string, ExampleDoc> => ({ example: { summary, value } });
-const ok = (description: string, schema: z.ZodType, examples: Record<string, ExampleDoc>): ResponseDoc => ({ description, schema, examples });
+const ok = (description: string, schema: z.ZodMiniType, examples: Record<string, ExampleDoc>): ResponseDoc => ({ description, schema, examples });
 
 const now = '2026-11-30T09:00:00.000Z';
 const adConnection = {

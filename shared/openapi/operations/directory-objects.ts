@@ -3,66 +3,56 @@
  * their response schemas and examples. Lists answer the seed's envelope; one resource is the
  * object itself.
  */
-import * as z from 'zod';
+import * as z from '../../zod-mini.ts';
 import * as contracts from '../../directory/schemas.ts';
 import type { ExampleDoc, OperationDocs, ResponseDoc } from '../operation-docs.ts';
 
 const uuid = z.uuid();
 const timestamp = z.iso.datetime({ offset: true });
-const nullableText = z.string().nullable();
+const nullableText = z.nullable(z.string());
 
-export const directoryObject = z
-  .object({
-    id: uuid.meta({ description: 'The object id: a user’s or group’s own id, or the id of another synchronised entry' }),
-    objectClass: z.string().meta({ description: 'user, group, computer (AD computer, OpenLDAP device)', examples: ['user'] }),
-    name: z.string().meta({ description: 'A user’s name (displayName, else given and family name, else the account name), a group’s or computer’s name' }),
-    accountName: nullableText.meta({ description: 'A user’s account name (userName); null for other classes' }),
-    dn: nullableText.meta({ description: 'Distinguished name in the source directory; null for SCIM, SAML and local records' }),
+export const directoryObject = z.object({
+    id: uuid.check(z.meta({ description: 'The object id: a user’s or group’s own id, or the id of another synchronised entry' })),
+    objectClass: z.string().check(z.meta({ description: 'user, group, computer (AD computer, OpenLDAP device)', examples: ['user'] })),
+    name: z.string().check(z.meta({ description: 'A user’s name (displayName, else given and family name, else the account name), a group’s or computer’s name' })),
+    accountName: nullableText.check(z.meta({ description: 'A user’s account name (userName); null for other classes' })),
+    dn: nullableText.check(z.meta({ description: 'Distinguished name in the source directory; null for SCIM, SAML and local records' })),
     source: z.enum(['scim', 'ldap', 'activeDirectory', 'saml-jit', 'local']),
-    connectionId: uuid.nullable().meta({ description: 'The connection the object came through (SCIM records: the organization’s scim connection)' }),
-    externalId: nullableText.meta({ description: 'The id in the source: entryUUID or objectGUID for synchronised entries, the SCIM externalId otherwise' }),
+    connectionId: z.nullable(uuid).check(z.meta({ description: 'The connection the object came through (SCIM records: the organization’s scim connection)' })),
+    externalId: nullableText.check(z.meta({ description: 'The id in the source: entryUUID or objectGUID for synchronised entries, the SCIM externalId otherwise' })),
     isActive: z.boolean(),
     createdAt: timestamp,
     updatedAt: timestamp,
-  })
-  .meta({ description: 'One account or entry as its source holds it' });
+  }).check(z.meta({ description: 'One account or entry as its source holds it' }));
 
-export const directoryObjectAttributes = z
-  .object({
+export const directoryObjectAttributes = z.object({
     id: uuid,
     objectClass: z.string(),
     source: z.string(),
-    connectionId: uuid.nullable(),
+    connectionId: z.nullable(uuid),
     dn: nullableText,
-    attributes: z
-      .record(z.string(), z.unknown())
-      .meta({ description: 'Every attribute the source holds: the raw LDAP attributes of a synchronised entry (one value as a string, several as an array; objectGUID as a GUID, objectSid as S-1-…, other binary values base64), the SCIM resource of a SCIM one. Never passwords or other secrets.' }),
-    omitted: z.record(z.string(), z.int()).meta({ description: 'Attributes too large to keep (name → bytes)' }),
-    readAt: timestamp.nullable().meta({ description: 'When sync last read the entry; null for SCIM, SAML and local records' }),
-  })
-  .meta({ description: 'All attributes of an object' });
+    attributes: z.record(z.string(), z.unknown()).check(z.meta({ description: 'Every attribute the source holds: the raw LDAP attributes of a synchronised entry (one value as a string, several as an array; objectGUID as a GUID, objectSid as S-1-…, other binary values base64), the SCIM resource of a SCIM one. Never passwords or other secrets.' })),
+    omitted: z.record(z.string(), z.int()).check(z.meta({ description: 'Attributes too large to keep (name → bytes)' })),
+    readAt: z.nullable(timestamp).check(z.meta({ description: 'When sync last read the entry; null for SCIM, SAML and local records' })),
+  }).check(z.meta({ description: 'All attributes of an object' }));
 
-export const directoryPerson = z
-  .object({
+export const directoryPerson = z.object({
     id: uuid,
-    displayName: z.string().meta({ description: 'The name of the linked account written last' }),
+    displayName: z.string().check(z.meta({ description: 'The name of the linked account written last' })),
     email: nullableText,
     employeeNumber: nullableText,
-    objectCount: z.int().meta({ description: 'Linked objects (accounts)' }),
+    objectCount: z.int().check(z.meta({ description: 'Linked objects (accounts)' })),
     createdAt: timestamp,
     updatedAt: timestamp,
-  })
-  .meta({ description: 'A person: one human, with its accounts across sources' });
+  }).check(z.meta({ description: 'A person: one human, with its accounts across sources' }));
 
-const envelope = <T extends z.ZodType>(item: T, what: string) =>
-  z
-    .object({
+const envelope = <T extends z.ZodMiniType>(item: T, what: string) =>
+  z.object({
       data: z.array(item),
-      totalCount: z.int().meta({ description: `Every ${what} that matches, not only this page's` }),
+      totalCount: z.int().check(z.meta({ description: `Every ${what} that matches, not only this page's` })),
       page: z.int(),
       pageSize: z.int(),
-    })
-    .meta({ description: `A page of ${what}s` });
+    }).check(z.meta({ description: `A page of ${what}s` }));
 
 export const directoryObjectPage = envelope(directoryObject, 'object');
 export const directoryPersonPage = envelope(directoryPerson, 'person');
@@ -94,7 +84,7 @@ const computer = {
 const person = { id: '4e1d7a2b-6c3f-4b8e-9d0a-1f2e3d4c5b6a', displayName: 'Ada Lovelace', email: 'ada@example.com', employeeNumber: '1001', objectCount: 2, createdAt: '2025-01-23T04:56:22.000Z', updatedAt: '2025-05-13T04:42:34.000Z' };
 
 const example = (summary: string, value: unknown): Record<string, ExampleDoc> => ({ example: { summary, value } });
-const ok = (description: string, schema: z.ZodType, summary: string, value: unknown): ResponseDoc => ({ description, schema, examples: example(summary, value) });
+const ok = (description: string, schema: z.ZodMiniType, summary: string, value: unknown): ResponseDoc => ({ description, schema, examples: example(summary, value) });
 const notFound = (what: 'Object' | 'Person'): ResponseDoc => ({
   description: `No ${what.toLowerCase()} with this id in the organization`,
   examples: example('Not found (seed)', { error: 'Not Found', message: `${what} with ID '...' was not found`, statusCode: 404 }),

@@ -1,75 +1,68 @@
-import * as z from 'zod';
+import * as z from '../../zod-mini.ts';
 import * as contracts from '../../directory/sync-schemas.ts';
 import type { ExampleDoc, OperationDocs, ResponseDoc } from '../operation-docs.ts';
 
 const counts = z.object({ processed: z.int(), created: z.int(), updated: z.int(), unchanged: z.int(), deactivated: z.int(), deleted: z.int(), errors: z.int() });
 
 /** Response bodies of the sync routes (shared/directory/sync-projects.ts shapes them). */
-export const syncProjectView = z
-  .object({
+export const syncProjectView = z.object({
     id: z.uuid(),
     name: z.string(),
     connectionId: z.uuid(),
     connectionType: z.enum(['ldap', 'activeDirectory']),
     searchBases: z.array(z.string()),
-    filter: z.string().nullable(),
+    filter: z.nullable(z.string()),
     objectClasses: z.array(z.enum(['user', 'group', 'computer'])),
-    correlation: z.array(z.string()).meta({ description: 'Person correlation rule: ordered attributes (employeeNumber, email, userName)' }),
-    attributeMappings: z.record(z.string(), z.string()).meta({ description: 'User field → source attribute (defaults of the connection type merged with the project’s)' }),
+    correlation: z.array(z.string()).check(z.meta({ description: 'Person correlation rule: ordered attributes (employeeNumber, email, userName)' })),
+    attributeMappings: z.record(z.string(), z.string()).check(z.meta({ description: 'User field → source attribute (defaults of the connection type merged with the project’s)' })),
     mode: z.enum(['full', 'delta']),
     onDisappear: z.enum(['deactivate', 'delete']),
     deletionThreshold: z.object({ count: z.int(), percent: z.number() }),
-    deleteAfterDays: z.int().meta({ description: 'With onDisappear delete: days a disappeared object stays deactivated before a run deletes it' }),
-    pageSize: z.int().nullable(),
-    schedule: z
-      .object({ expression: z.string(), timezone: z.string().nullable(), enabled: z.boolean() })
-      .nullable()
-      .meta({ description: 'When runs are queued without POST …/run: a rate or EventBridge cron expression, its IANA time zone (cron only; null = UTC), on or off' }),
-    nextRunAt: z.string().nullable().meta({ description: 'When the schedule queues the next run (ISO 8601, UTC); null without an enabled schedule' }),
+    deleteAfterDays: z.int().check(z.meta({ description: 'With onDisappear delete: days a disappeared object stays deactivated before a run deletes it' })),
+    pageSize: z.nullable(z.int()),
+    schedule: z.nullable(z.object({ expression: z.string(), timezone: z.nullable(z.string()), enabled: z.boolean() })).check(z.meta({ description: 'When runs are queued without POST …/run: a rate or EventBridge cron expression, its IANA time zone (cron only; null = UTC), on or off' })),
+    nextRunAt: z.nullable(z.string()).check(z.meta({ description: 'When the schedule queues the next run (ISO 8601, UTC); null without an enabled schedule' })),
     version: z.int(),
     createdAt: z.string(),
     updatedAt: z.string(),
-  })
-  .meta({ description: 'A sync project' });
+  }).check(z.meta({ description: 'A sync project' }));
 export const syncProjectList = z.object({ data: z.array(syncProjectView), totalCount: z.int(), page: z.int(), pageSize: z.int() });
-export const syncRunView = z
-  .object({
-    id: z.string().meta({ description: 'Run id (a ULID: time-ordered)' }),
+export const syncRunView = z.object({
+    id: z.string().check(z.meta({ description: 'Run id (a ULID: time-ordered)' })),
     projectId: z.uuid(),
     projectName: z.string(),
     connectionId: z.uuid(),
     mode: z.enum(['full', 'delta']),
     status: z.enum(['queued', 'running', 'succeeded', 'failed', 'partial']),
-    reason: z.string().nullable().meta({ description: 'Why a run failed: deletion_threshold, empty_result, directory_error, connection_disabled, project_deleted, plan_outdated, object_not_found, object_out_of_scope, interrupted, internal_error' }),
-    message: z.string().optional(),
+    reason: z.nullable(z.string()).check(z.meta({ description: 'Why a run failed: deletion_threshold, empty_result, directory_error, connection_disabled, project_deleted, plan_outdated, object_not_found, object_out_of_scope, interrupted, internal_error' })),
+    message: z.optional(z.string()),
     queuedAt: z.string(),
-    startedAt: z.string().nullable(),
-    finishedAt: z.string().nullable(),
+    startedAt: z.nullable(z.string()),
+    finishedAt: z.nullable(z.string()),
     counts,
-    wouldRemove: z.int().optional().meta({ description: 'Deactivations and deletions a run stopped by the threshold (or a dry run) would make' }),
-    dryRun: z.boolean().optional().meta({ description: 'A dry run: its change records are the plan; nothing was changed' }),
-    appliesPlanOf: z.string().optional().meta({ description: 'The dry run whose stored plan this run applied' }),
-    overrideDeletionThreshold: z.boolean().optional(),
-    object: z.object({ dn: z.string().optional(), id: z.string().optional() }).optional().meta({ description: 'A one-object run: the DN or id asked for' }),
-    invocations: z.int().optional().meta({ description: 'Worker invocations the run took (more than 1: it continued from a checkpoint)' }),
-  })
-  .meta({ description: 'One sync run' });
+    wouldRemove: z.optional(z.int()).check(z.meta({ description: 'Deactivations and deletions a run stopped by the threshold (or a dry run) would make' })),
+    dryRun: z.optional(z.boolean()).check(z.meta({ description: 'A dry run: its change records are the plan; nothing was changed' })),
+    appliesPlanOf: z.optional(z.string()).check(z.meta({ description: 'The dry run whose stored plan this run applied' })),
+    overrideDeletionThreshold: z.optional(z.boolean()),
+    object: z.optional(z.object({ dn: z.optional(z.string()), id: z.optional(z.string()) })).check(z.meta({ description: 'A one-object run: the DN or id asked for' })),
+    invocations: z.optional(z.int()).check(z.meta({ description: 'Worker invocations the run took (more than 1: it continued from a checkpoint)' })),
+  }).check(z.meta({ description: 'One sync run' }));
 export const syncRunList = z.object({ data: z.array(syncRunView), totalCount: z.int(), page: z.int(), pageSize: z.int() });
 export const syncChange = z.object({
   sequence: z.int(),
   dn: z.string(),
   objectClass: z.enum(['user', 'group']),
   action: z.enum(['created', 'updated', 'unchanged', 'deactivated', 'deleted', 'error']),
-  objectId: z.string().optional(),
-  changes: z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() })).optional(),
-  members: z.object({ added: z.array(z.string()), removed: z.array(z.string()) }).optional().meta({ description: "A group's membership changes: user ids added and removed" }),
-  pending: z.boolean().optional().meta({ description: 'A planned change not applied yet: the run continues in a follow-up invocation' }),
-  error: z.string().optional(),
+  objectId: z.optional(z.string()),
+  changes: z.optional(z.record(z.string(), z.object({ before: z.unknown(), after: z.unknown() }))),
+  members: z.optional(z.object({ added: z.array(z.string()), removed: z.array(z.string()) })).check(z.meta({ description: "A group's membership changes: user ids added and removed" })),
+  pending: z.optional(z.boolean()).check(z.meta({ description: 'A planned change not applied yet: the run continues in a follow-up invocation' })),
+  error: z.optional(z.string()),
 });
-export const syncRunDetail = syncRunView.extend({ changes: z.object({ data: z.array(syncChange), totalCount: z.int(), page: z.int(), pageSize: z.int() }) }).meta({ description: 'A run with one page of its change records' });
+export const syncRunDetail = z.extend(syncRunView, { changes: z.object({ data: z.array(syncChange), totalCount: z.int(), page: z.int(), pageSize: z.int() }) }).check(z.meta({ description: 'A run with one page of its change records' }));
 
 const example = (summary: string, value: unknown): Record<string, ExampleDoc> => ({ example: { summary, value } });
-const ok = (description: string, schema: z.ZodType, examples: Record<string, ExampleDoc>): ResponseDoc => ({ description, schema, examples });
+const ok = (description: string, schema: z.ZodMiniType, examples: Record<string, ExampleDoc>): ResponseDoc => ({ description, schema, examples });
 const now = '2026-11-30T09:00:00.000Z';
 const project = {
   id: '5d7c1b2a-3e4f-4a5b-8c6d-7e8f9a0b1c2d',

@@ -3,68 +3,60 @@
  * schemas and examples. Lists answer the seed's envelope `{data, totalCount, page, pageSize}`;
  * one resource is the object itself (the seed shows the envelope for lists only).
  */
-import * as z from 'zod';
+import * as z from '../../zod-mini.ts';
 import * as contracts from '../../directory/schemas.ts';
 import type { ExampleDoc, OperationDocs, ResponseDoc } from '../operation-docs.ts';
 
 const uuid = z.uuid();
 const timestamp = z.iso.datetime({ offset: true });
-const nullableText = z.string().nullable();
+const nullableText = z.nullable(z.string());
 const source = z.enum(['scim', 'ldap', 'activeDirectory', 'saml-jit', 'local']);
 
-export const directoryUser = z
-  .object({
+export const directoryUser = z.object({
     id: uuid,
-    accountName: z.string().meta({ description: 'The account (sign-in) name: SCIM userName; sAMAccountName or uid for synchronised accounts' }),
-    displayName: z.string().meta({ description: "The person's name: displayName, else name.formatted, else given and family name, else the account name" }),
+    accountName: z.string().check(z.meta({ description: 'The account (sign-in) name: SCIM userName; sAMAccountName or uid for synchronised accounts' })),
+    displayName: z.string().check(z.meta({ description: "The person's name: displayName, else name.formatted, else given and family name, else the account name" })),
     givenName: nullableText,
     familyName: nullableText,
-    email: nullableText.meta({ description: 'The primary email address, else the first one' }),
-    department: nullableText.meta({ description: 'Enterprise extension department' }),
+    email: nullableText.check(z.meta({ description: 'The primary email address, else the first one' })),
+    department: nullableText.check(z.meta({ description: 'Enterprise extension department' })),
     title: nullableText,
     employeeNumber: nullableText,
-    managerId: uuid.nullable().meta({ description: "The manager's user id" }),
+    managerId: z.nullable(uuid).check(z.meta({ description: "The manager's user id" })),
     status: z.enum(['active', 'disabled']),
-    source: source.meta({ description: 'Where the record came from; the source owns it' }),
-    connectionId: uuid.nullable().meta({ description: 'The connection the user came through; null for local accounts and for records that predate connections' }),
+    source: source.check(z.meta({ description: 'Where the record came from; the source owns it' })),
+    connectionId: z.nullable(uuid).check(z.meta({ description: 'The connection the user came through; null for local accounts and for records that predate connections' })),
     externalId: nullableText,
     createdAt: timestamp,
     updatedAt: timestamp,
-    lastSignInAt: timestamp.nullable(),
-  })
-  .meta({ description: 'A user of any source (SCIM, SAML just-in-time, local, LDAP, Active Directory)' });
+    lastSignInAt: z.nullable(timestamp),
+  }).check(z.meta({ description: 'A user of any source (SCIM, SAML just-in-time, local, LDAP, Active Directory)' }));
 
-export const directoryGroup = z
-  .object({
+export const directoryGroup = z.object({
     id: uuid,
     displayName: z.string(),
     description: nullableText,
     source: z.enum(['scim', 'ldap', 'activeDirectory', 'local']),
-    connectionId: uuid.nullable(),
+    connectionId: z.nullable(uuid),
     externalId: nullableText,
     createdAt: timestamp,
     updatedAt: timestamp,
-  })
-  .meta({ description: 'A group (team) of any source' });
+  }).check(z.meta({ description: 'A group (team) of any source' }));
 
-export const directoryUserAttributes = z
-  .object({
+export const directoryUserAttributes = z.object({
     id: uuid,
     source,
-    connectionId: uuid.nullable(),
-    attributes: z.record(z.string(), z.unknown()).meta({ description: 'Every attribute the source holds, by its name there (SCIM names; the enterprise extension under its URN). Never a password.' }),
-  })
-  .meta({ description: 'All attributes of a user' });
+    connectionId: z.nullable(uuid),
+    attributes: z.record(z.string(), z.unknown()).check(z.meta({ description: 'Every attribute the source holds, by its name there (SCIM names; the enterprise extension under its URN). Never a password.' })),
+  }).check(z.meta({ description: 'All attributes of a user' }));
 
-const envelope = <T extends z.ZodType>(item: T, what: string) =>
-  z
-    .object({
+const envelope = <T extends z.ZodMiniType>(item: T, what: string) =>
+  z.object({
       data: z.array(item),
-      totalCount: z.int().meta({ description: `Every ${what} that matches, not only this page's` }),
-      page: z.int().meta({ description: 'This page, 1-based' }),
-      pageSize: z.int().meta({ description: 'Items per page as asked (the last page may hold fewer)' }),
-    })
-    .meta({ description: `A page of ${what}s` });
+      totalCount: z.int().check(z.meta({ description: `Every ${what} that matches, not only this page's` })),
+      page: z.int().check(z.meta({ description: 'This page, 1-based' })),
+      pageSize: z.int().check(z.meta({ description: 'Items per page as asked (the last page may hold fewer)' })),
+    }).check(z.meta({ description: `A page of ${what}s` }));
 
 export const directoryUserPage = envelope(directoryUser, 'user');
 export const directoryGroupPage = envelope(directoryGroup, 'group');
@@ -119,7 +111,7 @@ const admins = {
 };
 
 const example = (summary: string, value: unknown): Record<string, ExampleDoc> => ({ example: { summary, value } });
-const ok = (description: string, schema: z.ZodType, summary: string, value: unknown): ResponseDoc => ({ description, schema, examples: example(summary, value) });
+const ok = (description: string, schema: z.ZodMiniType, summary: string, value: unknown): ResponseDoc => ({ description, schema, examples: example(summary, value) });
 const notFound = (what: 'User' | 'Group'): ResponseDoc => ({
   description: `No ${what.toLowerCase()} with this id in the organization`,
   examples: example('Not found (seed)', { error: 'Not Found', message: `${what} with ID '...' was not found`, statusCode: 404 }),

@@ -1,53 +1,49 @@
-import * as z from 'zod';
+import * as z from '../../zod-mini.ts';
 import * as contracts from '../../governance/policy-schemas.ts';
 import type { ExampleDoc, OperationDocs, ResponseDoc } from '../operation-docs.ts';
 
 const uuid = z.uuid();
-const timestamp = z.string().meta({ description: 'ISO 8601 UTC' });
-const actorRef = z.object({ type: z.string().meta({ description: 'user, client or system' }), id: z.string() });
+const timestamp = z.string().check(z.meta({ description: 'ISO 8601 UTC' }));
+const actorRef = z.object({ type: z.string().check(z.meta({ description: 'user, client or system' })), id: z.string() });
 
-export const policyView = z
-  .object({
+export const policyView = z.object({
     id: uuid,
     name: z.string(),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     type: z.enum(contracts.policyTypes),
-    parameters: z.record(z.string(), z.unknown()).meta({ description: 'Typed per policy type (see the create request)' }),
+    parameters: z.record(z.string(), z.unknown()).check(z.meta({ description: 'Typed per policy type (see the create request)' })),
     severity: z.enum(contracts.severities),
     enabled: z.boolean(),
-    unresolvedViolations: z.int().meta({ description: 'Open, acknowledged and ignored violations now' }),
+    unresolvedViolations: z.int().check(z.meta({ description: 'Open, acknowledged and ignored violations now' })),
     createdAt: timestamp,
     updatedAt: timestamp,
-  })
-  .meta({ description: 'A policy' });
+  }).check(z.meta({ description: 'A policy' }));
 export const policyList = z.object({ data: z.array(policyView), totalCount: z.int(), page: z.int(), pageSize: z.int() });
 
-export const violationView = z
-  .object({
-    id: z.string().meta({ description: 'A ULID (time-ordered by when the violation opened)' }),
+export const violationView = z.object({
+    id: z.string().check(z.meta({ description: 'A ULID (time-ordered by when the violation opened)' })),
     policyId: uuid,
     policyName: z.string(),
     policyType: z.enum(contracts.policyTypes),
-    severity: z.enum(contracts.severities).meta({ description: "The policy's severity when the violation opened" }),
+    severity: z.enum(contracts.severities).check(z.meta({ description: "The policy's severity when the violation opened" })),
     userId: uuid,
-    userName: z.string().meta({ description: 'As when the violation opened' }),
+    userName: z.string().check(z.meta({ description: 'As when the violation opened' })),
     displayName: z.string(),
     status: z.enum(contracts.violationStatuses),
-    summary: z.string().meta({ description: 'What holds, in one sentence' }),
-    evidence: z.record(z.string(), z.unknown()).meta({ description: 'What grants the access or makes the condition hold: groups and roles (with the group granting each), last sign-in, person, manager…' }),
+    summary: z.string().check(z.meta({ description: 'What holds, in one sentence' })),
+    evidence: z.record(z.string(), z.unknown()).check(z.meta({ description: 'What grants the access or makes the condition hold: groups and roles (with the group granting each), last sign-in, person, manager…' })),
     openedAt: timestamp,
-    acknowledgement: z.object({ by: actorRef, at: timestamp, reason: z.string() }).nullable(),
-    exception: z.object({ by: actorRef, at: timestamp, reason: z.string(), expiresAt: timestamp.nullable() }).nullable().meta({ description: 'The last ignore' }),
-    reopenedAt: timestamp.nullable().meta({ description: 'When an exception lapsed and the violation opened again' }),
-    resolvedAt: timestamp.nullable(),
-    resolution: z.string().nullable().meta({ description: '`condition cleared: …`, `policy disabled`, `policy deleted` or `user deleted`' }),
+    acknowledgement: z.nullable(z.object({ by: actorRef, at: timestamp, reason: z.string() })),
+    exception: z.nullable(z.object({ by: actorRef, at: timestamp, reason: z.string(), expiresAt: z.nullable(timestamp) })).check(z.meta({ description: 'The last ignore' })),
+    reopenedAt: z.nullable(timestamp).check(z.meta({ description: 'When an exception lapsed and the violation opened again' })),
+    resolvedAt: z.nullable(timestamp),
+    resolution: z.nullable(z.string()).check(z.meta({ description: '`condition cleared: …`, `policy disabled`, `policy deleted` or `user deleted`' })),
     updatedAt: timestamp,
-  })
-  .meta({ description: 'A violation: one (policy, user) condition, from when it opened until it resolved' });
+  }).check(z.meta({ description: 'A violation: one (policy, user) condition, from when it opened until it resolved' }));
 export const violationList = z.object({ data: z.array(violationView), totalCount: z.int(), page: z.int(), pageSize: z.int() });
 
 const example = (summary: string, value: unknown): Record<string, ExampleDoc> => ({ example: { summary, value } });
-const ok = (description: string, schema: z.ZodType, examples: Record<string, ExampleDoc>): ResponseDoc => ({ description, schema, examples });
+const ok = (description: string, schema: z.ZodMiniType, examples: Record<string, ExampleDoc>): ResponseDoc => ({ description, schema, examples });
 const at = '2026-11-30T09:00:00.000Z';
 const policy = {
   id: '3d5f7a9b-1c2e-4f6a-8b0d-2e4f6a8c0b1d',

@@ -1,91 +1,81 @@
-import * as z from 'zod';
+import * as z from '../../zod-mini.ts';
 import * as contracts from '../../governance/access-review-schemas.ts';
 import type { ExampleDoc, OperationDocs, ResponseDoc } from '../operation-docs.ts';
 
 const uuid = z.uuid();
-const timestamp = z.string().meta({ description: 'ISO 8601 UTC' });
-const entitlement = z
-  .union([
+const timestamp = z.string().check(z.meta({ description: 'ISO 8601 UTC' }));
+const entitlement = z.union([
     z.object({ kind: z.literal('groupMembership'), groupId: uuid, groupName: z.string(), groupSource: z.string() }),
     z.object({ kind: z.literal('role'), roleId: z.string(), roleName: z.string(), via: z.literal('direct') }),
     z.object({ kind: z.literal('role'), roleId: z.string(), roleName: z.string(), via: z.literal('group'), groupId: uuid, groupName: z.string(), groupSource: z.string() }),
-    z.object({ kind: z.literal('account'), userSource: z.string(), connectionId: uuid.nullable(), department: z.string().nullable() }),
-  ])
-  .meta({ description: 'What the item certifies; a revoke removes the group membership, unassigns the direct role, or disables the account' });
+    z.object({ kind: z.literal('account'), userSource: z.string(), connectionId: z.nullable(uuid), department: z.nullable(z.string()) }),
+  ]).check(z.meta({ description: 'What the item certifies; a revoke removes the group membership, unassigns the direct role, or disables the account' }));
 
-const progress = z
-  .object({
+const progress = z.object({
     total: z.int(),
     pending: z.int(),
     approved: z.int(),
     revoked: z.int(),
-    percentComplete: z.number().meta({ description: 'Decided items in percent of all (one decimal)' }),
+    percentComplete: z.number().check(z.meta({ description: 'Decided items in percent of all (one decimal)' })),
     applied: z.int(),
     awaitingConfirmation: z.int(),
     blocked: z.int(),
-    overdueReviewers: z.array(z.object({ reviewerId: uuid.nullable(), pending: z.int() })).meta({ description: 'After the due date: reviewers with undecided items' }),
-  })
-  .meta({ description: "The campaign's progress (a reviewer without governance:read sees their own share)" });
+    overdueReviewers: z.array(z.object({ reviewerId: z.nullable(uuid), pending: z.int() })).check(z.meta({ description: 'After the due date: reviewers with undecided items' })),
+  }).check(z.meta({ description: "The campaign's progress (a reviewer without governance:read sees their own share)" }));
 
-export const reviewCampaignView = z
-  .object({
+export const reviewCampaignView = z.object({
     id: uuid,
     name: z.string(),
-    description: z.string().nullable(),
+    description: z.nullable(z.string()),
     status: z.enum(['draft', 'active', 'closed']),
-    scope: z.unknown().meta({ description: 'As created' }),
-    reviewers: z.unknown().meta({ description: 'As created' }),
+    scope: z.unknown().check(z.meta({ description: 'As created' })),
+    reviewers: z.unknown().check(z.meta({ description: 'As created' })),
     dueAt: timestamp,
-    recurrence: z.enum(['monthly', 'quarterly', 'semiannually', 'annually']).nullable(),
+    recurrence: z.nullable(z.enum(['monthly', 'quarterly', 'semiannually', 'annually'])),
     onUndecided: z.enum(['keep', 'revoke', 'escalate']),
     escalationDays: z.int(),
     applyMode: z.enum(['onClose', 'manual']),
     dormantDays: z.int(),
     safety: z.object({ emptyGroupMinMembers: z.int(), autoRevokeThreshold: z.int() }),
-    seriesId: uuid.meta({ description: 'The first occurrence of a recurring series' }),
+    seriesId: uuid.check(z.meta({ description: 'The first occurrence of a recurring series' })),
     occurrence: z.int(),
-    nextOccurrenceAt: timestamp.nullable(),
+    nextOccurrenceAt: z.nullable(timestamp),
     itemCount: z.int(),
-    startedAt: timestamp.nullable(),
-    closedAt: timestamp.nullable(),
-    escalatedAt: timestamp.nullable(),
+    startedAt: z.nullable(timestamp),
+    closedAt: z.nullable(timestamp),
+    escalatedAt: z.nullable(timestamp),
     createdAt: timestamp,
     updatedAt: timestamp,
     progress,
-  })
-  .meta({ description: 'An access review campaign' });
+  }).check(z.meta({ description: 'An access review campaign' }));
 export const reviewCampaignList = z.object({ data: z.array(reviewCampaignView), totalCount: z.int(), page: z.int(), pageSize: z.int() });
 const applySummary = z.object({ applied: z.int(), alreadyAbsent: z.int(), awaitingConfirmation: z.int(), blocked: z.int(), failed: z.int() });
 
-export const reviewItemView = z
-  .object({
+export const reviewItemView = z.object({
     id: uuid,
     campaignId: uuid,
     userId: uuid,
     userName: z.string(),
     displayName: z.string(),
     entitlement,
-    reviewerId: uuid.nullable().meta({ description: 'null: only administrators can decide (every candidate was the user themself)' }),
+    reviewerId: z.nullable(uuid).check(z.meta({ description: 'null: only administrators can decide (every candidate was the user themself)' })),
     escalated: z.boolean(),
     recommendation: z.enum(['approve', 'revoke']),
     recommendationReason: z.string(),
-    lastSignInAt: timestamp.nullable(),
-    reprovisionRisk: z.boolean().meta({ description: 'The access comes from an IdP (SCIM) or a directory (LDAP, AD) that will provision it back unless it is removed there too' }),
+    lastSignInAt: z.nullable(timestamp),
+    reprovisionRisk: z.boolean().check(z.meta({ description: 'The access comes from an IdP (SCIM) or a directory (LDAP, AD) that will provision it back unless it is removed there too' })),
     status: z.enum(['pending', 'approved', 'revoked']),
-    decision: z
-      .object({ decision: z.enum(['approve', 'revoke']), justification: z.string(), decidedBy: z.object({ type: z.string(), id: z.string() }), decidedAt: timestamp, automatic: z.boolean() })
-      .nullable(),
+    decision: z.nullable(z.object({ decision: z.enum(['approve', 'revoke']), justification: z.string(), decidedBy: z.object({ type: z.string(), id: z.string() }), decidedAt: timestamp, automatic: z.boolean() })),
     application: z.object({
       status: z.enum(['notApplicable', 'pending', 'applied', 'awaitingConfirmation', 'blocked', 'failed']),
-      reason: z.string().nullable().meta({ description: 'already_absent, would_empty_group, automatic_revokes_above_threshold, last_owner, reviewer_access, or an error code' }),
-      at: timestamp.nullable(),
+      reason: z.nullable(z.string()).check(z.meta({ description: 'already_absent, would_empty_group, automatic_revokes_above_threshold, last_owner, reviewer_access, or an error code' })),
+      at: z.nullable(timestamp),
     }),
-  })
-  .meta({ description: 'One review item: a user and one entitlement' });
+  }).check(z.meta({ description: 'One review item: a user and one entitlement' }));
 export const reviewItemList = z.object({ data: z.array(reviewItemView), totalCount: z.int(), page: z.int(), pageSize: z.int() });
 
 const example = (summary: string, value: unknown): Record<string, ExampleDoc> => ({ example: { summary, value } });
-const ok = (description: string, schema: z.ZodType, examples: Record<string, ExampleDoc>): ResponseDoc => ({ description, schema, examples });
+const ok = (description: string, schema: z.ZodMiniType, examples: Record<string, ExampleDoc>): ResponseDoc => ({ description, schema, examples });
 const at = '2026-11-30T09:00:00.000Z';
 const campaign = {
   id: '8b0e7c52-1f3a-4d6e-9b2c-5a7d8e9f0a1b',
@@ -175,7 +165,7 @@ export const governanceOperations: OperationDocs = {
       'revokes are applied behind the safety rails (`applied` summarises it; null with applyMode `manual`).',
     pathParameters: { id: 'The campaign id' },
     responses: {
-      200: ok('The closed campaign', reviewCampaignView.extend({ applied: applySummary.nullable() }), example('Closed', { ...campaign, status: 'closed', closedAt: at, applied: { applied: 1, alreadyAbsent: 0, awaitingConfirmation: 0, blocked: 0, failed: 0 } })),
+      200: ok('The closed campaign', z.extend(reviewCampaignView, { applied: z.nullable(applySummary) }), example('Closed', { ...campaign, status: 'closed', closedAt: at, applied: { applied: 1, alreadyAbsent: 0, awaitingConfirmation: 0, blocked: 0, failed: 0 } })),
       409: { description: 'The campaign is not active' },
     },
   },

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod-mini.ts';
 import { requestContract } from '../../http/request-contract.ts';
 import { acsForm, loginQuery, metadataQuery, samlSettingsBody } from '../../saml/schemas.ts';
 import * as ex from '../examples.ts';
@@ -16,38 +16,33 @@ export const samlValidatedWith: Readonly<Record<string, readonly string[]>> = {
   'identity-saml-acs': ['acsForm'],
 };
 
-const nullableText = z.string().nullable();
+const nullableText = z.nullable(z.string());
 export const samlSettingsView = z.object({
-  configured: z.boolean().meta({ description: 'false until settings are saved; the other fields then show defaults' }),
-  entityId: z.string().meta({ description: "This platform's service provider entity id, as the IdP knows it" }),
-  ssoUrl: nullableText.meta({ description: "The IdP's sign-in URL" }),
-  certificate: nullableText.meta({ description: "The IdP's primary signing certificate (PEM): the valid one that expires last" }),
+  configured: z.boolean().check(z.meta({ description: 'false until settings are saved; the other fields then show defaults' })),
+  entityId: z.string().check(z.meta({ description: "This platform's service provider entity id, as the IdP knows it" })),
+  ssoUrl: nullableText.check(z.meta({ description: "The IdP's sign-in URL" })),
+  certificate: nullableText.check(z.meta({ description: "The IdP's primary signing certificate (PEM): the valid one that expires last" })),
   certificateFingerprint: nullableText,
   certificateExpiresAt: nullableText,
-  certificates: z
-    .array(
+  certificates: z.array(
       z.object({
-        certificate: z.string().meta({ description: 'PEM' }),
-        fingerprint: z.string().meta({ description: 'SHA-256, colon-separated hex' }),
+        certificate: z.string().check(z.meta({ description: 'PEM' })),
+        fingerprint: z.string().check(z.meta({ description: 'SHA-256, colon-separated hex' })),
         subject: z.string(),
         notBefore: z.string(),
         notAfter: z.string(),
         status: z.enum(['valid', 'not_yet_valid', 'expired']),
       }),
-    )
-    .meta({ description: "Every trusted IdP signing certificate, primary first; a response signed with any of them verifies (key rollover)" }),
-  certificateWarnings: z
-    .array(z.object({ code: z.enum(['certificate_expired', 'certificate_expiring', 'no_valid_certificate']), message: z.string(), fingerprint: z.string().optional() }))
-    .meta({ description: 'Expired certificates, and no successor configured within 30 days of the last valid certificate expiring' }),
+    ).check(z.meta({ description: "Every trusted IdP signing certificate, primary first; a response signed with any of them verifies (key rollover)" })),
+  certificateWarnings: z.array(z.object({ code: z.enum(['certificate_expired', 'certificate_expiring', 'no_valid_certificate']), message: z.string(), fingerprint: z.optional(z.string()) })).check(z.meta({ description: 'Expired certificates, and no successor configured within 30 days of the last valid certificate expiring' })),
   idpEntityId: nullableText,
-  attributeMappings: z.record(z.string(), z.string()).meta({ description: 'SAML attribute (claim) names read for email, firstName, lastName, displayName' }),
+  attributeMappings: z.record(z.string(), z.string()).check(z.meta({ description: 'SAML attribute (claim) names read for email, firstName, lastName, displayName' })),
   enabled: z.boolean(),
   allowIdpInitiated: z.boolean(),
   jitProvisioning: z.boolean(),
   defaultGroupId: nullableText,
   updatedOn: nullableText,
-  serviceProvider: z
-    .object({
+  serviceProvider: z.object({
       entityId: z.string(),
       acsUrl: z.string(),
       metadataUrl: z.string(),
@@ -55,11 +50,10 @@ export const samlSettingsView = z.object({
       certificate: nullableText,
       certificateFingerprint: nullableText,
       certificateExpiresAt: nullableText,
-    })
-    .meta({ description: 'The values to enter at the IdP' }),
+    }).check(z.meta({ description: 'The values to enter at the IdP' })),
 });
 export const samlAcsResult = z.object({ accessToken: z.string(), expiresIn: z.int(), tokenType: z.literal('Bearer'), redirectTo: z.string() });
-export const samlError = z.object({ error: z.string(), reason: z.string().meta({ description: 'A stable reason code' }), message: z.string(), statusCode: z.int() });
+export const samlError = z.object({ error: z.string(), reason: z.string().check(z.meta({ description: 'A stable reason code' })), message: z.string(), statusCode: z.int() });
 
 const settingsView = {
   configured: true,
@@ -119,7 +113,7 @@ export const samlOperations: OperationDocs = {
     responses: {
       200: {
         description: 'SAML metadata (XML)',
-        schema: z.string().meta({ description: 'An EntityDescriptor document' }),
+        schema: z.string().check(z.meta({ description: 'An EntityDescriptor document' })),
         contentTypes: ['application/samlmetadata+xml'],
         examples: { example: { summary: 'Metadata', value: '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://platform.invicti.com">…</md:EntityDescriptor>' } },
       },
