@@ -13,6 +13,8 @@ import {
   consoleSecurityHeaders,
 } from '../console-site.ts';
 
+const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$/;
+
 /** True for /console and every path below it: the local runtime serves those as static files. */
 export function isConsolePath(pathname: string): boolean {
   return pathname === CONSOLE_PATH || pathname.startsWith(`${CONSOLE_PATH}/`);
@@ -42,9 +44,12 @@ export async function serveConsole(method: string, pathname: string, response: S
   }
   const notFound = () => send(response, 404, { 'Content-Type': 'application/json' }, JSON.stringify({ message: 'Not Found' }));
   if (rest.startsWith(`${CONSOLE_ASSETS_DIR}/`)) {
-    const file = resolve(consoleDistDir, rest);
+    // One file name below assets/, as the AWS integration's {file} path parameter: no separators,
+    // no dot files, no dot segments — and the resolved path must still be inside dist.
+    const name = rest.slice(CONSOLE_ASSETS_DIR.length + 1);
+    const file = resolve(consoleDistDir, CONSOLE_ASSETS_DIR, name);
     const inside = relative(consoleDistDir, file);
-    if (inside.startsWith('..') || inside.split(sep).some((part) => part.startsWith('.')) || rest.includes('\0')) return notFound();
+    if (!ASSET_NAME.test(name) || inside.startsWith('..') || inside.split(sep).length !== 2) return notFound();
     let size: number;
     try {
       const stat = statSync(file);
