@@ -176,6 +176,8 @@ export class ApiStack extends Stack {
     // The routes already wait for the workers they start; stated so every nested stack precedes it.
     if (this.workersStack) this.deployment.node.addDependency(this.workersStack);
     for (const response of responses) this.deployment.node.addDependency(response);
+    for (const method of this.console.methods) this.deployment.node.addDependency(method);
+    this.deployment.node.addDependency(this.console.filesStack);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetentionDays as logs.RetentionDays,

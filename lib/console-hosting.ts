@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { NestedStack, RemovalPolicy } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -32,24 +32,33 @@ export interface ConsoleHostingProps {
  * and certificate) for a handful of small files.
  */
 export class ConsoleHosting extends Construct {
+  /**
+   * The bucket, its deployment (with aws-s3-deployment's copy function) and the read role live in
+   * a nested stack of their own: the API stack and the family stacks keep exactly one function
+   * per route. The methods stay on the API's resource tree in the API stack.
+   */
+  readonly filesStack: NestedStack;
   readonly bucket: s3.Bucket;
   readonly readRole: iam.Role;
   readonly deployment: s3deploy.BucketDeployment;
+  /** The three GET methods; the API deployment must wait for them. */
+  readonly methods: apigw.Method[];
 
   constructor(scope: Construct, id: string, props: ConsoleHostingProps) {
     super(scope, id);
     if (!props.skipBuild && !existsSync(consoleIndexFile())) {
       throw new Error(`The console is not built (${consoleDistDir} is missing): run \`npm run build\` before synth or deploy.`);
     }
+    this.filesStack = new NestedStack(this, 'Files', { description: 'Admin console files (S3) and the role API Gateway reads them with' });
     // The build is reproducible from the repository, so the bucket goes with the stack.
-    this.bucket = new s3.Bucket(this, 'Files', {
+    this.bucket = new s3.Bucket(this.filesStack, 'Files', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.deployment = new s3deploy.BucketDeployment(this, 'Deploy', {
+    this.deployment = new s3deploy.BucketDeployment(this.filesStack, 'Deploy', {
       sources: [props.skipBuild ? s3deploy.Source.data('index.html', '<!doctype html><title>console placeholder</title>') : s3deploy.Source.asset(consoleDistDir)],
       destinationBucket: this.bucket,
       prune: true,
@@ -58,7 +67,7 @@ export class ConsoleHosting extends Construct {
     });
 
     // Read-only, and only the two kinds of object the console has.
-    this.readRole = new iam.Role(this, 'ReadRole', {
+    this.readRole = new iam.Role(this.filesStack, 'ReadRole', {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: 'API Gateway reads the admin console files',
     });
@@ -101,7 +110,7 @@ export class ConsoleHosting extends Construct {
 
     const consoleResource = props.api.root.resourceForPath(CONSOLE_PATH);
     const index = objectIntegration('index.html', CACHE_INDEX);
-    const methods = [
+    const methods = (this.methods = [
       consoleResource.addMethod('GET', index, { methodResponses }),
       consoleResource.addResource('{proxy+}').addMethod('GET', index, { methodResponses }),
       consoleResource
@@ -111,8 +120,8 @@ export class ConsoleHosting extends Construct {
           methodResponses,
           requestParameters: { 'method.request.path.file': true },
         }),
-    ];
-    const stack = Stack.of(this);
+    ]);
+    const stack = this.filesStack;
     const bucketLogicalId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     acknowledgeConsoleHosting({ bucket: this.bucket, readRole: this.readRole, methods, bucketLogicalId });
     // The copy function is a singleton at stack level, named after its memory size.

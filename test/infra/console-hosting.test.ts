@@ -6,6 +6,8 @@ import { resourcesOfType, synthPlatform, type CfnTemplate, type SynthResult } fr
 let synth: SynthResult;
 let json: CfnTemplate;
 let template: Template;
+let filesJson: CfnTemplate;
+let files: Template;
 
 beforeAll(() => {
   synth = synthPlatform();
@@ -13,6 +15,8 @@ beforeAll(() => {
   if (!api) throw new Error('no API stack');
   template = Template.fromStack(api);
   json = template.toJSON() as CfnTemplate;
+  files = Template.fromStack(api.console.filesStack);
+  filesJson = files.toJSON() as CfnTemplate;
 });
 afterAll(() => synth.dispose());
 
@@ -25,12 +29,13 @@ const methodOf = (properties: Record<string, unknown> | undefined) => (propertie
 /** The admin console (issue 15) in AWS: S3 bucket + BucketDeployment + API Gateway S3 integration under /console. */
 describe('Admin console hosting', () => {
   it('keeps the console build in a private, TLS-only bucket filled by a BucketDeployment', () => {
-    const buckets = resourcesOfType(json, 'AWS::S3::Bucket');
+    expect(resourcesOfType(json, 'AWS::S3::Bucket')).toHaveLength(0);
+    const buckets = resourcesOfType(filesJson, 'AWS::S3::Bucket');
     expect(buckets).toHaveLength(1);
     expect(buckets[0]?.[1].Properties).toMatchObject({
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
     });
-    template.resourceCountIs('Custom::CDKBucketDeployment', 1);
+    files.resourceCountIs('Custom::CDKBucketDeployment', 1);
   });
 
   it('serves /console, its client routes and /console/assets/{file} from the bucket with a read-only role', () => {
@@ -47,11 +52,11 @@ describe('Admin console hosting', () => {
       expect(ok?.ResponseParameters?.['method.response.header.Content-Security-Policy']).toBe(`'${CONSOLE_CSP}'`);
       expect(ok?.ResponseParameters?.['method.response.header.Content-Type']).toBe('integration.response.header.Content-Type');
     }
-    const role = resourcesOfType(json, 'AWS::IAM::Role').find(
+    const role = resourcesOfType(filesJson, 'AWS::IAM::Role').find(
       ([, r]) => JSON.stringify(r.Properties?.AssumeRolePolicyDocument).includes('apigateway.amazonaws.com') && String(r.Properties?.Description).includes('console'),
     );
     expect(role).toBeDefined();
-    const policies = resourcesOfType(json, 'AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties?.Roles).includes(role?.[0] ?? '?'));
+    const policies = resourcesOfType(filesJson, 'AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy.Properties?.Roles).includes(role?.[0] ?? '?'));
     const actions = policies
       .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
       .flatMap((statement) => [statement.Action].flat());
@@ -60,5 +65,6 @@ describe('Admin console hosting', () => {
 
   it('stays within the CloudFormation resource budget', () => {
     expect(Object.keys(json.Resources).length).toBeLessThanOrEqual(450);
+    expect(Object.keys(filesJson.Resources).length).toBeLessThanOrEqual(450);
   });
 });
