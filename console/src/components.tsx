@@ -79,3 +79,12 @@ export function Pager({ page, totalPages, onPage, label }: { page: number; total
     </nav>
   );
 }
+
+/** The header of a table's button column, named for screen readers only. */
+export function ActionsHeader() {
+  return (
+    <th scope="col">
+      <span className="visually-hidden">Actions</span>
+    </th>
+  );
+}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { IDENTITY, type Client, type ClientCredentials, type ClientList, type RotatedSecret } from '../api.ts';
-import { CopyField, ErrorNote, Notice, Pager, useAction } from '../components.tsx';
+import { ActionsHeader, CopyField, ErrorNote, Notice, Pager, useAction } from '../components.tsx';
 import { useSession } from '../session.tsx';
 
 const PAGE_SIZE = 20;
@@ -49,9 +49,7 @@ export function ClientRegistrations() {
             <th scope="col">Name</th>
             <th scope="col">Status</th>
             <th scope="col">Secret rotated</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { IDENTITY } from '../api.ts';
-import { ErrorNote, Notice, useAction } from '../components.tsx';
+import { ActionsHeader, ErrorNote, Notice, useAction } from '../components.tsx';
 import { useRoles } from '../role-assignments.tsx';
 import { useSession } from '../session.tsx';
 
@@ -38,9 +38,7 @@ export function Roles() {
             <th scope="col">Role</th>
             <th scope="col">Scopes</th>
             <th scope="col">Kind</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+            <ActionsHeader />
           </tr>
         </thead>
         <tbody>

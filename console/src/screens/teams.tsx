@@ -1,36 +1,19 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { SCIM, type ScimGroup, type ScimListResponse } from '../api.ts';
-import { ErrorNote, Notice, Pager, useAction } from '../components.tsx';
+import { useState } from 'react';
+import { SCIM, type ScimGroup } from '../api.ts';
+import { ActionsHeader, ErrorNote, Notice, Pager, useAction } from '../components.tsx';
 import { RoleAssignments } from '../role-assignments.tsx';
+import { useScimListing } from '../scim-listing.tsx';
 import { useSession } from '../session.tsx';
 
-const PAGE_SIZE = 20;
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
-
-/** A SCIM filter string literal (RFC 7644 §3.4.2.2): quotes and backslashes escaped. */
-export function scimString(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
 
 /** Teams are SCIM groups: search, page, create, and assign roles to a team. */
 export function Teams() {
   const { api } = useSession();
-  const [search, setSearch] = useState('');
-  const [applied, setApplied] = useState('');
-  const [page, setPage] = useState(1);
-  const [result, setResult] = useState<ScimListResponse<ScimGroup>>();
+  const { search, setSearch, onSearch, page, setPage, totalPages, result, load } = useScimListing<ScimGroup>('Groups', 'displayName');
   const [selected, setSelected] = useState<ScimGroup>();
   const [newName, setNewName] = useState('');
   const [created, setCreated] = useState<string>();
-
-  const load = useAction(async () => {
-    const query: Record<string, string | number> = { startIndex: (page - 1) * PAGE_SIZE + 1, count: PAGE_SIZE, sortBy: 'displayName' };
-    if (applied) query.filter = `displayName co ${scimString(applied)}`;
-    setResult(await api.get<ScimListResponse<ScimGroup>>(`${SCIM}/Groups`, query));
-  });
-  useEffect(() => {
-    void load.run();
-  }, [applied, page]);
 
   const create = useAction(async () => {
     const group = await api.send<ScimGroup>('POST', `${SCIM}/Groups`, { schemas: [GROUP_SCHEMA], displayName: newName.trim() }, 'application/scim+json');
@@ -40,12 +23,6 @@ export function Teams() {
     await load.run();
   });
 
-  const onSearch = (event: FormEvent) => {
-    event.preventDefault();
-    setPage(1);
-    setApplied(search.trim());
-  };
-  const totalPages = Math.ceil((result?.totalResults ?? 0) / PAGE_SIZE);
 
   return (
     <div className="two-columns">
@@ -62,9 +39,7 @@ export function Teams() {
             <tr>
               <th scope="col">Team</th>
               <th scope="col">Members</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>

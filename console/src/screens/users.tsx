@@ -1,33 +1,13 @@
-import { useEffect, useState, type FormEvent } from 'react';
-import { SCIM, type ScimListResponse, type ScimUser } from '../api.ts';
-import { ErrorNote, Pager, useAction } from '../components.tsx';
+import { useState } from 'react';
+import type { ScimUser } from '../api.ts';
+import { ActionsHeader, ErrorNote, Pager } from '../components.tsx';
 import { RoleAssignments } from '../role-assignments.tsx';
-import { useSession } from '../session.tsx';
-import { scimString } from './teams.tsx';
-
-const PAGE_SIZE = 20;
+import { useScimListing } from '../scim-listing.tsx';
 
 /** Users (SCIM): search by user name, page, and assign roles to one user. */
 export function Users() {
-  const { api } = useSession();
-  const [search, setSearch] = useState('');
-  const [applied, setApplied] = useState('');
-  const [page, setPage] = useState(1);
-  const [result, setResult] = useState<ScimListResponse<ScimUser>>();
+  const { search, setSearch, onSearch, page, setPage, totalPages, result, load } = useScimListing<ScimUser>('Users', 'userName');
   const [selected, setSelected] = useState<ScimUser>();
-  const load = useAction(async () => {
-    const query: Record<string, string | number> = { startIndex: (page - 1) * PAGE_SIZE + 1, count: PAGE_SIZE, sortBy: 'userName' };
-    if (applied) query.filter = `userName co ${scimString(applied)}`;
-    setResult(await api.get<ScimListResponse<ScimUser>>(`${SCIM}/Users`, query));
-  });
-  useEffect(() => {
-    void load.run();
-  }, [applied, page]);
-  const onSearch = (event: FormEvent) => {
-    event.preventDefault();
-    setPage(1);
-    setApplied(search.trim());
-  };
   return (
     <div className="two-columns">
       <div>
@@ -45,9 +25,7 @@ export function Users() {
               <th scope="col">User name</th>
               <th scope="col">Name</th>
               <th scope="col">Active</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
+              <ActionsHeader />
             </tr>
           </thead>
           <tbody>
@@ -65,7 +43,7 @@ export function Users() {
             ))}
           </tbody>
         </table>
-        <Pager page={page} totalPages={Math.ceil((result?.totalResults ?? 0) / PAGE_SIZE)} onPage={setPage} label="Users" />
+        <Pager page={page} totalPages={totalPages} onPage={setPage} label="Users" />
       </div>
       <div>{selected ? <RoleAssignments holder="users" id={selected.id} name={selected.userName} /> : <p className="muted">Choose a user to manage their roles.</p>}</div>
     </div>
