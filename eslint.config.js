@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.build/', '.data/', 'bench/results/', 'test-artifacts/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.build/', '.data/', 'bench/results/', 'test-artifacts/', 'coverage/', 'console/dist/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -13,6 +13,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': ['error', { allow: ['error', 'warn'] }],
+    },
+  },
+  {
+    // The admin console runs in the browser: its globals, and no Node built-ins.
+    files: ['console/src/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', navigator: 'readonly', fetch: 'readonly', URLSearchParams: 'readonly', Headers: 'readonly', setTimeout: 'readonly', PopStateEvent: 'readonly' },
+    },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*'], message: 'The console runs in the browser.' }, { group: ['**/shared/**'], allowTypeImports: true, message: 'Import only types from shared/: no server code in the console bundle.' }] }],
     },
   },
   {

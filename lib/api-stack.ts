@@ -7,6 +7,7 @@ import { validateWorkerTable, workers as workerTable, type WorkerDefinition } fr
 import { FamilyRoutes } from './family-routes.ts';
 import { FamilyRoutesStack } from './family-routes-stack.ts';
 import { addGatewayResponses, gatewayResponses } from './gateway-responses.ts';
+import { ConsoleHosting } from './console-hosting.ts';
 import { acknowledgeCloudWatchRole } from './nag-suppressions.ts';
 import type { SyncVpcSettings } from './config.ts';
 import { OperationsStack } from './operations-stack.ts';
@@ -60,6 +61,8 @@ export class ApiStack extends Stack {
   readonly webAcl: ApiWebAcl;
   readonly platformRoutes: FamilyRoutes;
   readonly familyStacks = new Map<ApiFamily, FamilyRoutesStack>();
+  /** The admin console's files and their S3 integration under /console. */
+  readonly console: ConsoleHosting;
   /** The worker table's functions, queues and schedules; undefined when the table is empty. */
   readonly workersStack: WorkersStack | undefined;
   /** The region's alarms, alarm topic and dashboard. */
@@ -159,6 +162,8 @@ export class ApiStack extends Stack {
       this.familyStacks.set(family, nested);
     }
 
+    this.console = new ConsoleHosting(this, 'Console', { api: this.api, skipBuild: props.skipBundling });
+
     const responses = addGatewayResponses(this.api);
 
     this.deployment = new apigw.Deployment(this, 'Deployment', {
@@ -170,12 +175,15 @@ export class ApiStack extends Stack {
     // changes, and created only after every method exists (including the nested stacks' ones).
     this.deployment.addToLogicalId({
       routes: routeTableHash(routes),
+      console: 'console-v1',
       gatewayResponses: gatewayResponses.map((response) => ({ ...response, type: response.type.responseType })),
     });
     for (const nested of this.familyStacks.values()) this.deployment.node.addDependency(nested);
     // The routes already wait for the workers they start; stated so every nested stack precedes it.
     if (this.workersStack) this.deployment.node.addDependency(this.workersStack);
     for (const response of responses) this.deployment.node.addDependency(response);
+    for (const method of this.console.methods) this.deployment.node.addDependency(method);
+    this.deployment.node.addDependency(this.console.filesStack);
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: props.logRetentionDays as logs.RetentionDays,

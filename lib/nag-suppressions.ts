@@ -144,3 +144,58 @@ export function acknowledgeVpcAccessPolicy(role: IConstruct): void {
     reason: nagReasons.vpcAccess,
   });
 }
+
+/**
+ * The admin console's hosting (lib/console-hosting.ts): public static files behind API Gateway.
+ * Each acknowledgement names one finding on one construct.
+ */
+export function acknowledgeConsoleHosting(parts: { bucket: IConstruct; readRole: IConstruct; methods: IConstruct[]; bucketLogicalId: string }): void {
+  Validations.of(parts.bucket).acknowledge({
+    id: 'AwsSolutions-S1',
+    reason:
+      'The bucket holds only the admin console build (public HTML, JavaScript and CSS, no data) and is read only by API Gateway, ' +
+      'whose stage access logs already record every request for these files; S3 server access logs would repeat them.',
+  });
+  Validations.of(parts.readRole).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::<${parts.bucketLogicalId}.Arn>/assets/*]`,
+    reason: 'The console assets carry a content hash in their names that changes with every build: assets/* is the one prefix API Gateway may read (s3:GetObject only).',
+  });
+  for (const method of parts.methods) {
+    Validations.of(method).acknowledge(
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'The admin console is a static single-page app (HTML, JavaScript, CSS) that anyone may download, like a sign-in page; ' +
+          'it holds no data, and every API call it makes carries the signed-in user\'s bearer token, which the API verifies.',
+      },
+      { id: 'AwsSolutions-COG4', reason: nagReasons.cognitoAuthorizer },
+    );
+  }
+}
+
+/**
+ * The Lambda function aws-s3-deployment's BucketDeployment creates (one per stack, shared by its
+ * deployments) to copy the console build from the CDK asset bucket into the console bucket. Its
+ * role and runtime are the library's; the findings below are exactly the ones it produces.
+ */
+export function acknowledgeBucketDeploymentHandler(handler: IConstruct, consoleBucketLogicalId: string, assetBucketPattern: string): void {
+  const handlerRole = handler.node.tryFindChild('ServiceRole');
+  const reason =
+    'aws-s3-deployment grants its copy function read on the CDK asset bucket and write (including prune: delete, abort multipart) ' +
+    'on the console bucket only; the wildcards are CDK\'s grant action groups and object ARNs of those two buckets.';
+  if (handlerRole) {
+    Validations.of(handlerRole).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWSLambdaBasicExecutionRole (CloudWatch Logs only) is what aws-s3-deployment attaches to its copy function; it grants nothing else.',
+      },
+      ...['Action::s3:Abort*', 'Action::s3:DeleteObject*', 'Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', `Resource::<${consoleBucketLogicalId}.Arn>/*`, `Resource::${assetBucketPattern}`].map(
+        (finding) => ({ id: `AwsSolutions-IAM5[${finding}]`, reason }),
+      ),
+    );
+  }
+  Validations.of(handler).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: "aws-s3-deployment pins its copy function's runtime (it runs the AWS CLI from a layer); it runs only during deployments.",
+  });
+}

@@ -7,6 +7,7 @@ import { createRouteMatcher } from '../../shared/http/route-matcher.ts';
 import { errorResponse, familyForPath } from '../../shared/http/error-responses.ts';
 import { MethodNotAllowedError, PayloadTooLargeError } from '../../shared/errors/domain-errors.ts';
 import { lambdaContext, toProxyEvent, writeProxyResult } from './lambda-adapter.ts';
+import { isConsolePath, serveConsole } from './console-server.ts';
 
 type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -63,6 +64,11 @@ export function createLocalServer(options: { stage?: string } = {}): Server {
   async function dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const method = (request.method ?? 'GET').toUpperCase();
+    // The admin console's static files, as the API Gateway S3 integration serves them in AWS.
+    if (isConsolePath(url.pathname)) {
+      request.resume();
+      return serveConsole(method, url.pathname, response);
+    }
     let body: Buffer;
     try {
       body = await readBody(request);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ApiStack } from '../../../lib/api-stack.ts';
+import { CONSOLE_PATH } from '../../../lib/console-site.ts';
 import { contextKeys, readPlatformSettings } from '../../../lib/config.ts';
 import { buildPlatform, type RegionStacks } from '../../../lib/platform-app.ts';
 import type { RouteDefinition } from '../../../shared/routes.ts';
@@ -107,6 +108,8 @@ export interface DeployedMethod {
  * Every AWS::ApiGateway::Method of the API stack and its nested stacks, with the full path of its
  * resource reconstructed from the parent's AWS::ApiGateway::Resource tree (nested stacks receive
  * resource ids as parameters, which are traced back through the parent's stack resource).
+ * The admin console's S3-integrated methods under /console are static files, not route-table
+ * routes: they are left out here (test/infra/console-hosting.test.ts covers them).
  */
 export function deployedMethods(api: ApiStack): DeployedMethod[] {
   const templates = apiTemplates(api);
@@ -144,12 +147,14 @@ export function deployedMethods(api: ApiStack): DeployedMethod[] {
       if (parameters && target && target in parameters) target = refTarget(parameters[target]);
       if (!target) throw new Error(`${name}/${logicalId}: cannot trace its resource`);
       const uri = JSON.stringify((properties.Integration as Record<string, unknown> | undefined)?.Uri ?? '');
+      const path = resolvePath(target) || '/';
+      if (path === CONSOLE_PATH || path.startsWith(`${CONSOLE_PATH}/`)) continue;
       methods.push({
         template: name,
         logicalId,
         operationName: String(properties.OperationName),
         httpMethod: String(properties.HttpMethod),
-        path: resolvePath(target) || '/',
+        path,
         integrationFunction: /"Fn::GetAtt":\["([^"]+)","Arn"\]/.exec(uri)?.[1],
       });
     }
