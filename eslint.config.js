@@ -40,6 +40,8 @@ export default tseslint.config(
             { name: '@aws-sdk/lib-dynamodb', message: 'Only shared/storage talks to DynamoDB: call a repository in shared/storage instead.' },
             { name: '@aws-sdk/client-dynamodb-streams', message: 'Only shared/storage talks to DynamoDB: call a repository in shared/storage instead.' },
             { name: '@aws-sdk/util-dynamodb', message: 'Only shared/storage knows how items are marshalled: call a repository in shared/storage instead.' },
+            { name: 'zod', message: "zod classic is not tree-shakable (about 91 KB in every bundle): import * as z from '#shared/zod-mini.ts'." },
+            { name: 'zod/v4', message: "zod classic is not tree-shakable (about 91 KB in every bundle): import * as z from '#shared/zod-mini.ts'." },
           ],
           patterns: [
             {
