@@ -6,6 +6,10 @@
 import type * as z from 'zod';
 import type * as contracts from '../../shared/openapi/response-schemas.ts';
 import type * as samlContracts from '../../shared/openapi/operations/saml.ts';
+import type * as reviewContracts from '../../shared/openapi/operations/governance.ts';
+import type * as policyContracts from '../../shared/openapi/operations/governance-policies.ts';
+import type * as connectionContracts from '../../shared/openapi/operations/directory-connections.ts';
+import type * as syncContracts from '../../shared/openapi/operations/directory-sync.ts';
 
 export type Client = z.infer<typeof contracts.client>;
 export type ClientList = z.infer<typeof contracts.clientList>;
@@ -180,3 +184,22 @@ export async function discovery(): Promise<OpenIdConfiguration> {
 }
 
 export type SamlSettings = z.infer<typeof samlContracts.samlSettingsView>;
+
+export type ReviewCampaign = z.infer<typeof reviewContracts.reviewCampaignView>;
+export type ReviewCampaignList = z.infer<typeof reviewContracts.reviewCampaignList>;
+export type ReviewItem = z.infer<typeof reviewContracts.reviewItemView>;
+export type ReviewItemList = z.infer<typeof reviewContracts.reviewItemList>;
+export type Violation = z.infer<typeof policyContracts.violationView>;
+export type ViolationList = z.infer<typeof policyContracts.violationList>;
+export type Connection = z.infer<typeof connectionContracts.connectionView>;
+export type ConnectionList = z.infer<typeof connectionContracts.connectionList>;
+export type ConnectionTestResult = z.infer<typeof connectionContracts.connectionTestResult>;
+export type SyncProject = z.infer<typeof syncContracts.syncProjectView>;
+export type SyncProjectList = z.infer<typeof syncContracts.syncProjectList>;
+export type SyncRun = z.infer<typeof syncContracts.syncRunView>;
+export type SyncRunList = z.infer<typeof syncContracts.syncRunList>;
+export type SyncRunDetail = z.infer<typeof syncContracts.syncRunDetail>;
+export type SyncChange = z.infer<typeof syncContracts.syncChange>;
+
+/** The Directory and Governance APIs (`/api/...`, the seed's `{data, totalCount, page, pageSize}` envelope). */
+export const DIRECTORY = `${ROOT}/api`;

@@ -3,7 +3,9 @@ import { ErrorNote } from './components.tsx';
 import { Link, useRoute } from './router.tsx';
 import { AuditLog } from './screens/audit-log.tsx';
 import { ClientRegistrations } from './screens/client-registrations.tsx';
+import { Directory } from './screens/directory.tsx';
 import { GettingStarted } from './screens/getting-started.tsx';
+import { Governance } from './screens/governance.tsx';
 import { Roles } from './screens/roles.tsx';
 import { SamlSettings } from './screens/saml-settings.tsx';
 import { SignIn } from './screens/sign-in.tsx';
@@ -19,6 +21,8 @@ const screens = [
   { route: '/roles', title: 'Roles', Screen: Roles },
   { route: '/clients', title: 'Client registrations', Screen: ClientRegistrations },
   { route: '/saml', title: 'Sign-in (SAML)', Screen: SamlSettings },
+  { route: '/directory', title: 'Directory', Screen: Directory },
+  { route: '/governance', title: 'Governance', Screen: Governance },
   { route: '/audit', title: 'Audit log', Screen: AuditLog },
 ] as const;
 

@@ -7,14 +7,17 @@ import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { buildConsole } from '../../bin/build-console.ts';
 import { CONSOLE_CSP } from '../../lib/console-site.ts';
 import { baseUrl, call, createTenant, type Tenant } from './support/platform-client.ts';
+import { slapdAvailable, startSlapd, type SlapdServer } from './support/ldap/slapd.ts';
 import { createTestIdp, EMAIL_CLAIM, encode, signedResponse } from './support/saml/test-idp.ts';
 
 /**
  * The admin console (issue 15) in Debian's Chromium, against the local runtime: static serving
  * and its headers, sign-in, the seed's four-step client setup ending in a SCIM call, a team with a
  * role, the audit log filtered and exported as CSV, SAML configured from IdP metadata and a SAML
- * sign-in landing in the console, an expired session, and the phone-width layout. One browser and
- * one organization for the file; each test screenshots the page into test-artifacts/ on failure.
+ * sign-in landing in the console, an expired session, governance (a review decision, an
+ * acknowledged violation), directory sync against a real slapd (a connection test, a dry run's
+ * plan, a run and its history), and the phone-width layout. One browser and one organization for
+ * the file; each test screenshots the page into test-artifacts/ on failure.
  *
  * CONSOLE_SCREENSHOTS=docs also copies the main screens' screenshots to docs/console/ (README).
  */
@@ -32,6 +35,7 @@ if (!installed && !requiredHere) {
 let browser: Browser | undefined;
 let page: Page;
 let tenant: Tenant;
+let slapd: SlapdServer | undefined;
 const problems: string[] = [];
 
 function screenshotOnFailure(name: string): void {
@@ -83,7 +87,10 @@ describe.skipIf(!installed && !requiredHere)('Admin console in a browser', () =>
     });
     page.on('pageerror', (error) => problems.push(error.message));
   });
-  afterAll(async () => browser?.close());
+  afterAll(async () => {
+    await browser?.close();
+    await slapd?.stop();
+  });
 
   it('is installed where CI must run the browser test', () => {
     expect(installed, `${CHROMIUM} is missing although CI should have installed it (.ci/run)`).toBe(true);
@@ -268,6 +275,107 @@ describe.skipIf(!installed && !requiredHere)('Admin console in a browser', () =>
     await shot('client-registrations');
   });
 
+  it('decides a review item in the reviewer inbox and acknowledges an open violation', async () => {
+    screenshotOnFailure('governance');
+    const token = tenant.ownerToken;
+    const scimJson = { 'Content-Type': 'application/scim+json' };
+    const user = await call('POST', '/api/scim/v2/Users', {
+      token,
+      headers: scimJson,
+      json: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: 'ada@example.com', displayName: 'Ada Lovelace', active: true },
+    });
+    expect(user.status, user.text).toBe(201);
+    const groups = await call('GET', `/api/scim/v2/Groups?filter=${encodeURIComponent('displayName eq "Payments"')}`, { token });
+    const paymentsId = groups.body.Resources[0].id as string;
+    const added = await call('PATCH', `/api/scim/v2/Groups/${paymentsId}`, {
+      token,
+      headers: scimJson,
+      json: { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'add', path: 'members', value: [{ value: user.body.id }] }] },
+    });
+    expect(added.status, added.text).toBe(204);
+    const campaign = await call('POST', '/api/reviews/campaigns', {
+      token,
+      json: { name: 'Payments access review', scope: { kind: 'groups', groupIds: [paymentsId] }, reviewers: { kind: 'named', reviewerIds: [tenant.ownerUserId] }, dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString() },
+    });
+    expect(campaign.status, campaign.text).toBe(201);
+    const started = await call('POST', `/api/reviews/campaigns/${campaign.body.id}/start`, { token });
+    expect(started.status, started.text).toBe(200);
+    // Neither the Owner nor Ada has a manager: the policy-sweep worker opens a violation for each.
+    const policy = await call('POST', '/api/policies', { token, json: { name: 'Everyone has a manager', type: 'missingManager', parameters: {} } });
+    expect(policy.status, policy.text).toBe(201);
+    const adasViolations = async () => (await call('GET', `/api/violations?status=all&policyId=${policy.body.id}&userId=${user.body.id}`, { token })).body.data;
+    // Polled once a second: the governance API allows 60 requests a minute.
+    await expect.poll(async () => (await adasViolations()).length, { timeout: 20_000, interval: 1000 }).toBe(1);
+
+    await openScreen('Governance');
+    await eventually(() => page.getByRole('progressbar', { name: 'Progress of Payments access review' }).getAttribute('value')).toBe('0');
+    const item = 'ada@example.com, member of Payments';
+    await page.getByLabel(`Justification for ${item}`).fill('Moved to the research team');
+    await page.getByRole('button', { name: `Revoke ${item}` }).click();
+    await eventually(() => page.getByText('Revoked: Ada Lovelace, member of Payments.').count()).toBe(1);
+    await eventually(() => page.getByRole('progressbar', { name: 'Progress of Payments access review' }).getAttribute('value')).toBe('1');
+    expect(await page.getByRole('button', { name: `Revoke ${item}` }).count()).toBe(0);
+    const items = await call('GET', `/api/reviews/campaigns/${campaign.body.id}/items`, { token });
+    expect(items.body.data).toEqual([expect.objectContaining({ userId: user.body.id, status: 'revoked', decision: expect.objectContaining({ decision: 'revoke', justification: 'Moved to the research team' }) })]);
+
+    const violation = `Everyone has a manager for ada@example.com`;
+    await eventually(() => page.getByRole('table', { name: /^Low \(\d+\)$/ }).getByText('Ada Lovelace').count()).toBe(1);
+    await page.getByLabel(`Reason for ${violation}`).fill('HR assigns her manager this week');
+    await shot('governance');
+    await page.getByRole('button', { name: `Acknowledge ${violation}` }).click();
+    await eventually(() => page.getByText(`Acknowledged: ${violation}.`).count()).toBe(1);
+    // Only open violations are listed: Ada's is gone, the Owner's stays.
+    expect(await page.getByRole('button', { name: `Acknowledge ${violation}` }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: `Acknowledge Everyone has a manager for ${tenant.ownerEmail}` }).count()).toBe(1);
+    expect(await adasViolations()).toEqual([expect.objectContaining({ status: 'acknowledged', acknowledgement: expect.objectContaining({ reason: 'HR assigns her manager this week' }) })]);
+  });
+
+  it.skipIf(!slapdAvailable() && process.env.CI !== 'true')('tests a directory connection, shows a dry run as a diff, runs a sync and shows its history', async () => {
+    screenshotOnFailure('directory');
+    slapd = await startSlapd();
+    const token = tenant.ownerToken;
+    const connection = await call('POST', '/api/connections', {
+      token,
+      json: { name: 'OpenLDAP', type: 'ldap', host: slapd.host, port: slapd.port, tlsMode: 'none', allowInsecure: true, baseDn: slapd.baseDn, bindDn: slapd.serviceDn, password: slapd.servicePassword },
+    });
+    expect(connection.status, connection.text).toBe(201);
+    const project = await call('POST', '/api/sync/projects', { token, json: { name: 'OpenLDAP people', connectionId: connection.body.id } });
+    expect(project.status, project.text).toBe(201);
+
+    await openScreen('Directory');
+    await page.getByRole('button', { name: 'Test OpenLDAP', exact: true }).click();
+    await eventually(() => page.getByRole('status', { name: 'Test result of OpenLDAP' }).textContent()).toMatch(/^Connected in \d+ ms: OpenLDAP/);
+
+    // A dry run: its plan as a diff, and nothing changed.
+    await page.getByRole('button', { name: 'Dry run OpenLDAP people' }).click();
+    await eventually(() => page.getByRole('heading', { name: 'Plan of the dry run of “OpenLDAP people”' }).count()).toBe(1);
+    const runs = async () => (await call('GET', `/api/sync/history?projectId=${project.body.id}`, { token })).body.data as { id: string; status: string; dryRun?: boolean; counts: Record<string, number> }[];
+    const [dryRun] = await runs();
+    expect(dryRun).toMatchObject({ status: 'succeeded', dryRun: true });
+    const adds = page.getByRole('region', { name: 'Adds' }).locator('li');
+    expect(dryRun?.counts.created).toBeGreaterThan(slapd.users.length - 1);
+    expect(await adds.count()).toBe(dryRun?.counts.created);
+    expect((await adds.allTextContents()).join('\n')).toContain(`uid=${slapd.users[0]?.uid}`);
+    expect((await call('GET', `/api/users?pageSize=200`, { token })).body.data.filter((user: { source?: string }) => user.source === 'ldap')).toEqual([]);
+
+    await page.getByRole('button', { name: 'Run OpenLDAP people now' }).click();
+    await eventually(() => page.getByText('Run of “OpenLDAP people”: succeeded.').count()).toBe(1);
+    const [run] = await runs();
+    expect(run).toMatchObject({ status: 'succeeded', counts: expect.objectContaining({ created: dryRun?.counts.created, errors: 0 }) });
+    expect(run?.dryRun).toBeUndefined();
+    const rows = page.locator('table.history tbody tr');
+    await eventually(() => rows.count()).toBe(2);
+    expect(await rows.nth(0).locator('td').nth(3).textContent()).toBe('succeeded');
+    expect(await rows.nth(0).locator('td.counts').textContent()).toContain(`${run?.counts.created} created`);
+    expect(await rows.nth(1).locator('td').nth(2).textContent()).toBe('full, dry run');
+    expect(await page.getByRole('region', { name: 'Adds' }).locator('li').count()).toBe(run?.counts.created);
+    await shot('directory');
+    // The history's per-object changes of the dry run, opened from its row.
+    await rows.nth(1).getByRole('button', { name: /^Changes of/ }).click();
+    await eventually(() => page.getByRole('heading', { name: /^Plan of the dry run of “OpenLDAP people” queued/ }).count()).toBe(1);
+    expect(await page.getByRole('region', { name: 'Adds' }).locator('li').count()).toBe(dryRun?.counts.created);
+  });
+
   it('works at phone width: the navigation folds behind a Menu button', async () => {
     screenshotOnFailure('phone');
     await page.setViewportSize({ width: 390, height: 844 });
@@ -280,6 +388,13 @@ describe.skipIf(!installed && !requiredHere)('Admin console in a browser', () =>
     // Nothing wider than the screen but the tables, which scroll on their own.
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     await shot('phone-teams');
+    for (const screen of ['Governance', 'Directory']) {
+      await page.getByRole('button', { name: 'Menu' }).click();
+      await nav.getByRole('link', { name: screen, exact: true }).click();
+      await eventually(() => page.locator('#screen-title').textContent()).toBe(screen);
+      await eventually(() => page.locator('main table caption').first().textContent()).not.toMatch(/Loading/);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), screen).toBeLessThanOrEqual(390);
+    }
     await page.setViewportSize({ width: 1280, height: 900 });
     expect(problems.filter((problem) => /Content Security Policy|Refused to/i.test(problem))).toEqual([]);
   });
