@@ -214,13 +214,13 @@ function Violations({ canWrite }: { canWrite: boolean }) {
                   <tr key={violation.id}>
                     <td>
                       {violation.displayName || violation.userName}
-                      <div className="muted">{violation.userName}</div>
+                      {violation.displayName && <div className="muted">{violation.userName}</div>}
                     </td>
                     <td>{violation.policyName}</td>
                     <td>{violation.summary}</td>
                     <td>{new Date(violation.reopenedAt ?? violation.openedAt).toLocaleString()}</td>
                     {canWrite && (
-                      <td>
+                      <td className="decide">
                         <label htmlFor={inputId} className="visually-hidden">
                           Reason for {who}
                         </label>
