@@ -102,8 +102,8 @@ function ReviewInbox({ campaignIds, names, onDecided }: { campaignIds: string[];
     const justification = (justifications[item.id] ?? '').trim();
     if (!justification) throw new Error(`Write why you ${decision} ${item.userName}'s access before deciding.`);
     await api.send('POST', `${DIRECTORY}/reviews/campaigns/${item.campaignId}/items/${item.id}/decision`, { decision, justification });
-    setDone(`${decision === 'approve' ? 'Approved' : 'Revoked'}: ${item.displayName || item.userName}, ${entitlementText(item)}.`);
     await load.run();
+    setDone(`${decision === 'approve' ? 'Approved' : 'Revoked'}: ${item.displayName || item.userName}, ${entitlementText(item)}.`);
     onDecided();
   });
   return (
@@ -162,8 +162,8 @@ function Violations({ canWrite }: { canWrite: boolean }) {
     const reason = (reasons[violation.id] ?? '').trim();
     if (!reason) throw new Error(`Give a reason to ${action} the violation of ${violation.userName}.`);
     await api.send('POST', `${DIRECTORY}/violations/${violation.id}/${action}`, { reason });
-    setDone(`${action === 'acknowledge' ? 'Acknowledged' : 'Ignored'}: ${violation.policyName} for ${violation.userName}.`);
     await load.run();
+    setDone(`${action === 'acknowledge' ? 'Acknowledged' : 'Ignored'}: ${violation.policyName} for ${violation.userName}.`);
   });
   const violations = list?.data ?? [];
   return (
