@@ -1,4 +1,4 @@
-import { useId, useState, type ReactNode } from 'react';
+import { useId, useRef, useState, type ReactNode } from 'react';
 import { ApiError } from './api.ts';
 
 /** A labelled read-only value with a copy button (credentials, SP values, IdP settings). */
@@ -62,6 +62,19 @@ export function useAction<A extends unknown[]>(action: (...args: A) => Promise<v
     }
   };
   return { run, busy, error, setError };
+}
+
+/**
+ * Guards a list against answers arriving out of order (a slow first load landing after a filtered
+ * one): `begin()` before a request returns a check that holds only while no later request began.
+ */
+export function useLatestRequest(): () => () => boolean {
+  const latest = useRef(0);
+  return () => {
+    latest.current += 1;
+    const ticket = latest.current;
+    return () => ticket === latest.current;
+  };
 }
 
 export function Pager({ page, totalPages, onPage, label }: { page: number; totalPages: number; onPage: (page: number) => void; label: string }) {

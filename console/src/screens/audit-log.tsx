@@ -2,7 +2,7 @@ import { useEffect, useId, useState, type FormEvent } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { ApiError, errorMessage, IDENTITY, withQuery, type AuditEntry, type AuditExportJob, type AuditPage, type Query } from '../api.ts';
 import { activityByFamily, auditQuery, failedSignInsPerDay, topActors, type AuditFilters } from '../audit-charts.ts';
-import { ErrorNote, Notice, Pager, useAction } from '../components.tsx';
+import { ErrorNote, Notice, Pager, useAction, useLatestRequest } from '../components.tsx';
 import { useSession } from '../session.tsx';
 
 const PAGE_SIZE = 25;
@@ -27,8 +27,11 @@ export function AuditLog() {
   const [chartLimited, setChartLimited] = useState(false);
   const [exported, setExported] = useState<string>();
 
+  const beginRequest = useLatestRequest();
   const load = useAction(async () => {
-    setResult(await api.get<AuditPage>(`${IDENTITY}/audit/list`, { ...rangeQuery(filters), query: auditQuery(filters) || undefined, pageNumber: page, pageSize: PAGE_SIZE }));
+    const isLatest = beginRequest();
+    const listed = await api.get<AuditPage>(`${IDENTITY}/audit/list`, { ...rangeQuery(filters), query: auditQuery(filters) || undefined, pageNumber: page, pageSize: PAGE_SIZE });
+    if (isLatest()) setResult(listed);
   });
   const readAll = async (query: string): Promise<{ entries: AuditEntry[]; limited: boolean }> => {
     const entries: AuditEntry[] = [];

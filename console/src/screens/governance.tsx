@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { DIRECTORY, type ReviewCampaignList, type ReviewItem, type ReviewItemList, type Violation, type ViolationList } from '../api.ts';
-import { ActionsHeader, ErrorNote, Notice, useAction } from '../components.tsx';
+import { ActionsHeader, ErrorNote, Notice, useAction, useLatestRequest } from '../components.tsx';
 import { useSession } from '../session.tsx';
 
 /** Severities from the most to the least urgent (README "Policies and violations"). */
@@ -152,8 +152,11 @@ function Violations({ canWrite }: { canWrite: boolean }) {
   const [list, setList] = useState<ViolationList>();
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [done, setDone] = useState<string>();
+  const beginRequest = useLatestRequest();
   const load = useAction(async () => {
-    setList(await api.get<ViolationList>(`${DIRECTORY}/violations`, { status: 'open', severity, pageSize: 200 }));
+    const isLatest = beginRequest();
+    const listed = await api.get<ViolationList>(`${DIRECTORY}/violations`, { status: 'open', severity, pageSize: 200 });
+    if (isLatest()) setList(listed);
   });
   useEffect(() => {
     void load.run();
