@@ -19,6 +19,8 @@ const engines: RunningEngine[] = [];
 let scratch: string;
 let s3Port: number;
 let organizationId: string;
+const handedOver: { worker: string; body: string }[] = [];
+let refuseWork = false;
 
 beforeAll(async () => {
   scratch = mkdtempSync(join(tmpdir(), 'domain-metrics-'));
@@ -40,9 +42,17 @@ beforeAll(async () => {
   delete process.env.POWERTOOLS_DEV;
   const { ensureTable } = await import('../../../lib/local/provision.ts');
   await ensureTable(dynamo.endpoint, TABLE);
-  // Work handed to workers (the group membership sweep) is accepted and dropped: only metrics matter here.
+  // Work handed to workers is kept (a queued sync run is then run by the test) or refused, as a test asks.
   const { setWorkerTransport } = await import('../../../shared/workers/start-worker.ts');
-  setWorkerTransport({ enqueue: async () => undefined, invoke: async () => undefined });
+  setWorkerTransport({
+    enqueue: async (worker, body) => {
+      if (refuseWork) throw new Error('queue unavailable');
+      handedOver.push({ worker: worker.id, body });
+    },
+    invoke: async () => undefined,
+  });
+  const { ensureLocalSecretsKey } = await import('../../../shared/crypto/envelope.ts');
+  ensureLocalSecretsKey(join(scratch, 'keys'));
   const { createOrganization } = await import('../../../shared/identity/organizations.ts');
   ({ organizationId } = await createOrganization({ name: 'Metrics', ownerEmail: 'owner@metrics.example', ownerPassword: 'metrics-owner-password-1' }, { actorType: 'system', actorId: 'test' }, origin));
 }, 120_000);
@@ -258,5 +268,56 @@ describe('audit export jobs', () => {
     const redelivered = await invocation(() => runAuditExportJob({ organizationId, jobId }));
     expect(redelivered.result).toMatchObject({ outcome: 'skipped' });
     expect(redelivered.points).toEqual([]);
+  });
+});
+
+describe('directory sync runs', () => {
+  const actor = { actorType: 'user' as const, actorId: '44444444-4444-4444-8444-444444444444' };
+
+  /** A sync project over an LDAP connection to a loopback port nothing listens on. */
+  async function unreachableProject(): Promise<string> {
+    const { connectionCreateBody } = await import('../../../shared/directory/connection-schemas.ts');
+    const { syncProjectCreateBody } = await import('../../../shared/directory/sync-schemas.ts');
+    const { createConnection } = await import('../../../shared/directory/connections.ts');
+    const { createSyncProject } = await import('../../../shared/directory/sync-projects.ts');
+    const z = await import('../../../shared/zod-mini.ts');
+    const port = await freePort();
+    const connection = await createConnection(
+      organizationId,
+      z.parse(connectionCreateBody, { name: `Unreachable ${port}`, type: 'ldap', host: '127.0.0.1', port, tlsMode: 'none', allowInsecure: true, baseDn: 'dc=example,dc=test', bindDn: 'cn=sync,dc=example,dc=test', password: 'sync-password' }),
+      actor,
+      origin,
+    );
+    const project = await createSyncProject(organizationId, z.parse(syncProjectCreateBody, { name: `People ${port}`, connectionId: connection.id }), actor, origin);
+    return project.id;
+  }
+
+  it('publishes a run that cannot reach its directory as one failed run, with no objects processed', async () => {
+    const { queueSyncRun } = await import('../../../shared/directory/sync-projects.ts');
+    const { runSync } = await import('../../../shared/directory/sync-run.ts');
+    const projectId = await unreachableProject();
+    handedOver.length = 0;
+    const queued = await invocation(() => queueSyncRun(organizationId, projectId, {}, actor, origin));
+    // Queuing is not an outcome.
+    expect(named(queued.points, 'SyncRuns')).toEqual([]);
+    const message = handedOver.find((sent) => sent.worker === 'sync-run');
+    expect(message).toBeDefined();
+    const ran = await invocation(() => runSync(JSON.parse(String(message?.body)) as Parameters<typeof runSync>[0]));
+    expect(ran.result).toMatchObject({ status: 'failed' });
+    expect(onlyPoint(ran.points, 'SyncRuns')).toMatchObject({ unit: 'Count', value: 1, dimensions: { outcome: 'failed' }, dimensionSets: [['outcome']] });
+    expect(named(ran.points, 'SyncObjectsProcessed')).toEqual([]);
+  });
+
+  it('publishes a run that could not be handed to the sync worker as one failed run', async () => {
+    const { queueSyncRun } = await import('../../../shared/directory/sync-projects.ts');
+    const projectId = await unreachableProject();
+    refuseWork = true;
+    try {
+      const refused = await invocation(() => queueSyncRun(organizationId, projectId, {}, actor, origin));
+      expect((refused.error as Error).message).toBe('queue unavailable');
+      expect(onlyPoint(refused.points, 'SyncRuns')).toMatchObject({ value: 1, dimensions: { outcome: 'failed' } });
+    } finally {
+      refuseWork = false;
+    }
   });
 });
