@@ -43,6 +43,7 @@ import * as users from '../storage/users.ts';
 import { dnKey, readOne, readProject, withinBase, type DirectoryRead, type ProjectReader } from './sync-read.ts';
 import { loadForDeltaRun, loadForFullRun, type StoredState } from './sync-state.ts';
 import { recordMetric } from '../observability/metrics.ts';
+import type { SyncRunOutcome } from '../observability/metrics-catalog.ts';
 
 /** The sync-run worker's timeout (shared/worker-table/directory.ts): a run running longer has died. */
 const WORKER_TIMEOUT_MS = 900_000;
@@ -415,7 +416,7 @@ async function finish(running: SyncRunRecord, written: readonly SyncChangeRecord
   const { organizationId, projectId, id: runId } = running;
   const { nextState } = outcome;
   const counts = addCounts(running.counts, countsOf(written));
-  const status = failure ? 'failed' : counts.errors > 0 ? 'partial' : 'succeeded';
+  const { status, outcome: published } = endOfRun(failure, counts);
   const finished: SyncRunRecord = {
     ...running,
     ...(failure ? {} : outcome.run),
@@ -434,16 +435,29 @@ async function finish(running: SyncRunRecord, written: readonly SyncChangeRecord
     if (!(error instanceof ConflictError)) throw error;
     await transact([syncProjects.runPutStep(finished, { expectedStatus: 'running', onConflict: lost })]);
   });
-  recordRunMetrics(failure?.reason === 'deletion_threshold' ? 'stoppedByDeletionThreshold' : status, counts);
+  recordRunMetrics(published, counts);
   return { status, counts };
 }
 
 /**
- * Publishes a finished run: SyncRuns by outcome (the run's status, or stoppedByDeletionThreshold)
- * and SyncObjectsProcessed by kind (created, updated, unchanged, deactivated, deleted, errors; the
- * whole run's counts, kinds with none left out).
+ * How a run ends: its stored status (`failed` with a failure, `partial` when a change record is an
+ * error, else `succeeded`) and the outcome published as SyncRuns' dimension — the status, except a
+ * run refused by the deletion threshold, which is `stoppedByDeletionThreshold`.
+ *
+ * @param failure the run's failure (its `reason` code), if it failed
+ * @param counts the whole run's change-record counts
  */
-function recordRunMetrics(outcome: string, counts: SyncRunCounts): void {
+export function endOfRun(failure: { reason: string } | undefined, counts: SyncRunCounts): { status: 'failed' | 'partial' | 'succeeded'; outcome: SyncRunOutcome } {
+  const status = failure ? 'failed' : counts.errors > 0 ? 'partial' : 'succeeded';
+  return { status, outcome: failure?.reason === 'deletion_threshold' ? 'stoppedByDeletionThreshold' : status };
+}
+
+/**
+ * Publishes a finished run: SyncRuns (1, dimension `outcome`) and SyncObjectsProcessed by kind
+ * (created, updated, unchanged, deactivated, deleted, errors; the whole run's counts, kinds with
+ * none left out).
+ */
+export function recordRunMetrics(outcome: SyncRunOutcome, counts: SyncRunCounts): void {
   recordMetric('syncRuns', 1, { outcome });
   for (const kind of ['created', 'updated', 'unchanged', 'deactivated', 'deleted', 'errors'] as const) {
     if (counts[kind] > 0) recordMetric('syncObjectsProcessed', counts[kind], { kind });

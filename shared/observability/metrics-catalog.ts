@@ -36,6 +36,8 @@ export interface MetricDefinition {
 
 /** Outcomes of a directory sync run as published (dimension `outcome` of SyncRuns; `partial`: finished with per-object errors). */
 export const SYNC_RUN_OUTCOMES = ['succeeded', 'partial', 'failed', 'stoppedByDeletionThreshold', 'cancelled'] as const;
+/** One of SYNC_RUN_OUTCOMES. */
+export type SyncRunOutcome = (typeof SYNC_RUN_OUTCOMES)[number];
 /** Outcomes of an asynchronous audit export job (dimension `outcome` of ExportJobs; `started`: each attempt the worker begins). */
 export const EXPORT_JOB_OUTCOMES = ['started', 'succeeded', 'failed'] as const;
 /** HTTP status classes (dimension `statusClass` of Responses). */
