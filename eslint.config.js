@@ -53,4 +53,12 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The builders' `keys` object (for tests and the benchmark) is the whole module: a function
+    // bundle that imports it carries every builder (about 10 KB). Storage imports them as a namespace.
+    files: ['shared/**/*.ts', 'functions/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', { selector: "ImportDeclaration[source.value=/keys\\.ts$/] > ImportSpecifier[imported.name='keys']", message: "Import the key builders as a namespace (import * as keys from './keys.ts'): the `keys` object keeps every builder in the bundle." }],
+    },
+  },
 );

@@ -32,6 +32,6 @@ const preferHeader = z.object({
   prefer: z.optional(z.string().check(z.maxLength(200), z.meta({ description: 'RFC 7240: `respond-async` asks for an asynchronous job (202) whatever the size of the export' }))),
 });
 
-export const listAuditEntriesRequest = requestContract('identity-audit-list', { query: auditListQuery });
-export const exportAuditLogRequest = requestContract('identity-audit-export', { query: auditExportQuery, headers: preferHeader });
-export const getAuditExportJobRequest = requestContract('identity-audit-export-job', {});
+export const listAuditEntriesRequest = requestContract('identity-audit-list', () => ({ query: auditListQuery }));
+export const exportAuditLogRequest = requestContract('identity-audit-export', () => ({ query: auditExportQuery, headers: preferHeader }));
+export const getAuditExportJobRequest = requestContract('identity-audit-export-job', () => ({}));

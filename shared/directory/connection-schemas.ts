@@ -159,8 +159,8 @@ export type ConnectionUpdateInput = z.output<typeof connectionUpdateBody>;
 
 const pageQuery = directoryPaging;
 
-export const listConnectionsRequest = requestContract('directory-connections-list', {
+export const listConnectionsRequest = requestContract('directory-connections-list', () => ({
   query: z.object({ ...pageQuery, type: z.optional(z.enum(['scim', 'ldap', 'activeDirectory'])).check(z.meta({ description: 'Only connections of this type' })) }),
-});
-export const createConnectionRequest = requestContract('directory-connections-create', { body: connectionCreateBody });
-export const updateConnectionRequest = requestContract('directory-connections-update', { body: connectionUpdateBody });
+}));
+export const createConnectionRequest = requestContract('directory-connections-create', () => ({ body: connectionCreateBody }));
+export const updateConnectionRequest = requestContract('directory-connections-update', () => ({ body: connectionUpdateBody }));

@@ -43,10 +43,10 @@ export type ListGroupsQuery = z.output<typeof listGroupsQuery>;
 export const pageQuery = z.object(directoryPaging);
 export type PageQuery = z.output<typeof pageQuery>;
 
-export const listUsersRequest = requestContract('directory-users-list', { query: listUsersQuery });
-export const listUserGroupsRequest = requestContract('directory-users-groups-list', { query: pageQuery });
-export const listGroupsRequest = requestContract('directory-groups-list', { query: listGroupsQuery });
-export const listGroupMembersRequest = requestContract('directory-groups-members-list', { query: pageQuery });
+export const listUsersRequest = requestContract('directory-users-list', () => ({ query: listUsersQuery }));
+export const listUserGroupsRequest = requestContract('directory-users-groups-list', () => ({ query: pageQuery }));
+export const listGroupsRequest = requestContract('directory-groups-list', () => ({ query: listGroupsQuery }));
+export const listGroupMembersRequest = requestContract('directory-groups-members-list', () => ({ query: pageQuery }));
 
 /** The object classes the platform knows; other values are accepted and simply match nothing. */
 export const OBJECT_CLASS_EXAMPLES = ['user', 'group', 'computer'] as const;
@@ -63,6 +63,6 @@ export type ListObjectsQuery = z.output<typeof listObjectsQuery>;
 export const listPersonsQuery = z.object({ search: search('name, email or employee number'), ...directoryPaging });
 export type ListPersonsQuery = z.output<typeof listPersonsQuery>;
 
-export const listObjectsRequest = requestContract('directory-objects-list', { query: listObjectsQuery });
-export const listPersonsRequest = requestContract('directory-persons-list', { query: listPersonsQuery });
-export const listPersonObjectsRequest = requestContract('directory-persons-objects-list', { query: pageQuery });
+export const listObjectsRequest = requestContract('directory-objects-list', () => ({ query: listObjectsQuery }));
+export const listPersonsRequest = requestContract('directory-persons-list', () => ({ query: listPersonsQuery }));
+export const listPersonObjectsRequest = requestContract('directory-persons-objects-list', () => ({ query: pageQuery }));

@@ -158,16 +158,16 @@ const since = dateOrDateTimeSchema('since must be a date (2025-01-01) or an RFC 
   description: 'Only runs queued at or after this date (UTC midnight) or date-time',
 }));
 
-export const listSyncProjectsRequest = requestContract('directory-sync-projects-list', { query: z.object(pageQuery) });
-export const createSyncProjectRequest = requestContract('directory-sync-projects-create', { body: syncProjectCreateBody });
-export const updateSyncProjectRequest = requestContract('directory-sync-projects-update', { body: syncProjectUpdateBody });
-export const runSyncProjectRequest = requestContract('directory-sync-projects-run', { body: z.optional(syncRunBody) });
-export const syncHistoryRequest = requestContract('directory-sync-history-list', {
+export const listSyncProjectsRequest = requestContract('directory-sync-projects-list', () => ({ query: z.object(pageQuery) }));
+export const createSyncProjectRequest = requestContract('directory-sync-projects-create', () => ({ body: syncProjectCreateBody }));
+export const updateSyncProjectRequest = requestContract('directory-sync-projects-update', () => ({ body: syncProjectUpdateBody }));
+export const runSyncProjectRequest = requestContract('directory-sync-projects-run', () => ({ body: z.optional(syncRunBody) }));
+export const syncHistoryRequest = requestContract('directory-sync-history-list', () => ({
   query: z.object({
     ...pageQuery,
     status: z.optional(z.enum(['queued', 'running', 'succeeded', 'failed', 'partial'])).check(z.meta({ description: 'Only runs with this status' })),
     since: z.optional(since),
     projectId: z.optional(z.uuid()).check(z.meta({ description: 'Only runs of this project' })),
   }),
-});
-export const syncRunDetailRequest = requestContract('directory-sync-history-get', { query: z.object(pageQuery) });
+}));
+export const syncRunDetailRequest = requestContract('directory-sync-history-get', () => ({ query: z.object(pageQuery) }));

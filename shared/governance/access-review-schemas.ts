@@ -77,17 +77,17 @@ export const applyBody = z._default(z.strictObject({
 
 const pageQuery = directoryPaging;
 
-export const listCampaignsRequest = requestContract('governance-review-campaigns-list', {
+export const listCampaignsRequest = requestContract('governance-review-campaigns-list', () => ({
   query: z.object({ ...pageQuery, status: z.optional(z.enum(['draft', 'active', 'closed'])).check(z.meta({ description: 'Only campaigns with this status' })) }),
-});
-export const createCampaignRequest = requestContract('governance-review-campaigns-create', { body: campaignCreateBody });
-export const listItemsRequest = requestContract('governance-review-items-list', {
+}));
+export const createCampaignRequest = requestContract('governance-review-campaigns-create', () => ({ body: campaignCreateBody }));
+export const listItemsRequest = requestContract('governance-review-items-list', () => ({
   query: z.object({
     ...pageQuery,
     status: z.optional(z.enum(['pending', 'approved', 'revoked'])).check(z.meta({ description: 'Only items with this status' })),
     reviewerId: z.optional(z.uuid()).check(z.meta({ description: 'Only items of this reviewer (governance:read)' })),
     userId: z.optional(z.uuid()).check(z.meta({ description: 'Only items about this user' })),
   }),
-});
-export const decideItemRequest = requestContract('governance-review-items-decide', { body: decisionBody });
-export const applyCampaignRequest = requestContract('governance-review-campaigns-apply', { body: applyBody });
+}));
+export const decideItemRequest = requestContract('governance-review-items-decide', () => ({ body: decisionBody }));
+export const applyCampaignRequest = requestContract('governance-review-campaigns-apply', () => ({ body: applyBody }));

@@ -94,24 +94,24 @@ const violationFilters = {
   since: z.optional(since),
 };
 
-export const listPoliciesRequest = requestContract('governance-policies-list', {
+export const listPoliciesRequest = requestContract('governance-policies-list', () => ({
   query: z.object({
     ...directoryPaging,
     type: z.optional(z.enum(policyTypes)).check(z.meta({ description: 'Only policies of this type' })),
     enabled: z.optional(z.enum(['true', 'false'])).check(z.meta({ description: 'Only enabled (true) or disabled (false) policies' })),
   }),
-});
-export const createPolicyRequest = requestContract('governance-policies-create', { body: policyCreateBody });
-export const updatePolicyRequest = requestContract('governance-policies-update', { body: policyUpdateBody });
-export const listViolationsRequest = requestContract('governance-violations-list', {
+}));
+export const createPolicyRequest = requestContract('governance-policies-create', () => ({ body: policyCreateBody }));
+export const updatePolicyRequest = requestContract('governance-policies-update', () => ({ body: policyUpdateBody }));
+export const listViolationsRequest = requestContract('governance-violations-list', () => ({
   query: z.object({
     ...violationFilters,
     status: z._default(z.enum([...violationStatuses, 'all']), 'open').check(z.meta({ description: 'Only violations with this status (default: open — the seed lists open violations; `all` for every status)' })),
     policyId: z.optional(z.uuid()).check(z.meta({ description: 'Only violations of this policy' })),
   }),
-});
-export const listPolicyViolationsRequest = requestContract('governance-policy-violations-list', {
+}));
+export const listPolicyViolationsRequest = requestContract('governance-policy-violations-list', () => ({
   query: z.object({ ...violationFilters, status: z._default(z.enum([...violationStatuses, 'all']), 'all').check(z.meta({ description: 'Only violations with this status (default: all)' })) }),
-});
-export const acknowledgeViolationRequest = requestContract('governance-violations-acknowledge', { body: acknowledgeBody });
-export const ignoreViolationRequest = requestContract('governance-violations-ignore', { body: ignoreBody });
+}));
+export const acknowledgeViolationRequest = requestContract('governance-violations-acknowledge', () => ({ body: acknowledgeBody }));
+export const ignoreViolationRequest = requestContract('governance-violations-ignore', () => ({ body: ignoreBody }));

@@ -121,33 +121,33 @@ export const tokenForm = z.object({
 
 const clientsPage = pageQuerySchema({ pageSize: 20, maxPageSize: 100 });
 
-export const createOrganizationRequest = requestContract('identity-organizations-create', { body: createOrganizationBody });
-export const updateOrganizationRequest = requestContract('identity-organizations-update', { body: updateOrganizationBody });
-export const loginRequest = requestContract('identity-login', { body: loginBody });
+export const createOrganizationRequest = requestContract('identity-organizations-create', () => ({ body: createOrganizationBody }));
+export const updateOrganizationRequest = requestContract('identity-organizations-update', () => ({ body: updateOrganizationBody }));
+export const loginRequest = requestContract('identity-login', () => ({ body: loginBody }));
 
-export const listClientsRequest = requestContract('identity-clients-list', { query: clientsPage });
-export const createClientRequest = requestContract('identity-clients-create', { query: expandQuery(['credentials']), body: clientBody });
-export const getClientRequest = requestContract('identity-clients-get', { query: expandQuery(['credentials']) });
-export const updateClientRequest = requestContract('identity-clients-update', { body: clientUpdateBody });
+export const listClientsRequest = requestContract('identity-clients-list', () => ({ query: clientsPage }));
+export const createClientRequest = requestContract('identity-clients-create', () => ({ query: expandQuery(['credentials']), body: clientBody }));
+export const getClientRequest = requestContract('identity-clients-get', () => ({ query: expandQuery(['credentials']) }));
+export const updateClientRequest = requestContract('identity-clients-update', () => ({ body: clientUpdateBody }));
 
-export const listApisRequest = requestContract('identity-apis-list', {
+export const listApisRequest = requestContract('identity-apis-list', () => ({
   query: z.extend(pageQuerySchema({ pageSize: 20, maxPageSize: 100 }), expandQuery(['scopes', 'clients']).shape),
-});
-export const createApiRequest = requestContract('identity-apis-create', { body: apiBody });
-export const getApiRequest = requestContract('identity-apis-get', { query: expandQuery(['scopes', 'clients']) });
-export const updateApiRequest = requestContract('identity-apis-update', { body: apiUpdateBody });
-export const addApiScopesRequest = requestContract('identity-apis-scopes-add', { body: addScopesBody });
-export const authorizeApiClientsRequest = requestContract('identity-apis-clients-authorize', { body: authorizeClientsBody });
+}));
+export const createApiRequest = requestContract('identity-apis-create', () => ({ body: apiBody }));
+export const getApiRequest = requestContract('identity-apis-get', () => ({ query: expandQuery(['scopes', 'clients']) }));
+export const updateApiRequest = requestContract('identity-apis-update', () => ({ body: apiUpdateBody }));
+export const addApiScopesRequest = requestContract('identity-apis-scopes-add', () => ({ body: addScopesBody }));
+export const authorizeApiClientsRequest = requestContract('identity-apis-clients-authorize', () => ({ body: authorizeClientsBody }));
 
-export const listRolesRequest = requestContract('identity-roles-list', { query: pageQuerySchema({ pageSize: 20, maxPageSize: 100 }) });
-export const createRoleRequest = requestContract('identity-roles-create', { body: roleBody });
-export const updateRoleRequest = requestContract('identity-roles-update', { body: roleUpdateBody });
-export const assignUserRolesRequest = requestContract('identity-users-roles-assign', { body: assignRolesBody });
-export const assignGroupRolesRequest = requestContract('identity-groups-roles-assign', { body: assignRolesBody });
+export const listRolesRequest = requestContract('identity-roles-list', () => ({ query: pageQuerySchema({ pageSize: 20, maxPageSize: 100 }) }));
+export const createRoleRequest = requestContract('identity-roles-create', () => ({ body: roleBody }));
+export const updateRoleRequest = requestContract('identity-roles-update', () => ({ body: roleUpdateBody }));
+export const assignUserRolesRequest = requestContract('identity-users-roles-assign', () => ({ body: assignRolesBody }));
+export const assignGroupRolesRequest = requestContract('identity-groups-roles-assign', () => ({ body: assignRolesBody }));
 
-export const issueTokenRequest = requestContract('oauth-token', {
+export const issueTokenRequest = requestContract('oauth-token', () => ({
   query: z.object({
     audience: z.optional(audience).check(z.meta({ description: 'The API (audience) the token is for; may be sent in the form instead', examples: ['https://platform.invicti.com/api'] })),
   }),
   body: tokenForm,
-});
+}));

@@ -101,30 +101,30 @@ export const scimGroupInput = scimGroupSchema('input');
 const resourceBody = { scimType: 'invalidValue' as const };
 const envelope = (members: readonly string[]) => ({ scimTypeOf: envelopeIssues(members) });
 
-export const listUsersRequest = requestContract('scim-users-list', { query: scimListQuery });
-export const searchUsersRequest = requestContract('scim-users-search', { body: scimSearchRequest }, envelope(['schemas']));
-export const createUserRequest = requestContract('scim-users-create', { query: scimProjectionQuery, body: scimUserInput }, resourceBody);
-export const getUserRequest = requestContract('scim-users-get', { query: scimProjectionQuery, headers: ifNoneMatch });
-export const replaceUserRequest = requestContract('scim-users-replace', { query: scimProjectionQuery, headers: ifMatch, body: scimUserInput }, resourceBody);
-export const patchUserRequest = requestContract('scim-users-patch', { query: scimProjectionQuery, headers: ifMatch, body: scimPatchRequest }, {
+export const listUsersRequest = requestContract('scim-users-list', () => ({ query: scimListQuery }));
+export const searchUsersRequest = requestContract('scim-users-search', () => ({ body: scimSearchRequest }), envelope(['schemas']));
+export const createUserRequest = requestContract('scim-users-create', () => ({ query: scimProjectionQuery, body: scimUserInput }), resourceBody);
+export const getUserRequest = requestContract('scim-users-get', () => ({ query: scimProjectionQuery, headers: ifNoneMatch }));
+export const replaceUserRequest = requestContract('scim-users-replace', () => ({ query: scimProjectionQuery, headers: ifMatch, body: scimUserInput }), resourceBody);
+export const patchUserRequest = requestContract('scim-users-patch', () => ({ query: scimProjectionQuery, headers: ifMatch, body: scimPatchRequest }), {
   scimType: 'invalidSyntax',
   scimTypeOf: (issue) => (issue.path.at(-1) === 'path' ? 'invalidPath' : undefined),
 });
-export const deleteUserRequest = requestContract('scim-users-delete', { headers: ifMatch });
+export const deleteUserRequest = requestContract('scim-users-delete', () => ({ headers: ifMatch }));
 
-export const listGroupsRequest = requestContract('scim-groups-list', { query: scimListQuery });
-export const searchGroupsRequest = requestContract('scim-groups-search', { body: scimSearchRequest }, envelope(['schemas']));
-export const createGroupRequest = requestContract('scim-groups-create', { query: scimProjectionQuery, body: scimGroupInput }, resourceBody);
-export const getGroupRequest = requestContract('scim-groups-get', { query: scimProjectionQuery, headers: ifNoneMatch });
-export const replaceGroupRequest = requestContract('scim-groups-replace', { query: scimProjectionQuery, headers: ifMatch, body: scimGroupInput }, resourceBody);
-export const patchGroupRequest = requestContract('scim-groups-patch', { query: scimProjectionQuery, headers: ifMatch, body: scimPatchRequest }, {
+export const listGroupsRequest = requestContract('scim-groups-list', () => ({ query: scimListQuery }));
+export const searchGroupsRequest = requestContract('scim-groups-search', () => ({ body: scimSearchRequest }), envelope(['schemas']));
+export const createGroupRequest = requestContract('scim-groups-create', () => ({ query: scimProjectionQuery, body: scimGroupInput }), resourceBody);
+export const getGroupRequest = requestContract('scim-groups-get', () => ({ query: scimProjectionQuery, headers: ifNoneMatch }));
+export const replaceGroupRequest = requestContract('scim-groups-replace', () => ({ query: scimProjectionQuery, headers: ifMatch, body: scimGroupInput }), resourceBody);
+export const patchGroupRequest = requestContract('scim-groups-patch', () => ({ query: scimProjectionQuery, headers: ifMatch, body: scimPatchRequest }), {
   scimType: 'invalidSyntax',
   scimTypeOf: (issue) => (issue.path.at(-1) === 'path' ? 'invalidPath' : undefined),
 });
-export const deleteGroupRequest = requestContract('scim-groups-delete', { headers: ifMatch });
+export const deleteGroupRequest = requestContract('scim-groups-delete', () => ({ headers: ifMatch }));
 
-export const searchAllRequest = requestContract('scim-search-all', { body: scimSearchRequest }, envelope(['schemas']));
-export const bulkRequest = requestContract('scim-bulk', { body: scimBulkRequest }, {
+export const searchAllRequest = requestContract('scim-search-all', () => ({ body: scimSearchRequest }), envelope(['schemas']));
+export const bulkRequest = requestContract('scim-bulk', () => ({ body: scimBulkRequest }), {
   scimTypeOf: (issue) => {
     if (issue.path[0] === 'Operations' && issue.path.length === 1 && issue.code === 'too_big') return 'tooMany';
     if (issue.path[0] === 'failOnErrors') return 'invalidValue';

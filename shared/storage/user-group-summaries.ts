@@ -22,7 +22,8 @@
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo, tableName } from './clients.ts';
-import { EntityType, isUuid, keys } from './keys.ts';
+import { EntityType, isUuid } from './keys.ts';
+import * as keys from './keys.ts';
 import { batchGet, queryPage } from './queries.ts';
 import type { TransactionStep } from './transactions.ts';
 

@@ -100,7 +100,7 @@ export const samlOperations: OperationDocs = {
     description:
       'Sets or updates the SAML SSO configuration with your IdP values: its sign-in URL and signing certificate (or its metadata XML), ' +
       'attribute mappings, and the switches. Omitted fields keep their value. To configure trust at the IdP, use GET /api/identity/v1/saml/metadata.',
-    request: requestContract('identity-saml-settings-update', { body: samlSettingsBody }),
+    request: requestContract('identity-saml-settings-update', () => ({ body: samlSettingsBody })),
     requestExamples: { seed: { summary: 'Configure SAML settings (seed)', value: ex.samlSettings } },
     responses: { 200: { description: 'The settings', schema: samlSettingsView, examples: { example: { summary: 'Saved', value: settingsView } } } },
   },
@@ -109,7 +109,7 @@ export const samlOperations: OperationDocs = {
     description:
       "The signed SAML metadata document of the organization's service provider, which the IdP needs to configure trust. " +
       'With a bearer token (any scope) the organization is the token\'s and `organization` may be left out; IdPs fetch it unauthenticated with `?organization=<id>`.',
-    request: requestContract('identity-saml-metadata', { query: metadataQuery }),
+    request: requestContract('identity-saml-metadata', () => ({ query: metadataQuery })),
     responses: {
       200: {
         description: 'SAML metadata (XML)',
@@ -122,7 +122,7 @@ export const samlOperations: OperationDocs = {
   'identity-saml-login': {
     tag: 'SAML',
     description: 'Starts SP-initiated sign-in: redirects the browser to the IdP with a signed AuthnRequest. RelayState is where the browser goes after sign-in.',
-    request: requestContract('identity-saml-login', { query: loginQuery }),
+    request: requestContract('identity-saml-login', () => ({ query: loginQuery })),
     responses: { 302: { description: 'Redirect to the IdP', headers: { Location: 'The IdP sign-in URL with SAMLRequest, RelayState, SigAlg and Signature' } } },
   },
   'identity-saml-acs': {
@@ -130,7 +130,7 @@ export const samlOperations: OperationDocs = {
     description:
       'Assertion Consumer Service (HTTP-POST binding): verifies the signed SAMLResponse from the IdP and issues an access token. ' +
       'Browsers get a page that hands the token to the RelayState URL in the URL fragment; callers that accept only JSON get it as JSON.',
-    request: requestContract('identity-saml-acs', { body: acsForm }),
+    request: requestContract('identity-saml-acs', () => ({ body: acsForm })),
     requestExamples: { example: { summary: 'The IdP form post', value: { SAMLResponse: 'PHNhbWxwOlJlc3BvbnNlIHhtbG5zOnNhbWxwPSJ1cm46b2FzaXM6bmFtZXM6dGM6U0FNTDoyLjA6cHJvdG9jb2wiIC4uLj4=', RelayState: '/' } } },
     responses: {
       200: {
