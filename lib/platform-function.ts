@@ -9,7 +9,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { PackageFiles, RouteDefinition } from '../shared/routes.ts';
 import { PACKAGE_FILES_FOLDER } from '../shared/http/package-files.ts';
+import { apiDefinitionIds } from '../shared/openapi/definitions.ts';
+import { PREBUILT_DOCUMENTS_FOLDER, prebuiltDocumentFile } from '../shared/openapi/prebuilt-documents.ts';
 import { repoRoot } from './config.ts';
+import { ensureOpenApiDocuments, OPENAPI_DOCUMENTS_DIR } from './openapi-documents.ts';
 import { METRICS_NAMESPACE } from '../shared/observability/metrics-catalog.ts';
 
 /**
@@ -122,24 +125,48 @@ export function packageFileCommands(packageFiles: readonly PackageFiles[], input
 }
 
 /**
+ * Shell commands that copy the OpenAPI documents written at synth ({@link OPENAPI_DOCUMENTS_DIR},
+ * inside the project root that `inputDir` is) next to a bundle, under `openapi/<id>.json`, where
+ * shared/openapi/served-documents.ts reads them.
+ */
+export function openApiDocumentCommands(inputDir: string, outputDir: string): string[] {
+  const sourceDir = path.posix.join(inputDir, path.relative(repoRoot, OPENAPI_DOCUMENTS_DIR).split(path.sep).join('/'));
+  const targetDir = path.posix.join(outputDir, PREBUILT_DOCUMENTS_FOLDER);
+  return [
+    `mkdir -p "${targetDir}"`,
+    ...apiDefinitionIds.map((id) => `cp "${path.posix.join(sourceDir, prebuiltDocumentFile(id))}" "${path.posix.join(targetDir, prebuiltDocumentFile(id))}"`),
+  ];
+}
+
+/**
  * The bundling of one route: the shared settings; its own route-table row as a JSON string with
  * esbuild's `define` (the pipeline reads it through shared/http/route-source.ts, so the whole table
- * is never bundled); and copying its package files if it has any. Its authenticator comes in
+ * is never bundled); copying its package files if it has any; and, for a route with
+ * `openApiDocuments`, copying the documents written at synth with `globalThis.__PLATFORM_OPENAPI_DOCUMENTS__`
+ * defined, so the bundle reads them rather than carrying their generator. Its authenticator comes in
  * through its entry module ({@link routeEntrySource}).
  */
 export function bundlingFor(route: RouteDefinition): BundlingOptions {
   const packageFiles = route.packageFiles ?? [];
+  const documents = route.openApiDocuments === true;
   const own: BundlingOptions = {
     ...bundlingOptions,
-    define: { ...bundlingOptions.define, 'globalThis.__PLATFORM_ROUTE__': JSON.stringify(JSON.stringify(route)) },
+    define: {
+      ...bundlingOptions.define,
+      'globalThis.__PLATFORM_ROUTE__': JSON.stringify(JSON.stringify(route)),
+      ...(documents ? { 'globalThis.__PLATFORM_OPENAPI_DOCUMENTS__': 'true' } : {}),
+    },
   };
-  if (packageFiles.length === 0) return own;
+  if (packageFiles.length === 0 && !documents) return own;
   return {
     ...own,
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (inputDir, outputDir) => packageFileCommands(packageFiles, inputDir, outputDir),
+      afterBundling: (inputDir, outputDir) => [
+        ...packageFileCommands(packageFiles, inputDir, outputDir),
+        ...(documents ? openApiDocumentCommands(inputDir, outputDir) : []),
+      ],
     },
   };
 }
@@ -165,6 +192,8 @@ export interface RouteFunctionProps {
 /** The one factory for route functions: one function (and its log group) per route-table row. */
 export function createRouteFunction(scope: Construct, id: string, props: RouteFunctionProps): lambda.Function {
   const { route } = props;
+  // Written before NodejsFunction bundles (in its constructor), whose afterBundling copies them.
+  if (!props.skipBundling && route.openApiDocuments) ensureOpenApiDocuments();
   return createPlatformFunction(scope, id, {
     description: `${route.method} ${route.path}: ${route.summary}`,
     handler: route.handler,

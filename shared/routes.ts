@@ -82,6 +82,14 @@ export interface RouteDefinition {
    */
   packageFiles?: readonly PackageFiles[];
   /**
+   * true: the function serves the OpenAPI documents. The CDK app writes them at synth
+   * (lib/openapi-documents.ts) and copies them next to the function's bundle, under
+   * `openapi/<definition id>.json`, and the bundle reads them instead of generating them, so it
+   * carries neither the generator nor the route table; the local runtime generates them in process
+   * (shared/openapi/served-documents.ts).
+   */
+  openApiDocuments?: true;
+  /**
    * Workers (ids from the worker table, shared/workers.ts) this route starts with `startWorker`.
    * The route's function gets exactly the send or invoke grant for each and the environment
    * variable that names the worker's queue or function; starting an undeclared worker fails.

@@ -1,9 +1,23 @@
 import type { RouteDefinition } from '../routes.ts';
 
+/**
+ * The ids of the published API definitions, in Swagger UI's order (`/api/openapi/<id>.json`). A list
+ * of its own so that the documents' function, which serves prebuilt documents in Lambda, need not
+ * carry the definitions themselves.
+ */
+export const apiDefinitionIds = ['identity', 'scim', 'directory', 'governance'] as const;
+
+export type ApiDefinitionId = (typeof apiDefinitionIds)[number];
+
+/** Whether `id` names a published API definition. */
+export function isApiDefinitionId(id: string): id is ApiDefinitionId {
+  return (apiDefinitionIds as readonly string[]).includes(id);
+}
+
 /** One published API definition (one OpenAPI document, one entry of Swagger UI's selector). */
 export interface ApiDefinition {
   /** `/api/openapi/<id>.json` */
-  readonly id: 'identity' | 'scim' | 'directory' | 'governance';
+  readonly id: ApiDefinitionId;
   readonly title: string;
   readonly description: string;
   /** Tags in display order, named as the seeds name them. */
@@ -88,6 +102,7 @@ export const apiDefinitions: readonly ApiDefinition[] = [
   },
 ];
 
+/** The definition named `id` (an {@link apiDefinitionIds} entry), or undefined. */
 export function apiDefinition(id: string): ApiDefinition | undefined {
   return apiDefinitions.find((definition) => definition.id === id);
 }

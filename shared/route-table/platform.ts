@@ -50,6 +50,7 @@ export const platformRoutes: readonly RouteDefinition[] = [
     mutating: false,
     access: { table: 'none' },
     memoryMb: 512,
+    openApiDocuments: true,
     summary: 'OpenAPI 3.1 document of an API definition: identity.json, scim.json or directory.json',
   },
   {

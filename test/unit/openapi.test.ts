@@ -1,13 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { routes } from '../../shared/routes.ts';
-import { apiDefinitions, undocumentedRouteIds } from '../../shared/openapi/definitions.ts';
+import { apiDefinitionIds, apiDefinitions, undocumentedRouteIds } from '../../shared/openapi/definitions.ts';
 import type { OpenApiDocument, OpenApiOperation } from '../../shared/openapi/openapi-document.ts';
 import { samlValidatedWith } from '../../shared/openapi/operations/saml.ts';
 import { generateDocument, operationDocs } from '../../shared/openapi/registry.ts';
-import { packageFileCommands } from '../../lib/platform-function.ts';
+import { readPrebuiltDocument } from '../../shared/openapi/prebuilt-documents.ts';
+import { bundlingFor, openApiDocumentCommands, packageFileCommands } from '../../lib/platform-function.ts';
+import { OPENAPI_DOCUMENTS_DIR, writeOpenApiDocuments } from '../../lib/openapi-documents.ts';
 import { validateRouteTable } from '../../lib/route-table.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -236,5 +239,40 @@ describe('package files of a route', () => {
   it('must be plain relative file names', () => {
     const route = { ...routes[0], id: 'x-docs', path: '/x', packageFiles: [{ package: 'swagger-ui-dist', files: ['../secret'] }] } as (typeof routes)[number];
     expect(() => validateRouteTable([...routes, route])).toThrow(/packageFiles/);
+  });
+});
+
+describe('the prebuilt OpenAPI documents (the documents function in Lambda)', () => {
+  it('serialize exactly as the documents generated in process, for every definition', async () => {
+    expect(apiDefinitions.map((definition) => definition.id)).toEqual([...apiDefinitionIds]);
+    const dir = mkdtempSync(join(tmpdir(), 'openapi-documents-'));
+    try {
+      const files = writeOpenApiDocuments(dir);
+      expect(files).toEqual(apiDefinitionIds.map((id) => join(dir, `${id}.json`)));
+      const first = files.map((file) => readFileSync(file, 'utf8'));
+      for (const definition of apiDefinitions) {
+        const prebuilt = await readPrebuiltDocument(dir, definition.id, baseUrl, '1.2.3');
+        expect(JSON.stringify(prebuilt), definition.id).toBe(JSON.stringify(generateDocument(definition, routes, baseUrl, '1.2.3')));
+      }
+      // Deterministic: writing again gives the same bytes (the function's asset hash stays put).
+      writeOpenApiDocuments(dir);
+      expect(files.map((file) => readFileSync(file, 'utf8'))).toEqual(first);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('are copied next to the bundle of the route that serves them, which reads them instead of generating', () => {
+    const route = routes.find((candidate) => candidate.id === 'platform-openapi-document');
+    expect(route?.openApiDocuments).toBe(true);
+    const bundling = route ? bundlingFor(route) : undefined;
+    expect(bundling?.define?.['globalThis.__PLATFORM_OPENAPI_DOCUMENTS__']).toBe('true');
+    expect(bundling?.commandHooks?.afterBundling('/src', '/out')).toEqual(openApiDocumentCommands('/src', '/out'));
+    expect(openApiDocumentCommands('/src', '/out')).toEqual([
+      'mkdir -p "/out/openapi"',
+      ...apiDefinitionIds.map((id) => `cp "/src/${OPENAPI_DOCUMENTS_DIR.slice(root.length + 1)}/${id}.json" "/out/openapi/${id}.json"`),
+    ]);
+    const other = routes.find((candidate) => candidate.id === 'platform-health');
+    expect(other && bundlingFor(other).define?.['globalThis.__PLATFORM_OPENAPI_DOCUMENTS__']).toBeUndefined();
   });
 });
