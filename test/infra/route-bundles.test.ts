@@ -11,12 +11,12 @@ import { routes } from '../../shared/routes.ts';
 
 /**
  * Guards what a route's bundle contains (issue 17, "bundles at the floor"), by esbuild's metafile
- * rather than by timing: three representative routes — public, bearer and operator — built with the
+ * rather than by timing: representative routes — public, bearer, operator and the OpenAPI documents — built with the
  * deployed options (lib/platform-function.ts `bundlingFor` + the generated entry module), as the
  * benchmark and CDK build them. Sizes and init times are the benchmark's job (bench/lib/cold-start.ts).
  */
 const repoRoot = resolve(import.meta.dirname, '..', '..');
-const chosen = { public: 'oauth-jwks', bearer: 'scim-users-get', operator: 'identity-organizations-create' } as const;
+const chosen = { public: 'oauth-jwks', bearer: 'scim-users-get', operator: 'identity-organizations-create', documents: 'platform-openapi-document' } as const;
 const inputs = new Map<string, string[]>();
 const files = new Map<string, string>();
 let outDir: string;
@@ -60,8 +60,17 @@ describe('route bundles', () => {
     }
   });
 
+  it('serve the OpenAPI documents written at synth: no generator, no request schemas', () => {
+    expect(carries(chosen.documents, 'shared/openapi/served-documents.ts')).toBe(true);
+    for (const fragment of ['shared/openapi/registry.ts', 'shared/openapi/openapi-document.ts', 'shared/openapi/operations/', 'shared/openapi/response-schemas.ts', 'shared/scim/request-schemas.ts', 'shared/identity/schemas.ts']) {
+      expect(carries(chosen.documents, fragment), fragment).toBe(false);
+    }
+  });
+
   it('read Lambda credentials from the environment: no default provider chain, no nested clients', () => {
-    for (const id of Object.values(chosen)) {
+    // The documents' function makes no AWS call, so it carries no credentials at all.
+    expect(carries(chosen.documents, '@aws-sdk/'), chosen.documents).toBe(false);
+    for (const id of [chosen.public, chosen.bearer, chosen.operator]) {
       expect(carries(id, 'shared/aws/lambda-credentials.ts'), id).toBe(true);
       expect(carries(id, '@aws-sdk/credential-provider-node'), id).toBe(false);
       expect(carries(id, '@aws-sdk/nested-clients'), id).toBe(false);
