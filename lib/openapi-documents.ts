@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { apiDefinitions } from '../shared/openapi/definitions.ts';
 import { PLACEHOLDER_BASE_URL, PLACEHOLDER_VERSION, prebuiltDocumentFile } from '../shared/openapi/prebuilt-documents.ts';
@@ -14,7 +14,7 @@ export const OPENAPI_DOCUMENTS_DIR = path.join(repoRoot, '.build', 'openapi-docu
  * `<id>.json`, generated from `routes` with the placeholder server URL and version that the
  * function replaces when it serves one (shared/openapi/prebuilt-documents.ts). The output depends
  * only on the code, so the function's asset hash is stable; a file whose content is unchanged is
- * not rewritten.
+ * not rewritten, a changed one is replaced atomically.
  *
  * @param routes the route table the documents describe: the whole table by default, as the local runtime's.
  * @returns the absolute paths of the files, in definition order.
@@ -25,7 +25,12 @@ export function writeOpenApiDocuments(dir: string, routes: readonly RouteDefinit
   return apiDefinitions.map((definition) => {
     const file = path.join(dir, prebuiltDocumentFile(definition.id));
     const content = JSON.stringify(generateDocument(definition, routes, PLACEHOLDER_BASE_URL, PLACEHOLDER_VERSION));
-    if (!existsSync(file) || readFileSync(file, 'utf8') !== content) writeFileSync(file, content);
+    if (!existsSync(file) || readFileSync(file, 'utf8') !== content) {
+      // Renamed into place, so a synth running alongside never copies a half-written file.
+      const partial = `${file}.${process.pid}.partial`;
+      writeFileSync(partial, content);
+      renameSync(partial, file);
+    }
     return file;
   });
 }
