@@ -9,7 +9,7 @@ import { observeWorker } from '#shared/workers/observe-worker.ts';
  * then the dead-letter queue keep it as evidence).
  */
 export const handler = observeWorker('sync-schedule', async (event: unknown): Promise<unknown> => {
-  const payload = scheduledWorkerEvents['sync-schedule'].parse(event);
+  const payload = scheduledWorkerEvents['sync-schedule']().parse(event);
   logger.appendKeys({ workerId: 'sync-schedule', projectId: payload.projectId });
   const result = await runScheduledSync(payload);
   logger.info('scheduled sync firing done', { scheduledTime: payload.scheduledTime, ...result });

@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
 import * as z from '../zod-mini.ts';
 import { requestContract } from '../http/request-contract.ts';
+import { lazily } from '../lazy.ts';
 import { directoryPaging } from './schemas.ts';
 
 /** The seed's paging: page default 1; pageSize default 50, max 200 ("Rate Limiting": max page size 200). */
@@ -99,68 +100,68 @@ export function caCertificateProblem(pem: string): string | undefined {
   return undefined;
 }
 
-const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.meta({ description: 'Display name', examples: ['Corporate Active Directory'] }));
-const host = z.string().check(z.trim(), z.minLength(1), z.maxLength(253), z.refine(isHost, { message: 'must be a host name or an IP address, without scheme or port' }), z.meta({ description: 'Directory server host name or IP address', examples: ['dc1.corp.example.com'] }));
-const port = z.int().check(z.gte(1), z.lte(65535), z.meta({ description: 'TCP port; default 636 for ldaps, 389 otherwise' }));
-const tlsMode = z.enum(['ldaps', 'startTLS', 'none']).check(z.meta({
+const name = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.meta({ description: 'Display name', examples: ['Corporate Active Directory'] })));
+const host = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(253), z.refine(isHost, { message: 'must be a host name or an IP address, without scheme or port' }), z.meta({ description: 'Directory server host name or IP address', examples: ['dc1.corp.example.com'] })));
+const port = lazily(() => z.int().check(z.gte(1), z.lte(65535), z.meta({ description: 'TCP port; default 636 for ldaps, 389 otherwise' })));
+const tlsMode = lazily(() => z.enum(['ldaps', 'startTLS', 'none']).check(z.meta({
   description: 'ldaps: TLS from the first byte (port 636); startTLS: upgrade a plain connection before binding (port 389); none: cleartext, only with allowInsecure',
-}));
-const allowInsecure = z.boolean().check(z.meta({ description: 'Must be true to use tlsMode none (the bind password then crosses the network in clear)' }));
-const caCertificate = z.string().check(z.maxLength(MAX_CA_CERTIFICATE_CHARS), z.superRefine((value, context) => {
+})));
+const allowInsecure = lazily(() => z.boolean().check(z.meta({ description: 'Must be true to use tlsMode none (the bind password then crosses the network in clear)' })));
+const caCertificate = lazily(() => z.string().check(z.maxLength(MAX_CA_CERTIFICATE_CHARS), z.superRefine((value, context) => {
     const problem = caCertificateProblem(value);
     if (problem) context.addIssue({ code: 'custom', message: `caCertificate ${problem}` });
-  }), z.meta({ description: "PEM certificate(s) of the CA that issued the server's certificate; without it the system trust store is used" }));
-const tlsServerName = z.string().check(z.trim(), z.minLength(1), z.maxLength(253), z.refine((value) => HOSTNAME.test(value), { message: 'must be a host name' }), z.meta({ description: 'Name the server certificate must carry when it differs from host (e.g. host is an IP address)', examples: ['dc1.corp.example.com'] }));
-const baseDn = z.string().check(z.trim(), z.minLength(1), z.maxLength(1024), z.refine(isDistinguishedName, { message: 'must be a distinguished name such as dc=example,dc=com (RFC 4514)' }), z.meta({ description: 'Search base', examples: ['DC=corp,DC=example,DC=com'] }));
-const bindDn = z.string().check(z.trim(), z.minLength(1), z.maxLength(1024), z.refine((value) => isDistinguishedName(value) || isUserPrincipalName(value), { message: 'must be a distinguished name or, for Active Directory, a userPrincipalName (user@domain)' }), z.meta({ description: 'Account the platform binds as: a DN, or for Active Directory a userPrincipalName', examples: ['svc-identity@corp.example.com'] }));
-const password = z.string().check(z.minLength(1), z.maxLength(1024), z.meta({ description: 'Bind password; write-only, stored envelope-encrypted and never returned', format: 'password' }));
-const pageSize = z.number().check(z.int(), z.gte(1), z.lte(LDAP_MAX_PAGE_SIZE, { message: `must be at most ${LDAP_MAX_PAGE_SIZE} (Active Directory's default MaxPageSize; OpenLDAP refuses pages above its size.pr limit)` }), z.meta({ description: `Entries per LDAP page (paged-results control); default ${LDAP_DEFAULT_PAGE_SIZE}` }));
-const connectTimeoutMs = z.int().check(z.gte(CONNECT_TIMEOUT_MS.min), z.lte(CONNECT_TIMEOUT_MS.max), z.meta({ description: `TCP and TLS connect timeout in ms; default ${CONNECT_TIMEOUT_MS.default}` }));
-const operationTimeoutMs = z.int().check(z.gte(OPERATION_TIMEOUT_MS.min), z.lte(OPERATION_TIMEOUT_MS.max), z.meta({ description: `Timeout of each LDAP operation in ms; default ${OPERATION_TIMEOUT_MS.default}` }));
-const status = z.enum(['active', 'disabled']).check(z.meta({ description: 'Disabled connections are not used by sync runs' }));
+  }), z.meta({ description: "PEM certificate(s) of the CA that issued the server's certificate; without it the system trust store is used" })));
+const tlsServerName = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(253), z.refine((value) => HOSTNAME.test(value), { message: 'must be a host name' }), z.meta({ description: 'Name the server certificate must carry when it differs from host (e.g. host is an IP address)', examples: ['dc1.corp.example.com'] })));
+const baseDn = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(1024), z.refine(isDistinguishedName, { message: 'must be a distinguished name such as dc=example,dc=com (RFC 4514)' }), z.meta({ description: 'Search base', examples: ['DC=corp,DC=example,DC=com'] })));
+const bindDn = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(1024), z.refine((value) => isDistinguishedName(value) || isUserPrincipalName(value), { message: 'must be a distinguished name or, for Active Directory, a userPrincipalName (user@domain)' }), z.meta({ description: 'Account the platform binds as: a DN, or for Active Directory a userPrincipalName', examples: ['svc-identity@corp.example.com'] })));
+const password = lazily(() => z.string().check(z.minLength(1), z.maxLength(1024), z.meta({ description: 'Bind password; write-only, stored envelope-encrypted and never returned', format: 'password' })));
+const pageSize = lazily(() => z.number().check(z.int(), z.gte(1), z.lte(LDAP_MAX_PAGE_SIZE, { message: `must be at most ${LDAP_MAX_PAGE_SIZE} (Active Directory's default MaxPageSize; OpenLDAP refuses pages above its size.pr limit)` }), z.meta({ description: `Entries per LDAP page (paged-results control); default ${LDAP_DEFAULT_PAGE_SIZE}` })));
+const connectTimeoutMs = lazily(() => z.int().check(z.gte(CONNECT_TIMEOUT_MS.min), z.lte(CONNECT_TIMEOUT_MS.max), z.meta({ description: `TCP and TLS connect timeout in ms; default ${CONNECT_TIMEOUT_MS.default}` })));
+const operationTimeoutMs = lazily(() => z.int().check(z.gte(OPERATION_TIMEOUT_MS.min), z.lte(OPERATION_TIMEOUT_MS.max), z.meta({ description: `Timeout of each LDAP operation in ms; default ${OPERATION_TIMEOUT_MS.default}` })));
+const status = lazily(() => z.enum(['active', 'disabled']).check(z.meta({ description: 'Disabled connections are not used by sync runs' })));
 
-export const connectionCreateBody = z.strictObject({
-  name,
+export const connectionCreateBody = lazily(() => z.strictObject({
+  name: name(),
   type: z.enum(['ldap', 'activeDirectory'], { message: "type must be 'ldap' or 'activeDirectory' (each organization's one 'scim' connection is created automatically)" }),
-  status: z._default(status, 'active'),
-  host,
-  port: z.optional(port),
-  tlsMode: z._default(tlsMode, 'ldaps'),
-  allowInsecure: z._default(allowInsecure, false),
-  caCertificate: z.optional(caCertificate),
-  tlsServerName: z.optional(tlsServerName),
-  baseDn,
-  bindDn,
-  password,
-  pageSize: z._default(pageSize, LDAP_DEFAULT_PAGE_SIZE),
-  connectTimeoutMs: z._default(connectTimeoutMs, CONNECT_TIMEOUT_MS.default),
-  operationTimeoutMs: z._default(operationTimeoutMs, OPERATION_TIMEOUT_MS.default),
-});
+  status: z._default(status(), 'active'),
+  host: host(),
+  port: z.optional(port()),
+  tlsMode: z._default(tlsMode(), 'ldaps'),
+  allowInsecure: z._default(allowInsecure(), false),
+  caCertificate: z.optional(caCertificate()),
+  tlsServerName: z.optional(tlsServerName()),
+  baseDn: baseDn(),
+  bindDn: bindDn(),
+  password: password(),
+  pageSize: z._default(pageSize(), LDAP_DEFAULT_PAGE_SIZE),
+  connectTimeoutMs: z._default(connectTimeoutMs(), CONNECT_TIMEOUT_MS.default),
+  operationTimeoutMs: z._default(operationTimeoutMs(), OPERATION_TIMEOUT_MS.default),
+}));
 
-export const connectionUpdateBody = z.strictObject({
-    name: z.optional(name),
-    status: z.optional(status),
-    host: z.optional(host),
-    port: z.optional(port),
-    tlsMode: z.optional(tlsMode),
-    allowInsecure: z.optional(allowInsecure),
-    caCertificate: z.optional(z.nullable(caCertificate)).check(z.meta({ description: 'PEM CA certificate(s); null removes it' })),
-    tlsServerName: z.optional(z.nullable(tlsServerName)).check(z.meta({ description: 'Certificate name to verify; null removes it' })),
-    baseDn: z.optional(baseDn),
-    bindDn: z.optional(bindDn),
-    password: z.optional(password),
-    pageSize: z.optional(pageSize),
-    connectTimeoutMs: z.optional(connectTimeoutMs),
-    operationTimeoutMs: z.optional(operationTimeoutMs),
-  }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' }));
+export const connectionUpdateBody = lazily(() => z.strictObject({
+    name: z.optional(name()),
+    status: z.optional(status()),
+    host: z.optional(host()),
+    port: z.optional(port()),
+    tlsMode: z.optional(tlsMode()),
+    allowInsecure: z.optional(allowInsecure()),
+    caCertificate: z.optional(z.nullable(caCertificate())).check(z.meta({ description: 'PEM CA certificate(s); null removes it' })),
+    tlsServerName: z.optional(z.nullable(tlsServerName())).check(z.meta({ description: 'Certificate name to verify; null removes it' })),
+    baseDn: z.optional(baseDn()),
+    bindDn: z.optional(bindDn()),
+    password: z.optional(password()),
+    pageSize: z.optional(pageSize()),
+    connectTimeoutMs: z.optional(connectTimeoutMs()),
+    operationTimeoutMs: z.optional(operationTimeoutMs()),
+  }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one field to change' })));
 
-export type ConnectionCreateInput = z.output<typeof connectionCreateBody>;
-export type ConnectionUpdateInput = z.output<typeof connectionUpdateBody>;
+export type ConnectionCreateInput = z.output<ReturnType<typeof connectionCreateBody>>;
+export type ConnectionUpdateInput = z.output<ReturnType<typeof connectionUpdateBody>>;
 
 const pageQuery = directoryPaging;
 
 export const listConnectionsRequest = requestContract('directory-connections-list', () => ({
-  query: z.object({ ...pageQuery, type: z.optional(z.enum(['scim', 'ldap', 'activeDirectory'])).check(z.meta({ description: 'Only connections of this type' })) }),
+  query: z.object({ ...pageQuery(), type: z.optional(z.enum(['scim', 'ldap', 'activeDirectory'])).check(z.meta({ description: 'Only connections of this type' })) }),
 }));
-export const createConnectionRequest = requestContract('directory-connections-create', () => ({ body: connectionCreateBody }));
-export const updateConnectionRequest = requestContract('directory-connections-update', () => ({ body: connectionUpdateBody }));
+export const createConnectionRequest = requestContract('directory-connections-create', () => ({ body: connectionCreateBody() }));
+export const updateConnectionRequest = requestContract('directory-connections-update', () => ({ body: connectionUpdateBody() }));

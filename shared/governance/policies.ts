@@ -132,7 +132,7 @@ async function assertReferences(organizationId: string, definition: PolicyDefini
 
 /** The policy's parameters validated against its type (PATCH sends them untyped). @throws ValidationError. */
 function typedParameters(type: PolicyDefinition['type'], parameters: unknown): PolicyDefinition['parameters'] {
-  const parsed = parameterSchemas[type].safeParse(parameters);
+  const parsed = parameterSchemas[type]().safeParse(parameters);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ValidationError(`parameters${issue?.path.length ? `.${issue.path.join('.')}` : ''}: ${issue?.message ?? 'invalid'} (for a ${type} policy)`, { field: 'parameters' });

@@ -7,7 +7,8 @@ export type QueueWorkerHandler = (event: SQSEvent, context: Context) => Promise<
 
 /**
  * The Lambda handler of a queue worker: parses each record's body as JSON, validates it with the
- * worker's zod schema and runs `work` on it, one record after another. Records that fail (a body
+ * worker's zod schema (`schema()`, called per record, not at import: pass a `lazily` builder, as
+ * shared/workers/payloads.ts has) and runs `work` on it, one record after another. Records that fail (a body
  * that is not valid, or `work` throwing) are reported in `batchItemFailures`, so only they are
  * delivered again — and after the worker's maxReceiveCount they land in its dead-letter queue,
  * where a malformed message is kept as evidence rather than dropped. Nothing but ids, counts and
@@ -16,7 +17,7 @@ export type QueueWorkerHandler = (event: SQSEvent, context: Context) => Promise<
  */
 export function createQueueWorker<Schema extends z.ZodMiniType>(
   workerId: string,
-  schema: Schema,
+  schema: () => Schema,
   work: (payload: z.infer<Schema>, context: Context) => Promise<unknown>,
 ): QueueWorkerHandler {
   return observeWorker(workerId, async (event, context) => {
@@ -25,7 +26,7 @@ export function createQueueWorker<Schema extends z.ZodMiniType>(
     for (const record of event.Records) {
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       try {
-        const parsed = schema.safeParse(JSON.parse(record.body) as unknown);
+        const parsed = schema().safeParse(JSON.parse(record.body) as unknown);
         if (!parsed.success) throw new Error(`Invalid ${workerId} payload: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
         const result = await work(parsed.data, context);
         logger.info('worker message done', { messageId: record.messageId, receiveCount, result });

@@ -60,7 +60,7 @@ function transport(): WorkerTransport {
 export async function startWorker<Id extends StartableWorkerId>(workerId: Id, payload: WorkerPayload<Id>): Promise<void> {
   const worker = workerById(workerId);
   if (!worker) throw new Error(`Unknown worker ${workerId}`);
-  const body = JSON.stringify(workerPayloads[workerId].parse(payload));
+  const body = JSON.stringify(workerPayloads[workerId]().parse(payload));
   if (worker.trigger.kind === 'queue') return transport().enqueue(worker, body);
   if (worker.trigger.kind === 'async') return transport().invoke(worker, body);
   throw new Error(`Worker ${workerId} runs on a schedule and cannot be started`);

@@ -27,7 +27,7 @@ describe('RFC 3339 dates against the calendar', () => {
     expect(since('2024-02-29').data?.since).toBe(Date.UTC(2024, 1, 29));
     expect(since('2025-01-01t08:00:00z').data?.since).toBe(Date.UTC(2025, 0, 1, 8));
     const body = { name: 'Review', scope: { kind: 'department', department: 'Finance' }, reviewers: { kind: 'named', reviewerIds: ['00000000-0000-4000-8000-000000000001'] } };
-    const due = (dueAt: string) => campaignCreateBody.safeParse({ ...body, dueAt });
+    const due = (dueAt: string) => campaignCreateBody().safeParse({ ...body, dueAt });
     const refused = due('2027-02-30T00:00:00Z');
     expect(refused.success).toBe(false);
     expect(refused.error?.issues[0]).toMatchObject({ path: ['dueAt'], message: expect.stringMatching(/day that exists/) });

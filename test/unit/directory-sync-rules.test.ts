@@ -53,9 +53,9 @@ describe('directory sync rules', () => {
   });
 
   it('validates project bodies and history queries', () => {
-    expect(syncProjectCreateBody.safeParse({ name: 'x', connectionId: crypto.randomUUID(), filter: 'cn=x' }).success).toBe(false);
-    expect(syncProjectCreateBody.safeParse({ name: 'x', connectionId: crypto.randomUUID(), filter: '(&(cn=x)(mail=*))' }).success).toBe(true);
-    expect(syncProjectCreateBody.safeParse({ name: 'x', connectionId: crypto.randomUUID(), objectClasses: ['user', 'user'] }).success).toBe(false);
+    expect(syncProjectCreateBody().safeParse({ name: 'x', connectionId: crypto.randomUUID(), filter: 'cn=x' }).success).toBe(false);
+    expect(syncProjectCreateBody().safeParse({ name: 'x', connectionId: crypto.randomUUID(), filter: '(&(cn=x)(mail=*))' }).success).toBe(true);
+    expect(syncProjectCreateBody().safeParse({ name: 'x', connectionId: crypto.randomUUID(), objectClasses: ['user', 'user'] }).success).toBe(false);
     const query = syncHistoryRequest.query.parse({ status: 'failed', since: '2025-01-01' });
     expect(query).toMatchObject({ status: 'failed', since: Date.parse('2025-01-01T00:00:00Z'), page: 1, pageSize: 50 });
     expect(syncHistoryRequest.query.parse({ since: '2025-01-01T08:00:00+02:00' }).since).toBe(Date.parse('2025-01-01T06:00:00Z'));

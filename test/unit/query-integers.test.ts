@@ -6,7 +6,7 @@ import { listCampaignsRequest } from '../../shared/governance/access-review-sche
 import { pageQuerySchema } from '../../shared/http/paging.ts';
 
 describe('page and pageSize query parameters', () => {
-  const lists = { users: listUsersQuery, connections: listConnectionsRequest.query, syncHistory: syncHistoryRequest.query, campaigns: listCampaignsRequest.query };
+  const lists = { users: listUsersQuery(), connections: listConnectionsRequest.query, syncHistory: syncHistoryRequest.query, campaigns: listCampaignsRequest.query };
 
   it('take decimal digits only, with a clear message, on every Directory API list', () => {
     for (const [list, schema] of Object.entries(lists)) {

@@ -284,11 +284,11 @@ describe('directory sync runs', () => {
     const port = await freePort();
     const connection = await createConnection(
       organizationId,
-      z.parse(connectionCreateBody, { name: `Unreachable ${port}`, type: 'ldap', host: '127.0.0.1', port, tlsMode: 'none', allowInsecure: true, baseDn: 'dc=example,dc=test', bindDn: 'cn=sync,dc=example,dc=test', password: 'sync-password' }),
+      z.parse(connectionCreateBody(), { name: `Unreachable ${port}`, type: 'ldap', host: '127.0.0.1', port, tlsMode: 'none', allowInsecure: true, baseDn: 'dc=example,dc=test', bindDn: 'cn=sync,dc=example,dc=test', password: 'sync-password' }),
       actor,
       origin,
     );
-    const project = await createSyncProject(organizationId, z.parse(syncProjectCreateBody, { name: `People ${port}`, connectionId: connection.id }), actor, origin);
+    const project = await createSyncProject(organizationId, z.parse(syncProjectCreateBody(), { name: `People ${port}`, connectionId: connection.id }), actor, origin);
     return project.id;
   }
 

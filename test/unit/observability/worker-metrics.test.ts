@@ -21,7 +21,7 @@ describe('worker metrics', () => {
   it('publishes one invocation and one failure for a queue batch with a failed record, with the domain metrics the work recorded', async () => {
     const { createQueueWorker } = await import('../../../shared/workers/queue-handler.ts');
     const { recordMetric } = await import('../../../shared/observability/metrics.ts');
-    const handler = createQueueWorker('audit-export', z.object({ jobId: z.string() }), async () => {
+    const handler = createQueueWorker('audit-export', () => z.object({ jobId: z.string() }), async () => {
       recordMetric('exportJobs', 1, { outcome: 'succeeded' });
       return 'done';
     });
