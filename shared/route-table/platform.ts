@@ -49,7 +49,6 @@ export const platformRoutes: readonly RouteDefinition[] = [
     permission: 'public',
     mutating: false,
     access: { table: 'none' },
-    memoryMb: 512,
     openApiDocuments: true,
     summary: 'OpenAPI 3.1 document of an API definition: identity.json, scim.json or directory.json',
   },
