@@ -31,7 +31,6 @@ export interface MetricDefinition {
   readonly dimensionSets: readonly (readonly MetricDimension[])[];
   /** Who emits it: the request pipeline, a worker, or a domain event inside a route or worker. */
   readonly emittedBy: 'request' | 'worker' | 'domain';
-  readonly description: string;
 }
 
 /** Outcomes of a directory sync run as published (dimension `outcome` of SyncRuns; `partial`: finished with per-object errors). */
@@ -48,124 +47,124 @@ export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
  * shared/observability (never a raw EMF line), and decide whether it needs an alarm (lib/).
  */
 export const metricsCatalog = {
+  /** HTTP requests handled, one per invocation of a route function. */
   requests: {
     name: 'Requests',
     unit: 'Count',
     dimensionSets: [['family'], ['family', 'route']],
     emittedBy: 'request',
-    description: 'HTTP requests handled, one per invocation of a route function.',
   },
+  /** Responses by status class (2xx/3xx/4xx/5xx); the 5xx rate alarm divides 5xx by Requests. */
   responses: {
     name: 'Responses',
     unit: 'Count',
     dimensionSets: [['family', 'statusClass']],
     emittedBy: 'request',
-    description: 'Responses by status class (2xx/3xx/4xx/5xx); the 5xx rate alarm divides 5xx by Requests.',
   },
+  /** Responses with a 5xx status (0 or 1 per request, so Average is the 5xx rate). */
   serverErrors: {
     name: 'ServerErrors',
     unit: 'Count',
     dimensionSets: [['family'], ['family', 'route']],
     emittedBy: 'request',
-    description: 'Responses with a 5xx status (0 or 1 per request, so Average is the 5xx rate).',
   },
+  /** Handler time from the event to the response (p99 alarm per family). */
   latency: {
     name: 'Latency',
     unit: 'Milliseconds',
     dimensionSets: [['family'], ['family', 'route']],
     emittedBy: 'request',
-    description: 'Handler time from the event to the response (p99 alarm per family).',
   },
+  /** DynamoDB requests sent while handling one request (the figure npm run bench reports). */
   dynamoRoundTrips: {
     name: 'DynamoDbRoundTrips',
     unit: 'Count',
     dimensionSets: [['family'], ['family', 'route']],
     emittedBy: 'request',
-    description: 'DynamoDB requests sent while handling one request (the figure npm run bench reports).',
   },
+  /** Read capacity units DynamoDB reported as consumed by one request (ReturnConsumedCapacity). */
   dynamoReadCapacity: {
     name: 'DynamoDbConsumedReadCapacity',
     unit: 'Count',
     dimensionSets: [['family'], ['family', 'route']],
     emittedBy: 'request',
-    description: 'Read capacity units DynamoDB reported as consumed by one request (ReturnConsumedCapacity).',
   },
+  /** Write capacity units DynamoDB reported as consumed by one request. */
   dynamoWriteCapacity: {
     name: 'DynamoDbConsumedWriteCapacity',
     unit: 'Count',
     dimensionSets: [['family'], ['family', 'route']],
     emittedBy: 'request',
-    description: 'Write capacity units DynamoDB reported as consumed by one request.',
   },
+  /** Requests refused with 429 by the rate limits (per principal, and sign-in throttling); 0 or 1 per request, published with Requests. */
   rateLimitRefusals: {
     name: 'RateLimitRefusals',
     unit: 'Count',
     dimensionSets: [['family'], ['family', 'route']],
     emittedBy: 'request',
-    description: 'Requests refused with 429 by the rate limits (per principal, and sign-in throttling); 0 or 1 per request, published with Requests.',
   },
+  /** Failed sign-ins by kind (password, saml, clientCredentials), including throttled attempts. */
   signInFailures: {
     name: 'SignInFailures',
     unit: 'Count',
     dimensionSets: [['kind']],
     emittedBy: 'domain',
-    description: 'Failed sign-ins by kind (password, saml, clientCredentials), including throttled attempts.',
   },
+  /** Successful SCIM provisioning changes by resource type (User, Group) and kind (create, replace, patch, delete), Bulk operations included. */
   scimOperations: {
     name: 'ScimOperations',
     unit: 'Count',
     dimensionSets: [['resourceType', 'kind']],
     emittedBy: 'domain',
-    description: 'Successful SCIM provisioning changes by resource type (User, Group) and kind (create, replace, patch, delete), Bulk operations included.',
   },
+  /** Directory sync runs finished, by outcome (failed and stoppedByDeletionThreshold are alarmed). */
   syncRuns: {
     name: 'SyncRuns',
     unit: 'Count',
     dimensionSets: [['outcome']],
     emittedBy: 'worker',
-    description: 'Directory sync runs finished, by outcome (failed and stoppedByDeletionThreshold are alarmed).',
   },
+  /** Directory objects a finished sync run created, updated, left unchanged, deactivated, deleted, or failed on (kind: created, updated, unchanged, deactivated, deleted, errors). */
   syncObjectsProcessed: {
     name: 'SyncObjectsProcessed',
     unit: 'Count',
     dimensionSets: [['kind']],
     emittedBy: 'worker',
-    description: 'Directory objects a finished sync run created, updated, left unchanged, deactivated, deleted, or failed on (kind: created, updated, unchanged, deactivated, deleted, errors).',
   },
+  /** Policy violations opened, by severity. */
   violationsOpened: {
     name: 'ViolationsOpened',
     unit: 'Count',
     dimensionSets: [['severity']],
     emittedBy: 'domain',
-    description: 'Policy violations opened, by severity.',
   },
+  /** Policy violations resolved, by severity. */
   violationsResolved: {
     name: 'ViolationsResolved',
     unit: 'Count',
     dimensionSets: [['severity']],
     emittedBy: 'domain',
-    description: 'Policy violations resolved, by severity.',
   },
+  /** Asynchronous audit export jobs by outcome (failed is alarmed). */
   exportJobs: {
     name: 'ExportJobs',
     unit: 'Count',
     dimensionSets: [['outcome']],
     emittedBy: 'worker',
-    description: 'Asynchronous audit export jobs by outcome (failed is alarmed).',
   },
+  /** Worker invocations (one per Lambda invocation or local delivery). */
   workerInvocations: {
     name: 'WorkerInvocations',
     unit: 'Count',
     dimensionSets: [['worker']],
     emittedBy: 'worker',
-    description: 'Worker invocations (one per Lambda invocation or local delivery).',
   },
+  /** Worker invocations that threw or reported failed batch items. */
   workerFailures: {
     name: 'WorkerFailures',
     unit: 'Count',
     dimensionSets: [['worker']],
     emittedBy: 'worker',
-    description: 'Worker invocations that threw or reported failed batch items.',
   },
 } as const satisfies Record<string, MetricDefinition>;
 
