@@ -1,10 +1,13 @@
 import * as z from './zod-mini.ts';
+import { lazily } from './lazy.ts';
 
 /**
  * Deployment configuration, read from the environment once per cold start so that a missing or
  * malformed variable fails the function's initialisation instead of a request half-way through.
+ * The schema is built by the first loadConfig call (platformConfig() at initialisation), not when
+ * the module loads: modules that import this one only for types or tests pay nothing.
  */
-const environmentSchema = z.object({
+const environmentSchema = lazily(() => z.object({
   TABLE_NAME: z.string().check(z.minLength(3)),
   EXPORT_BUCKET_NAME: z.optional(z.string().check(z.minLength(3))),
   PUBLIC_BASE_URL: z.url(),
@@ -27,7 +30,7 @@ const environmentSchema = z.object({
   AUDIT_EXPORT_ASYNC_THRESHOLD: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000_000)), 50_000),
   /** The signing key's cryptoperiod in days: GET /api/health reports a rotation as due this long after the key was published. */
   SIGNING_KEY_ROTATION_DAYS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(3650)), 365),
-});
+}));
 
 export type PlatformConfig = Readonly<{
   tableName: string;
@@ -54,7 +57,7 @@ export type PlatformConfig = Readonly<{
 }>;
 
 export function loadConfig(environment: NodeJS.ProcessEnv): PlatformConfig {
-  const parsed = environmentSchema.safeParse(environment);
+  const parsed = environmentSchema().safeParse(environment);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
     throw new Error(`Invalid platform configuration: ${problems}`);

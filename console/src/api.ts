@@ -183,7 +183,7 @@ export async function discovery(): Promise<OpenIdConfiguration> {
   return body as OpenIdConfiguration;
 }
 
-export type SamlSettings = z.infer<typeof samlContracts.samlSettingsView>;
+export type SamlSettings = z.infer<ReturnType<typeof samlContracts.samlSettingsView>>;
 
 export type ReviewCampaign = z.infer<typeof reviewContracts.reviewCampaignView>;
 export type ReviewCampaignList = z.infer<typeof reviewContracts.reviewCampaignList>;

@@ -1,5 +1,6 @@
 import * as z from '../zod-mini.ts';
 import { AuthenticationError } from '../errors/domain-errors.ts';
+import { lazily } from '../lazy.ts';
 
 /** Lifetime of every access token the platform issues (login, SAML sign-in, client credentials). */
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 3600;
@@ -13,31 +14,32 @@ export const TOKEN_CLOCK_SKEW_SECONDS = 30;
  */
 export const MAX_TOKEN_LIFETIME_SECONDS = ACCESS_TOKEN_LIFETIME_SECONDS + TOKEN_CLOCK_SKEW_SECONDS;
 
-const numericDate = z.int().check(z.nonnegative());
+const numericDate = lazily(() => z.int().check(z.nonnegative()));
 
 /**
  * Every claim the platform reads from a verified access token, with its type. jose has already
  * checked the signature, issuer, audience and the time claims' ranges by then; this checks what
- * jose does not: that each claim the code then uses is of the type it assumes.
+ * jose does not: that each claim the code then uses is of the type it assumes. Built on first use:
+ * every function bundle imports this module (issue 17).
  */
-const accessTokenClaimsSchema = z.looseObject({
+const accessTokenClaimsSchema = lazily(() => z.looseObject({
   iss: z.string(),
   aud: z.union([z.string(), z.array(z.string())]),
   sub: z.string().check(z.minLength(1)),
   sub_type: z.enum(['user', 'client']),
   org_id: z.string(),
   scope: z.string(),
-  iat: numericDate,
-  exp: numericDate,
-  nbf: z.optional(numericDate),
+  iat: numericDate(),
+  exp: numericDate(),
+  nbf: z.optional(numericDate()),
   jti: z.optional(z.string()),
   client_id: z.optional(z.string()),
   /** The client registration's UUID (`clientId` in the management API), for client tokens. */
   client_registration_id: z.optional(z.string()),
-});
+}));
 
 /** A verified access token's claims (RFC 9068 profile plus the platform's own). */
-export type AccessTokenClaims = z.infer<typeof accessTokenClaimsSchema>;
+export type AccessTokenClaims = z.output<ReturnType<typeof accessTokenClaimsSchema>>;
 
 function invalidToken(description: string): AuthenticationError {
   // The description goes into a quoted-string of the challenge: it must hold no '"' or '\' (RFC 6750 §3).
@@ -57,7 +59,7 @@ function invalidToken(description: string): AuthenticationError {
  * @throws AuthenticationError with a `Bearer error="invalid_token"` challenge.
  */
 export function readAccessTokenClaims(payload: unknown, nowSeconds: number): AccessTokenClaims {
-  const result = accessTokenClaimsSchema.safeParse(payload);
+  const result = accessTokenClaimsSchema().safeParse(payload);
   if (!result.success) {
     const claim = result.error.issues[0]?.path[0];
     throw invalidToken(typeof claim === 'string' ? `The access token's ${claim} claim is not valid.` : 'The access token claims are not valid.');

@@ -1,5 +1,6 @@
 import * as z from '../zod-mini.ts';
 import { requestContract } from '../http/request-contract.ts';
+import { lazily } from '../lazy.ts';
 import { pageQuerySchema } from '../http/paging.ts';
 import { allPlatformScopes } from './scopes.ts';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './passwords.ts';
@@ -7,7 +8,12 @@ import { rateLimitOverridesSchema } from '../rate-limits/policy.ts';
 import { MAX_PARTITION_KEY_VALUE_BYTES, MAX_SORT_KEY_VALUE_BYTES, tooManyBytesMessage, utf8Bytes } from '../http/limits.ts';
 import { CORRELATION_ATTRIBUTES } from '../directory/person-correlation.ts';
 
-/** Request schemas of the Identity Management API: they validate requests and document the API. */
+/**
+ * Request schemas of the Identity Management API: they validate requests and document the API.
+ * Each is built on first use (`lazily`; call it: `roleBody()`), never at module initialisation:
+ * every identity function bundle imports this whole module, and building all of its schemas cost
+ * 10–15 ms of cold start (issue 17).
+ */
 
 /**
  * Values that become part of a DynamoDB key (a uniqueness claim, or a lookup by value) are bounded
@@ -20,48 +26,48 @@ function atMostBytes<T extends z.ZodMiniType<string>>(schema: T, limitBytes: num
 const inSortKey = <T extends z.ZodMiniType<string>>(schema: T) => atMostBytes(schema, MAX_SORT_KEY_VALUE_BYTES);
 const inPartitionKey = <T extends z.ZodMiniType<string>>(schema: T) => atMostBytes(schema, MAX_PARTITION_KEY_VALUE_BYTES);
 
-const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(200));
-const description = z.string().check(z.maxLength(2000));
-const email = inPartitionKey(z.email().check(z.maxLength(254)));
+const name = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(200)));
+const description = lazily(() => z.string().check(z.maxLength(2000)));
+const email = lazily(() => inPartitionKey(z.email().check(z.maxLength(254))));
 /** An API's identifier, the audience of its tokens: unique per organization, looked up by value. */
-const audience = inSortKey(z.string().check(z.maxLength(600)));
+const audience = lazily(() => inSortKey(z.string().check(z.maxLength(600))));
 
-export const createOrganizationBody = z.strictObject({
-  name,
-  ownerEmail: email,
+export const createOrganizationBody = lazily(() => z.strictObject({
+  name: name(),
+  ownerEmail: email(),
   ownerPassword: z.string().check(z.minLength(PASSWORD_MIN_LENGTH), z.maxLength(PASSWORD_MAX_LENGTH)),
-});
+}));
 
-export const updateOrganizationBody = z.strictObject({
-  name: z.optional(name),
-  rateLimits: z.optional(rateLimitOverridesSchema),
+export const updateOrganizationBody = lazily(() => z.strictObject({
+  name: z.optional(name()),
+  rateLimits: z.optional(rateLimitOverridesSchema()),
   personCorrelation: z.optional(z.array(z.enum(CORRELATION_ATTRIBUTES)).check(z.minLength(1), z.maxLength(CORRELATION_ATTRIBUTES.length), z.refine((values) => new Set(values).size === values.length, { message: 'must not repeat an attribute' }))).check(z.meta({
       description: 'Person correlation rule for users provisioned over SCIM or created at SAML sign-in: the attributes, in order, that tie a new account to an existing person (default employeeNumber, email, userName)',
       examples: [['email', 'employeeNumber']],
     })),
-});
+}));
 
-export const loginBody = z.object({
+export const loginBody = lazily(() => z.object({
   emailAddress: inPartitionKey(z.string().check(z.minLength(1), z.maxLength(254))).check(z.meta({ description: 'Email address of the account', examples: ['owner@yourcompany.com'] })),
   password: z.string().check(z.minLength(1), z.maxLength(1024), z.meta({ description: 'Password of the account', format: 'password' })),
-});
+}));
 
-export const clientBody = z.strictObject({
-  name,
-  description: z._default(description, ''),
+export const clientBody = lazily(() => z.strictObject({
+  name: name(),
+  description: z._default(description(), ''),
   enabled: z._default(z.boolean(), true),
   clientType: z._default(z.literal('machineToMachine'), 'machineToMachine'),
   jwtSigningAlgorithm: z._default(z.literal('rs256'), 'rs256'),
   refreshTokenRotation: z._default(z.literal(false, { message: 'refresh tokens are not issued, so refreshTokenRotation must be false' }), false),
   grantTypeClientCredentials: z._default(z.boolean(), true),
-});
+}));
 
-export const clientUpdateBody = z.strictObject({
-    name: z.optional(name),
-    description: z.optional(description),
+export const clientUpdateBody = lazily(() => z.strictObject({
+    name: z.optional(name()),
+    description: z.optional(description()),
     enabled: z.optional(z.boolean()),
     grantTypeClientCredentials: z.optional(z.boolean()),
-  }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, enabled, grantTypeClientCredentials' }));
+  }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, enabled, grantTypeClientCredentials' })));
 
 const expandParts = (value: string | undefined) => (value ?? '').split(',').map((part) => part.trim()).filter((part) => part.length > 0);
 
@@ -80,74 +86,74 @@ export function expandQuery<const T extends readonly [string, ...string[]]>(allo
   });
 }
 
-export const scopeValue = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is printable ASCII without spaces, quotes or backslashes'));
-const scopeItem = z.strictObject({ value: scopeValue, description: z._default(description, '') });
+export const scopeValue = lazily(() => z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\x21\x23-\x5B\x5D-\x7E]+$/, 'a scope is printable ASCII without spaces, quotes or backslashes')));
+const scopeItem = lazily(() => z.strictObject({ value: scopeValue(), description: z._default(description(), '') }));
 
-export const apiBody = z.strictObject({
-  name,
+export const apiBody = lazily(() => z.strictObject({
+  name: name(),
   identifier: inSortKey(z.url({ protocol: /^https?$/ }).check(z.maxLength(600))),
-  description: z._default(description, ''),
+  description: z._default(description(), ''),
   enabled: z._default(z.boolean(), true),
-  scopes: z._default(z.array(scopeItem).check(z.maxLength(200)), []),
-});
+  scopes: z._default(z.array(scopeItem()).check(z.maxLength(200)), []),
+}));
 
-export const apiUpdateBody = z.strictObject({ name: z.optional(name), description: z.optional(description), enabled: z.optional(z.boolean()) }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, enabled' }));
+export const apiUpdateBody = lazily(() => z.strictObject({ name: z.optional(name()), description: z.optional(description()), enabled: z.optional(z.boolean()) }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, enabled' })));
 
-export const addScopesBody = z.union([z.pipe(scopeItem, z.transform((scope) => [scope])), z.array(scopeItem).check(z.minLength(1), z.maxLength(200))]);
+export const addScopesBody = lazily(() => z.union([z.pipe(scopeItem(), z.transform((scope) => [scope])), z.array(scopeItem()).check(z.minLength(1), z.maxLength(200))]));
 
-export const authorizeClientsBody = z.array(z.strictObject({ clientId: z.string().check(z.minLength(1), z.maxLength(100)), scopes: z.optional(z.array(scopeValue).check(z.maxLength(200))) })).check(z.minLength(1), z.maxLength(40));
+export const authorizeClientsBody = lazily(() => z.array(z.strictObject({ clientId: z.string().check(z.minLength(1), z.maxLength(100)), scopes: z.optional(z.array(scopeValue()).check(z.maxLength(200))) })).check(z.minLength(1), z.maxLength(40)));
 
-const platformScope = z.enum(allPlatformScopes as [string, ...string[]]);
-const roleName = inSortKey(name);
-export const roleBody = z.strictObject({ name: roleName, description: z._default(description, ''), scopes: z.array(platformScope).check(z.minLength(1), z.maxLength(50)) });
-export const roleUpdateBody = z.strictObject({ name: z.optional(roleName), description: z.optional(description), scopes: z.optional(z.array(platformScope).check(z.minLength(1), z.maxLength(50))) }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, scopes' }));
+const platformScope = lazily(() => z.enum(allPlatformScopes as [string, ...string[]]));
+const roleName = lazily(() => inSortKey(name()));
+export const roleBody = lazily(() => z.strictObject({ name: roleName(), description: z._default(description(), ''), scopes: z.array(platformScope()).check(z.minLength(1), z.maxLength(50)) }));
+export const roleUpdateBody = lazily(() => z.strictObject({ name: z.optional(roleName()), description: z.optional(description()), scopes: z.optional(z.array(platformScope()).check(z.minLength(1), z.maxLength(50))) }).check(z.refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, scopes' })));
 
-export const assignRolesBody = z.strictObject({ roles: z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.minLength(1), z.maxLength(50)) });
+export const assignRolesBody = lazily(() => z.strictObject({ roles: z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.minLength(1), z.maxLength(50)) }));
 
 /** Longest credentials.clientId and client secret the token endpoint reads (form or Basic). */
 export const TOKEN_CLIENT_ID_MAX_LENGTH = 200;
 export const TOKEN_CLIENT_SECRET_MAX_LENGTH = 500;
 
-export const tokenForm = z.object({
+export const tokenForm = lazily(() => z.object({
   grant_type: z.optional(z.string()).check(z.meta({ description: 'Must be client_credentials', examples: ['client_credentials'] })),
   client_id: z.optional(inPartitionKey(z.string().check(z.maxLength(TOKEN_CLIENT_ID_MAX_LENGTH)))).check(z.meta({ description: 'credentials.clientId of the client registration (or use HTTP Basic authentication)' })),
   client_secret: z.optional(z.string().check(z.maxLength(TOKEN_CLIENT_SECRET_MAX_LENGTH))).check(z.meta({ description: 'credentials.clientSecret of the client registration', format: 'password' })),
-  audience: z.optional(audience).check(z.meta({ description: 'The API (audience) the token is for; may be sent in the query string instead' })),
+  audience: z.optional(audience()).check(z.meta({ description: 'The API (audience) the token is for; may be sent in the query string instead' })),
   scope: z.optional(z.string().check(z.maxLength(2000))).check(z.meta({ description: 'Space-separated scopes to narrow the token to (default: all the client is authorized for)' })),
-});
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Request contracts: what each route validates, bound to its route id (and documented from it).
 
-const clientsPage = pageQuerySchema({ pageSize: 20, maxPageSize: 100 });
+const clientsPage = lazily(() => pageQuerySchema({ pageSize: 20, maxPageSize: 100 }));
 
-export const createOrganizationRequest = requestContract('identity-organizations-create', () => ({ body: createOrganizationBody }));
-export const updateOrganizationRequest = requestContract('identity-organizations-update', () => ({ body: updateOrganizationBody }));
-export const loginRequest = requestContract('identity-login', () => ({ body: loginBody }));
+export const createOrganizationRequest = requestContract('identity-organizations-create', () => ({ body: createOrganizationBody() }));
+export const updateOrganizationRequest = requestContract('identity-organizations-update', () => ({ body: updateOrganizationBody() }));
+export const loginRequest = requestContract('identity-login', () => ({ body: loginBody() }));
 
-export const listClientsRequest = requestContract('identity-clients-list', () => ({ query: clientsPage }));
-export const createClientRequest = requestContract('identity-clients-create', () => ({ query: expandQuery(['credentials']), body: clientBody }));
+export const listClientsRequest = requestContract('identity-clients-list', () => ({ query: clientsPage() }));
+export const createClientRequest = requestContract('identity-clients-create', () => ({ query: expandQuery(['credentials']), body: clientBody() }));
 export const getClientRequest = requestContract('identity-clients-get', () => ({ query: expandQuery(['credentials']) }));
-export const updateClientRequest = requestContract('identity-clients-update', () => ({ body: clientUpdateBody }));
+export const updateClientRequest = requestContract('identity-clients-update', () => ({ body: clientUpdateBody() }));
 
 export const listApisRequest = requestContract('identity-apis-list', () => ({
   query: z.extend(pageQuerySchema({ pageSize: 20, maxPageSize: 100 }), expandQuery(['scopes', 'clients']).shape),
 }));
-export const createApiRequest = requestContract('identity-apis-create', () => ({ body: apiBody }));
+export const createApiRequest = requestContract('identity-apis-create', () => ({ body: apiBody() }));
 export const getApiRequest = requestContract('identity-apis-get', () => ({ query: expandQuery(['scopes', 'clients']) }));
-export const updateApiRequest = requestContract('identity-apis-update', () => ({ body: apiUpdateBody }));
-export const addApiScopesRequest = requestContract('identity-apis-scopes-add', () => ({ body: addScopesBody }));
-export const authorizeApiClientsRequest = requestContract('identity-apis-clients-authorize', () => ({ body: authorizeClientsBody }));
+export const updateApiRequest = requestContract('identity-apis-update', () => ({ body: apiUpdateBody() }));
+export const addApiScopesRequest = requestContract('identity-apis-scopes-add', () => ({ body: addScopesBody() }));
+export const authorizeApiClientsRequest = requestContract('identity-apis-clients-authorize', () => ({ body: authorizeClientsBody() }));
 
 export const listRolesRequest = requestContract('identity-roles-list', () => ({ query: pageQuerySchema({ pageSize: 20, maxPageSize: 100 }) }));
-export const createRoleRequest = requestContract('identity-roles-create', () => ({ body: roleBody }));
-export const updateRoleRequest = requestContract('identity-roles-update', () => ({ body: roleUpdateBody }));
-export const assignUserRolesRequest = requestContract('identity-users-roles-assign', () => ({ body: assignRolesBody }));
-export const assignGroupRolesRequest = requestContract('identity-groups-roles-assign', () => ({ body: assignRolesBody }));
+export const createRoleRequest = requestContract('identity-roles-create', () => ({ body: roleBody() }));
+export const updateRoleRequest = requestContract('identity-roles-update', () => ({ body: roleUpdateBody() }));
+export const assignUserRolesRequest = requestContract('identity-users-roles-assign', () => ({ body: assignRolesBody() }));
+export const assignGroupRolesRequest = requestContract('identity-groups-roles-assign', () => ({ body: assignRolesBody() }));
 
 export const issueTokenRequest = requestContract('oauth-token', () => ({
   query: z.object({
-    audience: z.optional(audience).check(z.meta({ description: 'The API (audience) the token is for; may be sent in the form instead', examples: ['https://platform.invicti.com/api'] })),
+    audience: z.optional(audience()).check(z.meta({ description: 'The API (audience) the token is for; may be sent in the form instead', examples: ['https://platform.invicti.com/api'] })),
   }),
-  body: tokenForm,
+  body: tokenForm(),
 }));

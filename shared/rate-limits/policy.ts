@@ -1,4 +1,5 @@
 import * as z from '../zod-mini.ts';
+import { lazily } from '../lazy.ts';
 import type { ApiFamily } from '../routes.ts';
 import { TtlCache } from '../cache/ttl-cache.ts';
 import * as organizations from '../storage/organizations.ts';
@@ -32,14 +33,16 @@ export function isLeasedFamily(family: Exclude<ApiFamily, 'platform'>): boolean 
   return leasedFamilies.has(family);
 }
 
-const limitSchema = z.object({ perMinute: z.int().check(z.positive()), perHour: z.int().check(z.positive()) });
-export const rateLimitOverridesSchema = z.strictObject({ directory: z.optional(limitSchema), scim: z.optional(limitSchema), identity: z.optional(limitSchema), governance: z.optional(limitSchema) });
-export type RateLimitOverrides = z.infer<typeof rateLimitOverridesSchema>;
+const limitSchema = lazily(() => z.object({ perMinute: z.int().check(z.positive()), perHour: z.int().check(z.positive()) }));
+/** Per-family overrides of the default limits (organization setting or RATE_LIMITS); built on first use. */
+export const rateLimitOverridesSchema = lazily(() => z.strictObject({ directory: z.optional(limitSchema()), scim: z.optional(limitSchema()), identity: z.optional(limitSchema()), governance: z.optional(limitSchema()) }));
+export type RateLimitOverrides = z.output<ReturnType<typeof rateLimitOverridesSchema>>;
 
+// Validated at initialisation, as before; the schema is built only when RATE_LIMITS is set.
 function deploymentOverrides(): RateLimitOverrides {
   const raw = process.env.RATE_LIMITS;
   if (!raw) return {};
-  return rateLimitOverridesSchema.parse(JSON.parse(raw));
+  return rateLimitOverridesSchema().parse(JSON.parse(raw));
 }
 
 const deployment = deploymentOverrides();

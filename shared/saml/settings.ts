@@ -176,10 +176,10 @@ function resolveInput(input: SamlSettingsInput): ResolvedInput {
   const resolved: ResolvedInput = { ...rest, certificateInputs: sent, certificateField: certificates ? 'certificates' : 'certificate', expiredInMetadata: 0 };
   if (input.idpMetadataXml === undefined) return resolved;
   const metadata = parseIdpMetadata(input.idpMetadataXml);
-  resolved.idpEntityId ??= validate(entityIdSchema, metadata.entityId, 'body');
+  resolved.idpEntityId ??= validate(entityIdSchema(), metadata.entityId, 'body');
   if (resolved.ssoUrl === undefined) {
     if (!metadata.ssoUrl) throw new ValidationError("Invalid request body 'idpMetadataXml': the IdP offers no HTTP-Redirect SingleSignOnService; send ssoUrl.", { field: 'ssoUrl' });
-    resolved.ssoUrl = validate(ssoUrlSchema, metadata.ssoUrl, 'body');
+    resolved.ssoUrl = validate(ssoUrlSchema(), metadata.ssoUrl, 'body');
   }
   if (resolved.certificateInputs === undefined) {
     if (metadata.certificates.length === 0) {

@@ -181,7 +181,7 @@ describe('the OpenAPI documents', () => {
       expect(doc.request.routeId).toBe(routeId);
       const samlSchemas = samlValidatedWith[routeId];
       if (samlSchemas) {
-        for (const schema of samlSchemas) expect(source, routeId).toContain(`validate(${schema},`);
+        for (const schema of samlSchemas) expect(source, routeId).toContain(`validate(${schema}(),`);
       } else {
         expect(source, routeId).toMatch(/validateRequest\(\w+, request\)/);
       }

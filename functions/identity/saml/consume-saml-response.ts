@@ -6,7 +6,7 @@ import { consumeSamlResponse } from '#shared/saml/acs.ts';
 import { acsResponse, prefersJson } from '#shared/saml/acs-response.ts';
 
 export const handler = createHandler('identity-saml-acs', async (request) => {
-  const form = validate(acsForm, request.body, 'form');
+  const form = validate(acsForm(), request.body, 'form');
   const outcome = await consumeSamlResponse(request.pathParameters.organizationId ?? '', form.SAMLResponse, form.RelayState, originOf(request));
   return acsResponse(outcome, prefersJson(request.headers.accept));
 });

@@ -5,7 +5,7 @@ import { metadataQuery } from '#shared/saml/schemas.ts';
 import { SAML_METADATA_CONTENT_TYPE, metadataOrganization, spMetadata } from '#shared/saml/sp-metadata.ts';
 
 export const handler = createHandler('identity-saml-metadata', async (request) => {
-  const query = validate(metadataQuery, request.query, 'query');
+  const query = validate(metadataQuery(), request.query, 'query');
   const principal = request.principal?.kind === 'operator' ? undefined : request.principal;
   const organizationId = metadataOrganization(query.organization, principal?.organizationId);
   const xml = await spMetadata(organizationId, originOf(request));

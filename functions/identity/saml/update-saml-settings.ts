@@ -6,7 +6,7 @@ import { samlSettingsBody } from '#shared/saml/schemas.ts';
 import { saveSamlSettings } from '#shared/saml/settings.ts';
 
 export const handler = createHandler('identity-saml-settings-update', async (request) => {
-  const body = validate(samlSettingsBody, request.body, 'body');
+  const body = validate(samlSettingsBody(), request.body, 'body');
   const { organizationId, origin, actor } = tenantOf(request);
   return jsonResponse(200, await saveSamlSettings(organizationId, body, actor, origin));
 });
