@@ -83,13 +83,8 @@ export default tseslint.config(
     // replaces an earlier one for the same files.
     files: ['shared/**/*.ts', 'functions/**/*.ts'],
     ignores: [
-      // OpenAPI documentation modules are imported only by the documentation function.
+      // OpenAPI documentation modules: loaded at synth and by the local runtime, never in a function bundle.
       'shared/openapi/**',
-      // TEMPORARY: converted by a separate change; remove these four globs once it is merged.
-      'shared/directory/**',
-      'shared/governance/**',
-      'shared/workers/**',
-      'functions/workers/**',
     ],
     rules: {
       'no-restricted-syntax': ['error', keysImportRestriction, ...moduleLevelSchemaRestrictions],
