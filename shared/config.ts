@@ -7,7 +7,7 @@ import { lazily } from './lazy.ts';
  * The schema is built by the first loadConfig call (platformConfig() at initialisation), not when
  * the module loads: modules that import this one only for types or tests pay nothing.
  */
-const environmentSchema = lazily(() => z.object({
+const environmentSchema = /* @__PURE__ */ lazily(() => z.object({
   TABLE_NAME: z.string().check(z.minLength(3)),
   EXPORT_BUCKET_NAME: z.optional(z.string().check(z.minLength(3))),
   PUBLIC_BASE_URL: z.url(),

@@ -6,7 +6,7 @@ import { logger } from '#shared/observability/logger.ts';
 import { observeWorker } from '#shared/workers/observe-worker.ts';
 
 /** What the schedule sends (lib/workers-stack.ts): the worker id and the schedule's time. */
-const scheduleEvent = lazily(() => z.object({ workerId: z.literal('access-reviews-due'), scheduledTime: z.iso.datetime({ offset: true }) }));
+const scheduleEvent = /* @__PURE__ */ lazily(() => z.object({ workerId: z.literal('access-reviews-due'), scheduledTime: z.iso.datetime({ offset: true }) }));
 
 /** The `access-reviews-due` schedule worker: handles due campaigns and recurring occurrences as of the schedule's time. */
 export const handler = observeWorker('access-reviews-due', async (event: unknown, context: Context) => {

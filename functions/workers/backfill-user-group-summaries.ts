@@ -6,7 +6,7 @@ import { logger } from '#shared/observability/logger.ts';
 import { observeWorker } from '#shared/workers/observe-worker.ts';
 
 /** What the schedule sends (lib/workers-stack.ts): the worker id and the schedule's time. */
-const scheduleEvent = lazily(() => z.object({ workerId: z.literal('backfill-user-group-summaries'), scheduledTime: z.iso.datetime({ offset: true }) }));
+const scheduleEvent = /* @__PURE__ */ lazily(() => z.object({ workerId: z.literal('backfill-user-group-summaries'), scheduledTime: z.iso.datetime({ offset: true }) }));
 
 /** The `backfill-user-group-summaries` schedule worker: completes the group summaries of users written before they existed. */
 export const handler = observeWorker('backfill-user-group-summaries', async (event: unknown, context: Context) => {

@@ -6,7 +6,7 @@ import { logger } from '#shared/observability/logger.ts';
 import { observeWorker } from '#shared/workers/observe-worker.ts';
 
 /** What the schedule sends (lib/workers-stack.ts): the worker id and the schedule's time. */
-const scheduleEvent = lazily(() => z.object({ workerId: z.literal('policy-sweep-hourly'), scheduledTime: z.iso.datetime({ offset: true }) }));
+const scheduleEvent = /* @__PURE__ */ lazily(() => z.object({ workerId: z.literal('policy-sweep-hourly'), scheduledTime: z.iso.datetime({ offset: true }) }));
 
 /** The `policy-sweep-hourly` schedule worker: lapsed exceptions and every enabled policy, as of the schedule's time. */
 export const handler = observeWorker('policy-sweep-hourly', async (event: unknown, context: Context) => {

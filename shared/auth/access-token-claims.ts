@@ -14,7 +14,7 @@ export const TOKEN_CLOCK_SKEW_SECONDS = 30;
  */
 export const MAX_TOKEN_LIFETIME_SECONDS = ACCESS_TOKEN_LIFETIME_SECONDS + TOKEN_CLOCK_SKEW_SECONDS;
 
-const numericDate = lazily(() => z.int().check(z.nonnegative()));
+const numericDate = /* @__PURE__ */ lazily(() => z.int().check(z.nonnegative()));
 
 /**
  * Every claim the platform reads from a verified access token, with its type. jose has already
@@ -22,7 +22,7 @@ const numericDate = lazily(() => z.int().check(z.nonnegative()));
  * jose does not: that each claim the code then uses is of the type it assumes. Built on first use:
  * every function bundle imports this module (issue 17).
  */
-const accessTokenClaimsSchema = lazily(() => z.looseObject({
+const accessTokenClaimsSchema = /* @__PURE__ */ lazily(() => z.looseObject({
   iss: z.string(),
   aud: z.union([z.string(), z.array(z.string())]),
   sub: z.string().check(z.minLength(1)),

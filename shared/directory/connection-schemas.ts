@@ -100,27 +100,27 @@ export function caCertificateProblem(pem: string): string | undefined {
   return undefined;
 }
 
-const name = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.meta({ description: 'Display name', examples: ['Corporate Active Directory'] })));
-const host = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(253), z.refine(isHost, { message: 'must be a host name or an IP address, without scheme or port' }), z.meta({ description: 'Directory server host name or IP address', examples: ['dc1.corp.example.com'] })));
-const port = lazily(() => z.int().check(z.gte(1), z.lte(65535), z.meta({ description: 'TCP port; default 636 for ldaps, 389 otherwise' })));
-const tlsMode = lazily(() => z.enum(['ldaps', 'startTLS', 'none']).check(z.meta({
+const name = /* @__PURE__ */ lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.meta({ description: 'Display name', examples: ['Corporate Active Directory'] })));
+const host = /* @__PURE__ */ lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(253), z.refine(isHost, { message: 'must be a host name or an IP address, without scheme or port' }), z.meta({ description: 'Directory server host name or IP address', examples: ['dc1.corp.example.com'] })));
+const port = /* @__PURE__ */ lazily(() => z.int().check(z.gte(1), z.lte(65535), z.meta({ description: 'TCP port; default 636 for ldaps, 389 otherwise' })));
+const tlsMode = /* @__PURE__ */ lazily(() => z.enum(['ldaps', 'startTLS', 'none']).check(z.meta({
   description: 'ldaps: TLS from the first byte (port 636); startTLS: upgrade a plain connection before binding (port 389); none: cleartext, only with allowInsecure',
 })));
-const allowInsecure = lazily(() => z.boolean().check(z.meta({ description: 'Must be true to use tlsMode none (the bind password then crosses the network in clear)' })));
-const caCertificate = lazily(() => z.string().check(z.maxLength(MAX_CA_CERTIFICATE_CHARS), z.superRefine((value, context) => {
+const allowInsecure = /* @__PURE__ */ lazily(() => z.boolean().check(z.meta({ description: 'Must be true to use tlsMode none (the bind password then crosses the network in clear)' })));
+const caCertificate = /* @__PURE__ */ lazily(() => z.string().check(z.maxLength(MAX_CA_CERTIFICATE_CHARS), z.superRefine((value, context) => {
     const problem = caCertificateProblem(value);
     if (problem) context.addIssue({ code: 'custom', message: `caCertificate ${problem}` });
   }), z.meta({ description: "PEM certificate(s) of the CA that issued the server's certificate; without it the system trust store is used" })));
-const tlsServerName = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(253), z.refine((value) => HOSTNAME.test(value), { message: 'must be a host name' }), z.meta({ description: 'Name the server certificate must carry when it differs from host (e.g. host is an IP address)', examples: ['dc1.corp.example.com'] })));
-const baseDn = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(1024), z.refine(isDistinguishedName, { message: 'must be a distinguished name such as dc=example,dc=com (RFC 4514)' }), z.meta({ description: 'Search base', examples: ['DC=corp,DC=example,DC=com'] })));
-const bindDn = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(1024), z.refine((value) => isDistinguishedName(value) || isUserPrincipalName(value), { message: 'must be a distinguished name or, for Active Directory, a userPrincipalName (user@domain)' }), z.meta({ description: 'Account the platform binds as: a DN, or for Active Directory a userPrincipalName', examples: ['svc-identity@corp.example.com'] })));
-const password = lazily(() => z.string().check(z.minLength(1), z.maxLength(1024), z.meta({ description: 'Bind password; write-only, stored envelope-encrypted and never returned', format: 'password' })));
-const pageSize = lazily(() => z.number().check(z.int(), z.gte(1), z.lte(LDAP_MAX_PAGE_SIZE, { message: `must be at most ${LDAP_MAX_PAGE_SIZE} (Active Directory's default MaxPageSize; OpenLDAP refuses pages above its size.pr limit)` }), z.meta({ description: `Entries per LDAP page (paged-results control); default ${LDAP_DEFAULT_PAGE_SIZE}` })));
-const connectTimeoutMs = lazily(() => z.int().check(z.gte(CONNECT_TIMEOUT_MS.min), z.lte(CONNECT_TIMEOUT_MS.max), z.meta({ description: `TCP and TLS connect timeout in ms; default ${CONNECT_TIMEOUT_MS.default}` })));
-const operationTimeoutMs = lazily(() => z.int().check(z.gte(OPERATION_TIMEOUT_MS.min), z.lte(OPERATION_TIMEOUT_MS.max), z.meta({ description: `Timeout of each LDAP operation in ms; default ${OPERATION_TIMEOUT_MS.default}` })));
-const status = lazily(() => z.enum(['active', 'disabled']).check(z.meta({ description: 'Disabled connections are not used by sync runs' })));
+const tlsServerName = /* @__PURE__ */ lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(253), z.refine((value) => HOSTNAME.test(value), { message: 'must be a host name' }), z.meta({ description: 'Name the server certificate must carry when it differs from host (e.g. host is an IP address)', examples: ['dc1.corp.example.com'] })));
+const baseDn = /* @__PURE__ */ lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(1024), z.refine(isDistinguishedName, { message: 'must be a distinguished name such as dc=example,dc=com (RFC 4514)' }), z.meta({ description: 'Search base', examples: ['DC=corp,DC=example,DC=com'] })));
+const bindDn = /* @__PURE__ */ lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(1024), z.refine((value) => isDistinguishedName(value) || isUserPrincipalName(value), { message: 'must be a distinguished name or, for Active Directory, a userPrincipalName (user@domain)' }), z.meta({ description: 'Account the platform binds as: a DN, or for Active Directory a userPrincipalName', examples: ['svc-identity@corp.example.com'] })));
+const password = /* @__PURE__ */ lazily(() => z.string().check(z.minLength(1), z.maxLength(1024), z.meta({ description: 'Bind password; write-only, stored envelope-encrypted and never returned', format: 'password' })));
+const pageSize = /* @__PURE__ */ lazily(() => z.number().check(z.int(), z.gte(1), z.lte(LDAP_MAX_PAGE_SIZE, { message: `must be at most ${LDAP_MAX_PAGE_SIZE} (Active Directory's default MaxPageSize; OpenLDAP refuses pages above its size.pr limit)` }), z.meta({ description: `Entries per LDAP page (paged-results control); default ${LDAP_DEFAULT_PAGE_SIZE}` })));
+const connectTimeoutMs = /* @__PURE__ */ lazily(() => z.int().check(z.gte(CONNECT_TIMEOUT_MS.min), z.lte(CONNECT_TIMEOUT_MS.max), z.meta({ description: `TCP and TLS connect timeout in ms; default ${CONNECT_TIMEOUT_MS.default}` })));
+const operationTimeoutMs = /* @__PURE__ */ lazily(() => z.int().check(z.gte(OPERATION_TIMEOUT_MS.min), z.lte(OPERATION_TIMEOUT_MS.max), z.meta({ description: `Timeout of each LDAP operation in ms; default ${OPERATION_TIMEOUT_MS.default}` })));
+const status = /* @__PURE__ */ lazily(() => z.enum(['active', 'disabled']).check(z.meta({ description: 'Disabled connections are not used by sync runs' })));
 
-export const connectionCreateBody = lazily(() => z.strictObject({
+export const connectionCreateBody = /* @__PURE__ */ lazily(() => z.strictObject({
   name: name(),
   type: z.enum(['ldap', 'activeDirectory'], { message: "type must be 'ldap' or 'activeDirectory' (each organization's one 'scim' connection is created automatically)" }),
   status: z._default(status(), 'active'),
@@ -138,7 +138,7 @@ export const connectionCreateBody = lazily(() => z.strictObject({
   operationTimeoutMs: z._default(operationTimeoutMs(), OPERATION_TIMEOUT_MS.default),
 }));
 
-export const connectionUpdateBody = lazily(() => z.strictObject({
+export const connectionUpdateBody = /* @__PURE__ */ lazily(() => z.strictObject({
     name: z.optional(name()),
     status: z.optional(status()),
     host: z.optional(host()),
@@ -160,8 +160,8 @@ export type ConnectionUpdateInput = z.output<ReturnType<typeof connectionUpdateB
 
 const pageQuery = directoryPaging;
 
-export const listConnectionsRequest = requestContract('directory-connections-list', () => ({
+export const listConnectionsRequest = /* @__PURE__ */ requestContract('directory-connections-list', () => ({
   query: z.object({ ...pageQuery(), type: z.optional(z.enum(['scim', 'ldap', 'activeDirectory'])).check(z.meta({ description: 'Only connections of this type' })) }),
 }));
-export const createConnectionRequest = requestContract('directory-connections-create', () => ({ body: connectionCreateBody() }));
-export const updateConnectionRequest = requestContract('directory-connections-update', () => ({ body: connectionUpdateBody() }));
+export const createConnectionRequest = /* @__PURE__ */ requestContract('directory-connections-create', () => ({ body: connectionCreateBody() }));
+export const updateConnectionRequest = /* @__PURE__ */ requestContract('directory-connections-update', () => ({ body: connectionUpdateBody() }));

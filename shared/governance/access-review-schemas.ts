@@ -17,9 +17,9 @@ export const MAX_SCOPE_GROUPS = 50;
 export const MAX_NAMED_REVIEWERS = 50;
 
 /** An RFC 3339 date-time with a zone on a day that exists, normalised to ISO 8601 UTC. */
-const instant = lazily(() => dateTimeSchema());
+const instant = /* @__PURE__ */ lazily(() => dateTimeSchema());
 
-const scope = lazily(() => z.discriminatedUnion('kind', [
+const scope = /* @__PURE__ */ lazily(() => z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('groups'),
       groupIds: z.array(z.uuid()).check(z.minLength(1), z.maxLength(MAX_SCOPE_GROUPS), z.refine((ids) => new Set(ids).size === ids.length, { message: 'must not repeat a group' }), z.meta({ description: 'Every member of these groups gets one item per group membership' })),
@@ -29,7 +29,7 @@ const scope = lazily(() => z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('role'), roleId: z.string().check(z.minLength(1), z.maxLength(64), z.meta({ description: 'Everyone holding this role (built-in id such as `owner`, or a custom role UUID), directly or through a group' })) }),
   ]).check(z.meta({ description: 'Who is reviewed' })));
 
-const reviewers = lazily(() => z.discriminatedUnion('kind', [
+const reviewers = /* @__PURE__ */ lazily(() => z.discriminatedUnion('kind', [
     z.strictObject({
       kind: z.literal('manager'),
       fallbackReviewerId: z.uuid().check(z.meta({ description: "Reviews the items of users without a manager (or whose manager is the user), and escalations" })),
@@ -45,7 +45,7 @@ const reviewers = lazily(() => z.discriminatedUnion('kind', [
       'Group owners are not offered: the platform has no notion of a group owner (SCIM and the directories provision none).',
   })));
 
-export const campaignCreateBody = lazily(() => z.strictObject({
+export const campaignCreateBody = /* @__PURE__ */ lazily(() => z.strictObject({
     name: z.string().check(z.trim(), z.minLength(1), z.maxLength(200), z.meta({ examples: ['Q1 finance access review'] })),
     description: z.optional(z.string().check(z.maxLength(2000))),
     scope: scope(),
@@ -66,23 +66,23 @@ export const campaignCreateBody = lazily(() => z.strictObject({
   })));
 export type CampaignCreateInput = z.output<ReturnType<typeof campaignCreateBody>>;
 
-export const decisionBody = lazily(() => z.strictObject({
+export const decisionBody = /* @__PURE__ */ lazily(() => z.strictObject({
   decision: z.enum(['approve', 'revoke']),
   justification: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000), z.meta({ description: 'Why (kept with the decision and in the audit log)', examples: ['Still on the payroll team'] })),
 }));
 export type DecisionInput = z.output<ReturnType<typeof decisionBody>>;
 
-export const applyBody = lazily(() => z._default(z.strictObject({
+export const applyBody = /* @__PURE__ */ lazily(() => z._default(z.strictObject({
     confirm: z._default(z.boolean(), false).check(z.meta({ description: 'Also apply the revokes waiting for confirmation (a group emptied, automatic revokes above the threshold)' })),
   }), { confirm: false }));
 
 const pageQuery = directoryPaging;
 
-export const listCampaignsRequest = requestContract('governance-review-campaigns-list', () => ({
+export const listCampaignsRequest = /* @__PURE__ */ requestContract('governance-review-campaigns-list', () => ({
   query: z.object({ ...pageQuery(), status: z.optional(z.enum(['draft', 'active', 'closed'])).check(z.meta({ description: 'Only campaigns with this status' })) }),
 }));
-export const createCampaignRequest = requestContract('governance-review-campaigns-create', () => ({ body: campaignCreateBody() }));
-export const listItemsRequest = requestContract('governance-review-items-list', () => ({
+export const createCampaignRequest = /* @__PURE__ */ requestContract('governance-review-campaigns-create', () => ({ body: campaignCreateBody() }));
+export const listItemsRequest = /* @__PURE__ */ requestContract('governance-review-items-list', () => ({
   query: z.object({
     ...pageQuery(),
     status: z.optional(z.enum(['pending', 'approved', 'revoked'])).check(z.meta({ description: 'Only items with this status' })),
@@ -90,5 +90,5 @@ export const listItemsRequest = requestContract('governance-review-items-list', 
     userId: z.optional(z.uuid()).check(z.meta({ description: 'Only items about this user' })),
   }),
 }));
-export const decideItemRequest = requestContract('governance-review-items-decide', () => ({ body: decisionBody() }));
-export const applyCampaignRequest = requestContract('governance-review-campaigns-apply', () => ({ body: applyBody() }));
+export const decideItemRequest = /* @__PURE__ */ requestContract('governance-review-items-decide', () => ({ body: decisionBody() }));
+export const applyCampaignRequest = /* @__PURE__ */ requestContract('governance-review-campaigns-apply', () => ({ body: applyBody() }));

@@ -42,7 +42,7 @@ export function requestContract<const S extends RequestSchemas>(
   schemas: () => S,
   options: { scimType?: ScimType; scimTypeOf?: ScimTypeOfIssue } = {},
 ): RequestContract<S> {
-  const built = lazily(schemas);
+  const built = /* @__PURE__ */ lazily(schemas);
   const contract = { ...options, routeId };
   for (const part of ['query', 'headers', 'body'] as const) {
     Object.defineProperty(contract, part, { enumerable: true, get: () => built()[part] });

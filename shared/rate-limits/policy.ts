@@ -33,9 +33,9 @@ export function isLeasedFamily(family: Exclude<ApiFamily, 'platform'>): boolean 
   return leasedFamilies.has(family);
 }
 
-const limitSchema = lazily(() => z.object({ perMinute: z.int().check(z.positive()), perHour: z.int().check(z.positive()) }));
+const limitSchema = /* @__PURE__ */ lazily(() => z.object({ perMinute: z.int().check(z.positive()), perHour: z.int().check(z.positive()) }));
 /** Per-family overrides of the default limits (organization setting or RATE_LIMITS); built on first use. */
-export const rateLimitOverridesSchema = lazily(() => z.strictObject({ directory: z.optional(limitSchema()), scim: z.optional(limitSchema()), identity: z.optional(limitSchema()), governance: z.optional(limitSchema()) }));
+export const rateLimitOverridesSchema = /* @__PURE__ */ lazily(() => z.strictObject({ directory: z.optional(limitSchema()), scim: z.optional(limitSchema()), identity: z.optional(limitSchema()), governance: z.optional(limitSchema()) }));
 export type RateLimitOverrides = z.output<ReturnType<typeof rateLimitOverridesSchema>>;
 
 // Validated at initialisation, as before; the schema is built only when RATE_LIMITS is set.

@@ -3,7 +3,7 @@ import { lazily } from '../lazy.ts';
 import { CertificateError, MAX_IDP_CERTIFICATES, splitCertificates, validateIdpCertificates } from './certificates.ts';
 
 /** SAML core §8.3.6: entity identifiers are absolute URIs of at most 1024 characters. */
-export const entityIdSchema = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(1024), z.refine((value) => /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(value), 'must be an absolute URI (https://… or urn:…)')));
+export const entityIdSchema = /* @__PURE__ */ lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(1024), z.refine((value) => /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(value), 'must be an absolute URI (https://… or urn:…)')));
 
 function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -11,7 +11,7 @@ function isLoopbackHost(hostname: string): boolean {
 }
 
 /** The IdP's sign-in URL: https, or http only for a loopback IdP (a test IdP on the same machine). */
-export const ssoUrlSchema = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(2048), z.superRefine((value, context) => {
+export const ssoUrlSchema = /* @__PURE__ */ lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(2048), z.superRefine((value, context) => {
     let url: URL;
     try {
       url = new URL(value);
@@ -39,15 +39,15 @@ function checkCertificates(inputs: () => string[], context: z.core.$RefinementCt
  * The IdP's signing certificate(s) as one text field: one PEM block (or bare base64), or several
  * PEM blocks during a key rollover. Each must parse, not be expired, and be RSA ≥ 2048 bits or EC.
  */
-export const certificateSchema = lazily(() => z.string().check(z.minLength(1), z.maxLength(MAX_IDP_CERTIFICATES * 8_000), z.superRefine((value, context) => checkCertificates(() => splitCertificates(value), context))));
+export const certificateSchema = /* @__PURE__ */ lazily(() => z.string().check(z.minLength(1), z.maxLength(MAX_IDP_CERTIFICATES * 8_000), z.superRefine((value, context) => checkCertificates(() => splitCertificates(value), context))));
 
 /** The IdP's signing certificates as a list, one certificate (PEM or bare base64) per entry. */
-export const certificateListSchema = lazily(() => z.array(z.string().check(z.minLength(1), z.maxLength(8_000))).check(z.minLength(1), z.maxLength(MAX_IDP_CERTIFICATES), z.superRefine((value, context) => checkCertificates(() => value, context))));
+export const certificateListSchema = /* @__PURE__ */ lazily(() => z.array(z.string().check(z.minLength(1), z.maxLength(8_000))).check(z.minLength(1), z.maxLength(MAX_IDP_CERTIFICATES), z.superRefine((value, context) => checkCertificates(() => value, context))));
 
 /** The name of a SAML attribute (often a claim URI) to read a user property from. */
-const attributeName = lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(512)));
+const attributeName = /* @__PURE__ */ lazily(() => z.string().check(z.trim(), z.minLength(1), z.maxLength(512)));
 
-export const attributeMappingsSchema = lazily(() => z.strictObject({
+export const attributeMappingsSchema = /* @__PURE__ */ lazily(() => z.strictObject({
   email: z.optional(attributeName()),
   firstName: z.optional(attributeName()),
   lastName: z.optional(attributeName()),
@@ -61,7 +61,7 @@ export type AttributeMappings = z.output<ReturnType<typeof attributeMappingsSche
  * IdP's entity id, the switches, and optionally the IdP's metadata document to fill entityId-free
  * IdP fields from. Omitted fields keep their current value.
  */
-export const samlSettingsBody = lazily(() => z.strictObject({
+export const samlSettingsBody = /* @__PURE__ */ lazily(() => z.strictObject({
   entityId: z.optional(entityIdSchema()),
   ssoUrl: z.optional(ssoUrlSchema()),
   certificate: z.optional(certificateSchema()),
@@ -81,15 +81,15 @@ export type SamlSettingsInput = z.output<ReturnType<typeof samlSettingsBody>>;
  * GET /saml/metadata: IdPs fetch it unauthenticated and name the organization; a caller with a
  * bearer token may leave it out (the token names the organization).
  */
-export const metadataQuery = lazily(() => z.object({ organization: z.optional(z.uuid()) }));
+export const metadataQuery = /* @__PURE__ */ lazily(() => z.object({ organization: z.optional(z.uuid()) }));
 
-export const loginQuery = lazily(() => z.object({
+export const loginQuery = /* @__PURE__ */ lazily(() => z.object({
   organization: z.uuid(),
   RelayState: z.optional(z.string().check(z.maxLength(1024))),
 }));
 
 /** The HTTP-POST binding's form fields (SAML bindings §3.5.4). */
-export const acsForm = lazily(() => z.object({
+export const acsForm = /* @__PURE__ */ lazily(() => z.object({
   SAMLResponse: z.string().check(z.minLength(1), z.maxLength(1024 * 1024)),
   RelayState: z.optional(z.string().check(z.maxLength(1024))),
 }));

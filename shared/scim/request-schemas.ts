@@ -28,12 +28,12 @@ function listsSchema(urn: string) {
 const envelopeIssues = (members: readonly string[]): ScimTypeOfIssue => (issue) =>
   typeof issue.path[0] === 'string' && members.includes(issue.path[0]) ? 'invalidSyntax' : undefined;
 
-const projection = lazily(() => ({
+const projection = /* @__PURE__ */ lazily(() => ({
   attributes: z.optional(z.string().check(z.meta({ description: 'Comma-separated attributes to return (RFC 7644 §3.9), e.g. userName,emails' }))),
   excludedAttributes: z.optional(z.string().check(z.meta({ description: 'Comma-separated attributes to leave out (RFC 7644 §3.9), e.g. members' }))),
 }));
 
-const listParameters = lazily(() => ({
+const listParameters = /* @__PURE__ */ lazily(() => ({
   filter: z.optional(z.string().check(z.meta({ description: 'RFC 7644 §3.4.2.2 filter, e.g. userName eq "joe.bloggs@example.com"' }))),
   startIndex: z.optional(z.coerce.number().check(z.int(), z.meta({ description: '1-based index of the first result; values below 1 are read as 1', default: 1, examples: [1] }))),
   count: z.optional(z.coerce.number().check(z.int(), z.meta({
@@ -47,21 +47,21 @@ const listParameters = lazily(() => ({
   cursor: z.optional(z.string().check(z.meta({ description: 'Cursor paging (IETF draft SCIM Cursor Pagination): empty to start, then the nextCursor of the previous page' }))),
 }));
 
-export const scimListQuery = lazily(() => z.object(listParameters()));
-export const scimProjectionQuery = lazily(() => z.object(projection()));
+export const scimListQuery = /* @__PURE__ */ lazily(() => z.object(listParameters()));
+export const scimProjectionQuery = /* @__PURE__ */ lazily(() => z.object(projection()));
 
-const ifMatch = lazily(() => z.object({
+const ifMatch = /* @__PURE__ */ lazily(() => z.object({
   'if-match': z.optional(z.string().check(z.meta({ description: 'Apply only if the resource still has this version (meta.version / ETag); 412 otherwise' }))),
 }));
-const ifNoneMatch = lazily(() => z.object({
+const ifNoneMatch = /* @__PURE__ */ lazily(() => z.object({
   'if-none-match': z.optional(z.string().check(z.meta({ description: 'Answer 304 Not Modified when the resource still has this version (ETag)' }))),
 }));
 
 const nullable = <T extends z.ZodMiniType>(schema: T) => z.nullish(schema);
-const textOrList = lazily(() => z.union([z.array(z.string()), z.string()]));
+const textOrList = /* @__PURE__ */ lazily(() => z.union([z.array(z.string()), z.string()]));
 
 /** POST /.search (RFC 7644 §3.4.3). */
-export const scimSearchRequest = lazily(() => z.looseObject({
+export const scimSearchRequest = /* @__PURE__ */ lazily(() => z.looseObject({
     schemas: listsSchema(SEARCH_REQUEST_SCHEMA),
     filter: nullable(listParameters().filter.def.innerType),
     startIndex: nullable(listParameters().startIndex.def.innerType),
@@ -73,20 +73,20 @@ export const scimSearchRequest = lazily(() => z.looseObject({
     cursor: nullable(z.string()),
   }).check(z.meta({ description: 'A SearchRequest message (RFC 7644 §3.4.3)' })));
 
-const patchOperation = lazily(() => z.pipe(z.transform(canonicalMemberNames(['op', 'path', 'value'])), z.looseObject({
+const patchOperation = /* @__PURE__ */ lazily(() => z.pipe(z.transform(canonicalMemberNames(['op', 'path', 'value'])), z.looseObject({
     op: z.string().check(z.refine((op) => ['add', 'remove', 'replace'].includes(op.toLowerCase()), { message: 'op must be "add", "remove" or "replace"', params: { scimType: 'invalidSyntax' } }), z.meta({ description: 'add, remove or replace (any case)', examples: ['replace'] })),
     path: z.nullish(z.string()).check(z.meta({ description: 'Attribute path (RFC 7644 §3.5.2 / Figure 7); absent for a path-less operation', examples: ['userName'] })),
     value: z.optional(z.unknown()).check(z.meta({ description: 'The value to add or replace with (required for add and replace)' })),
   })));
 
 /** PATCH (RFC 7644 §3.5.2). */
-export const scimPatchRequest = lazily(() => z.pipe(z.transform(canonicalMemberNames(['schemas', 'Operations'])), z.looseObject({
+export const scimPatchRequest = /* @__PURE__ */ lazily(() => z.pipe(z.transform(canonicalMemberNames(['schemas', 'Operations'])), z.looseObject({
       schemas: listsSchema(PATCH_OP_SCHEMA),
       Operations: z.array(patchOperation()).check(z.minLength(1), z.maxLength(MAX_PATCH_OPERATIONS), z.meta({ description: `1 to ${MAX_PATCH_OPERATIONS} operations, applied in order` })),
     }).check(z.meta({ description: 'A PatchOp message (RFC 7644 §3.5.2)' }))));
 
 /** POST /Bulk (RFC 7644 §3.7). */
-export const scimBulkRequest = lazily(() => z.looseObject({
+export const scimBulkRequest = /* @__PURE__ */ lazily(() => z.looseObject({
     schemas: listsSchema(BULK_REQUEST_SCHEMA),
     failOnErrors: z.optional(z.coerce.number().check(z.int())).check(z.meta({ description: 'Stop after this many errors (default: run every operation)' })),
     Operations: z.array(
@@ -100,36 +100,36 @@ export const scimBulkRequest = lazily(() => z.looseObject({
       ).check(z.minLength(1), z.maxLength(scimLimits.bulkMaxOperations), z.meta({ description: `1 to ${scimLimits.bulkMaxOperations} operations (see /ServiceProviderConfig)` })),
   }).check(z.meta({ description: 'A BulkRequest message (RFC 7644 §3.7)' })));
 
-export const scimUserInput = lazily(() => scimUserSchema('input'));
-export const scimGroupInput = lazily(() => scimGroupSchema('input'));
+export const scimUserInput = /* @__PURE__ */ lazily(() => scimUserSchema('input'));
+export const scimGroupInput = /* @__PURE__ */ lazily(() => scimGroupSchema('input'));
 
 const resourceBody = { scimType: 'invalidValue' as const };
 const envelope = (members: readonly string[]) => ({ scimTypeOf: envelopeIssues(members) });
 
-export const listUsersRequest = requestContract('scim-users-list', () => ({ query: scimListQuery() }));
-export const searchUsersRequest = requestContract('scim-users-search', () => ({ body: scimSearchRequest() }), envelope(['schemas']));
-export const createUserRequest = requestContract('scim-users-create', () => ({ query: scimProjectionQuery(), body: scimUserInput() }), resourceBody);
-export const getUserRequest = requestContract('scim-users-get', () => ({ query: scimProjectionQuery(), headers: ifNoneMatch() }));
-export const replaceUserRequest = requestContract('scim-users-replace', () => ({ query: scimProjectionQuery(), headers: ifMatch(), body: scimUserInput() }), resourceBody);
-export const patchUserRequest = requestContract('scim-users-patch', () => ({ query: scimProjectionQuery(), headers: ifMatch(), body: scimPatchRequest() }), {
+export const listUsersRequest = /* @__PURE__ */ requestContract('scim-users-list', () => ({ query: scimListQuery() }));
+export const searchUsersRequest = /* @__PURE__ */ requestContract('scim-users-search', () => ({ body: scimSearchRequest() }), envelope(['schemas']));
+export const createUserRequest = /* @__PURE__ */ requestContract('scim-users-create', () => ({ query: scimProjectionQuery(), body: scimUserInput() }), resourceBody);
+export const getUserRequest = /* @__PURE__ */ requestContract('scim-users-get', () => ({ query: scimProjectionQuery(), headers: ifNoneMatch() }));
+export const replaceUserRequest = /* @__PURE__ */ requestContract('scim-users-replace', () => ({ query: scimProjectionQuery(), headers: ifMatch(), body: scimUserInput() }), resourceBody);
+export const patchUserRequest = /* @__PURE__ */ requestContract('scim-users-patch', () => ({ query: scimProjectionQuery(), headers: ifMatch(), body: scimPatchRequest() }), {
   scimType: 'invalidSyntax',
   scimTypeOf: (issue) => (issue.path.at(-1) === 'path' ? 'invalidPath' : undefined),
 });
-export const deleteUserRequest = requestContract('scim-users-delete', () => ({ headers: ifMatch() }));
+export const deleteUserRequest = /* @__PURE__ */ requestContract('scim-users-delete', () => ({ headers: ifMatch() }));
 
-export const listGroupsRequest = requestContract('scim-groups-list', () => ({ query: scimListQuery() }));
-export const searchGroupsRequest = requestContract('scim-groups-search', () => ({ body: scimSearchRequest() }), envelope(['schemas']));
-export const createGroupRequest = requestContract('scim-groups-create', () => ({ query: scimProjectionQuery(), body: scimGroupInput() }), resourceBody);
-export const getGroupRequest = requestContract('scim-groups-get', () => ({ query: scimProjectionQuery(), headers: ifNoneMatch() }));
-export const replaceGroupRequest = requestContract('scim-groups-replace', () => ({ query: scimProjectionQuery(), headers: ifMatch(), body: scimGroupInput() }), resourceBody);
-export const patchGroupRequest = requestContract('scim-groups-patch', () => ({ query: scimProjectionQuery(), headers: ifMatch(), body: scimPatchRequest() }), {
+export const listGroupsRequest = /* @__PURE__ */ requestContract('scim-groups-list', () => ({ query: scimListQuery() }));
+export const searchGroupsRequest = /* @__PURE__ */ requestContract('scim-groups-search', () => ({ body: scimSearchRequest() }), envelope(['schemas']));
+export const createGroupRequest = /* @__PURE__ */ requestContract('scim-groups-create', () => ({ query: scimProjectionQuery(), body: scimGroupInput() }), resourceBody);
+export const getGroupRequest = /* @__PURE__ */ requestContract('scim-groups-get', () => ({ query: scimProjectionQuery(), headers: ifNoneMatch() }));
+export const replaceGroupRequest = /* @__PURE__ */ requestContract('scim-groups-replace', () => ({ query: scimProjectionQuery(), headers: ifMatch(), body: scimGroupInput() }), resourceBody);
+export const patchGroupRequest = /* @__PURE__ */ requestContract('scim-groups-patch', () => ({ query: scimProjectionQuery(), headers: ifMatch(), body: scimPatchRequest() }), {
   scimType: 'invalidSyntax',
   scimTypeOf: (issue) => (issue.path.at(-1) === 'path' ? 'invalidPath' : undefined),
 });
-export const deleteGroupRequest = requestContract('scim-groups-delete', () => ({ headers: ifMatch() }));
+export const deleteGroupRequest = /* @__PURE__ */ requestContract('scim-groups-delete', () => ({ headers: ifMatch() }));
 
-export const searchAllRequest = requestContract('scim-search-all', () => ({ body: scimSearchRequest() }), envelope(['schemas']));
-export const bulkRequest = requestContract('scim-bulk', () => ({ body: scimBulkRequest() }), {
+export const searchAllRequest = /* @__PURE__ */ requestContract('scim-search-all', () => ({ body: scimSearchRequest() }), envelope(['schemas']));
+export const bulkRequest = /* @__PURE__ */ requestContract('scim-bulk', () => ({ body: scimBulkRequest() }), {
   scimTypeOf: (issue) => {
     if (issue.path[0] === 'Operations' && issue.path.length === 1 && issue.code === 'too_big') return 'tooMany';
     if (issue.path[0] === 'failOnErrors') return 'invalidValue';

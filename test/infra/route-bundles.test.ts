@@ -92,6 +92,14 @@ describe('route bundles', () => {
     expect(carries(chosen.bearer, '@aws-sdk/client-secrets-manager'), chosen.bearer).toBe(false);
   });
 
+  it("keep only their own route's request schemas (lazily and requestContract calls are marked pure)", () => {
+    // scim-users-get validates a projection query: the other SCIM contracts in
+    // shared/scim/request-schemas.ts, and the User/Group input schemas they generate from the
+    // attribute definitions (shared/scim/resource-zod.ts), are dropped from its bundle.
+    expect(carries(chosen.bearer, 'shared/scim/request-schemas.ts'), chosen.bearer).toBe(true);
+    expect(carries(chosen.bearer, 'shared/scim/resource-zod.ts'), chosen.bearer).toBe(false);
+  });
+
   it('keep the DynamoDB client tree-shaken (no aggregated client, no waiters)', () => {
     for (const id of Object.values(chosen)) {
       expect(carries(id, '@aws-sdk/client-dynamodb/dist-es/DynamoDB.js'), id).toBe(false);

@@ -17,8 +17,8 @@ export const samlValidatedWith: Readonly<Record<string, readonly string[]>> = {
   'identity-saml-acs': ['acsForm'],
 };
 
-const nullableText = lazily(() => z.nullable(z.string()));
-export const samlSettingsView = lazily(() => z.object({
+const nullableText = /* @__PURE__ */ lazily(() => z.nullable(z.string()));
+export const samlSettingsView = /* @__PURE__ */ lazily(() => z.object({
   configured: z.boolean().check(z.meta({ description: 'false until settings are saved; the other fields then show defaults' })),
   entityId: z.string().check(z.meta({ description: "This platform's service provider entity id, as the IdP knows it" })),
   ssoUrl: nullableText().check(z.meta({ description: "The IdP's sign-in URL" })),
@@ -53,8 +53,8 @@ export const samlSettingsView = lazily(() => z.object({
       certificateExpiresAt: nullableText(),
     }).check(z.meta({ description: 'The values to enter at the IdP' })),
 }));
-export const samlAcsResult = lazily(() => z.object({ accessToken: z.string(), expiresIn: z.int(), tokenType: z.literal('Bearer'), redirectTo: z.string() }));
-export const samlError = lazily(() => z.object({ error: z.string(), reason: z.string().check(z.meta({ description: 'A stable reason code' })), message: z.string(), statusCode: z.int() }));
+export const samlAcsResult = /* @__PURE__ */ lazily(() => z.object({ accessToken: z.string(), expiresIn: z.int(), tokenType: z.literal('Bearer'), redirectTo: z.string() }));
+export const samlError = /* @__PURE__ */ lazily(() => z.object({ error: z.string(), reason: z.string().check(z.meta({ description: 'A stable reason code' })), message: z.string(), statusCode: z.int() }));
 
 const settingsView = {
   configured: true,
@@ -90,7 +90,7 @@ const settingsView = {
 };
 
 /** SAML 2.0 single sign-on (/api/identity/v1/saml); built on first call, like every schema here. */
-export const samlOperations = lazily((): OperationDocs => ({
+export const samlOperations = /* @__PURE__ */ lazily((): OperationDocs => ({
   'identity-saml-settings-get': {
     tag: 'SAML',
     description: 'Retrieves the current SAML SSO configuration of the organization and the service provider values to enter at the IdP.',
