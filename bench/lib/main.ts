@@ -65,12 +65,13 @@ const syncUsers = env('BENCH_SYNC_USERS', 10_000);
 const governanceUsers = env('BENCH_GOVERNANCE_USERS', 10_000);
 const config = {
   // 9.5 minutes by default; the opt-in large audit log adds 2 s per 1,000 extra entries (seeding, and an
-  // export that slows down with depth on DynamoDB Local); the sync part adds 40 ms per directory user
-  // (a full sync writes one transaction per user, about 33 ms each on a loaded 2-core machine).
+  // export that slows down with depth on DynamoDB Local); the sync part adds 100 ms per directory user
+  // (a full sync writes one transaction per user: 34 ms each into a small table, 94 ms into the
+  // full-size store of a default run, where the policy-evaluation worker also reads every change).
   // The asynchronous export organization adds its seeding (2 s per 1,000) and two exports (about 1 s per 1,000 each).
   budgetSeconds: env(
     'BENCH_BUDGET_SECONDS',
-    570 + Math.max(0, auditEntries - 200_000) / 500 + (parts.has('audit') && auditExportEntries > auditEntries ? auditExportEntries / 500 : 0) + (parts.has('audit') ? auditExportEntries / 400 : 0) + (parts.has('sync') ? syncUsers * 0.04 : 0) + (parts.has('governance') ? 60 + governanceUsers * 0.01 : 0),
+    570 + Math.max(0, auditEntries - 200_000) / 500 + (parts.has('audit') && auditExportEntries > auditEntries ? auditExportEntries / 500 : 0) + (parts.has('audit') ? auditExportEntries / 400 : 0) + (parts.has('sync') ? syncUsers * 0.1 : 0) + (parts.has('governance') ? 60 + governanceUsers * 0.01 : 0),
   ),
   scaleLevels: (process.env.BENCH_SCALE_LEVELS ?? '1000,10000,100000').split(',').map(Number),
   auditEntries,
