@@ -62,7 +62,9 @@ beforeAll(() => {
   const documents = findBundle(synth.app.outdir, 'openapi');
   if (!documents) throw new Error('no bundle with openapi documents in the cloud assembly');
   documentsBundleDir = documents;
-  Object.assign(process.env, { TABLE_NAME: 'identity-platform', PUBLIC_BASE_URL: 'https://platform.example.com', POWERTOOLS_LOG_LEVEL: 'ERROR' });
+  // Set every value the documents depend on: in `npm test` the integration project's global setup
+  // starts the local runtime first, and workers inherit its environment (PLATFORM_VERSION among it).
+  Object.assign(process.env, { TABLE_NAME: 'identity-platform', PUBLIC_BASE_URL: 'https://platform.example.com', PLATFORM_VERSION: '0.0.0', POWERTOOLS_LOG_LEVEL: 'ERROR' });
 }, 300_000);
 afterAll(() => synth?.dispose());
 
