@@ -8,6 +8,8 @@ import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { PackageFiles, RouteDefinition } from '../shared/routes.ts';
+import { workers, type WorkerDefinition } from '../shared/workers.ts';
+import { declaredWorkerRows } from '../shared/workers/declared-workers.ts';
 import { PACKAGE_FILES_FOLDER } from '../shared/http/package-files.ts';
 import { apiDefinitionIds } from '../shared/openapi/definitions.ts';
 import { PREBUILT_DOCUMENTS_FOLDER, prebuiltDocumentFile } from '../shared/openapi/prebuilt-documents.ts';
@@ -139,14 +141,35 @@ export function openApiDocumentCommands(inputDir: string, outputDir: string): st
 }
 
 /**
+ * The esbuild `define` of the workers a function declares (`starts`, `managesSchedules`): their ids
+ * and triggers as a JSON string, read by shared/workers/declared-workers.ts, so starting work (or
+ * keeping schedules) needs no worker table in the bundle. A function that declares none gets `[]`.
+ */
+export function startedWorkersDefine(
+  row: { readonly starts?: readonly string[] | undefined; readonly managesSchedules?: readonly string[] | undefined },
+  table: readonly WorkerDefinition[] = workers,
+): Record<string, string> {
+  return { 'globalThis.__PLATFORM_STARTED_WORKERS__': JSON.stringify(JSON.stringify(declaredWorkerRows(row, table))) };
+}
+
+/**
+ * The bundling of one worker function: the shared settings and the workers it starts
+ * ({@link startedWorkersDefine}).
+ */
+export function bundlingForWorker(worker: WorkerDefinition, table: readonly WorkerDefinition[] = workers): BundlingOptions {
+  return { ...bundlingOptions, define: { ...bundlingOptions.define, ...startedWorkersDefine(worker, table) } };
+}
+
+/**
  * The bundling of one route: the shared settings; its own route-table row as a JSON string with
  * esbuild's `define` (the pipeline reads it through shared/http/route-source.ts, so the whole table
- * is never bundled); copying its package files if it has any; and, for a route with
+ * is never bundled); the workers it starts or keeps schedules of ({@link startedWorkersDefine});
+ * copying its package files if it has any; and, for a route with
  * `openApiDocuments`, copying the documents written at synth with `globalThis.__PLATFORM_OPENAPI_DOCUMENTS__`
  * defined, so the bundle reads them rather than carrying their generator. Its authenticator comes in
  * through its entry module ({@link routeEntrySource}).
  */
-export function bundlingFor(route: RouteDefinition): BundlingOptions {
+export function bundlingFor(route: RouteDefinition, workerTable: readonly WorkerDefinition[] = workers): BundlingOptions {
   const packageFiles = route.packageFiles ?? [];
   const documents = route.openApiDocuments === true;
   const own: BundlingOptions = {
@@ -154,6 +177,7 @@ export function bundlingFor(route: RouteDefinition): BundlingOptions {
     define: {
       ...bundlingOptions.define,
       'globalThis.__PLATFORM_ROUTE__': JSON.stringify(JSON.stringify(route)),
+      ...startedWorkersDefine(route, workerTable),
       ...(documents ? { 'globalThis.__PLATFORM_OPENAPI_DOCUMENTS__': 'true' } : {}),
     },
   };

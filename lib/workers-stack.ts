@@ -13,7 +13,7 @@ import { grantProfile, type AccessProfile } from './access-profile.ts';
 import type { SyncVpcSettings } from './config.ts';
 import { acknowledgeAsyncWorkerDeadLetters, acknowledgeStreamWorkerDeadLetters, acknowledgeFunctionRoleWildcards, acknowledgeVpcAccessPolicy } from './nag-suppressions.ts';
 import { ImportedPlatformData, type PlatformDataExports } from './platform-data.ts';
-import { createPlatformFunction } from './platform-function.ts';
+import { bundlingForWorker, createPlatformFunction } from './platform-function.ts';
 
 /** A deployed worker: its function and, for a queue or async worker, where its work waits or fails. */
 export interface WorkerEndpoint {
@@ -184,6 +184,7 @@ export class WorkersStack extends NestedStack {
       environment: { ...props.environment, WORKER_ID: worker.id },
       logRetentionDays: props.logRetentionDays,
       skipBundling: props.skipBundling,
+      bundling: bundlingForWorker(worker, props.workers),
       ...(network ? { network } : {}),
     });
 

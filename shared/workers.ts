@@ -81,7 +81,13 @@ import { directoryWorkers } from './worker-table/directory.ts';
 import { governanceWorkers } from './worker-table/governance.ts';
 import { auditWorkers } from './worker-table/audit.ts';
 
-export const workers: readonly WorkerDefinition[] = [...scimWorkers, ...directoryWorkers, ...governanceWorkers, ...auditWorkers];
+/**
+ * Every row, in family order. `concat` marked `/* @__PURE__ *\/` (an array spread would count as a
+ * side effect): a bundle that imports this module only for its helpers (the variable names) drops
+ * the table. Lambda bundles know only their declared workers (shared/workers/declared-workers.ts);
+ * the health function, which reports every queue's backlog, is the one that carries the table.
+ */
+export const workers: readonly WorkerDefinition[] = /* @__PURE__ */ scimWorkers.concat(directoryWorkers, governanceWorkers, auditWorkers);
 
 /** The worker table row with this id, or undefined. */
 export function workerById(id: string, table: readonly WorkerDefinition[] = workers): WorkerDefinition | undefined {

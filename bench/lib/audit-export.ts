@@ -14,7 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { routes, type RouteDefinition } from '../../shared/routes.ts';
-import { bundlingFor, routeEntrySource } from '../../lib/platform-function.ts';
+import { bundlingFor, bundlingForWorker, routeEntrySource } from '../../lib/platform-function.ts';
+import { workers } from '../../shared/workers.ts';
 import { s3 } from '../../shared/storage/clients.ts';
 import { toProxyEvent } from '../../lib/local/lambda-adapter.ts';
 import { setWorkerTransport } from '../../shared/workers/start-worker.ts';
@@ -57,8 +58,9 @@ async function bundleFile(bundleDir: string | undefined, scratch: string, handle
   if (existing && existsSync(existing)) return existing;
   const outfile = join(scratch, `${handler.split('/').pop()?.replace(/\.ts$/, '')}.mjs`);
   if (handler !== HANDLER) {
-    // A worker: bundled from its handler module with the shared settings, as lib/workers-stack.ts does.
-    await build({ ...esbuildOptionsFromCdk(), entryPoints: [resolve(repoRoot, handler)], outfile, absWorkingDir: repoRoot });
+    // A worker: bundled from its handler module with its own settings, as lib/workers-stack.ts does.
+    const worker = workers.find((candidate) => candidate.handler === handler);
+    await build({ ...esbuildOptionsFromCdk(worker ? bundlingForWorker(worker) : undefined), entryPoints: [resolve(repoRoot, handler)], outfile, absWorkingDir: repoRoot });
     return outfile;
   }
   // The export route: its own row and authenticator, from the entry module synth generates.

@@ -1,7 +1,7 @@
-import { workerPayloads } from '#shared/workers/payloads.ts';
+import { sweepGroupMembershipsWorker } from '#shared/workers/payloads.ts';
 import { createQueueWorker } from '#shared/workers/queue-handler.ts';
 import { sweepGroupMemberships } from '#shared/workers/sweep-group-memberships.ts';
 
-export const handler = createQueueWorker('sweep-group-memberships', workerPayloads['sweep-group-memberships'], (payload, context) =>
+export const handler = createQueueWorker(sweepGroupMembershipsWorker.id, sweepGroupMembershipsWorker.payload, (payload, context) =>
   sweepGroupMemberships(payload, () => context.getRemainingTimeInMillis()),
 );

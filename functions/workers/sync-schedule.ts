@@ -1,6 +1,6 @@
 import { runScheduledSync } from '#shared/directory/sync-schedules.ts';
 import { logger } from '#shared/observability/logger.ts';
-import { scheduledWorkerEvents } from '#shared/workers/payloads.ts';
+import { syncScheduleEvent } from '#shared/workers/payloads.ts';
 import { observeWorker } from '#shared/workers/observe-worker.ts';
 
 /**
@@ -9,7 +9,7 @@ import { observeWorker } from '#shared/workers/observe-worker.ts';
  * then the dead-letter queue keep it as evidence).
  */
 export const handler = observeWorker('sync-schedule', async (event: unknown): Promise<unknown> => {
-  const payload = scheduledWorkerEvents['sync-schedule']().parse(event);
+  const payload = syncScheduleEvent().parse(event);
   logger.appendKeys({ workerId: 'sync-schedule', projectId: payload.projectId });
   const result = await runScheduledSync(payload);
   logger.info('scheduled sync firing done', { scheduledTime: payload.scheduledTime, ...result });

@@ -90,12 +90,12 @@ export class LocalWorkers {
   /** What `start` installs for startWorker: enqueue into the local FIFOs, invoke deferred. */
   readonly transport: WorkerTransport = {
     enqueue: async (worker, body) => this.enqueue(worker.id, body),
-    invoke: async (worker, body) => this.invokeLater(worker, body),
+    invoke: async (worker, body) => this.invokeLater(this.row(worker.id), body),
     backlog: async () => this.backlog(),
   };
   /** What `start` installs for the managed schedules: a timer per schedule. */
   readonly schedules: ScheduleTransport = {
-    put: async (worker, schedule) => this.putSchedule(worker, schedule),
+    put: async (worker, schedule) => this.putSchedule(this.row(worker.id), schedule),
     remove: async (_worker, name) => this.removeSchedule(name),
   };
   private readonly managedTimers = new Map<string, ManagedTimer>();
@@ -210,6 +210,13 @@ export class LocalWorkers {
   /** The next fire time (epoch ms) of each armed managed schedule, by name. */
   scheduledFireTimes(): Map<string, number> {
     return new Map([...this.managedTimers].flatMap(([name, entry]) => (entry.nextAt === undefined ? [] : [[name, entry.nextAt] as [string, number]])));
+  }
+
+  /** This runtime's row of worker `id` (the transports are given the id and trigger only). */
+  private row(id: string): WorkerDefinition {
+    const worker = this.workers.find((candidate) => candidate.id === id);
+    if (!worker) throw new Error(`Worker ${id} is not in this local runtime's worker table`);
+    return worker;
   }
 
   private putSchedule(worker: WorkerDefinition, schedule: ManagedSchedule): void {

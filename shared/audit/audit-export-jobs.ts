@@ -5,6 +5,7 @@ import * as jobs from '../storage/audit-export-jobs.ts';
 import type { AuditExportJobRecord, AuditExportJobStatus } from '../storage/audit-export-jobs.ts';
 import { transact } from '../storage/transactions.ts';
 import { startWorker } from '../workers/start-worker.ts';
+import { auditExportWorker } from '../workers/payloads.ts';
 import { auditStep, type AuditEvent, type RequestOrigin } from './audit-entry.ts';
 import { exportAuditDetails, exportAuditLog, exportDownloadUrl, writeExportFile, PRESIGNED_URL_SECONDS, type ExportRequest, type ExportResult } from './audit-export.ts';
 import { countAuditEntries } from './audit-log.ts';
@@ -137,7 +138,7 @@ export async function exportOrQueue(
       details: { exportType: job.exportType, fromDate: job.fromDate, toDate: job.toDate, query: job.query, maxEntries: job.maxEntries },
     }),
   ]);
-  await startWorker('audit-export', { organizationId, jobId: job.jobId });
+  await startWorker(auditExportWorker, { organizationId, jobId: job.jobId });
   return { kind: 'job', job: viewOf(job, undefined, now) };
 }
 

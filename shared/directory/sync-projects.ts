@@ -17,6 +17,7 @@ import * as syncProjects from '../storage/sync-projects.ts';
 import type { SyncChangeRecord, SyncProjectRecord, SyncRunRecord, SyncRunStatus } from '../storage/sync-projects.ts';
 import { transact } from '../storage/transactions.ts';
 import { startWorker } from '../workers/start-worker.ts';
+import { syncRunWorker } from '../workers/payloads.ts';
 import type { DirectoryPage } from './connections.ts';
 import * as directoryObjects from '../storage/directory-objects.ts';
 import * as groups from '../storage/groups.ts';
@@ -242,7 +243,7 @@ export async function queueSyncRun(organizationId: string, projectId: string, op
     }),
   ]);
   try {
-    await startWorker('sync-run', { organizationId, projectId, runId });
+    await startWorker(syncRunWorker, { organizationId, projectId, runId });
   } catch (error) {
     // The work never reached the worker: end the run and free the project rather than leave both waiting.
     await transact([

@@ -32,6 +32,7 @@ import { transact } from '../storage/transactions.ts';
 import { connectOptionsOf, passwordContext } from './connections.ts';
 import { classifyLdapError, DirectoryConnection } from './ldap-client.ts';
 import { startWorker } from '../workers/start-worker.ts';
+import { syncRunWorker } from '../workers/payloads.ts';
 import type { DirectoryLink } from '../storage/directory-links.ts';
 import { applyChanges, plannedFromRecords, repairLinks, storePlan, type ApplyContext } from './sync-apply.ts';
 import { exceedsThreshold, planRun, type Plan, type PlannedChange } from './sync-plan.ts';
@@ -244,7 +245,7 @@ async function checkpoint(running: SyncRunRecord, written: readonly SyncChangeRe
   const counts = addCounts(running.counts, countsOf(written));
   const next: SyncRunRecord = { ...running, counts, checkpoint: sequence, checkpointedAt: new Date().toISOString(), ...(outcome.nextState ? { plannedState: outcome.nextState } : {}) };
   await transact([syncProjects.runPutStep(next, { expectedStatus: 'running', onConflict: () => new ConcurrentChangeError(`Sync run ${runId} is no longer running.`) })]);
-  await startWorker('sync-run', { organizationId, projectId, runId, continueFrom: sequence });
+  await startWorker(syncRunWorker, { organizationId, projectId, runId, continueFrom: sequence });
   return { status: 'running', counts };
 }
 

@@ -20,6 +20,7 @@ import { transact } from '../storage/transactions.ts';
 import * as users from '../storage/users.ts';
 import { isUuid } from '../uuid.ts';
 import { startWorker } from '../workers/start-worker.ts';
+import { policySweepWorker } from '../workers/payloads.ts';
 import type { Caller } from './access-reviews.ts';
 import { DEFAULT_SEVERITY, referencedIds } from './policy-rules.ts';
 import { parameterSchemas, type PolicyCreateInput, type PolicyUpdateInput } from './policy-schemas.ts';
@@ -147,7 +148,7 @@ async function unresolvedCounts(organizationId: string): Promise<Map<string, num
 }
 
 async function sweepLater(organizationId: string, policyId: string): Promise<void> {
-  await startWorker('policy-sweep', { organizationId, policyId });
+  await startWorker(policySweepWorker, { organizationId, policyId });
 }
 
 /** GET /api/policies — by name, filtered by type and enabled. */

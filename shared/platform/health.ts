@@ -1,7 +1,8 @@
 import * as platform from '../storage/platform.ts';
 import * as signingKeys from '../storage/signing-keys.ts';
 import { platformConfig } from '../config.ts';
-import { workerQueueBacklog, type WorkerQueueBacklog } from '../workers/start-worker.ts';
+import type { WorkerQueueBacklog } from '../workers/start-worker.ts';
+import { workerQueueBacklog } from '../workers/worker-backlog.ts';
 
 export interface DependencyHealth {
   status: 'ok' | 'unavailable';

@@ -20,6 +20,7 @@ import { assertKeyedAttributesFit } from './keyed-attributes.ts';
 import type { ScimContext } from './users.ts';
 import { logger } from '../observability/logger.ts';
 import { startWorker } from '../workers/start-worker.ts';
+import { sweepGroupMembershipsWorker } from '../workers/payloads.ts';
 import { recordMetric } from '../observability/metrics.ts';
 
 export const GROUP_COUNTER = 'groups';
@@ -368,7 +369,7 @@ export async function deleteGroup(context: ScimContext, id: string, ifMatch: str
   });
   recordMetric('scimOperations', 1, { resourceType: 'Group', kind: 'delete' });
   try {
-    await startWorker('sweep-group-memberships', { organizationId: context.organizationId, groupId: id });
+    await startWorker(sweepGroupMembershipsWorker, { organizationId: context.organizationId, groupId: id });
   } catch (error) {
     // The group is gone whatever happens here, and a retried DELETE would only find it missing, so
     // failing the request could not help: leave the leftovers to readers' filtering and say so.

@@ -21,7 +21,7 @@ export const governanceWorkers: readonly WorkerDefinition[] = [
     // Every change is committed with its audit entry; the entries that can create or clear a
     // violation (user, group and person changes, sign-ins, role deletions) reach this worker from
     // the table's stream. The worker's own violation.* and policy.* entries are not among them.
-    trigger: { kind: 'auditStream', actions: [...EVALUATION_ACTIONS], batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 5 },
+    trigger: { kind: 'auditStream', actions: EVALUATION_ACTIONS, batchSize: 100, maxBatchingWindowSeconds: 1, retryAttempts: 5 },
     memoryMb: 512,
     timeoutSeconds: 120,
     // readWrite: violations, their claims and audit entries.

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { deadLetterEnvironmentName, workerEnvironmentName, workers, type WorkerDefinition } from '../workers.ts';
-import type { WorkerQueueBacklog, WorkerTransport } from './start-worker.ts';
+import { workerEnvironmentName } from '../workers.ts';
+import type { DeclaredWorker } from './declared-workers.ts';
+import type { WorkerTransport } from './start-worker.ts';
 import { traceAwsClient } from '../observability/tracing.ts';
 
 /*
@@ -8,7 +9,8 @@ import { traceAwsClient } from '../observability/tracing.ts';
  * ones. The SDK clients (@aws-sdk/client-sqs, @aws-sdk/client-lambda, declared in package.json) are
  * typed here by the little this module uses and loaded on first use with `require`, which in Lambda
  * also finds the runtime's own SDK (NODE_PATH, which ESM imports ignore). Loading them lazily keeps
- * them out of every route bundle that never starts work.
+ * them out of every route bundle that never starts work. The queues' backlog (GET /api/health) is
+ * read by shared/workers/worker-backlog.ts, so starting work carries neither it nor the worker table.
  */
 
 interface SdkClient {
@@ -24,14 +26,18 @@ interface LambdaSdk {
   InvokeCommand: new (input: { FunctionName: string; InvocationType: 'Event'; Payload: Uint8Array }) => unknown;
 }
 
-const load = createRequire(import.meta.url);
+/** `require` from this module (a function, not a module-level call, so a bundle that never loads an SDK drops it). */
+function load(id: string): unknown {
+  return createRequire(import.meta.url)(id);
+}
 const sqsModule = '@aws-sdk/client-sqs';
 const lambdaModule = '@aws-sdk/client-lambda';
 
 let sqs: { sdk: SqsSdk; client: SdkClient } | undefined;
 let lambda: { sdk: LambdaSdk; client: SdkClient } | undefined;
 
-function sqsClient(): { sdk: SqsSdk; client: SdkClient } {
+/** The SQS SDK and this process's client, loaded on first use (shared with the backlog reader). */
+export function sqsClient(): { sdk: SqsSdk; client: SdkClient } {
   if (!sqs) {
     const sdk = load(sqsModule) as SqsSdk;
     sqs = { sdk, client: traceAwsClient(new sdk.SQSClient({ region: process.env.AWS_REGION })) };
@@ -48,40 +54,20 @@ function lambdaClient(): { sdk: LambdaSdk; client: SdkClient } {
 }
 
 /** Where the declared worker lives, from the variable CDK sets on the functions that start it. */
-function workerAddress(worker: WorkerDefinition, kind: 'queue' | 'async'): string {
+function workerAddress(worker: DeclaredWorker, kind: 'queue' | 'async'): string {
   const name = workerEnvironmentName(worker.id, kind);
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set: declare "${worker.id}" in the starting row's \`starts\``);
   return value;
 }
 
-/** SQS's approximate visible and in-flight message counts of one queue. */
-async function queueDepth(queueUrl: string): Promise<{ messages: number; inFlight: number }> {
-  const { sdk, client } = sqsClient();
-  const result = (await client.send(
-    new sdk.GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
-  )) as { Attributes?: Record<string, string> };
-  return { messages: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0), inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) };
-}
-
+/** startWorker's transport in AWS: SQS SendMessage (queue workers), Lambda Invoke of type Event (async workers). */
 export const awsWorkerTransport: WorkerTransport = {
-  async backlog(): Promise<WorkerQueueBacklog[]> {
-    const reports = await Promise.all(
-      workers.map(async (worker): Promise<WorkerQueueBacklog | undefined> => {
-        const queueUrl = process.env[workerEnvironmentName(worker.id, 'queue')];
-        const deadLetterUrl = process.env[deadLetterEnvironmentName(worker.id)];
-        if (!queueUrl && !deadLetterUrl) return undefined;
-        const [queue, deadLetters] = await Promise.all([queueUrl ? queueDepth(queueUrl) : undefined, deadLetterUrl ? queueDepth(deadLetterUrl) : undefined]);
-        return { worker: worker.id, ...(queue ? { messages: queue.messages, inFlight: queue.inFlight } : {}), ...(deadLetters ? { deadLetters: deadLetters.messages } : {}) };
-      }),
-    );
-    return reports.filter((report): report is WorkerQueueBacklog => report !== undefined);
-  },
-  async enqueue(worker: WorkerDefinition, body: string): Promise<void> {
+  async enqueue(worker: DeclaredWorker, body: string): Promise<void> {
     const { sdk, client } = sqsClient();
     await client.send(new sdk.SendMessageCommand({ QueueUrl: workerAddress(worker, 'queue'), MessageBody: body }));
   },
-  async invoke(worker: WorkerDefinition, body: string): Promise<void> {
+  async invoke(worker: DeclaredWorker, body: string): Promise<void> {
     const { sdk, client } = lambdaClient();
     await client.send(new sdk.InvokeCommand({ FunctionName: workerAddress(worker, 'async'), InvocationType: 'Event', Payload: new TextEncoder().encode(body) }));
   },

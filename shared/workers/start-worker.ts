@@ -1,18 +1,25 @@
 import { platformConfig } from '../config.ts';
-import { workerById, type WorkerDefinition } from '../workers.ts';
+import type * as z from '../zod-mini.ts';
 import { awsWorkerTransport } from './aws-transport.ts';
-import { workerPayloads, type StartableWorkerId, type WorkerPayload } from './payloads.ts';
+import { declaredWorker, type DeclaredWorker } from './declared-workers.ts';
+import type { StartableWorker } from './payloads.ts';
 
 /**
  * How started work reaches a worker: in AWS an SQS message or an asynchronous Lambda invoke, in
- * the local runtime an in-process queue or a deferred call. `body` is the payload as JSON.
+ * the local runtime an in-process queue or a deferred call. `body` is the payload as JSON. The
+ * worker is given by its id and trigger ({@link DeclaredWorker}): a Lambda bundle knows no more of
+ * the workers it declares.
  */
 export interface WorkerTransport {
   /** Sends one message to a queue worker's queue. */
-  enqueue(worker: WorkerDefinition, body: string): Promise<void>;
+  enqueue(worker: DeclaredWorker, body: string): Promise<void>;
   /** Invokes an async worker without waiting for it to run. */
-  invoke(worker: WorkerDefinition, body: string): Promise<void>;
-  /** Messages waiting in each worker queue and dead-letter queue this process can see (absent: not reported). */
+  invoke(worker: DeclaredWorker, body: string): Promise<void>;
+  /**
+   * Messages waiting in each worker queue and dead-letter queue this process can see (absent: not
+   * reported). The local runtime's transport reports its in-process queues here; in AWS the
+   * backlog is read by shared/workers/worker-backlog.ts, apart from the start path.
+   */
   backlog?(): Promise<WorkerQueueBacklog[]>;
 }
 
@@ -39,42 +46,38 @@ export function setWorkerTransport(transport: WorkerTransport | undefined): void
   (globalThis as TransportHolder)[TRANSPORT] = transport;
 }
 
+/** The transport the local runtime installed in this process, if any. */
+export function installedWorkerTransport(): WorkerTransport | undefined {
+  return (globalThis as TransportHolder)[TRANSPORT];
+}
+
 function transport(): WorkerTransport {
-  const installed = (globalThis as TransportHolder)[TRANSPORT];
+  const installed = installedWorkerTransport();
   if (installed) return installed;
   if (platformConfig().local) throw new Error('No local worker runtime is running in this process to start work on');
   return awsWorkerTransport;
 }
 
 /**
- * Starts background work: validates `payload` against the worker's schema (shared/workers/payloads.ts)
- * and hands it to the worker's trigger — a message on its queue, or an asynchronous invoke. Returns
- * once the work is accepted (queued or invoked), not when it has run.
+ * Starts background work: validates `payload` against the worker's schema (`worker.payload()`, one
+ * export per worker in shared/workers/payloads.ts) and hands it to the worker's trigger — a message
+ * on its queue, or an asynchronous invoke. Returns once the work is accepted (queued or invoked),
+ * not when it has run.
  *
  * In AWS the calling function must declare the worker in its route-table or worker-table row
- * (`starts`), which grants it the send/invoke permission and sets the `WORKER_<ID>_…` variable.
+ * (`starts`), which grants it the send/invoke permission, sets the `WORKER_<ID>_…` variable and
+ * injects the worker's id and trigger into its bundle (shared/workers/declared-workers.ts).
  *
+ * @example await startWorker(sweepGroupMembershipsWorker, { organizationId, groupId });
  * @throws ZodError when the payload does not match the worker's schema (a programming error).
- * @throws Error when the worker is not in the worker table or cannot be started on demand.
+ * @throws Error when the worker is not declared by this function (in a bundle) or not in the worker
+ *   table (unbundled), or cannot be started on demand.
  */
-export async function startWorker<Id extends StartableWorkerId>(workerId: Id, payload: WorkerPayload<Id>): Promise<void> {
-  const worker = workerById(workerId);
-  if (!worker) throw new Error(`Unknown worker ${workerId}`);
-  const body = JSON.stringify(workerPayloads[workerId]().parse(payload));
-  if (worker.trigger.kind === 'queue') return transport().enqueue(worker, body);
-  if (worker.trigger.kind === 'async') return transport().invoke(worker, body);
-  throw new Error(`Worker ${workerId} runs on a schedule and cannot be started`);
-}
-
-/**
- * The worker queues' backlog (GET /api/health): SQS attributes in AWS (only the queues whose URLs
- * CDK gave this function), the in-process queues locally.
- *
- * @throws Error when SQS cannot be read, or locally when no worker runtime runs in this process
- *   (or its transport reports no backlog).
- */
-export async function workerQueueBacklog(): Promise<WorkerQueueBacklog[]> {
-  const source = transport();
-  if (!source.backlog) throw new Error('This worker transport reports no backlog');
-  return source.backlog();
+export async function startWorker<Schema extends z.ZodMiniType>(worker: StartableWorker<string, Schema>, payload: z.infer<Schema>): Promise<void> {
+  const row = declaredWorker(worker.id);
+  if (!row) throw new Error(`Worker ${worker.id} is unknown or not declared by this function: declare it in \`starts\``);
+  const body = JSON.stringify(worker.payload().parse(payload));
+  if (row.trigger.kind === 'queue') return transport().enqueue(row, body);
+  if (row.trigger.kind === 'async') return transport().invoke(row, body);
+  throw new Error(`Worker ${worker.id} runs on a schedule and cannot be started`);
 }

@@ -4,7 +4,7 @@ import { logger } from '../observability/logger.ts';
 import * as groups from '../storage/groups.ts';
 import type { ListPosition } from '../storage/page-boundaries.ts';
 import { transact } from '../storage/transactions.ts';
-import type { WorkerPayload } from './payloads.ts';
+import { sweepGroupMembershipsWorker, type WorkerPayload } from './payloads.ts';
 import { startWorker } from './start-worker.ts';
 
 /**
@@ -45,7 +45,7 @@ class GroupExistsError extends ConflictError {}
  *
  * @param remainingMs milliseconds left in this invocation (Lambda's `getRemainingTimeInMillis`).
  */
-export async function sweepGroupMemberships(payload: WorkerPayload<'sweep-group-memberships'>, remainingMs: () => number): Promise<SweepResult> {
+export async function sweepGroupMemberships(payload: WorkerPayload<typeof sweepGroupMembershipsWorker>, remainingMs: () => number): Promise<SweepResult> {
   const { organizationId, groupId } = payload;
   const refused = (): SweepResult => {
     logger.warn('sweep refused: the group exists', { organizationId, groupId });
@@ -80,7 +80,7 @@ export async function sweepGroupMemberships(payload: WorkerPayload<'sweep-group-
     if (!page.next) return { removed, outcome: 'finished' };
     after = page.next;
   }
-  await startWorker('sweep-group-memberships', payload);
+  await startWorker(sweepGroupMembershipsWorker, payload);
   logger.info('sweep continues in a new message', { organizationId, groupId, removed });
   return { removed, outcome: 'continued' };
 }

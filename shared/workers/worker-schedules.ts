@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { platformConfig } from '../config.ts';
-import { scheduleEnvironmentNames, workerById, type WorkerDefinition } from '../workers.ts';
+import { scheduleEnvironmentNames } from '../workers.ts';
+import { declaredWorker, type DeclaredWorker } from './declared-workers.ts';
 import { nextFireTime, rateMs, type ScheduleSpec } from './schedule-expressions.ts';
 import { traceAwsClient } from '../observability/tracing.ts';
 
@@ -23,9 +24,9 @@ export interface ManagedSchedule extends ScheduleSpec {
 /** How managed schedules are kept: EventBridge Scheduler in AWS, timers in the local runtime. */
 export interface ScheduleTransport {
   /** Creates or replaces the schedule `schedule.name` of `worker`. */
-  put(worker: WorkerDefinition, schedule: ManagedSchedule): Promise<void>;
+  put(worker: DeclaredWorker, schedule: ManagedSchedule): Promise<void>;
   /** Deletes it; deleting one that does not exist is not an error. */
-  remove(worker: WorkerDefinition, name: string): Promise<void>;
+  remove(worker: DeclaredWorker, name: string): Promise<void>;
 }
 
 const TRANSPORT = Symbol.for('identity-platform.schedule-transport');
@@ -45,16 +46,19 @@ function transport(): ScheduleTransport {
 
 const NAME = /^[0-9A-Za-z._-]{1,64}$/;
 
-function managedWorker(workerId: string): WorkerDefinition {
-  const worker = workerById(workerId);
-  if (!worker || worker.trigger.kind !== 'managedSchedules') throw new Error(`Worker ${workerId} has no managed schedules`);
+/** The declared row of `workerId` (shared/workers/declared-workers.ts), which must have managed schedules. */
+function managedWorker(workerId: string): DeclaredWorker {
+  const worker = declaredWorker(workerId);
+  if (!worker) throw new Error(`Worker ${workerId} is unknown or not declared by this function: declare it in \`managesSchedules\``);
+  if (worker.trigger.kind !== 'managedSchedules') throw new Error(`Worker ${workerId} has no managed schedules`);
   return worker;
 }
 
 /**
  * Creates or replaces a managed schedule of `workerId`. The expression must already be valid
- * (shared/workers/schedule-expressions.ts). @throws Error when the worker is unknown or the
- * scheduler refuses (in AWS: the caller's route must declare the worker in `managesSchedules`).
+ * (shared/workers/schedule-expressions.ts). @throws Error when the worker is unknown, has no
+ * managed schedules or (in a Lambda bundle) is not declared in the route's `managesSchedules`, or
+ * the scheduler refuses.
  */
 export async function putWorkerSchedule(workerId: string, schedule: ManagedSchedule): Promise<void> {
   if (!NAME.test(schedule.name)) throw new Error(`Invalid schedule name ${schedule.name}`);
@@ -96,7 +100,10 @@ interface SchedulerSdk {
   DeleteScheduleCommand: new (input: { Name: string; GroupName: string }) => unknown;
 }
 
-const load = createRequire(import.meta.url);
+/** `require` from this module (a function, not a module-level call, so a bundle that never loads an SDK drops it). */
+function load(id: string): unknown {
+  return createRequire(import.meta.url)(id);
+}
 const schedulerModule = '@aws-sdk/client-scheduler';
 let scheduler: { sdk: SchedulerSdk; client: SdkClient } | undefined;
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,12 +11,22 @@ import { routes } from '../../shared/routes.ts';
 
 /**
  * Guards what a route's bundle contains (issue 17, "bundles at the floor"), by esbuild's metafile
- * rather than by timing: representative routes — public, bearer, operator and the OpenAPI documents — built with the
+ * rather than by timing: representative routes — public, bearer, operator, the OpenAPI documents, one that starts a
+ * worker and the health report — built with the
  * deployed options (lib/platform-function.ts `bundlingFor` + the generated entry module), as the
  * benchmark and CDK build them. Sizes and init times are the benchmark's job (bench/lib/cold-start.ts).
  */
 const repoRoot = resolve(import.meta.dirname, '..', '..');
-const chosen = { public: 'oauth-jwks', bearer: 'scim-users-get', operator: 'identity-organizations-create', documents: 'platform-openapi-document' } as const;
+const chosen = {
+  public: 'oauth-jwks',
+  bearer: 'scim-users-get',
+  operator: 'identity-organizations-create',
+  documents: 'platform-openapi-document',
+  // Starts sweep-group-memberships (its row's `starts`).
+  starter: 'scim-groups-delete',
+  // Reports every worker queue's backlog (`readsWorkerQueues`).
+  health: 'platform-health',
+} as const;
 const inputs = new Map<string, string[]>();
 const files = new Map<string, string>();
 let outDir: string;
@@ -98,6 +108,21 @@ describe('route bundles', () => {
     // attribute definitions (shared/scim/resource-zod.ts), are dropped from its bundle.
     expect(carries(chosen.bearer, 'shared/scim/request-schemas.ts'), chosen.bearer).toBe(true);
     expect(carries(chosen.bearer, 'shared/scim/resource-zod.ts'), chosen.bearer).toBe(false);
+  });
+
+  it('start workers from their declared rows only: no worker table, no other worker, no backlog code', () => {
+    // The row of sweep-group-memberships is injected at build time (__PLATFORM_STARTED_WORKERS__);
+    // without the injection startWorker falls back to the worker table and this fails.
+    const text = readFileSync(files.get(chosen.starter) ?? '', 'utf8');
+    expect(carries(chosen.starter, 'shared/workers/start-worker.ts')).toBe(true);
+    expect(text.includes('{"id":"sweep-group-memberships","trigger":{"kind":"queue"}}'), 'injected row').toBe(true);
+    expect(carries(chosen.starter, 'shared/worker-table/')).toBe(false);
+    expect(carries(chosen.starter, 'shared/workers/worker-backlog.ts')).toBe(false);
+    // Other workers' rows (ids, handler modules) and payload schemas are not in the bundle.
+    for (const fragment of ['policy-sweep', 'sync-run', 'audit-export', 'functions/workers/']) expect(text.includes(fragment), fragment).toBe(false);
+    // The health report reads every worker's queues: it carries the table and the backlog code.
+    expect(carries(chosen.health, 'shared/worker-table/')).toBe(true);
+    expect(carries(chosen.health, 'shared/workers/worker-backlog.ts')).toBe(true);
   });
 
   it('keep the DynamoDB client tree-shaken (no aggregated client, no waiters)', () => {
