@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,12 +11,12 @@ import { routes } from '../../shared/routes.ts';
 
 /**
  * Guards what a route's bundle contains (issue 17, "bundles at the floor"), by esbuild's metafile
- * rather than by timing: representative routes — public, bearer, operator and the OpenAPI documents — built with the
+ * rather than by timing: representative routes — public, bearer, a SCIM write, operator and the OpenAPI documents — built with the
  * deployed options (lib/platform-function.ts `bundlingFor` + the generated entry module), as the
  * benchmark and CDK build them. Sizes and init times are the benchmark's job (bench/lib/cold-start.ts).
  */
 const repoRoot = resolve(import.meta.dirname, '..', '..');
-const chosen = { public: 'oauth-jwks', bearer: 'scim-users-get', operator: 'identity-organizations-create', documents: 'platform-openapi-document' } as const;
+const chosen = { public: 'oauth-jwks', bearer: 'scim-users-get', write: 'scim-users-create', operator: 'identity-organizations-create', documents: 'platform-openapi-document' } as const;
 const inputs = new Map<string, string[]>();
 const files = new Map<string, string>();
 let outDir: string;
@@ -98,6 +98,17 @@ describe('route bundles', () => {
     // attribute definitions (shared/scim/resource-zod.ts), are dropped from its bundle.
     expect(carries(chosen.bearer, 'shared/scim/request-schemas.ts'), chosen.bearer).toBe(true);
     expect(carries(chosen.bearer, 'shared/scim/resource-zod.ts'), chosen.bearer).toBe(false);
+  });
+
+  it('carry the SCIM attribute descriptions only where they are served (/Schemas and the OpenAPI documents)', () => {
+    // The SCIM read and write routes validate with the attribute characteristics of
+    // shared/scim/schema.ts; the descriptions, canonical values and reference types are in
+    // shared/scim/schema-documentation.ts, which only discovery and the OpenAPI generator import.
+    for (const id of [chosen.bearer, chosen.write]) {
+      expect(carries(id, 'shared/scim/schema.ts'), id).toBe(true);
+      expect(carries(id, 'shared/scim/schema-documentation.ts'), id).toBe(false);
+      expect(readFileSync(files.get(id) ?? '', 'utf8').includes('first name in most Western languages'), `${id} carries the description of name.givenName`).toBe(false);
+    }
   });
 
   it('keep the DynamoDB client tree-shaken (no aggregated client, no waiters)', () => {
