@@ -42,6 +42,28 @@ export interface BuildOptions {
   readonly version: string;
   /** Names of reusable schemas (components), by schema. */
   readonly componentNames: ReadonlyMap<z.ZodMiniType, string>;
+  /**
+   * JSON Schema metadata of schemas that do not carry it themselves (e.g. the SCIM attribute
+   * descriptions, shared/openapi/scim-attribute-metadata.ts), merged over their `.meta()`.
+   */
+  readonly metadata?: SchemaMetadata;
+}
+
+/** Metadata (description, format, …) of a schema, or undefined when it has none to add. */
+export type SchemaMetadata = (schema: z.core.$ZodType) => Record<string, unknown> | undefined;
+
+type MetadataRegistry = ReturnType<typeof z.registry<Record<string, unknown>>>;
+
+/** zod's global metadata registry (what `.meta()` writes) with `extra` merged over each entry. */
+function metadataRegistry(extra: SchemaMetadata | undefined): MetadataRegistry {
+  if (!extra) return z.globalRegistry;
+  const registry = z.registry<Record<string, unknown>>();
+  registry.get = (schema) => {
+    const own = z.globalRegistry.get(schema);
+    const added = extra(schema);
+    return added ? { ...own, ...added } : own;
+  };
+  return registry;
 }
 
 const SCIM_MEDIA_TYPES = ['application/scim+json', 'application/json'];
@@ -190,8 +212,8 @@ function withoutRefProperties<T>(value: T): T {
 }
 
 /** JSON Schema of one parameter, with its description and first example lifted out. */
-function parameterOf(name: string, location: 'query' | 'header', schema: z.ZodMiniType): Json {
-  const json = withoutSafeIntegerBounds(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Json);
+function parameterOf(name: string, location: 'query' | 'header', schema: z.ZodMiniType, metadata: MetadataRegistry): Json {
+  const json = withoutSafeIntegerBounds(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', metadata }) as Json);
   delete json.$schema;
   const description = typeof json.description === 'string' ? json.description : undefined;
   delete json.description;
@@ -211,7 +233,10 @@ class Components {
   private readonly ids = new Map<z.ZodMiniType, string>();
   private readonly taken = new Set<string>();
 
-  constructor(private readonly names: ReadonlyMap<z.ZodMiniType, string>) {
+  constructor(
+    private readonly names: ReadonlyMap<z.ZodMiniType, string>,
+    readonly metadata: MetadataRegistry,
+  ) {
     for (const [schema, name] of names) this.add(schema, name);
   }
 
@@ -235,6 +260,7 @@ class Components {
     const { schemas } = z.toJSONSchema(this.registry, {
       io: 'input',
       unrepresentable: 'any',
+      metadata: this.metadata,
       uri: (id) => `#/components/schemas/${id}`,
     }) as { schemas: Record<string, Json> };
     for (const schema of Object.values(schemas)) {
@@ -280,7 +306,7 @@ function operationOf(route: RouteDefinition, doc: OperationDoc, components: Comp
   }
   for (const [location, schema] of [['query', doc.request?.query], ['header', doc.request?.headers]] as const) {
     if (!schema) continue;
-    for (const [name, property] of Object.entries(schema.shape)) parameters.push(parameterOf(name, location, property as z.ZodMiniType));
+    for (const [name, property] of Object.entries(schema.shape)) parameters.push(parameterOf(name, location, property as z.ZodMiniType, components.metadata));
   }
 
   let requestBody: Json | undefined;
@@ -331,7 +357,7 @@ function operationOf(route: RouteDefinition, doc: OperationDoc, components: Comp
 
 /** One API definition as an OpenAPI 3.1 document. */
 export function buildOpenApiDocument(definition: ApiDefinition, options: BuildOptions): OpenApiDocument {
-  const components = new Components(options.componentNames);
+  const components = new Components(options.componentNames, metadataRegistry(options.metadata));
   const paths: Record<string, Record<string, OpenApiOperation>> = {};
   const usedTags = new Set<string>();
   const usedSchemes = new Set<string>();

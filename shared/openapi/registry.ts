@@ -24,6 +24,7 @@ import { scimOperations } from './operations/scim.ts';
 import * as s from './response-schemas.ts';
 import * as scim from '../scim/request-schemas.ts';
 import { buildOpenApiDocument, type OpenApiDocument } from './openapi-document.ts';
+import { scimAttributeMetadata } from './scim-attribute-metadata.ts';
 import type { ApiDefinition } from './definitions.ts';
 import type { RouteDefinition } from '../routes.ts';
 
@@ -131,5 +132,5 @@ export const componentNames: ReadonlyMap<z.ZodMiniType, string> = new Map<z.ZodM
 ]);
 
 export function generateDocument(definition: ApiDefinition, routes: readonly RouteDefinition[], baseUrl: string, version: string): OpenApiDocument {
-  return buildOpenApiDocument(definition, { routes, operations: operationDocs, baseUrl, version, componentNames });
+  return buildOpenApiDocument(definition, { routes, operations: operationDocs, baseUrl, version, componentNames, metadata: scimAttributeMetadata });
 }

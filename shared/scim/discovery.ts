@@ -2,7 +2,7 @@ import { platformConfig } from '../config.ts';
 import { NotFoundError } from '../errors/domain-errors.ts';
 import type { ScimObject } from './json.ts';
 import { LIST_RESPONSE_SCHEMA, SCIM_BASE_PATH, scimLimits } from './scim-config.ts';
-import { renderResourceTypes, renderSchemas } from './schema.ts';
+import { renderResourceTypes, renderSchemas } from './schema-documentation.ts';
 
 function scimBase(): string {
   return `${platformConfig().publicBaseUrl}${SCIM_BASE_PATH}`;

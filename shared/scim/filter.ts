@@ -603,7 +603,7 @@ export function findIndexableLookup(
 ): IndexableLookup | undefined {
   const schema = getResourceSchema(resourceType);
   const node = typeof filter === 'string' ? parseFilter(filter) : filter;
-  const allowed = new Set((indexed ?? DEFAULT_INDEXED[schema.resourceType.name] ?? []).map((name) => name.toLowerCase()));
+  const allowed = new Set((indexed ?? DEFAULT_INDEXED[schema.name] ?? []).map((name) => name.toLowerCase()));
 
   const equality = (candidate: FilterNode, prefix?: ResolvedAttribute): { resolved: ResolvedAttribute; value: string } | undefined => {
     if (candidate.type !== 'compare' || candidate.operator !== 'eq' || typeof candidate.value !== 'string') return undefined;

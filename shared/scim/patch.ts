@@ -156,7 +156,7 @@ export function parsePatchPath(text: string, resourceType: ResourceTypeName | Re
   const parts = splitAttributePath(prefix);
   if (!parts) throw invalid(`'${prefix}' is not a valid attribute path.`);
   const resolved = resolveAttributeParts(parts, schema);
-  if (!resolved) throw invalid(`no attribute '${prefix}' is defined for ${schema.resourceType.name} resources.`);
+  if (!resolved) throw invalid(`no attribute '${prefix}' is defined for ${schema.name} resources.`);
   const base = { text: trimmed, schema: resolved.schema, extension: resolved.extension, attribute: resolved.attribute };
   if (open < 0) return resolved.subAttribute ? { ...base, subAttribute: resolved.subAttribute } : base;
 

@@ -1,51 +1,46 @@
 /**
  * SCIM 2.0 schema definitions as plain data (RFC 7643 §2, §4, §7) for the User resource with the
- * Enterprise User extension, and for Group. The same data drives filtering, PATCH, projection,
- * sorting and the /Schemas and /ResourceTypes discovery endpoints, so a characteristic changed
- * here changes behaviour everywhere consistently.
+ * Enterprise User extension, and for Group: each attribute's characteristics, which drive
+ * filtering, PATCH, projection, sorting and the request schemas, so a characteristic changed here
+ * changes behaviour everywhere consistently.
+ *
+ * What only the /Schemas and /ResourceTypes discovery endpoints and the OpenAPI documents read —
+ * attribute and schema descriptions, canonical values, reference types, the resource type
+ * definitions — lives in schema-documentation.ts, keyed by schema URN and attribute path, so the
+ * function bundles of the SCIM read and write routes do not carry it (issue 17).
  */
-import type { ScimObject } from './json.ts';
 
 export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
 export type Mutability = 'readOnly' | 'readWrite' | 'immutable' | 'writeOnly';
 export type Returned = 'always' | 'never' | 'default' | 'request';
 export type Uniqueness = 'none' | 'server' | 'global';
 
-/** One attribute's characteristics (RFC 7643 §2.2, §7). */
+/**
+ * One attribute's characteristics (RFC 7643 §2.2, §7). Its description, canonical values and
+ * reference types are in schema-documentation.ts.
+ */
 export interface AttributeDefinition {
   readonly name: string;
   readonly type: AttributeType;
   readonly multiValued: boolean;
-  readonly description: string;
   readonly required: boolean;
   readonly caseExact: boolean;
   readonly mutability: Mutability;
   readonly returned: Returned;
   readonly uniqueness: Uniqueness;
-  readonly canonicalValues?: readonly string[];
-  readonly referenceTypes?: readonly string[];
   readonly subAttributes?: readonly AttributeDefinition[];
 }
 
+/** A schema's URN and attributes (RFC 7643 §7); its name and description are in schema-documentation.ts. */
 export interface SchemaDefinition {
   readonly id: string;
-  readonly name: string;
-  readonly description: string;
   readonly attributes: readonly AttributeDefinition[];
-}
-
-export interface ResourceTypeDefinition {
-  readonly id: string;
-  readonly name: string;
-  readonly endpoint: string;
-  readonly description: string;
-  readonly schema: string;
-  readonly schemaExtensions: readonly { readonly schema: string; readonly required: boolean }[];
 }
 
 /** A resource type with its core schema, extensions and the common attributes (RFC 7643 §3.1). */
 export interface ResourceSchema {
-  readonly resourceType: ResourceTypeDefinition;
+  /** The resource type's name (RFC 7643 §6 `name`), e.g. `User`, as error messages name it. */
+  readonly name: string;
   readonly core: SchemaDefinition;
   readonly extensions: readonly SchemaDefinition[];
   readonly common: readonly AttributeDefinition[];
@@ -56,18 +51,15 @@ export type ResourceTypeName = 'User' | 'Group';
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 export const ENTERPRISE_USER_SCHEMA = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-export const SCHEMA_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Schema';
-export const RESOURCE_TYPE_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:ResourceType';
 
-type AttributeOptions = Partial<Omit<AttributeDefinition, 'name' | 'description'>>;
+type AttributeOptions = Partial<Omit<AttributeDefinition, 'name'>>;
 
 /** Fills in the RFC 7643 §2.2 defaults so each definition below states only what differs. */
-function attribute(name: string, description: string, options: AttributeOptions = {}): AttributeDefinition {
+function attribute(name: string, options: AttributeOptions = {}): AttributeDefinition {
   return {
     name,
     type: 'string',
     multiValued: false,
-    description,
     required: false,
     caseExact: false,
     mutability: 'readWrite',
@@ -77,28 +69,20 @@ function attribute(name: string, description: string, options: AttributeOptions 
   };
 }
 
-function complex(name: string, description: string, subAttributes: AttributeDefinition[], options: AttributeOptions = {}): AttributeDefinition {
-  return attribute(name, description, { type: 'complex', subAttributes, ...options });
+function complex(name: string, subAttributes: AttributeDefinition[], options: AttributeOptions = {}): AttributeDefinition {
+  return attribute(name, { type: 'complex', subAttributes, ...options });
 }
 
 /** The value/display/type/primary shape shared by most multi-valued attributes (RFC 7643 §2.4). */
-function multiValuedComplex(
-  name: string,
-  description: string,
-  options: { value?: AttributeOptions; types?: string[]; mutability?: Mutability } = {},
-): AttributeDefinition {
+function multiValuedComplex(name: string, options: { value?: AttributeOptions; mutability?: Mutability } = {}): AttributeDefinition {
   const mutability = options.mutability ?? 'readWrite';
   return complex(
     name,
-    description,
     [
-      attribute('value', `The value of the ${name} entry.`, { mutability, ...options.value }),
-      attribute('display', 'A human-readable name, primarily used for display purposes.', { mutability }),
-      attribute('type', `A label indicating the ${name} entry's function.`, {
-        mutability,
-        ...(options.types ? { canonicalValues: options.types } : {}),
-      }),
-      attribute('primary', `Whether this is the preferred ${name} entry; at most one may be true.`, { type: 'boolean', mutability }),
+      attribute('value', { mutability, ...options.value }),
+      attribute('display', { mutability }),
+      attribute('type', { mutability }),
+      attribute('primary', { type: 'boolean', mutability }),
     ],
     { multiValued: true, mutability },
   );
@@ -106,30 +90,17 @@ function multiValuedComplex(
 
 /** id, externalId, meta (RFC 7643 §3.1) plus `schemas` (RFC 7643 §3), shared by every resource type. */
 export const COMMON_ATTRIBUTES: readonly AttributeDefinition[] = [
-  attribute('schemas', 'The schema URIs the resource conforms to.', {
-    type: 'reference',
-    multiValued: true,
-    caseExact: true,
-    mutability: 'readOnly',
-    returned: 'always',
-    referenceTypes: ['uri'],
-  }),
-  attribute('id', 'Unique identifier for the resource, assigned by the service provider.', {
-    caseExact: true,
-    mutability: 'readOnly',
-    returned: 'always',
-    uniqueness: 'server',
-  }),
-  attribute('externalId', 'Identifier for the resource as defined by the provisioning client. At most 512 bytes (UTF-8).', { caseExact: true }),
+  attribute('schemas', { type: 'reference', multiValued: true, caseExact: true, mutability: 'readOnly', returned: 'always' }),
+  attribute('id', { caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' }),
+  attribute('externalId', { caseExact: true }),
   complex(
     'meta',
-    'Resource metadata maintained by the service provider.',
     [
-      attribute('resourceType', 'The name of the resource type.', { caseExact: true, mutability: 'readOnly' }),
-      attribute('created', 'When the resource was added to the service provider.', { type: 'dateTime', mutability: 'readOnly' }),
-      attribute('lastModified', 'When the resource was last changed.', { type: 'dateTime', mutability: 'readOnly' }),
-      attribute('location', 'The URI of the resource.', { type: 'reference', caseExact: true, mutability: 'readOnly', referenceTypes: ['uri'] }),
-      attribute('version', 'The version (entity tag) of the resource.', { caseExact: true, mutability: 'readOnly' }),
+      attribute('resourceType', { caseExact: true, mutability: 'readOnly' }),
+      attribute('created', { type: 'dateTime', mutability: 'readOnly' }),
+      attribute('lastModified', { type: 'dateTime', mutability: 'readOnly' }),
+      attribute('location', { type: 'reference', caseExact: true, mutability: 'readOnly' }),
+      attribute('version', { caseExact: true, mutability: 'readOnly' }),
     ],
     { mutability: 'readOnly' },
   ),
@@ -137,137 +108,102 @@ export const COMMON_ATTRIBUTES: readonly AttributeDefinition[] = [
 
 export const USER_SCHEMA_DEFINITION: SchemaDefinition = {
   id: USER_SCHEMA,
-  name: 'User',
-  description: 'User Account',
   attributes: [
-    attribute('userName', 'Unique identifier for the User, typically used to sign in. At most 512 bytes (UTF-8).', { required: true, uniqueness: 'server' }),
-    complex('name', "The components of the User's real name.", [
-      attribute('formatted', 'The full name, formatted for display.'),
-      attribute('familyName', 'The family name (last name in most Western languages).'),
-      attribute('givenName', 'The given name (first name in most Western languages).'),
-      attribute('middleName', 'The middle name(s).'),
-      attribute('honorificPrefix', 'The honorific prefix(es), or title (e.g. "Ms.").'),
-      attribute('honorificSuffix', 'The honorific suffix(es) (e.g. "III").'),
+    attribute('userName', { required: true, uniqueness: 'server' }),
+    complex('name', [
+      attribute('formatted'),
+      attribute('familyName'),
+      attribute('givenName'),
+      attribute('middleName'),
+      attribute('honorificPrefix'),
+      attribute('honorificSuffix'),
     ]),
-    attribute('displayName', 'The name of the User, suitable for display to end-users.'),
-    attribute('nickName', 'The casual way to address the User.'),
-    attribute('profileUrl', "A URI pointing to the User's online profile.", { type: 'reference', caseExact: true, referenceTypes: ['external'] }),
-    attribute('title', "The User's title, such as \"Vice President\"."),
-    attribute('userType', 'The relationship between the organization and the User, e.g. "Employee".'),
-    attribute('preferredLanguage', "The User's preferred written or spoken language (RFC 7231 Accept-Language format)."),
-    attribute('locale', "The User's default location, for localizing items such as currency and dates."),
-    attribute('timezone', "The User's time zone in IANA database format, e.g. \"Europe/London\"."),
-    attribute('active', "The User's administrative status.", { type: 'boolean' }),
-    attribute('password', "The User's cleartext password, accepted on write and never returned.", {
-      mutability: 'writeOnly',
-      returned: 'never',
-    }),
-    multiValuedComplex('emails', 'Email addresses for the User.', { types: ['work', 'home', 'other'] }),
-    multiValuedComplex('phoneNumbers', 'Phone numbers for the User.', { types: ['work', 'home', 'mobile', 'fax', 'pager', 'other'] }),
-    multiValuedComplex('ims', 'Instant messaging addresses for the User.', {
-      types: ['aim', 'gtalk', 'icq', 'xmpp', 'msn', 'skype', 'qq', 'yahoo'],
-    }),
-    multiValuedComplex('photos', 'URIs of images of the User.', {
-      value: { type: 'reference', caseExact: true, referenceTypes: ['external'] },
-      types: ['photo', 'thumbnail'],
-    }),
+    attribute('displayName'),
+    attribute('nickName'),
+    attribute('profileUrl', { type: 'reference', caseExact: true }),
+    attribute('title'),
+    attribute('userType'),
+    attribute('preferredLanguage'),
+    attribute('locale'),
+    attribute('timezone'),
+    attribute('active', { type: 'boolean' }),
+    attribute('password', { mutability: 'writeOnly', returned: 'never' }),
+    multiValuedComplex('emails'),
+    multiValuedComplex('phoneNumbers'),
+    multiValuedComplex('ims'),
+    multiValuedComplex('photos', { value: { type: 'reference', caseExact: true } }),
     complex(
       'addresses',
-      'Physical mailing addresses for the User.',
       [
-        attribute('formatted', 'The full mailing address, formatted for display.'),
-        attribute('streetAddress', 'The full street address component.'),
-        attribute('locality', 'The city or locality component.'),
-        attribute('region', 'The state or region component.'),
-        attribute('postalCode', 'The zip code or postal code component.'),
-        attribute('country', 'The country name component (ISO 3166-1 alpha-2).'),
-        attribute('type', "A label indicating the address's function.", { canonicalValues: ['work', 'home', 'other'] }),
-        attribute('primary', 'Whether this is the preferred mailing address; at most one may be true.', { type: 'boolean' }),
+        attribute('formatted'),
+        attribute('streetAddress'),
+        attribute('locality'),
+        attribute('region'),
+        attribute('postalCode'),
+        attribute('country'),
+        attribute('type'),
+        attribute('primary', { type: 'boolean' }),
       ],
       { multiValued: true },
     ),
     complex(
       'groups',
-      'The Groups the User belongs to, maintained by the service provider.',
       [
-        attribute('value', 'The id of the Group.', { caseExact: true, mutability: 'readOnly' }),
-        attribute('$ref', 'The URI of the Group.', { type: 'reference', caseExact: true, mutability: 'readOnly', referenceTypes: ['User', 'Group'] }),
-        attribute('display', 'The display name of the Group.', { mutability: 'readOnly' }),
-        attribute('type', 'How membership was derived.', { mutability: 'readOnly', canonicalValues: ['direct', 'indirect'] }),
+        attribute('value', { caseExact: true, mutability: 'readOnly' }),
+        attribute('$ref', { type: 'reference', caseExact: true, mutability: 'readOnly' }),
+        attribute('display', { mutability: 'readOnly' }),
+        attribute('type', { mutability: 'readOnly' }),
       ],
       { multiValued: true, mutability: 'readOnly' },
     ),
-    multiValuedComplex('entitlements', 'Entitlements held by the User.'),
-    multiValuedComplex('roles', 'Roles held by the User.'),
-    multiValuedComplex('x509Certificates', 'X.509 certificates issued to the User.', { value: { type: 'binary', caseExact: true } }),
+    multiValuedComplex('entitlements'),
+    multiValuedComplex('roles'),
+    multiValuedComplex('x509Certificates', { value: { type: 'binary', caseExact: true } }),
   ],
 };
 
 export const ENTERPRISE_USER_SCHEMA_DEFINITION: SchemaDefinition = {
   id: ENTERPRISE_USER_SCHEMA,
-  name: 'EnterpriseUser',
-  description: 'Enterprise User',
   attributes: [
-    attribute('employeeNumber', 'A string identifier assigned by the organization, typically numeric.'),
-    attribute('costCenter', 'The name of a cost center.'),
-    attribute('organization', 'The name of an organization.'),
-    attribute('division', 'The name of a division.'),
-    attribute('department', 'The name of a department.'),
-    complex('manager', "The User's manager.", [
-      attribute('value', 'The id of the SCIM User representing the manager.', { caseExact: true }),
-      attribute('$ref', 'The URI of the SCIM User representing the manager.', { type: 'reference', caseExact: true, referenceTypes: ['User'] }),
-      attribute('displayName', "The manager's display name, maintained by the service provider.", { mutability: 'readOnly' }),
+    attribute('employeeNumber'),
+    attribute('costCenter'),
+    attribute('organization'),
+    attribute('division'),
+    attribute('department'),
+    complex('manager', [
+      attribute('value', { caseExact: true }),
+      attribute('$ref', { type: 'reference', caseExact: true }),
+      attribute('displayName', { mutability: 'readOnly' }),
     ]),
   ],
 };
 
 export const GROUP_SCHEMA_DEFINITION: SchemaDefinition = {
   id: GROUP_SCHEMA,
-  name: 'Group',
-  description: 'Group',
   attributes: [
-    attribute('displayName', 'A human-readable name for the Group. At most 512 bytes (UTF-8).', { required: true }),
+    attribute('displayName', { required: true }),
     complex(
       'members',
-      'The members of the Group.',
       [
-        attribute('value', 'The id of the member resource.', { caseExact: true, mutability: 'immutable' }),
-        attribute('$ref', 'The URI of the member resource.', { type: 'reference', caseExact: true, mutability: 'immutable', referenceTypes: ['User', 'Group'] }),
-        attribute('display', 'A human-readable name of the member.', { mutability: 'immutable' }),
-        attribute('type', 'The type of the member resource.', { mutability: 'immutable', canonicalValues: ['User', 'Group'] }),
+        attribute('value', { caseExact: true, mutability: 'immutable' }),
+        attribute('$ref', { type: 'reference', caseExact: true, mutability: 'immutable' }),
+        attribute('display', { mutability: 'immutable' }),
+        attribute('type', { mutability: 'immutable' }),
       ],
       { multiValued: true },
     ),
   ],
 };
 
-export const USER_RESOURCE_TYPE: ResourceTypeDefinition = {
-  id: 'User',
-  name: 'User',
-  endpoint: '/Users',
-  description: 'User Account',
-  schema: USER_SCHEMA,
-  schemaExtensions: [{ schema: ENTERPRISE_USER_SCHEMA, required: false }],
-};
-
-export const GROUP_RESOURCE_TYPE: ResourceTypeDefinition = {
-  id: 'Group',
-  name: 'Group',
-  endpoint: '/Groups',
-  description: 'Group',
-  schema: GROUP_SCHEMA,
-  schemaExtensions: [],
-};
-
 export const USER_RESOURCE_SCHEMA: ResourceSchema = {
-  resourceType: USER_RESOURCE_TYPE,
+  name: 'User',
   core: USER_SCHEMA_DEFINITION,
   extensions: [ENTERPRISE_USER_SCHEMA_DEFINITION],
   common: COMMON_ATTRIBUTES,
 };
 
 export const GROUP_RESOURCE_SCHEMA: ResourceSchema = {
-  resourceType: GROUP_RESOURCE_TYPE,
+  name: 'Group',
   core: GROUP_SCHEMA_DEFINITION,
   extensions: [],
   common: COMMON_ATTRIBUTES,
@@ -393,74 +329,4 @@ export function resolveAttributePath(path: string, resourceType: ResourceTypeNam
 export function canonicalPath(resolved: ResolvedAttribute): string {
   const base = resolved.extension ? `${resolved.schema}:${resolved.attribute.name}` : resolved.attribute.name;
   return resolved.subAttribute ? `${base}.${resolved.subAttribute.name}` : base;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Discovery rendering (RFC 7643 §6, §7)
-
-function renderAttribute(definition: AttributeDefinition): ScimObject {
-  return {
-    name: definition.name,
-    type: definition.type,
-    multiValued: definition.multiValued,
-    description: definition.description,
-    required: definition.required,
-    caseExact: definition.caseExact,
-    mutability: definition.mutability,
-    returned: definition.returned,
-    uniqueness: definition.uniqueness,
-    ...(definition.canonicalValues ? { canonicalValues: [...definition.canonicalValues] } : {}),
-    ...(definition.referenceTypes ? { referenceTypes: [...definition.referenceTypes] } : {}),
-    ...(definition.subAttributes ? { subAttributes: definition.subAttributes.map(renderAttribute) } : {}),
-  };
-}
-
-export interface RenderOptions {
-  /** Base URL of the SCIM service (e.g. `https://host/api/scim/v2`), used for meta.location. */
-  readonly baseUrl?: string;
-  /**
-   * Also list id/externalId/meta in the core schemas. RFC 7643 §8.7.1 leaves the common
-   * attributes out of the schema representations, so the default is false.
-   */
-  readonly includeCommonAttributes?: boolean;
-}
-
-function location(baseUrl: string | undefined, path: string): ScimObject {
-  return baseUrl === undefined ? {} : { location: `${baseUrl.replace(/\/+$/, '')}${path}` };
-}
-
-/** Renders one schema as a Schema resource (RFC 7643 §7). */
-export function renderSchema(schema: SchemaDefinition, options: RenderOptions & { common?: readonly AttributeDefinition[] } = {}): ScimObject {
-  const common = options.includeCommonAttributes ? (options.common ?? COMMON_ATTRIBUTES).filter((a) => a.name !== 'schemas') : [];
-  return {
-    schemas: [SCHEMA_SCHEMA],
-    id: schema.id,
-    name: schema.name,
-    description: schema.description,
-    attributes: [...common, ...schema.attributes].map(renderAttribute),
-    meta: { resourceType: 'Schema', ...location(options.baseUrl, `/Schemas/${schema.id}`) },
-  };
-}
-
-/** Renders every schema served by /Schemas (User, Enterprise User, Group), in that order. */
-export function renderSchemas(options: RenderOptions = {}): ScimObject[] {
-  return [
-    renderSchema(USER_SCHEMA_DEFINITION, options),
-    renderSchema(ENTERPRISE_USER_SCHEMA_DEFINITION, { ...options, includeCommonAttributes: false }),
-    renderSchema(GROUP_SCHEMA_DEFINITION, options),
-  ];
-}
-
-/** Renders the ResourceType resources served by /ResourceTypes (RFC 7643 §6). */
-export function renderResourceTypes(options: Pick<RenderOptions, 'baseUrl'> = {}): ScimObject[] {
-  return [USER_RESOURCE_TYPE, GROUP_RESOURCE_TYPE].map((resourceType) => ({
-    schemas: [RESOURCE_TYPE_SCHEMA],
-    id: resourceType.id,
-    name: resourceType.name,
-    endpoint: resourceType.endpoint,
-    description: resourceType.description,
-    schema: resourceType.schema,
-    schemaExtensions: resourceType.schemaExtensions.map((extension) => ({ ...extension })),
-    meta: { resourceType: 'ResourceType', ...location(options.baseUrl, `/ResourceTypes/${resourceType.id}`) },
-  }));
 }

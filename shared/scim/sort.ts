@@ -50,7 +50,7 @@ function sortKeyExtractor(sortBy: string, schema: ResourceSchema): (resource: Sc
   const invalid = (reason: string): ValidationError =>
     new ValidationError(`Invalid sortBy '${sortBy}': ${reason}`, { scimType: 'invalidValue', field: 'sortBy' });
   const resolved = resolveAttributePath(sortBy, schema);
-  if (!resolved) throw invalid(`no such attribute on ${schema.resourceType.name} resources.`);
+  if (!resolved) throw invalid(`no such attribute on ${schema.name} resources.`);
   const { attribute } = resolved;
   let leaf = resolved.subAttribute;
   if (!leaf && attribute.type === 'complex') {

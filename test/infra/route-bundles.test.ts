@@ -11,8 +11,8 @@ import { routes } from '../../shared/routes.ts';
 
 /**
  * Guards what a route's bundle contains (issue 17, "bundles at the floor"), by esbuild's metafile
- * rather than by timing: representative routes — public, bearer, operator, the OpenAPI documents, one that starts a
- * worker and the health report — built with the
+ * rather than by timing: representative routes — public, bearer, a SCIM write, operator, the OpenAPI
+ * documents, one that starts a worker and the health report — built with the
  * deployed options (lib/platform-function.ts `bundlingFor` + the generated entry module), as the
  * benchmark and CDK build them. Sizes and init times are the benchmark's job (bench/lib/cold-start.ts).
  */
@@ -20,6 +20,7 @@ const repoRoot = resolve(import.meta.dirname, '..', '..');
 const chosen = {
   public: 'oauth-jwks',
   bearer: 'scim-users-get',
+  write: 'scim-users-create',
   operator: 'identity-organizations-create',
   documents: 'platform-openapi-document',
   // Starts sweep-group-memberships (its row's `starts`).
@@ -123,6 +124,17 @@ describe('route bundles', () => {
     // The health report reads every worker's queues: it carries the table and the backlog code.
     expect(carries(chosen.health, 'shared/worker-table/')).toBe(true);
     expect(carries(chosen.health, 'shared/workers/worker-backlog.ts')).toBe(true);
+  });
+
+  it('carry the SCIM attribute descriptions only where they are served (/Schemas and the OpenAPI documents)', () => {
+    // The SCIM read and write routes validate with the attribute characteristics of
+    // shared/scim/schema.ts; the descriptions, canonical values and reference types are in
+    // shared/scim/schema-documentation.ts, which only discovery and the OpenAPI generator import.
+    for (const id of [chosen.bearer, chosen.write]) {
+      expect(carries(id, 'shared/scim/schema.ts'), id).toBe(true);
+      expect(carries(id, 'shared/scim/schema-documentation.ts'), id).toBe(false);
+      expect(readFileSync(files.get(id) ?? '', 'utf8').includes('first name in most Western languages'), `${id} carries the description of name.givenName`).toBe(false);
+    }
   });
 
   it('keep the DynamoDB client tree-shaken (no aggregated client, no waiters)', () => {

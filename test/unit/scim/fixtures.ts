@@ -108,7 +108,6 @@ function attribute(name: string, overrides: Partial<AttributeDefinition>): Attri
     name,
     type: 'string',
     multiValued: false,
-    description: name,
     required: false,
     caseExact: false,
     mutability: 'readWrite',
@@ -120,11 +119,9 @@ function attribute(name: string, overrides: Partial<AttributeDefinition>): Attri
 
 /** A made-up resource type exercising characteristics the User and Group schemas do not use. */
 export const WIDGET: ResourceSchema = {
-  resourceType: { id: 'Widget', name: 'Widget', endpoint: '/Widgets', description: 'Test', schema: 'urn:test:Widget', schemaExtensions: [] },
+  name: 'Widget',
   core: {
     id: 'urn:test:Widget',
-    name: 'Widget',
-    description: 'Test widget',
     attributes: [
       attribute('size', { type: 'integer' }),
       attribute('weight', { type: 'decimal' }),

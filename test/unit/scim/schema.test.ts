@@ -5,11 +5,10 @@ import {
   GROUP_SCHEMA,
   USER_SCHEMA,
   canonicalPath,
-  renderResourceTypes,
-  renderSchemas,
   resolveAttributePath,
   splitAttributePath,
 } from '../../../shared/scim/schema.ts';
+import { renderResourceTypes, renderSchemas } from '../../../shared/scim/schema-documentation.ts';
 
 function attributeNamed(schema: ScimObject, name: string): ScimObject | undefined {
   return (schema.attributes as ScimObject[]).find((attribute) => attribute.name === name);
