@@ -108,8 +108,18 @@ export interface SeededUsers {
   externalIds: string[];
 }
 
-/** SCIM users `prefix<index>@bench.example` for index in [from, from + count). */
-export async function seedUsers(seeder: Seeder, organizationId: string, from: number, count: number, prefix = 'user'): Promise<{ users: SeededUsers; result: SeedResult }> {
+/**
+ * SCIM users `prefix<index>@bench.example` for index in [from, from + count). `groupIds`: groups
+ * their summaries already name (seed the memberships with `seedMemberships(…, { summaries: false })`).
+ */
+export async function seedUsers(
+  seeder: Seeder,
+  organizationId: string,
+  from: number,
+  count: number,
+  prefix = 'user',
+  groupIds: readonly string[] = [],
+): Promise<{ users: SeededUsers; result: SeedResult }> {
   const users: SeededUsers = { ids: [], userNames: [], externalIds: [] };
   const now = new Date().toISOString();
   const result = await seeder.writeAll(count, (start, size) => {
@@ -120,7 +130,7 @@ export async function seedUsers(seeder: Seeder, organizationId: string, from: nu
       const id = randomUUID();
       const item = userItemOf(userRecord(organizationId, id, resource, undefined, false, now));
       const userName = item.userName as string;
-      items.push(item, { ...keys.userNameClaim(organizationId, userName), type: EntityType.UniqueConstraint, ownerId: id }, summaryItemOf(organizationId, id, []));
+      items.push(item, { ...keys.userNameClaim(organizationId, userName), type: EntityType.UniqueConstraint, ownerId: id }, summaryItemOf(organizationId, id, groupIds));
       users.ids.push(id);
       users.userNames.push(userName);
       users.externalIds.push(resource.externalId as string);
@@ -131,13 +141,18 @@ export async function seedUsers(seeder: Seeder, organizationId: string, from: nu
   return { users, result };
 }
 
-/** Memberships of `userIds` in a group, as PATCH add members writes them (without the audit entries). */
-export async function seedMemberships(seeder: Seeder, organizationId: string, groupId: string, userIds: readonly string[]): Promise<SeedResult> {
+/**
+ * Memberships of `userIds` in a group, as PATCH add members writes them (without the audit
+ * entries). With `summaries: false` the members' group summaries are left alone (users seeded with
+ * the group already in them: `seedUsers(…, groupIds)`), which saves one UpdateItem per member.
+ */
+export async function seedMemberships(seeder: Seeder, organizationId: string, groupId: string, userIds: readonly string[], options: { summaries?: boolean } = {}): Promise<SeedResult> {
   const started = performance.now();
   const now = new Date().toISOString();
   const memberships = userIds.map((userId) => ({ groupId, userId, display: `Member ${userId.slice(0, 8)}`, addedAt: now }));
   const written = await seeder.writeAll(userIds.length, (start, size) => memberships.slice(start, start + size).map((membership) => membershipItemOf(organizationId, membership)));
   // The members' group summaries, one UpdateItem each (a set ADD; BatchWriteItem only puts).
+  if (options.summaries === false) return { ...written, seconds: (performance.now() - started) / 1000 };
   await mapLimited(memberships, 12, async (membership) => {
     for (const step of summaryStepsFor([membershipAddStep(organizationId, membership)])) await seeder.update(step.item.Update as Omit<UpdateCommandInput, 'TableName'>);
   });
