@@ -153,6 +153,20 @@ export function startedWorkersDefine(
 }
 
 /**
+ * The esbuild `define` of a route's own constants, as string literals esbuild folds (declared in
+ * shared/http/route-source.ts): its API family (`globalThis.__PLATFORM_API_FAMILY__`) and the body
+ * it accepts (`globalThis.__PLATFORM_ROUTE_BODY__`, `none` when the row names none). The pipeline's
+ * switches on them keep only the route's own branch — its family's error body and rate limiter, its
+ * body parser — where the JSON row (`__PLATFORM_ROUTE__`, parsed at run time) keeps them all.
+ */
+export function routeConstantsDefine(route: Pick<RouteDefinition, 'family' | 'body'>): Record<string, string> {
+  return {
+    'globalThis.__PLATFORM_API_FAMILY__': JSON.stringify(route.family),
+    'globalThis.__PLATFORM_ROUTE_BODY__': JSON.stringify(route.body ?? 'none'),
+  };
+}
+
+/**
  * The bundling of one worker function: the shared settings and the workers it starts
  * ({@link startedWorkersDefine}).
  */
@@ -163,7 +177,7 @@ export function bundlingForWorker(worker: WorkerDefinition, table: readonly Work
 /**
  * The bundling of one route: the shared settings; its own route-table row as a JSON string with
  * esbuild's `define` (the pipeline reads it through shared/http/route-source.ts, so the whole table
- * is never bundled); the workers it starts or keeps schedules of ({@link startedWorkersDefine});
+ * is never bundled) and its family and body as literals ({@link routeConstantsDefine}); the workers it starts or keeps schedules of ({@link startedWorkersDefine});
  * copying its package files if it has any; and, for a route with
  * `openApiDocuments`, copying the documents written at synth with `globalThis.__PLATFORM_OPENAPI_DOCUMENTS__`
  * defined, so the bundle reads them rather than carrying their generator. Its authenticator comes in
@@ -177,6 +191,7 @@ export function bundlingFor(route: RouteDefinition, workerTable: readonly Worker
     define: {
       ...bundlingOptions.define,
       'globalThis.__PLATFORM_ROUTE__': JSON.stringify(JSON.stringify(route)),
+      ...routeConstantsDefine(route),
       ...startedWorkersDefine(route, workerTable),
       ...(documents ? { 'globalThis.__PLATFORM_OPENAPI_DOCUMENTS__': 'true' } : {}),
     },

@@ -23,6 +23,9 @@ export function validateRouteTable(routes: readonly RouteDefinition[]): void {
     if (endpoints.has(endpoint)) throw new Error(`Route ${route.id}: ${endpoint} is already routed`);
     endpoints.add(endpoint);
     if (route.handler.startsWith('/')) throw new Error(`Route ${route.id}: handler must be relative to the repository root`);
+    // RFC 6749 error bodies are the identity family's: other families' bundles do not carry them
+    // (shared/http/error-responses.ts `errorResponse`).
+    if (route.errorFormat === 'oauth' && route.family !== 'identity') throw new Error(`Route ${route.id}: errorFormat 'oauth' is for identity routes only`);
     for (const entry of route.packageFiles ?? []) {
       if (!PACKAGE_NAME.test(entry.package)) throw new Error(`Route ${route.id}: packageFiles names an invalid npm package "${entry.package}"`);
       for (const file of entry.files) {

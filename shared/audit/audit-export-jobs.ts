@@ -11,7 +11,8 @@ import { exportAuditDetails, exportAuditLog, exportDownloadUrl, writeExportFile,
 import { countAuditEntries } from './audit-log.ts';
 import { isEmptyQuery, parseAuditQuery, parseTimeRange } from './audit-query.ts';
 import { ulid } from './ulid.ts';
-import { recordMetric } from '../observability/metrics.ts';
+import { addMetric } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 
 /** Attempts a job gets (the worker queue's maxReceiveCount): the last failed one marks the job failed. */
 export const EXPORT_JOB_MAX_ATTEMPTS = 3;
@@ -166,7 +167,7 @@ export async function runAuditExportJob(payload: { organizationId: string; jobId
   const { organizationId, jobId } = payload;
   const job = await jobs.claim(organizationId, jobId, EXPORT_JOB_MAX_ATTEMPTS, new Date());
   if (!job) return { jobId, outcome: 'skipped' };
-  recordMetric('exportJobs', 1, { outcome: 'started' });
+  addMetric(metric.exportJobs, 1, { outcome: 'started' });
   const request: ExportRequest = {
     exportType: job.exportType,
     range: parseTimeRange(job.fromDate ?? undefined, job.toDate ?? undefined),
@@ -187,7 +188,7 @@ export async function runAuditExportJob(payload: { organizationId: string; jobId
         details: { ...exportAuditDetails(request, file), jobId },
       }),
     ]);
-    recordMetric('exportJobs', 1, { outcome: 'succeeded' });
+    addMetric(metric.exportJobs, 1, { outcome: 'succeeded' });
     return { jobId, outcome: 'succeeded' };
   } catch (error) {
     if (job.attempts < EXPORT_JOB_MAX_ATTEMPTS) throw error;
@@ -203,7 +204,7 @@ export async function runAuditExportJob(payload: { organizationId: string; jobId
         details: { attempts: job.attempts, reason: error instanceof Error ? error.name : 'Error' },
       }),
     ]);
-    recordMetric('exportJobs', 1, { outcome: 'failed' });
+    addMetric(metric.exportJobs, 1, { outcome: 'failed' });
     return { jobId, outcome: 'failed' };
   }
 }

@@ -26,7 +26,8 @@ import { deleteAfterDaysOf, type Operation } from './sync-plan.ts';
 import { DEFAULT_MAPPINGS, type SyncProjectCreateInput, type SyncProjectUpdateInput, type SyncRunOptions, type SyncScheduleChange } from './sync-schemas.ts';
 import { applyProjectSchedule, mergeSchedule, nextRunAt, removeProjectSchedule, scheduleOf } from './sync-schedules.ts';
 import { DEFAULT_CORRELATION } from './person-correlation.ts';
-import { recordMetric } from '../observability/metrics.ts';
+import { addMetric } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 
 /** A run's claim is presumed dead (its worker crashed) after this long, and a new run may take over. */
 export const RUN_CLAIM_STALE_MS = 6 * 60 * 60 * 1000;
@@ -251,7 +252,7 @@ export async function queueSyncRun(organizationId: string, projectId: string, op
       syncProjects.releaseClaimStep(organizationId, projectId, runId, () => new ConcurrentChangeError(`Sync run ${runId} lost its claim.`)),
     ]).catch(() => undefined);
     // A run that ended failed like any other: the failed-runs alarm must see it.
-    recordMetric('syncRuns', 1, { outcome: 'failed' });
+    addMetric(metric.syncRuns, 1, { outcome: 'failed' });
     throw error;
   }
   return { runId, status: 'queued' };

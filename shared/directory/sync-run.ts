@@ -43,7 +43,8 @@ import * as groups from '../storage/groups.ts';
 import * as users from '../storage/users.ts';
 import { dnKey, readOne, readProject, withinBase, type DirectoryRead, type ProjectReader } from './sync-read.ts';
 import { loadForDeltaRun, loadForFullRun, type StoredState } from './sync-state.ts';
-import { recordMetric } from '../observability/metrics.ts';
+import { addMetric } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 import type { SyncRunOutcome } from '../observability/metrics-catalog.ts';
 
 /** The sync-run worker's timeout (shared/worker-table/directory.ts): a run running longer has died. */
@@ -459,9 +460,9 @@ export function endOfRun(failure: { reason: string } | undefined, counts: SyncRu
  * none left out).
  */
 export function recordRunMetrics(outcome: SyncRunOutcome, counts: SyncRunCounts): void {
-  recordMetric('syncRuns', 1, { outcome });
+  addMetric(metric.syncRuns, 1, { outcome });
   for (const kind of ['created', 'updated', 'unchanged', 'deactivated', 'deleted', 'errors'] as const) {
-    if (counts[kind] > 0) recordMetric('syncObjectsProcessed', counts[kind], { kind });
+    if (counts[kind] > 0) addMetric(metric.syncObjectsProcessed, counts[kind], { kind });
   }
 }
 

@@ -29,7 +29,8 @@ import type { AuditChange } from '../storage/audit-stream.ts';
 import { factsOfOrganization, factsOfUsers, needsOf } from './policy-facts.ts';
 import { mapLimited } from '../concurrency/map-limited.ts';
 import { auditImpact, clearedReason, evaluatePolicy, type Condition, type UserFacts } from './policy-rules.ts';
-import { recordMetric } from '../observability/metrics.ts';
+import { addMetric } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 
 /** Violation writes in flight at once (each is one small transaction). */
 const WRITE_PARALLELISM = 8;
@@ -117,7 +118,7 @@ async function open(who: EvaluationActor, policy: PolicyRecord, facts: UserFacts
       store.violationPutStep(violation, { expectedVersion: undefined, onConflict: claimTaken }),
       violationAudit(who, violation, 'violation.opened', { summary: condition.summary, evidence: condition.evidence }),
     ]);
-    recordMetric('violationsOpened', 1, { severity: violation.severity });
+    addMetric(metric.violationsOpened, 1, { severity: violation.severity });
     return true;
   } catch (error) {
     if (error instanceof DomainError && error.code === 'conflict') return false;
@@ -142,7 +143,7 @@ export async function resolveViolation(who: EvaluationActor, organizationId: str
         store.claimReleaseStep(organizationId, violation.policyId, violation.userId, violation.id, changed),
         violationAudit(who, resolved, 'violation.resolved', { resolution: reason, previousStatus: violation.status }),
       ]);
-      recordMetric('violationsResolved', 1, { severity: violation.severity });
+      addMetric(metric.violationsResolved, 1, { severity: violation.severity });
       return true;
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'conflict')) throw error;
@@ -164,7 +165,7 @@ async function reopen(who: EvaluationActor, claim: ViolationClaimRecord, conditi
       violationAudit(who, reopened, 'violation.reopened', { reason: 'exception lapsed', exceptionExpiredAt: violation.exception?.expiresAt ?? null, summary: condition.summary }),
     ]);
     // Open again: counted with the opened ones (the open-violation count rises either way).
-    recordMetric('violationsOpened', 1, { severity: violation.severity });
+    addMetric(metric.violationsOpened, 1, { severity: violation.severity });
     return true;
   } catch (error) {
     if (error instanceof DomainError && error.code === 'conflict') return false;

@@ -6,18 +6,6 @@ import { MAX_JSON_DEPTH } from './limits.ts';
 /** Default request-body limit; SCIM advertises its own (maxPayloadSize) through the route. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-const acceptedTypes: Record<'json' | 'scim' | 'form', (mediaType: string) => boolean> = {
-  json: (type) => type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json')),
-  scim: (type) => type === 'application/scim+json' || type === 'application/json',
-  form: (type) => type === 'application/x-www-form-urlencoded',
-};
-
-const expectedLabel = {
-  json: 'application/json',
-  scim: 'application/scim+json or application/json',
-  form: 'application/x-www-form-urlencoded',
-};
-
 /** Reads the body as text, enforcing the size limit and decoding API Gateway's base64 form. */
 export function readRawBody(event: APIGatewayProxyEvent, limitBytes = DEFAULT_MAX_BODY_BYTES): string | undefined {
   if (event.body === null || event.body === undefined || event.body === '') return undefined;
@@ -84,25 +72,49 @@ export function jsonErrorWhere(raw: string, error: unknown): string {
  * Parses the body the route declares. A body of the wrong media type is a 415, malformed JSON
  * or JSON nested deeper than MAX_JSON_DEPTH a 400 (SCIM `invalidSyntax`); routes that take no
  * body ignore one (as API Gateway passes it through).
+ *
+ * In a Lambda bundle the body kind is the route's, fixed at build time
+ * (`globalThis.__PLATFORM_ROUTE_BODY__`, shared/http/route-source.ts), so esbuild keeps only that
+ * case: a route that takes no body carries no JSON or form parser.
  */
 export function parseBody(route: RouteDefinition, contentType: string | undefined, raw: string | undefined): unknown {
-  const kind = route.body ?? 'none';
-  if (kind === 'none' || raw === undefined) return undefined;
+  if (raw === undefined) return undefined;
+  switch (globalThis.__PLATFORM_ROUTE_BODY__ ?? route.body ?? 'none') {
+    case 'none':
+      return undefined;
+    case 'json':
+      requireMediaType(contentType, (type) => type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json')), 'application/json');
+      return parseJson(raw);
+    case 'scim':
+      requireMediaType(contentType, (type) => type === 'application/scim+json' || type === 'application/json', 'application/scim+json or application/json');
+      return parseJson(raw);
+    case 'form':
+      requireMediaType(contentType, (type) => type === 'application/x-www-form-urlencoded', 'application/x-www-form-urlencoded');
+      return parseForm(raw);
+  }
+}
+
+/** Refuses (415) a body whose media type (Content-Type without parameters, lower case) `accepts` does not take; `expected` names what to send. */
+function requireMediaType(contentType: string | undefined, accepts: (mediaType: string) => boolean, expected: string): void {
   const mediaType = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (!acceptedTypes[kind](mediaType)) {
-    throw new UnsupportedMediaTypeError(
-      `Content-Type ${mediaType === '' ? '(none)' : `'${mediaType}'`} is not supported here; send ${expectedLabel[kind]}.`,
-    );
+  if (!accepts(mediaType)) {
+    throw new UnsupportedMediaTypeError(`Content-Type ${mediaType === '' ? '(none)' : `'${mediaType}'`} is not supported here; send ${expected}.`);
   }
-  if (kind === 'form') {
-    const fields: Record<string, string> = {};
-    for (const [name, value] of new URLSearchParams(raw)) {
-      // RFC 6749 §3.2: request parameters must not be repeated.
-      if (name in fields) throw new MalformedBodyError(`The form field '${name}' appears more than once.`);
-      fields[name] = value;
-    }
-    return fields;
+}
+
+/** An application/x-www-form-urlencoded body as its fields; a repeated field is a 400. */
+function parseForm(raw: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of new URLSearchParams(raw)) {
+    // RFC 6749 §3.2: request parameters must not be repeated.
+    if (name in fields) throw new MalformedBodyError(`The form field '${name}' appears more than once.`);
+    fields[name] = value;
   }
+  return fields;
+}
+
+/** A JSON body, parsed once its nesting is known to be within MAX_JSON_DEPTH; malformed or ill-formed (lone surrogate) JSON is a 400. */
+function parseJson(raw: string): unknown {
   // Before JSON.parse and before anything walks the value recursively (validation, SCIM PATCH,
   // Bulk, audit details): a deep document must not cost a stack overflow anywhere.
   if (jsonNestingDepth(raw, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {

@@ -89,7 +89,8 @@ export function createHandler(routeId: string, handle: RouteHandler) {
     onError: async (request) => {
       const route = currentRoute();
       const requestId = request.context.awsRequestId ?? 'unknown';
-      const family = route.family === 'platform' ? familyForPath(request.event.path ?? '') : route.family;
+      // A direct test of the global (esbuild folds it): only a platform route's bundle carries familyForPath.
+      const family = (globalThis.__PLATFORM_API_FAMILY__ ?? route.family) === 'platform' ? familyForPath(request.event.path ?? '') : route.family;
       const error = reachedDeadline(request.error)
         ? new ServiceUnavailableError('The request could not finish within its time limit; what it completed is kept, and retrying it converges.', { retryAfterSeconds: 5, cause: request.error })
         : request.error;

@@ -24,8 +24,19 @@ export function rateLimitHeaders(state: RateLimitState): Record<string, string> 
   };
 }
 
-/** The response with the rate-limit headers added, when the route publishes them and the caller was counted. */
+/**
+ * The response with the rate-limit headers added, when the route publishes them and the caller was
+ * counted. In a Lambda bundle the family is its route's, fixed at build time
+ * (`globalThis.__PLATFORM_API_FAMILY__`, shared/http/route-source.ts): the switch tests it directly,
+ * so esbuild keeps the headers code only in the bundles of the families that publish them — the
+ * families of {@link publishesRateLimitHeaders} (test/unit/rate-limit-headers.test.ts holds the two together).
+ */
 export function withRateLimitHeaders(route: RouteDefinition, state: RateLimitState | undefined, response: APIGatewayProxyResult): APIGatewayProxyResult {
-  if (!state || !publishesRateLimitHeaders(route)) return response;
-  return { ...response, headers: { ...response.headers, ...rateLimitHeaders(state) } };
+  switch (globalThis.__PLATFORM_API_FAMILY__ ?? route.family) {
+    case 'directory':
+    case 'governance':
+      return state ? { ...response, headers: { ...response.headers, ...rateLimitHeaders(state) } } : response;
+    default:
+      return response;
+  }
 }

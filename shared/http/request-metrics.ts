@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { RouteDefinition } from '../routes.ts';
-import { recordMetric, withMetrics } from '../observability/metrics.ts';
+import { addMetric, withMetrics } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 import { traceInvocation } from '../observability/tracing.ts';
 import { countDynamoUsage, emptyDynamoUsage } from '../storage/dynamo-usage.ts';
 
@@ -26,14 +27,14 @@ export function observeRequest(route: RouteDefinition, pipeline: () => Promise<A
       ({ result }) => {
         const status = result?.statusCode ?? 500;
         const byRoute = { family: route.family, route: route.id };
-        recordMetric('requests', 1, byRoute);
-        recordMetric('responses', 1, { family: route.family, statusClass: statusClassOf(status) });
-        recordMetric('serverErrors', status >= 500 ? 1 : 0, byRoute);
-        recordMetric('rateLimitRefusals', status === 429 ? 1 : 0, byRoute);
-        recordMetric('latency', Math.round((performance.now() - started) * 100) / 100, byRoute);
-        recordMetric('dynamoRoundTrips', usage.roundTrips, byRoute);
-        recordMetric('dynamoReadCapacity', usage.readCapacityUnits, byRoute);
-        recordMetric('dynamoWriteCapacity', usage.writeCapacityUnits, byRoute);
+        addMetric(metric.requests, 1, byRoute);
+        addMetric(metric.responses, 1, { family: route.family, statusClass: statusClassOf(status) });
+        addMetric(metric.serverErrors, status >= 500 ? 1 : 0, byRoute);
+        addMetric(metric.rateLimitRefusals, status === 429 ? 1 : 0, byRoute);
+        addMetric(metric.latency, Math.round((performance.now() - started) * 100) / 100, byRoute);
+        addMetric(metric.dynamoRoundTrips, usage.roundTrips, byRoute);
+        addMetric(metric.dynamoReadCapacity, usage.readCapacityUnits, byRoute);
+        addMetric(metric.dynamoWriteCapacity, usage.writeCapacityUnits, byRoute);
       },
     ),
   );

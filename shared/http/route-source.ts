@@ -1,4 +1,4 @@
-import type { RouteDefinition } from '../routes.ts';
+import type { ApiFamily, RouteDefinition } from '../routes.ts';
 
 declare global {
   /**
@@ -6,6 +6,21 @@ declare global {
    * (lib/platform-function.ts `bundlingFor`); undefined when the sources run unbundled.
    */
   var __PLATFORM_ROUTE__: string | undefined;
+  /**
+   * The `family` of the function's route, replaced at build time by esbuild's `define` with a
+   * string literal (lib/platform-function.ts `routeConstantsDefine`); undefined when the sources
+   * run unbundled (local runtime, tests, benchmark), where the pipeline reads the row instead.
+   * The pipeline's family switches test it directly — `(globalThis.__PLATFORM_API_FAMILY__ ??
+   * route.family) === 'scim'`, never through a variable or a function — so esbuild folds them and
+   * a bundle keeps only its own family's branch (error body, rate limiter, rate-limit headers).
+   */
+  var __PLATFORM_API_FAMILY__: ApiFamily | undefined;
+  /**
+   * The `body` of the function's route (`none` when the row names none), replaced at build time
+   * like {@link __PLATFORM_API_FAMILY__}, so a bundle carries only the body parser its route runs
+   * (shared/http/body-parser.ts `parseBody`); undefined unbundled.
+   */
+  var __PLATFORM_ROUTE_BODY__: NonNullable<RouteDefinition['body']> | undefined;
 }
 
 let table: readonly RouteDefinition[] | undefined;
@@ -27,9 +42,9 @@ export function useRouteTable(rows: readonly RouteDefinition[]): void {
  * @throws Error when the injected row is another route's, or no row is available for `id`.
  */
 export function routeRow(id: string): RouteDefinition {
-  const row = globalThis.__PLATFORM_ROUTE__;
-  if (row !== undefined) {
-    injected ??= JSON.parse(row) as RouteDefinition;
+  // A direct test of the global, which esbuild folds: a bundle carries no table lookup.
+  if (globalThis.__PLATFORM_ROUTE__ !== undefined) {
+    injected ??= JSON.parse(globalThis.__PLATFORM_ROUTE__) as RouteDefinition;
     if (injected.id !== id) throw new Error(`This bundle was built for route ${injected.id}, not ${id}`);
     return injected;
   }

@@ -4,7 +4,8 @@ import { transact } from '../storage/transactions.ts';
 import { clientSubject, issueAccessToken, platformAudience } from '../auth/access-tokens.ts';
 import { authenticateClientCredentials, clientTokenFlags } from './clients.ts';
 import { findApiByIdentifier, grantedScopes } from './apis.ts';
-import { recordMetric } from '../observability/metrics.ts';
+import { addMetric } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 
 export interface TokenRequest {
   grantType: string | undefined;
@@ -23,7 +24,7 @@ export interface TokenResponse {
 
 /** Audits a refused token request (and counts it as a failed client-credentials sign-in). */
 async function auditFailure(organizationId: string | null, clientId: string | null, origin: RequestOrigin, reason: string, audience: string): Promise<void> {
-  recordMetric('signInFailures', 1, { kind: 'clientCredentials' });
+  addMetric(metric.signInFailures, 1, { kind: 'clientCredentials' });
   await transact([
     auditStep({
       organizationId,

@@ -7,7 +7,8 @@ import * as users from '../storage/users.ts';
 import { issueAccessToken, platformAudience } from '../auth/access-tokens.ts';
 import { verifyPassword } from './passwords.ts';
 import { effectiveScopes } from './roles.ts';
-import { recordMetric } from '../observability/metrics.ts';
+import { addMetric } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 
 /**
  * Sign-in throttling: failures are counted per account and per source IP in 15-minute windows
@@ -43,7 +44,7 @@ async function assertNotThrottled(email: string, ipAddress: string, now: number)
   const current = windowStart(now);
   const [accountFailures = 0, ipFailures = 0] = await rateCounters.failures([subjects.account, subjects.ip], [current - LOGIN_WINDOW_SECONDS, current]);
   const retryAfter = windowStart(now) + LOGIN_WINDOW_SECONDS - now / 1000;
-  if (accountFailures >= MAX_FAILURES_PER_ACCOUNT || ipFailures >= MAX_FAILURES_PER_IP) recordMetric('signInFailures', 1, { kind: 'password' });
+  if (accountFailures >= MAX_FAILURES_PER_ACCOUNT || ipFailures >= MAX_FAILURES_PER_IP) addMetric(metric.signInFailures, 1, { kind: 'password' });
   if (accountFailures >= MAX_FAILURES_PER_ACCOUNT) {
     throw new RateLimitError('Too many failed sign-in attempts for this account; try again later.', retryAfter);
   }
@@ -93,7 +94,7 @@ export async function login(emailAddress: string, password: string, origin: Requ
   const reason = !identity ? 'unknown_email' : !passwordMatches ? 'wrong_password' : !user ? 'user_deleted' : user.active === false ? 'user_inactive' : undefined;
   if (reason || !organizationId || !userId || !user) {
     await transact(failureSteps(emailAddress, origin, now, organizationId, userId, reason ?? 'unknown_email'));
-    recordMetric('signInFailures', 1, { kind: 'password' });
+    addMetric(metric.signInFailures, 1, { kind: 'password' });
     throw new AuthenticationError(INVALID_CREDENTIALS, 'Basic realm="identity-platform"');
   }
 

@@ -1,22 +1,32 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Metrics, MetricResolution } from '@aws-lambda-powertools/metrics';
 import { logger } from './logger.ts';
-import { METRICS_NAMESPACE, metricsCatalog, type MetricDimension, type MetricKey } from './metrics-catalog.ts';
+import { METRICS_NAMESPACE, metricsCatalog, type MetricDefinition, type MetricDimension, type MetricKey } from './metrics-catalog.ts';
 
 /*
- * The one way platform code publishes a metric: by catalogue key (shared/observability/metrics-catalog.ts),
- * with exactly the dimensions the catalogue names for it, so nothing can emit an uncatalogued name,
- * unit or dimension. Metrics are buffered per invocation (an AsyncLocalStorage scope, so the local
- * runtime's concurrent requests stay apart) and written once, at the end of the invocation, as
- * CloudWatch embedded-metric-format lines through Powertools' `Metrics` — one line per distinct
- * set of dimension values, since an EMF object shares its dimensions across its metrics.
+ * The one way platform code publishes a metric: by catalogued definition (shared/observability/metrics-catalog.ts,
+ * `addMetric(metric.requests, …)`), with exactly the dimensions the catalogue names for it, so
+ * nothing can emit an uncatalogued name, unit or dimension. Metrics are buffered per invocation (an
+ * AsyncLocalStorage scope, so the local runtime's concurrent requests stay apart) and written once,
+ * at the end of the invocation, as CloudWatch embedded-metric-format lines through Powertools'
+ * `Metrics` — one line per distinct set of dimension values, since an EMF object shares its
+ * dimensions across its metrics.
  */
 
-/** The dimension names a catalogue entry is published with (the union of its dimension sets). */
-export type MetricDimensionsOf<Key extends MetricKey> = (typeof metricsCatalog)[Key]['dimensionSets'][number][number];
+/** A catalogued metric definition (one of the definitions metrics-catalog.ts exports and lists in metricsCatalog). */
+export type CatalogMetric = (typeof metricsCatalog)[MetricKey];
 
-/** The dimension values of one data point: every dimension the entry names, each a low-cardinality string. */
-export type MetricDimensionValues<Key extends MetricKey> = { readonly [Name in MetricDimensionsOf<Key>]: string };
+/** The dimension names a catalogued definition is published with (the union of its dimension sets). */
+export type DimensionsOfMetric<Metric extends CatalogMetric> = Metric['dimensionSets'][number][number];
+
+/** The dimension values of one data point of a definition: every dimension it names, each a low-cardinality string. */
+export type DimensionValuesOf<Metric extends CatalogMetric> = { readonly [Name in DimensionsOfMetric<Metric>]: string };
+
+/** The dimension names a catalogue entry is published with (the union of its dimension sets). */
+export type MetricDimensionsOf<Key extends MetricKey> = DimensionsOfMetric<(typeof metricsCatalog)[Key]>;
+
+/** The dimension values of one data point of a catalogue entry, by key. */
+export type MetricDimensionValues<Key extends MetricKey> = DimensionValuesOf<(typeof metricsCatalog)[Key]>;
 
 interface BufferedGroup {
   readonly dimensionSets: readonly (readonly MetricDimension[])[];
@@ -66,8 +76,7 @@ function emptyBuffer(): MetricsBuffer {
   return { groups: new Map() };
 }
 
-function add(buffer: MetricsBuffer, key: MetricKey, value: number, dimensions: Readonly<Record<string, string>>): void {
-  const definition = metricsCatalog[key];
+function add(buffer: MetricsBuffer, definition: MetricDefinition, value: number, dimensions: Readonly<Record<string, string>>): void {
   const names = [...new Set(definition.dimensionSets.flat())].sort();
   const values: Record<string, string> = {};
   for (const name of names) {
@@ -102,20 +111,33 @@ function flush(buffer: MetricsBuffer): void {
 
 /**
  * Records one data point of a catalogued metric in the current invocation's buffer (written when the
- * invocation ends, see {@link withMetrics}); outside any invocation it is written at once.
+ * invocation ends, see {@link withMetrics}); outside any invocation it is written at once. A bundle
+ * carries only the definitions its code passes here.
  *
- * @param key the catalogue key (`requests`, `scimOperations`…)
- * @param value the data point, in the catalogue's unit (Count, Milliseconds…)
- * @param dimensions a value for every dimension the catalogue names for this metric — never an
- *   organization, user or client id.
+ * @param metric the catalogued definition (`metric.requests`, `metric.scimOperations`… with
+ *   `import * as metric from './metrics-catalog.ts'`)
+ * @param value the data point, in the definition's unit (Count, Milliseconds…)
+ * @param dimensions a value for every dimension the definition names — never an organization,
+ *   user or client id.
+ * @throws Error when a dimension value is missing or empty (a programming error).
+ */
+export function addMetric<Metric extends CatalogMetric>(metric: Metric, value: number, dimensions: DimensionValuesOf<Metric>): void {
+  const scoped = scopes.getStore();
+  if (scoped) return add(scoped, metric, value, dimensions as Readonly<Record<string, string>>);
+  const once = emptyBuffer();
+  add(once, metric, value, dimensions as Readonly<Record<string, string>>);
+  flush(once);
+}
+
+/**
+ * {@link addMetric} by catalogue key (`requests`, `scimOperations`…). It looks the key up in the
+ * whole catalogue, so a bundle that calls it carries every definition: emitters use addMetric.
+ * Kept for the SCIM resource modules until they move to addMetric.
+ *
  * @throws Error when a dimension value is missing or empty (a programming error).
  */
 export function recordMetric<Key extends MetricKey>(key: Key, value: number, dimensions: MetricDimensionValues<Key>): void {
-  const scoped = scopes.getStore();
-  if (scoped) return add(scoped, key, value, dimensions as Readonly<Record<string, string>>);
-  const once = emptyBuffer();
-  add(once, key, value, dimensions as Readonly<Record<string, string>>);
-  flush(once);
+  addMetric(metricsCatalog[key], value, dimensions);
 }
 
 /**

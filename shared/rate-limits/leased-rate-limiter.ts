@@ -127,7 +127,8 @@ function contendedState(lease: Lease, limit: RateLimit, now: number): RateLimitS
   return state.retryAfterSeconds !== undefined ? state : { ...state, retryAfterSeconds: 1, exceeded: `${limit.perMinute} requests per minute` };
 }
 
-const instanceLimiter = new LeasedRateLimiter();
+// Pure: a bundle whose family counts exactly (shared/rate-limits/policy.ts `admitRequest`) drops it.
+const instanceLimiter = /* @__PURE__ */ new LeasedRateLimiter();
 
 /** Admits a request of `subject` through this instance's leases (see {@link LeasedRateLimiter.admit}). */
 export function admitLeased(subject: string, limit: RateLimit): Promise<RateLimitState> {

@@ -3,7 +3,8 @@ import { lazily } from '../lazy.ts';
 import type { ApiFamily } from '../routes.ts';
 import { TtlCache } from '../cache/ttl-cache.ts';
 import * as organizations from '../storage/organizations.ts';
-import type { RateLimit } from './rate-limiter.ts';
+import { countRequest, type RateLimit, type RateLimitState } from './rate-limiter.ts';
+import { admitLeased } from './leased-rate-limiter.ts';
 
 /**
  * Default request limits per caller (user or client) and API family. The directory API follows its
@@ -20,17 +21,27 @@ export const defaultRateLimits: Record<Exclude<ApiFamily, 'platform'>, RateLimit
 };
 
 /**
- * Families counted with leases (shared/rate-limits/leased-rate-limiter.ts): SCIM, whose limits
- * are high (6,000/minute) and whose IdP traffic comes in long steady streams, so leasing saves a
- * write on nearly every request. The directory and governance APIs publish exact limits (the 61st
- * request in a minute is refused, `X-RateLimit-Remaining` counts down by one) and the Identity
- * Management API is low-volume: they keep one counted write per request.
+ * Admits one request of `subject` (a caller of `family`) under `limit` through the family's limiter,
+ * and reports the caller's state (a refusal carries `retryAfterSeconds`: assertWithinRateLimit).
+ * SCIM is counted with leases (shared/rate-limits/leased-rate-limiter.ts): its limits are high
+ * (6,000/minute) and its IdP traffic comes in long steady streams, so leasing saves a write on
+ * nearly every request. The directory and governance APIs publish exact limits (the 61st request
+ * in a minute is refused, `X-RateLimit-Remaining` counts down by one) and the Identity Management
+ * API is low-volume: they keep one counted write per request (shared/rate-limits/rate-limiter.ts).
+ *
+ * In a Lambda bundle the family is its route's, fixed at build time (`globalThis.__PLATFORM_API_FAMILY__`,
+ * shared/http/route-source.ts; the switch tests it directly, so esbuild folds it): a bundle carries
+ * only its family's limiter.
+ *
+ * @throws the storage error when the counter or lease write fails.
  */
-const leasedFamilies: ReadonlySet<Exclude<ApiFamily, 'platform'>> = new Set(['scim']);
-
-/** Whether a family's requests are admitted through leases rather than counted one write each. */
-export function isLeasedFamily(family: Exclude<ApiFamily, 'platform'>): boolean {
-  return leasedFamilies.has(family);
+export function admitRequest(subject: string, family: Exclude<ApiFamily, 'platform'>, limit: RateLimit): Promise<RateLimitState> {
+  switch (globalThis.__PLATFORM_API_FAMILY__ ?? family) {
+    case 'scim':
+      return admitLeased(subject, limit);
+    default:
+      return countRequest(subject, limit);
+  }
 }
 
 const limitSchema = /* @__PURE__ */ lazily(() => z.object({ perMinute: z.int().check(z.positive()), perHour: z.int().check(z.positive()) }));

@@ -13,7 +13,8 @@ import { defaultRelayTarget, safeRelayTarget } from './relay-state.ts';
 import { loadSamlSettings, type SamlSettings } from './settings.ts';
 import { serviceProviderUrls } from './service-provider.ts';
 import { verifySamlResponse, type VerifiedResponse } from './verify-response.ts';
-import { recordMetric } from '../observability/metrics.ts';
+import { addMetric } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 
 export type AcsOutcome =
   | { ok: true; accessToken: string; expiresIn: number; tokenType: 'Bearer'; redirectTo: string; userId: string }
@@ -120,7 +121,7 @@ export async function consumeSamlResponse(organizationId: string, samlResponse: 
     return await signIn(organizationId, samlResponse, postedRelayState, origin);
   } catch (error) {
     if (!(error instanceof SamlRejection)) throw error;
-    recordMetric('signInFailures', 1, { kind: 'saml' });
+    addMetric(metric.signInFailures, 1, { kind: 'saml' });
     // Refusals decided after verification were audited together with consuming the assertion.
     if (!audited.has(error)) {
       await transact([

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { recordMetric, withMetrics } from '../observability/metrics.ts';
+import { addMetric, withMetrics } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 import { traceInvocation } from '../observability/tracing.ts';
 
 /** A worker's Lambda handler, whatever its trigger (queue, stream, schedule, async invoke). */
@@ -26,8 +27,8 @@ export function observeWorker<Event, Result>(workerId: string, handler: WorkerHa
       withMetrics(
         () => handler(event, context),
         ({ result, error }) => {
-          recordMetric('workerInvocations', 1, { worker: workerId });
-          recordMetric('workerFailures', error !== undefined || reportsFailures(result) ? 1 : 0, { worker: workerId });
+          addMetric(metric.workerInvocations, 1, { worker: workerId });
+          addMetric(metric.workerFailures, error !== undefined || reportsFailures(result) ? 1 : 0, { worker: workerId });
         },
       ),
     );

@@ -12,7 +12,7 @@ import { routes } from '../../shared/routes.ts';
 /**
  * Guards what a route's bundle contains (issue 17, "bundles at the floor"), by esbuild's metafile
  * rather than by timing: representative routes — public, bearer, a SCIM write, operator, the OpenAPI
- * documents, one that starts a worker and the health report — built with the
+ * documents, one that starts a worker, the health report and a directory read — built with the
  * deployed options (lib/platform-function.ts `bundlingFor` + the generated entry module), as the
  * benchmark and CDK build them. Sizes and init times are the benchmark's job (bench/lib/cold-start.ts).
  */
@@ -27,6 +27,8 @@ const chosen = {
   starter: 'scim-groups-delete',
   // Reports every worker queue's backlog (`readsWorkerQueues`).
   health: 'platform-health',
+  // A bearer route of a family with exact rate limits and published rate-limit headers.
+  directory: 'directory-users-list',
 } as const;
 const inputs = new Map<string, string[]>();
 const files = new Map<string, string>();
@@ -134,6 +136,47 @@ describe('route bundles', () => {
       expect(carries(id, 'shared/scim/schema.ts'), id).toBe(true);
       expect(carries(id, 'shared/scim/schema-documentation.ts'), id).toBe(false);
       expect(readFileSync(files.get(id) ?? '', 'utf8').includes('first name in most Western languages'), `${id} carries the description of name.givenName`).toBe(false);
+    }
+  });
+
+  it("carry only their own family's and body's pipeline code (family and body injected as literals)", () => {
+    // lib/platform-function.ts `routeConstantsDefine`: without the literals every bundle carries
+    // every family's error body, both rate limiters and every body parser.
+    const text = (id: string) => readFileSync(files.get(id) ?? '', 'utf8');
+    const has = (id: string, fragment: string) => text(id).includes(fragment);
+    for (const id of [chosen.bearer, chosen.write]) {
+      // SCIM error bodies only: no RFC 6749 body, no REST reason phrases, no 405 of the fallback route.
+      expect(has(id, 'Basic realm="oauth"'), `${id}: OAuth error body`).toBe(false);
+      expect(has(id, 'Precondition Failed'), `${id}: REST error body`).toBe(false);
+      expect(has(id, 'is not supported on'), `${id}: MethodNotAllowedError`).toBe(false);
+      // The leased limiter only: no exact per-request counting, no rate-limit headers.
+      expect(has(id, ':maxMinute'), `${id}: leased limiter`).toBe(true);
+      expect(has(id, 'ADD hourCount :one'), `${id}: exact counting`).toBe(false);
+      expect(has(id, 'X-RateLimit-Remaining'), `${id}: rate-limit headers`).toBe(false);
+      expect(has(id, 'appears more than once'), `${id}: form parser`).toBe(false);
+    }
+    // A GET takes no body: no JSON parser; the SCIM write parses JSON.
+    expect(has(chosen.bearer, 'levels deep'), chosen.bearer).toBe(false);
+    expect(has(chosen.write, 'levels deep'), chosen.write).toBe(true);
+    // The directory API counts exactly and publishes its limits, with REST error bodies.
+    expect(has(chosen.directory, 'ADD hourCount :one')).toBe(true);
+    expect(has(chosen.directory, ':maxMinute')).toBe(false);
+    expect(has(chosen.directory, 'X-RateLimit-Remaining')).toBe(true);
+    expect(has(chosen.directory, 'Precondition Failed')).toBe(true);
+    expect(has(chosen.directory, 'Basic realm="oauth"')).toBe(false);
+    // An identity route keeps the RFC 6749 body; the platform routes keep every family's.
+    expect(has(chosen.public, 'Basic realm="oauth"'), chosen.public).toBe(true);
+    expect(has(chosen.health, 'Basic realm="oauth"') && has(chosen.health, 'Precondition Failed') && has(chosen.health, 'is not supported on'), chosen.health).toBe(true);
+  });
+
+  it('carry only the metric definitions they record, not the whole catalogue', () => {
+    // shared/observability/metrics-catalog.ts: one export per definition, recorded with addMetric.
+    for (const id of [chosen.public, chosen.bearer, chosen.directory]) {
+      const text = readFileSync(files.get(id) ?? '', 'utf8');
+      expect(text.includes('DynamoDbConsumedWriteCapacity'), `${id}: the request metrics`).toBe(true);
+      for (const name of ['ScimOperations', 'SignInFailures', 'SyncRuns', 'ViolationsOpened', 'ExportJobs', 'WorkerFailures']) {
+        expect(text.includes(name), `${id} carries ${name}`).toBe(false);
+      }
     }
   });
 

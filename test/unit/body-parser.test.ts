@@ -67,3 +67,19 @@ describe('parsing a JSON body', () => {
     expect(parseBody(route('json'), 'application/json', '{"emoji":"\\ud83d\\ude00","plain":"😀 ü"}')).toEqual({ emoji: '😀', plain: '😀 ü' });
   });
 });
+
+describe('parsing a body in a bundle', () => {
+  it("parses the body the bundle's route takes (esbuild `define`), whatever the row passed says", () => {
+    // Setting the global in process stands for a bundle (lib/platform-function.ts `routeConstantsDefine`).
+    try {
+      globalThis.__PLATFORM_ROUTE_BODY__ = 'none';
+      expect(parseBody(route('json'), 'application/json', '{"a":1}')).toBeUndefined();
+      globalThis.__PLATFORM_ROUTE_BODY__ = 'form';
+      expect(parseBody(route('json'), 'application/x-www-form-urlencoded', 'a=1&b=2')).toEqual({ a: '1', b: '2' });
+      globalThis.__PLATFORM_ROUTE_BODY__ = 'scim';
+      expect(() => parseBody(route('form'), 'application/x-www-form-urlencoded', 'a=1')).toThrow('send application/scim+json or application/json');
+    } finally {
+      delete globalThis.__PLATFORM_ROUTE_BODY__;
+    }
+  });
+});

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bundlingFor } from '../../lib/platform-function.ts';
+import { validateRouteTable } from '../../lib/route-table.ts';
 import { routes } from '../../shared/routes.ts';
 import { workers } from '../../shared/workers.ts';
 
@@ -42,5 +44,22 @@ describe('the route table', () => {
 
   it('uses the id form CDK accepts for construct ids and Lambda names', () => {
     for (const route of routes) expect(route.id).toMatch(/^[a-z][a-z0-9-]{2,60}$/);
+  });
+
+  it("injects each route's family and body as literals into its bundle, next to its row", () => {
+    for (const route of routes) {
+      const define = bundlingFor(route).define ?? {};
+      expect(JSON.parse(define['globalThis.__PLATFORM_ROUTE__'] ?? '""'), route.id).toBe(JSON.stringify(route));
+      expect(define['globalThis.__PLATFORM_API_FAMILY__'], route.id).toBe(JSON.stringify(route.family));
+      expect(define['globalThis.__PLATFORM_ROUTE_BODY__'], route.id).toBe(JSON.stringify(route.body ?? 'none'));
+    }
+  });
+
+  it('allows RFC 6749 error bodies on identity routes only (other families\' bundles do not carry them)', () => {
+    const token = routes.find((route) => route.errorFormat === 'oauth');
+    expect(token?.family).toBe('identity');
+    expect(() => validateRouteTable(routes)).not.toThrow();
+    const scim = { ...token, id: 'scim-token', path: '/api/scim/v2/token', family: 'scim' } as (typeof routes)[number];
+    expect(() => validateRouteTable([...routes, scim])).toThrow(/errorFormat 'oauth' is for identity routes only/);
   });
 });

@@ -64,4 +64,19 @@ describe('worker metrics', () => {
     // @ts-expect-error: only catalogue keys can be published.
     expect(() => recordMetric('uncatalogued', 1, {})).toThrow();
   });
+
+  it('records a catalogued definition with addMetric, refusing a missing dimension', async () => {
+    const { addMetric } = await import('../../../shared/observability/metrics.ts');
+    const metric = await import('../../../shared/observability/metrics-catalog.ts');
+    const output = await captureStdout(async () => {
+      addMetric(metric.scimOperations, 1, { resourceType: 'Group', kind: 'patch' });
+    });
+    expect(onlyPoint(parseEmf(output), 'ScimOperations')).toMatchObject({ value: 1, unit: 'Count', dimensions: { resourceType: 'Group', kind: 'patch' }, dimensionSets: [['resourceType', 'kind']] });
+    // @ts-expect-error: ScimOperations needs resourceType and kind.
+    expect(() => addMetric(metric.scimOperations, 1, { kind: 'create' })).toThrow(/resourceType/);
+    // A type check only (never run): an ad-hoc definition is not a catalogued one.
+    // @ts-expect-error: only catalogued definitions can be published.
+    const uncatalogued = () => addMetric({ name: 'Uncatalogued', unit: 'Count', dimensionSets: [['kind']], emittedBy: 'domain' }, 1, { kind: 'x' });
+    expect(typeof uncatalogued).toBe('function');
+  });
 });
