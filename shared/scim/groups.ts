@@ -9,7 +9,7 @@ import * as users from '../storage/users.ts';
 import type { UserRecord } from '../storage/users.ts';
 import { isUuid } from '../uuid.ts';
 import { getMember, isObject, type ScimObject } from './json.ts';
-import { applyPatch, parsePatchRequest, planGroupMemberChanges, type GroupMemberPlan } from './patch.ts';
+import { applyAttributes, applyPatch, parsePatchRequest, planGroupMemberChanges, replacementMemberIds, type GroupMemberPlan } from './patch.ts';
 import { GROUP_SCHEMA, resolveAttributePath } from './schema.ts';
 import { assertIfMatch, metaOf, resourceLocation } from './resource-store.ts';
 import { scimLimits } from './scim-config.ts';
@@ -56,7 +56,7 @@ function normalizeGroupInput(body: unknown): { resource: ScimObject; members: st
     if (IGNORED_ON_INPUT.has(name.toLowerCase())) continue;
     if (resolveAttributePath(name, 'Group')) value[name] = attribute;
   }
-  const { resource } = applyPatch({ schemas: [GROUP_SCHEMA] }, [{ op: 'add', value }], 'Group');
+  const { resource } = applyAttributes({ schemas: [GROUP_SCHEMA] }, value, 'Group');
   const displayName = getMember(resource, 'displayName');
   if (typeof displayName !== 'string' || displayName.trim() === '') {
     throw new ValidationError('displayName is required and must be a non-empty string.', { scimType: 'invalidValue', field: 'displayName' });
@@ -64,7 +64,7 @@ function normalizeGroupInput(body: unknown): { resource: ScimObject; members: st
   resource.displayName = displayName.trim();
   assertKeyedAttributesFit(resource, 'Group');
   const rawMembers = getMember(body, 'members');
-  const members = rawMembers === undefined || rawMembers === null ? [] : planGroupMemberChanges([{ op: 'replace', path: 'members', value: rawMembers }]).replaceAll ?? [];
+  const members = rawMembers === undefined || rawMembers === null ? [] : replacementMemberIds(rawMembers);
   return { resource, members: [...new Set(members)] };
 }
 

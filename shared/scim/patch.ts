@@ -9,7 +9,7 @@
  * and Okta (path-less replace carrying the unchanged `id`, full member replacement).
  */
 import { ValidationError, type ScimType } from '../errors/domain-errors.ts';
-import { compileValueFilter, parseValueFilter, type FilterNode } from './filter.ts';
+import { compileValueFilter, parseValueFilter, type FilterNode, type FilterPredicate } from './filter.ts';
 import { deepEqual, deleteMember, findKey, getMember, hasValue, isObject, setMember, type ScimObject } from './json.ts';
 import {
   findSchema,
@@ -109,7 +109,9 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
 
 /**
  * A resolved PATCH path. `attribute` is undefined when the path is a bare schema URN (the whole
- * extension object, or the resource itself for the core URN).
+ * extension object, or the resource itself for the core URN). A path with a value filter carries
+ * the parsed `filter` and `compileFilter`, which compiles it into a predicate over the attribute's
+ * elements (kept with the path so that the applier needs nothing from filter.ts).
  */
 export interface PatchPath {
   readonly text: string;
@@ -117,7 +119,20 @@ export interface PatchPath {
   readonly extension: boolean;
   readonly attribute?: AttributeDefinition;
   readonly filter?: FilterNode;
+  readonly compileFilter?: () => FilterPredicate;
   readonly subAttribute?: AttributeDefinition;
+}
+
+/** Parses and resolves one path (or one key of a path-less value) for a resource schema. */
+type PathParser = (text: string, resourceType: ResourceTypeName | ResourceSchema) => PatchPath;
+
+/** A path resolved up to its '[' (at `open`), for the parser of the value filter that follows. */
+interface FilteredPathStart {
+  readonly trimmed: string;
+  readonly open: number;
+  readonly attribute: AttributeDefinition;
+  readonly base: PatchPath;
+  readonly invalid: (reason: string) => ValidationError;
 }
 
 function closingBracket(text: string, open: number): number {
@@ -137,12 +152,10 @@ function closingBracket(text: string, open: number): number {
 }
 
 /**
- * Parses and resolves a PATCH path (RFC 7644 Figure 7: `attrPath / valuePath [subAttr]`), e.g.
- * `name.givenName`, `members[value eq "id"]`, `emails[type eq "work"].value`,
- * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`. Unknown attributes and
- * malformed paths are ValidationError/invalidPath.
+ * Resolves a path up to a value filter; a path with one ('[' after a multi-valued complex
+ * attribute) is handed to `filtered`.
  */
-export function parsePatchPath(text: string, resourceType: ResourceTypeName | ResourceSchema): PatchPath {
+function resolvePath(text: string, resourceType: ResourceTypeName | ResourceSchema, filtered: (start: FilteredPathStart) => PatchPath): PatchPath {
   const schema = getResourceSchema(resourceType);
   const trimmed = text.trim();
   const invalid = (reason: string): ValidationError => scimError('invalidPath', `Invalid path '${trimmed}': ${reason}`, 'path');
@@ -163,6 +176,11 @@ export function parsePatchPath(text: string, resourceType: ResourceTypeName | Re
   if (resolved.subAttribute || resolved.attribute.type !== 'complex' || !resolved.attribute.multiValued) {
     throw invalid(`a value filter '[...]' applies only to a multi-valued complex attribute.`);
   }
+  return filtered({ trimmed, open, attribute: resolved.attribute, base, invalid });
+}
+
+/** Parses the value filter of a path and the sub-attribute after it (`[type eq "work"].value`). */
+function parseValuePath({ trimmed, open, attribute, base, invalid }: FilteredPathStart): PatchPath {
   const close = closingBracket(trimmed, open);
   if (close < 0) throw invalid(`the '[' at position ${open + 1} is never closed.`);
   let filter: FilterNode;
@@ -171,12 +189,34 @@ export function parsePatchPath(text: string, resourceType: ResourceTypeName | Re
   } catch (error) {
     throw invalid(`${error instanceof Error ? error.message : String(error)}`);
   }
+  const compileFilter = (): FilterPredicate => compileValueFilter(filter, attribute);
   const rest = trimmed.slice(close + 1);
-  if (rest === '') return { ...base, filter };
+  if (rest === '') return { ...base, filter, compileFilter };
   const subName = rest.startsWith('.') ? rest.slice(1) : undefined;
-  const subAttribute = subName !== undefined && /^\$?[A-Za-z][A-Za-z0-9_-]*$/.test(subName) ? findSubAttribute(resolved.attribute, subName) : undefined;
-  if (!subAttribute) throw invalid(`'${rest}' after the value filter is not a sub-attribute of '${resolved.attribute.name}'.`);
-  return { ...base, filter, subAttribute };
+  const subAttribute = subName !== undefined && /^\$?[A-Za-z][A-Za-z0-9_-]*$/.test(subName) ? findSubAttribute(attribute, subName) : undefined;
+  if (!subAttribute) throw invalid(`'${rest}' after the value filter is not a sub-attribute of '${attribute.name}'.`);
+  return { ...base, filter, compileFilter, subAttribute };
+}
+
+/**
+ * Parses and resolves a PATCH path (RFC 7644 Figure 7: `attrPath / valuePath [subAttr]`), e.g.
+ * `name.givenName`, `members[value eq "id"]`, `emails[type eq "work"].value`,
+ * `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager`. Unknown attributes and
+ * malformed paths are ValidationError/invalidPath.
+ */
+export function parsePatchPath(text: string, resourceType: ResourceTypeName | ResourceSchema): PatchPath {
+  return resolvePath(text, resourceType, parseValuePath);
+}
+
+/**
+ * Parses and resolves a plain attribute path (`attrPath` of RFC 7644 Figure 7: `userName`,
+ * `name.givenName`, `urn:…:enterprise:2.0:User:manager` or a schema URN), as the keys of a POST/PUT
+ * body are. A value filter is ValidationError/invalidPath, like any other path that is not one.
+ */
+function parseAttributePath(text: string, resourceType: ResourceTypeName | ResourceSchema): PatchPath {
+  return resolvePath(text, resourceType, ({ invalid }) => {
+    throw invalid(`a value filter '[...]' is not an attribute name.`);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,7 +415,7 @@ export interface ApplyPatchOptions {
   readonly createOnReplaceNoMatch?: boolean;
   /**
    * Silently ignore read-only attributes named by keys of a path-less value, whatever their value.
-   * For building POST/PUT representations through applyPatch, where RFC 7644 §3.3 says read-only
+   * For building POST/PUT representations through applyAttributes, where RFC 7644 §3.3 says read-only
    * values sent by clients SHALL be ignored. PATCH keeps the default (false): a changed read-only
    * value is mutability.
    */
@@ -396,6 +436,8 @@ interface ApplyContext {
   readonly schema: ResourceSchema;
   readonly resource: ScimObject;
   readonly options: ApplyPatchOptions;
+  /** Resolves the keys of path-less values: parsePatchPath for PATCH, parseAttributePath for POST/PUT. */
+  readonly parsePath: PathParser;
 }
 
 function ensureSchemaListed(resource: ScimObject, urn: string): void {
@@ -538,7 +580,7 @@ function applySubAttribute(context: ApplyContext, op: PatchOpName, path: PatchPa
 function applyFiltered(
   context: ApplyContext,
   op: PatchOpName,
-  path: PatchPath & { filter: FilterNode },
+  path: PatchPath & { filter: FilterNode; compileFilter: () => FilterPredicate },
   attribute: AttributeDefinition,
   raw: unknown,
 ): void {
@@ -546,7 +588,7 @@ function applyFiltered(
   const container = containerFor(context, path, op !== 'remove');
   if (!container) return;
   const previous = getMember(container, attribute.name);
-  const matches = compileValueFilter(path.filter, attribute);
+  const matches = path.compileFilter();
   const elements = Array.isArray(previous) ? previous.map((item) => (isObject(item) ? { ...item } : item)) : [];
   const matched = elements.filter((element): element is ScimObject => isObject(element) && matches(element));
   const sub = path.subAttribute;
@@ -634,14 +676,14 @@ function applyAtPath(context: ApplyContext, op: PatchOpName, path: PatchPath, ra
     }
     throw mutabilityError(label, 'is read-only and cannot be modified.');
   }
-  if (path.filter) return applyFiltered(context, op, { ...path, filter: path.filter }, attribute, raw);
+  if (path.filter && path.compileFilter) return applyFiltered(context, op, { ...path, filter: path.filter, compileFilter: path.compileFilter }, attribute, raw);
   if (path.subAttribute) return applySubAttribute(context, op, path, attribute, path.subAttribute, raw);
   return applyWhole(context, op, path, attribute, raw);
 }
 
 function applyKey(context: ApplyContext, op: PatchOpName, key: string, value: unknown): void {
   if (key.toLowerCase() === 'schemas') return;
-  const path = parsePatchPath(key, context.schema);
+  const path = context.parsePath(key, context.schema);
   applyAtPath(context, op, path, value, true);
 }
 
@@ -668,9 +710,36 @@ function readAttribute(resource: ScimObject, container: string | undefined, name
 }
 
 /**
+ * Finishes an application: an extension left without values disappears, and so does its URN from
+ * `schemas` unless the client had listed it before with no values. Returns the new representation
+ * and the top-level attributes that changed from `original`.
+ */
+function settle(context: ApplyContext, original: ScimObject): PatchResult {
+  const { schema } = context;
+  for (const extension of schema.extensions) {
+    const key = findKey(context.resource, extension.id);
+    if (key !== undefined && !hasValue(context.resource[key])) delete context.resource[key];
+    if (findKey(context.resource, extension.id) !== undefined) continue;
+    const listed = (schemas: unknown): boolean =>
+      Array.isArray(schemas) && schemas.some((item) => typeof item === 'string' && item.toLowerCase() === extension.id.toLowerCase());
+    const schemas = getMember(context.resource, 'schemas');
+    if (!Array.isArray(schemas) || !listed(schemas)) continue;
+    if (hasValue(getMember(original, extension.id)) || !listed(getMember(original, 'schemas'))) {
+      setMember(context.resource, 'schemas', schemas.filter((item) => !(typeof item === 'string' && item.toLowerCase() === extension.id.toLowerCase())));
+    }
+  }
+  const changed = allDefinitions(schema)
+    .filter(({ attribute }) => attribute.name !== 'schemas')
+    .filter(({ container, attribute }) => !deepEqual(readAttribute(original, container, attribute.name), readAttribute(context.resource, container, attribute.name)))
+    .map(({ label }) => label);
+  return { resource: context.resource, changed };
+}
+
+/**
  * Applies PATCH operations to a representation of `resourceType` (RFC 7644 §3.5.2), atomically:
  * the input is never modified and any error aborts the whole request. Returns the new
- * representation and the top-level attributes that actually changed.
+ * representation and the top-level attributes that actually changed. Errors are ValidationError
+ * (invalidSyntax, invalidPath, invalidFilter, invalidValue, mutability, noTarget).
  */
 export function applyPatch(
   resource: ScimObject,
@@ -680,30 +749,33 @@ export function applyPatch(
 ): PatchResult {
   const schema = getResourceSchema(resourceType);
   const normalized = normalizeOperations(operations);
-  const context: ApplyContext = { schema, resource: structuredClone(resource), options };
+  const context: ApplyContext = { schema, resource: structuredClone(resource), options, parsePath: parsePatchPath };
   for (const operation of normalized) {
     if (operation.path === undefined) applyWithoutPath(context, operation.op, operation.value);
     else applyAtPath(context, operation.op, parsePatchPath(operation.path, schema), operation.value, false);
   }
-  // An extension left without values disappears, and so does its URN from `schemas` unless the
-  // client had listed it before with no values.
-  for (const extension of schema.extensions) {
-    const key = findKey(context.resource, extension.id);
-    if (key !== undefined && !hasValue(context.resource[key])) delete context.resource[key];
-    if (findKey(context.resource, extension.id) !== undefined) continue;
-    const listed = (schemas: unknown): boolean =>
-      Array.isArray(schemas) && schemas.some((item) => typeof item === 'string' && item.toLowerCase() === extension.id.toLowerCase());
-    const schemas = getMember(context.resource, 'schemas');
-    if (!Array.isArray(schemas) || !listed(schemas)) continue;
-    if (hasValue(getMember(resource, extension.id)) || !listed(getMember(resource, 'schemas'))) {
-      setMember(context.resource, 'schemas', schemas.filter((item) => !(typeof item === 'string' && item.toLowerCase() === extension.id.toLowerCase())));
-    }
-  }
-  const changed = allDefinitions(schema)
-    .filter(({ attribute }) => attribute.name !== 'schemas')
-    .filter(({ container, attribute }) => !deepEqual(readAttribute(resource, container, attribute.name), readAttribute(context.resource, container, attribute.name)))
-    .map(({ label }) => label);
-  return { resource: context.resource, changed };
+  return settle(context, resource);
+}
+
+/**
+ * Adds the attributes of `value` to a representation of `resourceType`, as a PATCH `add` without
+ * a path would (same coercion, merging and errors: `applyPatch(resource, [{ op: 'add', value }],
+ * resourceType, options)`), for building the representation of a POST/PUT body. The keys of
+ * `value` (and of an extension object in it) are plain attribute paths (`userName`,
+ * `name.givenName`, `urn:…:User:department`, a schema URN); a value filter `[...]` in a key is
+ * ValidationError/invalidPath. Never needs the SCIM filter parser, so POST/PUT bundles do not carry
+ * it. The input is not modified; returns the new representation and the changed attributes.
+ */
+export function applyAttributes(
+  resource: ScimObject,
+  value: ScimObject,
+  resourceType: ResourceTypeName | ResourceSchema,
+  options: ApplyPatchOptions = {},
+): PatchResult {
+  const schema = getResourceSchema(resourceType);
+  const context: ApplyContext = { schema, resource: structuredClone(resource), options, parsePath: parseAttributePath };
+  applyWithoutPath(context, 'add', value);
+  return settle(context, resource);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -736,6 +808,18 @@ function memberIds(raw: unknown, label: string): string[] {
     }
     return id.trim();
   });
+}
+
+/**
+ * The member ids of a POST/PUT body's `members` (a list of `{value: "<id>"}` or bare ids, possibly
+ * JSON-encoded), trimmed and without duplicates, in order: exactly
+ * `planGroupMemberChanges([{ op: 'replace', path: 'members', value: raw }]).replaceAll`, with the same
+ * errors (ValidationError invalidSyntax beyond MAX_PATCH_VALUES values, invalidValue for an entry
+ * without an id), but without the path and filter parsers.
+ */
+export function replacementMemberIds(raw: unknown): string[] {
+  if (countValues(raw) > MAX_PATCH_VALUES) throw scimError('invalidSyntax', `A PATCH request may carry at most ${MAX_PATCH_VALUES} values in total.`);
+  return [...new Set(memberIds(raw, 'Operations[0].value'))];
 }
 
 /** Ids named by `value eq "id"` terms joined with `or`; undefined for any other filter shape. */

@@ -10,7 +10,7 @@ import * as userGroupSummaries from '../storage/user-group-summaries.ts';
 import type { UserRecord } from '../storage/users.ts';
 import { assertPasswordPolicy, hashPassword } from '../identity/passwords.ts';
 import { getMember, isObject, type ScimObject } from './json.ts';
-import { applyPatch, parsePatchRequest } from './patch.ts';
+import { applyAttributes, applyPatch, parsePatchRequest } from './patch.ts';
 import { ENTERPRISE_USER_SCHEMA, USER_SCHEMA, resolveAttributePath } from './schema.ts';
 import { assertIfMatch, metaOf } from './resource-store.ts';
 import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
@@ -36,9 +36,9 @@ function notFound(id: string): NotFoundError {
 /**
  * Turns a POST/PUT body into the stored representation: read-only attributes are dropped,
  * attributes the schema does not define are ignored (IdPs send extra ones), and the rest goes
- * through the PATCH applier so values are coerced exactly as in PATCH ("True" → true, manager as
- * a bare id, JSON-encoded roles…). The password is split off: it is write-only and never stored
- * in the representation.
+ * through the PATCH applier (applyAttributes, a path-less add over plain attribute paths) so
+ * values are coerced exactly as in PATCH ("True" → true, manager as a bare id, JSON-encoded
+ * roles…). The password is split off: it is write-only and never stored in the representation.
  */
 export function normalizeUserInput(body: unknown): { resource: ScimObject; password: string | undefined } {
   if (!isObject(body)) throw new ValidationError('The request body must be a SCIM User object.', { scimType: 'invalidSyntax' });
@@ -47,7 +47,7 @@ export function normalizeUserInput(body: unknown): { resource: ScimObject; passw
     if (IGNORED_ON_INPUT.has(name.toLowerCase())) continue;
     if (name.toLowerCase() === ENTERPRISE_USER_SCHEMA.toLowerCase() || resolveAttributePath(name, 'User')) value[name] = attribute;
   }
-  const { resource } = applyPatch({ schemas: [USER_SCHEMA] }, [{ op: 'add', value }], 'User');
+  const { resource } = applyAttributes({ schemas: [USER_SCHEMA] }, value, 'User');
   const password = getMember(resource, 'password');
   for (const key of Object.keys(resource)) if (key.toLowerCase() === 'password') delete resource[key];
   if (password !== undefined && typeof password !== 'string') {

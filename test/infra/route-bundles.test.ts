@@ -180,6 +180,14 @@ describe('route bundles', () => {
     }
   });
 
+  it('carry the SCIM filter parser only where a filter can occur (not in a POST/PUT)', () => {
+    // A POST/PUT body is coerced by the PATCH applier's core over plain attribute paths
+    // (shared/scim/patch.ts applyAttributes); value filters are parsed and compiled only from the
+    // PATCH entry points, so shared/scim/filter.ts stays out of the write route's bundle.
+    expect(carries(chosen.write, 'shared/scim/patch.ts'), chosen.write).toBe(true);
+    expect(carries(chosen.write, 'shared/scim/filter.ts'), chosen.write).toBe(false);
+  });
+
   it('keep the DynamoDB client tree-shaken (no aggregated client, no waiters)', () => {
     for (const id of Object.values(chosen)) {
       expect(carries(id, '@aws-sdk/client-dynamodb/dist-es/DynamoDB.js'), id).toBe(false);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_PATCH_VALUES, planGroupMemberChanges } from '../../../shared/scim/patch.ts';
+import { DomainError } from '../../../shared/errors/domain-errors.ts';
+import { MAX_PATCH_VALUES, planGroupMemberChanges, replacementMemberIds } from '../../../shared/scim/patch.ts';
 import { expectScimError } from './fixtures.ts';
 
 describe('planGroupMemberChanges', () => {
@@ -133,5 +134,37 @@ describe('planGroupMemberChanges', () => {
     expect(planGroupMemberChanges([{ op: 'add', path: 'members', value: ids }]).add).toHaveLength(1000);
     const tooMany = Array.from({ length: MAX_PATCH_VALUES + 1 }, (_, i) => ({ value: `m${i}` }));
     expectScimError(() => planGroupMemberChanges([{ op: 'add', path: 'members', value: tooMany }]), 'invalidSyntax');
+  });
+});
+
+describe('replacementMemberIds (POST/PUT members)', () => {
+  /** What a call returns, or the error it throws as plain data. */
+  const outcome = (action: () => unknown): unknown => {
+    try {
+      return { returned: action() };
+    } catch (error) {
+      if (!(error instanceof DomainError)) throw error;
+      return { thrown: { name: error.name, scimType: error.scimType, field: error.field, message: error.message } };
+    }
+  };
+  const viaPlan = (raw: unknown) => planGroupMemberChanges([{ op: 'replace', path: 'members', value: raw }]).replaceAll;
+
+  it('members input: the same ids and errors as a PATCH replace of members', () => {
+    const inputs: unknown[] = [
+      [{ value: 'u1' }, { value: ' u2 ', display: 'Two' }, 'u3', { value: 'u1' }],
+      '[{"value":"u1"},{"value":"u2"}]',
+      { value: 'u1' },
+      'u1',
+      '',
+      [],
+      [{ display: 'no id' }],
+      [{ value: 42 }],
+      [{ value: '  ' }],
+      Array.from({ length: MAX_PATCH_VALUES }, (_, i) => ({ value: `m${i}` })),
+      Array.from({ length: MAX_PATCH_VALUES + 1 }, (_, i) => ({ value: `m${i}` })),
+    ];
+    for (const raw of inputs) expect(outcome(() => replacementMemberIds(raw))).toEqual(outcome(() => viaPlan(raw)));
+    expect(replacementMemberIds([{ value: 'u1' }, ' u2 ', { value: 'u1' }])).toEqual(['u1', 'u2']);
+    expectScimError(() => replacementMemberIds([{ display: 'x' }]), 'invalidValue', /value/);
   });
 });

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { DomainError } from '../../../shared/errors/domain-errors.ts';
 import type { ScimObject } from '../../../shared/scim/json.ts';
 import {
   MAX_PATCH_OPERATIONS,
   MAX_PATCH_VALUES,
   PATCH_OP_SCHEMA,
+  applyAttributes,
   applyPatch,
   parsePatchPath,
   parsePatchRequest,
   type PatchOperationInput,
 } from '../../../shared/scim/patch.ts';
+import { GROUP_SCHEMA, USER_SCHEMA } from '../../../shared/scim/schema.ts';
 import { ENTERPRISE, WIDGET, alice, bjensen, expectScimError, group } from './fixtures.ts';
 
 function patchUser(operations: PatchOperationInput[], user: ScimObject = bjensen()) {
@@ -655,5 +658,72 @@ describe('patch: changed attributes', () => {
       { op: 'replace', path: 'active', value: 'False' },
     ]);
     expect(changed.sort()).toEqual(['active', 'name', `${ENTERPRISE}:costCenter`].sort());
+  });
+});
+
+/** What a call returns, or the error it throws as plain data (class, code, scimType, field, message). */
+function outcome(action: () => unknown): unknown {
+  try {
+    return { returned: action() };
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return { thrown: { name: error.name, code: error.code, scimType: error.scimType, field: error.field, message: error.message } };
+  }
+}
+
+describe('patch: applyAttributes (POST/PUT bodies, plain attribute paths only)', () => {
+  const userBodies: Record<string, ScimObject> = {
+    'a full User with dotted and URN keys': {
+      userName: 'bjensen',
+      name: { givenName: 'Barbara', familyName: 'Jensen', formatted: '' },
+      'name.middleName': 'Jane',
+      emails: [{ value: 'bjensen@example.com', type: 'work', primary: 'True' }, { value: 'b@home.example', type: 'home', primary: true }],
+      [`${ENTERPRISE}:department`]: 'Sales',
+      [ENTERPRISE]: { employeeNumber: 42, manager: 'boss-id' },
+    },
+    'Entra dialect: string booleans, JSON-encoded roles, manager without URN object': {
+      userName: 'entra@example.com',
+      active: 'False',
+      roles: '[{"value":"{\\"id\\":\\"r1\\",\\"value\\":\\"Admin\\",\\"displayName\\":\\"Admin\\"}"}]',
+      [`${ENTERPRISE}:manager`]: { value: 'm1' },
+    },
+    'read-only attributes and schemas': { userName: 'x', schemas: ['urn:whatever'], meta: { version: 'W/"1"' }, groups: [{ value: 'g' }] },
+    'cleared values and an empty extension': { userName: 'x', title: '', nickName: null, [ENTERPRISE]: {} },
+    'a wrong type': { userName: 'x', active: 'maybe' },
+    'a non-integer for an integer': { userName: 'x', [`${ENTERPRISE}:employeeNumber`]: 'x' },
+    'an unknown sub-attribute': { userName: 'x', name: { nickname: 'x' } },
+    'an unknown key inside the extension object': { userName: 'x', [ENTERPRISE]: { favouriteColour: 'blue' } },
+    'a read-only id': { userName: 'x', id: 'other' },
+    'a value filter on a single-valued complex attribute inside the extension': { userName: 'x', [ENTERPRISE]: { 'manager[value eq "a"]': 'b' } },
+  };
+
+  for (const [name, body] of Object.entries(userBodies)) {
+    it(`applyAttributes: ${name} gives exactly what a path-less PATCH add gives`, () => {
+      const start = { schemas: [USER_SCHEMA] };
+      expect(outcome(() => applyAttributes(start, body, 'User'))).toEqual(outcome(() => applyPatch(start, [{ op: 'add', value: body }], 'User')));
+      expect(outcome(() => applyAttributes(bjensen(), body, 'User'))).toEqual(outcome(() => applyPatch(bjensen(), [{ op: 'add', value: body }], 'User')));
+    });
+  }
+
+  it('applyAttributes: a Group body gives exactly what a path-less PATCH add gives', () => {
+    for (const body of [{ displayName: ' Admins ', externalId: 'e1' }, { displayName: '' }, { displayName: 'x', members: [{ value: 'u1' }] }]) {
+      expect(outcome(() => applyAttributes({ schemas: [GROUP_SCHEMA] }, body, 'Group'))).toEqual(
+        outcome(() => applyPatch({ schemas: [GROUP_SCHEMA] }, [{ op: 'add', value: body }], 'Group')),
+      );
+    }
+  });
+
+  it('applyAttributes: ignoreReadOnlyValues drops read-only keys as in PATCH', () => {
+    const body = { userName: 'x', id: 'other', meta: { version: 'x' } };
+    expect(applyAttributes(bjensen(), body, 'User', { ignoreReadOnlyValues: true })).toEqual(
+      applyPatch(bjensen(), [{ op: 'add', value: body }], 'User', { ignoreReadOnlyValues: true }),
+    );
+  });
+
+  it('applyAttributes: a value filter in a key is invalidPath (PATCH honours it), and the input is not modified', () => {
+    const user = bjensen();
+    expectScimError(() => applyAttributes(user, { 'emails[type eq "work"].value': 'new@example.com' }, 'User'), 'invalidPath', /emails\[type eq "work"\]\.value/);
+    expectScimError(() => applyAttributes(user, { 'emails[type eq "work"': 'x' }, 'User'), 'invalidPath');
+    expect(user).toEqual(bjensen());
   });
 });
