@@ -188,9 +188,9 @@ export const workerFailures = {
 } as const satisfies MetricDefinition;
 
 /**
- * Every metric the platform publishes, by key: what lib/ builds the alarms and dashboards from and
- * what shared/observability/metrics.ts `recordMetric` looks keys up in. Emitters use the definitions themselves (`metric.<key>`):
- * a bundle that references this object carries every definition.
+ * Every metric the platform publishes, by key: what lib/ builds the alarms and dashboards from.
+ * Emitters use the definitions themselves (`metric.<key>`): a bundle that referenced this object
+ * would carry every definition.
  */
 export const metricsCatalog = {
   requests,

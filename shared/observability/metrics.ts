@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Metrics, MetricResolution } from '@aws-lambda-powertools/metrics';
 import { logger } from './logger.ts';
-import { METRICS_NAMESPACE, metricsCatalog, type MetricDefinition, type MetricDimension, type MetricKey } from './metrics-catalog.ts';
+import { METRICS_NAMESPACE, type MetricDefinition, type MetricDimension, type MetricKey, type metricsCatalog } from './metrics-catalog.ts';
 
 /*
  * The one way platform code publishes a metric: by catalogued definition (shared/observability/metrics-catalog.ts,
@@ -21,12 +21,6 @@ export type DimensionsOfMetric<Metric extends CatalogMetric> = Metric['dimension
 
 /** The dimension values of one data point of a definition: every dimension it names, each a low-cardinality string. */
 export type DimensionValuesOf<Metric extends CatalogMetric> = { readonly [Name in DimensionsOfMetric<Metric>]: string };
-
-/** The dimension names a catalogue entry is published with (the union of its dimension sets). */
-export type MetricDimensionsOf<Key extends MetricKey> = DimensionsOfMetric<(typeof metricsCatalog)[Key]>;
-
-/** The dimension values of one data point of a catalogue entry, by key. */
-export type MetricDimensionValues<Key extends MetricKey> = DimensionValuesOf<(typeof metricsCatalog)[Key]>;
 
 interface BufferedGroup {
   readonly dimensionSets: readonly (readonly MetricDimension[])[];
@@ -127,17 +121,6 @@ export function addMetric<Metric extends CatalogMetric>(metric: Metric, value: n
   const once = emptyBuffer();
   add(once, metric, value, dimensions as Readonly<Record<string, string>>);
   flush(once);
-}
-
-/**
- * {@link addMetric} by catalogue key (`requests`, `scimOperations`…). It looks the key up in the
- * whole catalogue, so a bundle that calls it carries every definition: emitters use addMetric.
- * Kept for the SCIM resource modules until they move to addMetric.
- *
- * @throws Error when a dimension value is missing or empty (a programming error).
- */
-export function recordMetric<Key extends MetricKey>(key: Key, value: number, dimensions: MetricDimensionValues<Key>): void {
-  addMetric(metricsCatalog[key], value, dimensions);
 }
 
 /**

@@ -21,7 +21,8 @@ import type { ScimContext } from './users.ts';
 import { logger } from '../observability/logger.ts';
 import { startWorker } from '../workers/start-worker.ts';
 import { sweepGroupMembershipsWorker } from '../workers/payloads.ts';
-import { recordMetric } from '../observability/metrics.ts';
+import { addMetric } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 
 export const GROUP_COUNTER = 'groups';
 const IGNORED_ON_INPUT = new Set(['id', 'meta', 'schemas', 'members']);
@@ -209,7 +210,7 @@ export async function createGroup(context: ScimContext, body: unknown): Promise<
     await transact(final);
     await writeMembership(context, id, { add: members, remove: [] }, displays, []);
   }
-  recordMetric('scimOperations', 1, { resourceType: 'Group', kind: 'create' });
+  addMetric(metric.scimOperations, 1, { resourceType: 'Group', kind: 'create' });
   return toScimGroup(item, members.map((userId) => ({ value: userId, display: displays.get(userId), type: 'User', $ref: resourceLocation('Users', userId) })));
 }
 
@@ -336,7 +337,7 @@ export async function patchGroup(context: ScimContext, id: string, body: unknown
     assertKeyedAttributesFit(patched.resource, 'Group');
     return { resource: patched.resource, changed: patched.changed, members: memberPlan };
   }));
-  recordMetric('scimOperations', 1, { resourceType: 'Group', kind: 'patch' });
+  addMetric(metric.scimOperations, 1, { resourceType: 'Group', kind: 'patch' });
   return result;
 }
 
@@ -351,7 +352,7 @@ export async function replaceGroup(context: ScimContext, id: string, body: unkno
     const changed = Object.keys({ ...previous, ...resource }).filter((name) => name !== 'schemas' && JSON.stringify(previous[name]) !== JSON.stringify(resource[name]));
     return { resource, changed, members: { add: [], remove: [], replaceAll: members } };
   });
-  recordMetric('scimOperations', 1, { resourceType: 'Group', kind: 'replace' });
+  addMetric(metric.scimOperations, 1, { resourceType: 'Group', kind: 'replace' });
   return replaced;
 }
 
@@ -367,7 +368,7 @@ export async function deleteGroup(context: ScimContext, id: string, ifMatch: str
     assertIfMatch(ifMatch, current);
     await deleteGroupVersion(context, current);
   });
-  recordMetric('scimOperations', 1, { resourceType: 'Group', kind: 'delete' });
+  addMetric(metric.scimOperations, 1, { resourceType: 'Group', kind: 'delete' });
   try {
     await startWorker(sweepGroupMembershipsWorker, { organizationId: context.organizationId, groupId: id });
   } catch (error) {

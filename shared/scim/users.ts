@@ -17,7 +17,8 @@ import { retryOnConflict } from '../concurrency/optimistic-retry.ts';
 import { assertScimWritable, scimVisible } from './visibility.ts';
 import { assertKeyedAttributesFit } from './keyed-attributes.ts';
 import { mapLimited } from '../concurrency/map-limited.ts';
-import { recordMetric } from '../observability/metrics.ts';
+import { addMetric } from '../observability/metrics.ts';
+import * as metric from '../observability/metrics-catalog.ts';
 
 export interface ScimContext {
   organizationId: string;
@@ -246,7 +247,7 @@ export async function createUser(context: ScimContext, body: unknown): Promise<S
       ...person.steps,
     ]);
   });
-  recordMetric('scimOperations', 1, { resourceType: 'User', kind: 'create' });
+  addMetric(metric.scimOperations, 1, { resourceType: 'User', kind: 'create' });
   return toScimUser(item);
 }
 
@@ -303,7 +304,7 @@ export async function replaceUser(context: ScimContext, id: string, body: unknow
     );
     return writeChange(context, before, resource, password, changed);
   });
-  recordMetric('scimOperations', 1, { resourceType: 'User', kind: 'replace' });
+  addMetric(metric.scimOperations, 1, { resourceType: 'User', kind: 'replace' });
   return toScimUser(item, await userGroups(context.organizationId, id));
 }
 
@@ -324,7 +325,7 @@ export async function patchUser(context: ScimContext, id: string, body: unknown,
     }
     return writeChange(context, before, resource, password, patched.changed.filter((name) => name.toLowerCase() !== 'password'));
   });
-  recordMetric('scimOperations', 1, { resourceType: 'User', kind: 'patch' });
+  addMetric(metric.scimOperations, 1, { resourceType: 'User', kind: 'patch' });
   return toScimUser(item, await userGroups(context.organizationId, id));
 }
 
@@ -340,7 +341,7 @@ export async function deleteUser(context: ScimContext, id: string, ifMatch: stri
     assertIfMatch(ifMatch, before);
     await deleteUserVersion(context, before);
   });
-  recordMetric('scimOperations', 1, { resourceType: 'User', kind: 'delete' });
+  addMetric(metric.scimOperations, 1, { resourceType: 'User', kind: 'delete' });
 }
 
 async function deleteUserVersion(context: ScimContext, before: UserRecord): Promise<void> {

@@ -178,6 +178,10 @@ describe('route bundles', () => {
         expect(text.includes(name), `${id} carries ${name}`).toBe(false);
       }
     }
+    // A SCIM write records ScimOperations, and no other domain or worker metric.
+    const write = readFileSync(files.get(chosen.write) ?? '', 'utf8');
+    expect(write.includes('ScimOperations'), chosen.write).toBe(true);
+    for (const name of ['SignInFailures', 'SyncRuns', 'ViolationsOpened', 'ExportJobs', 'WorkerFailures']) expect(write.includes(name), `${chosen.write} carries ${name}`).toBe(false);
   });
 
   it('carry the SCIM filter parser only where a filter can occur (not in a POST/PUT)', () => {
