@@ -37,6 +37,9 @@ const esmRequireBanner =
 /** Replaces @aws-sdk/credential-provider-node in every bundle (see `bundlingOptions`). */
 export const LAMBDA_CREDENTIALS_MODULE = './shared/aws/lambda-credentials.ts';
 
+/** Replaces the SDK's event-stream codec and endpoint cache in every bundle (see `bundlingOptions`). */
+export const UNUSED_SDK_FEATURES_MODULE = './shared/aws/unused-sdk-features.ts';
+
 /** Side-effect modules that install a route's authentication code (shared/auth/authenticate.ts). */
 export const AUTHENTICATOR_MODULES = {
   bearer: 'shared/auth/install-bearer.ts',
@@ -107,8 +110,17 @@ export const bundlingOptions: BundlingOptions = {
   externalModules: [],
   // Lambda credentials come from the environment: the SDK's default chain (SSO, INI, STS, IMDS and
   // their nested clients) is replaced by shared/aws/lambda-credentials.ts, which says why this holds.
+  // No call the platform makes has an event stream or uses DynamoDB endpoint discovery, so the SDK's
+  // event-stream codec and endpoint cache are replaced by shared/aws/unused-sdk-features.ts, which
+  // says why and fails loudly should either ever be used.
   // Paths are relative to the project root, where NodejsFunction runs esbuild (local bundling).
-  esbuildArgs: { '--alias': `@aws-sdk/credential-provider-node=${LAMBDA_CREDENTIALS_MODULE}` },
+  esbuildArgs: {
+    '--alias': [
+      `@aws-sdk/credential-provider-node=${LAMBDA_CREDENTIALS_MODULE}`,
+      `@smithy/core/event-streams=${UNUSED_SDK_FEATURES_MODULE}`,
+      `@aws-sdk/endpoint-cache=${UNUSED_SDK_FEATURES_MODULE}`,
+    ],
+  },
 };
 
 /**

@@ -204,9 +204,9 @@ const OWN_LIBRARIES = {
 type OwnLibrary = keyof typeof OWN_LIBRARIES;
 
 /**
- * A reference's name: `dynamodb` (the bare handler: a DynamoDBClient and one GetItem, the SDK's
- * default credentials), `dynamodb-env-credentials` (the same with our Lambda credentials alias, for
- * information), or `dynamodb+<own libraries>`.
+ * A reference's name: `dynamodb` (the bare handler: a DynamoDBClient and one GetItem, the SDK as
+ * it comes), `dynamodb-sdk-aliases` (the same with our bundles' SDK aliases — environment
+ * credentials, no event-stream codec, no endpoint cache — for information), or `dynamodb+<own libraries>`.
  */
 export type ReferenceName = string;
 
@@ -233,10 +233,10 @@ export function referenceFor(packageBytes: Readonly<Record<string, number>>): Re
 
 /**
  * Builds the references of this run with the shared esbuild options: `dynamodb` and
- * `dynamodb-env-credentials`, and `dynamodb+<groups>` for every set of own libraries a route needs.
+ * `dynamodb-sdk-aliases`, and `dynamodb+<groups>` for every set of own libraries a route needs.
  * The own-library part is exported, so it is kept but never run: init measures loading it. The
- * references keep the SDK's default credential chain (except `dynamodb-env-credentials`), as a
- * bare handler would.
+ * references keep the SDK as it comes — default credential chain, event-stream codec, endpoint
+ * cache — as a bare handler would (except `dynamodb-sdk-aliases`, which shows what the aliases save).
  */
 async function buildReferences(root: string, names: readonly ReferenceName[]): Promise<Map<ReferenceName, BuiltBundle>> {
   const sourceDir = join(root, 'reference-src');
@@ -244,13 +244,13 @@ async function buildReferences(root: string, names: readonly ReferenceName[]): P
   mkdirSync(sourceDir, { recursive: true });
   mkdirSync(outDir, { recursive: true });
   const built = new Map<ReferenceName, BuiltBundle>();
-  for (const name of ['dynamodb', 'dynamodb-env-credentials', ...names.filter((name) => name !== 'dynamodb')]) {
+  for (const name of ['dynamodb', 'dynamodb-sdk-aliases', ...names.filter((name) => name !== 'dynamodb')]) {
     const groups = name.startsWith('dynamodb+') ? (name.slice('dynamodb+'.length).split('+') as OwnLibrary[]) : [];
     const fileName = name.replaceAll('+', '_');
     const file = join(sourceDir, `${fileName}.ts`);
     writeFileSync(file, [...groups.map((group) => OWN_LIBRARIES[group].imports), REFERENCE_HANDLER, ...groups.map((group) => OWN_LIBRARIES[group].use), ''].join('\n'));
     const options = esbuildOptionsFromCdk(bundlingOptions);
-    if (name !== 'dynamodb-env-credentials') delete options.alias;
+    if (name !== 'dynamodb-sdk-aliases') delete options.alias;
     const result = await build({ ...options, entryPoints: { [fileName]: file }, outdir: outDir, outExtension: { '.js': '.mjs' }, metafile: true, absWorkingDir: repoRoot });
     built.set(name, builtFrom(outDir, result.metafile, `reference:${name}`, ['reference']));
   }

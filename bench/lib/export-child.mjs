@@ -1,9 +1,10 @@
 // Audit export probe: a fresh `node` process (as a Lambda instance would be) that loads the bundled
 // export function (or the audit-export worker), invokes it once with an API Gateway event (or an
-// SQS event) and reports time and peak memory.
+// SQS event) and reports time and peak memory. test/integration/deployed-bundles.test.ts runs other
+// route bundles through it too, with `body` as a fourth argument to have the response body reported.
 import { readFileSync } from 'node:fs';
 
-const [bundleUrl, eventFile, deadlineArg] = process.argv.slice(2);
+const [bundleUrl, eventFile, deadlineArg, withBody] = process.argv.slice(2);
 // The Lambda deadline the handler sees (middy answers 500 just before it); the bench may lift it.
 const deadline = Date.now() + Number(deadlineArg ?? 300_000);
 const rssAtStartMb = process.memoryUsage().rss / 1048576;
@@ -41,6 +42,7 @@ const report = {
   rssEndMb: process.memoryUsage().rss / 1048576,
   heapUsedEndMb: process.memoryUsage().heapUsed / 1048576,
   maxRssMb: process.resourceUsage().maxRSS / 1024,
+  ...(withBody === 'body' ? { body: result?.body ?? '' } : {}),
 };
 process.stdout.write(`${JSON.stringify(report)}\n`);
 process.exit(0);

@@ -91,6 +91,17 @@ describe('route bundles', () => {
     }
   });
 
+  it('carry no SDK event-stream codec and no endpoint cache: no call has an event stream or uses endpoint discovery', () => {
+    // The health report's S3 client builds an event-stream marshaller when constructed: the stand-in provides it.
+    expect(carries(chosen.health, '@aws-sdk/client-s3/'), chosen.health).toBe(true);
+    for (const id of [chosen.public, chosen.bearer, chosen.write, chosen.operator, chosen.health, chosen.directory]) {
+      expect(carries(id, 'shared/aws/unused-sdk-features.ts'), id).toBe(true);
+      expect(carries(id, '@smithy/core/dist-es/submodules/event-streams/'), id).toBe(false);
+      expect(carries(id, '@aws-sdk/endpoint-cache/'), id).toBe(false);
+      expect(carries(id, 'node_modules/mnemonist/'), id).toBe(false);
+    }
+  });
+
   it('carry token verification (jose) only where the route verifies tokens', () => {
     expect(carries(chosen.bearer, 'node_modules/jose/'), chosen.bearer).toBe(true);
     expect(carries(chosen.bearer, 'shared/auth/bearer.ts'), chosen.bearer).toBe(true);
