@@ -30,7 +30,7 @@ import { createGroup, createTenant, issueToken, patchBody, SCIM } from './fixtur
 import { newLevel, operationCatalogue, sample, SCALE_OPERATIONS, type Level, type OperationDefinition } from './operations.ts';
 import { Seeder, seedAuditEntries, seedMemberships, seedUsers, type SeedResult } from './seed.ts';
 import { itemSizeBytes } from './item-size.ts';
-import { explainGap, minimumFor, type ItemSizes, type Minimum } from './minimums.ts';
+import { explainGap, gapOf, minimumFor, type ItemSizes, type Minimum } from './minimums.ts';
 import { median, round, spread, summarize, type LatencySummary } from './stats.ts';
 import { runAsyncAuditExport, runAuditExport, type AsyncExportMeasurement, type ExportMeasurement } from './audit-export.ts';
 import { workerById } from '../../shared/workers.ts';
@@ -835,9 +835,7 @@ export async function main(): Promise<void> {
         measuredAt: `${topSize.toLocaleString('en')} users`,
         measured,
         minimum,
-        gap: measured && minimum
-          ? { roundTrips: measured.roundTrips - minimum.roundTrips, readCapacityUnits: round(measured.readCapacityUnits - minimum.readUnits), writeCapacityUnits: round(measured.writeCapacityUnits - minimum.writeUnits) }
-          : undefined,
+        gap: gapOf(measured, minimum),
         explanation: explainGap(operation.id, measured, minimum),
       };
     });

@@ -5,6 +5,7 @@
  * figures are compared against these; every gap is explained (GAPS) in the report.
  */
 import { readUnits, writeUnits } from './item-size.ts';
+import { round } from './stats.ts';
 
 export interface ItemSizes {
   user: number;
@@ -60,6 +61,17 @@ export function minimumFor(operationId: string, s: ItemSizes): Minimum | undefin
   const rate = write('rate-limit lease: one UpdateItem per slice of the minute per instance (about 0 per request at steady load)', 0, false);
   // DynamoDB Local charges nothing for a query with an empty answer; the seeded users are in no group.
   const memberships = read("the user's group memberships (gsi1 query; empty here)", 0);
+  // Persons (shared/directory/person-correlation.ts): a user written through the API belongs to a
+  // person, found by its correlation keys — with the bench's users, employeeNumber, email and
+  // userName (three keys). Person, link and key items are a few hundred bytes each (1 KB steps).
+  const personItemBytes = 400;
+  const correlationKeys = 3;
+  const personFounded = [
+    write('person founded by the user (its summary), in the transaction', writeUnits(personItemBytes, 0, true), false),
+    write("the user's person link (+ gsi1 entry under the person), in the transaction", writeUnits(personItemBytes, 1, true), false),
+    write(`${correlationKeys} correlation keys claimed for the person (one item each), in the transaction`, correlationKeys * writeUnits(personItemBytes, 0, true), false),
+  ];
+  const personLinkRead = read("the user's person link, strongly consistent (does the user belong to a person?)", readUnits(personItemBytes, true));
   const auditInTx = (action: string) => [
     write(`audit entry ${action} (+ gsi1 action and gsi2 actor entries), in the transaction`, writeUnits(s.auditEntryByAction[action] || s.auditEntry, 2, true), false),
     write('audit per-day counter shard, in the transaction', writeUnits(50, 0, true), false),
@@ -100,17 +112,27 @@ export function minimumFor(operationId: string, s: ItemSizes): Minimum | undefin
       return minimum(
         [
           rate,
+          read(`the holders of its ${correlationKeys} correlation keys, strongly consistent (one BatchGetItem: join a person or found one; absent keys cost nothing on DynamoDB Local)`, 0),
           write('user item (+ gsi1 userName and gsi2 externalId entries), transaction', writeUnits(s.createdUser || s.user, 2, true)),
           write('userName uniqueness claim, in the transaction', writeUnits(s.userNameClaim, 0, true), false),
           write('user counter shard, in the transaction', writeUnits(50, 0, true), false),
+          write("the user's group summary, complete and empty (so a list with groups needs no query for it), in the transaction", writeUnits(s.userGroupSummary, 0, true), false),
+          ...personFounded,
           ...auditInTx('user.created'),
         ],
-        'One transaction: the user, its claim, the counter and the audit entry land together.',
+        "One transaction: the user, its claim, the counter, its group summary, its person (founded, or joined by its keys) and the audit entry land together; the organization's correlation rule is cached per process for a minute.",
       );
     case 'scim.users.patch.replace':
       return minimum(
-        [rate, read('the user item (PATCH applies to the stored document)', readUnits(s.user, true)), write('user item rewrite (+ 2 index entries), transaction, version-guarded', writeUnits(s.user, 2, true)), ...auditInTx('user.updated'), memberships],
-        'Read-modify-write is inherent to SCIM PATCH on a stored document; the response (200 with the resource) needs the groups.',
+        [
+          rate,
+          read('the user item (PATCH applies to the stored document)', readUnits(s.user, true)),
+          personLinkRead,
+          write('user item rewrite (+ 2 index entries), transaction, version-guarded', writeUnits(s.user, 2, true)),
+          ...auditInTx('user.updated'),
+          memberships,
+        ],
+        "Read-modify-write is inherent to SCIM PATCH on a stored document; the link read tells whether the user's correlation keys or person summary changed (a title does not, so no person write); the response (200 with the resource) needs the groups.",
       );
     case 'scim.groups.patch.addMember':
       return minimum(
@@ -122,6 +144,7 @@ export function minimumFor(operationId: string, s: ItemSizes): Minimum | undefin
           ),
           write('membership item (+ gsi1 entry), transaction; put-if-absent makes a present member a no-op (the slow path then answers)', writeUnits(s.membership, 1, true)),
           write('group version bump conditioned on the version read (If-Match), on its existence and on SCIM owning it, in the transaction', writeUnits(s.group, s.groupIndexEntries, true), false),
+          write("the member's group summary gains the group id (what GET /Users?attributes=groups reads), in the transaction", writeUnits(s.userGroupSummary, 0, true), false),
           ...auditInTx('group.member.added'),
         ],
         'The membership presence read is a condition inside the transaction; the group rides in the member read, since the answer carries its new version (a transaction returns no values).',
@@ -132,12 +155,14 @@ export function minimumFor(operationId: string, s: ItemSizes): Minimum | undefin
           rate,
           read('the user item (its userName names the claim to delete; version for If-Match)', readUnits(s.user, true)),
           memberships,
+          personLinkRead,
           write('user delete (+ 2 index entries), transaction', writeUnits(s.user, 2, true)),
           write('claim delete, in the transaction', writeUnits(s.userNameClaim, 0, true), false),
           write('user counter shard, in the transaction', writeUnits(50, 0, true), false),
+          write("the user's group summary deleted, in the transaction", writeUnits(s.userGroupSummary, 0, true), false),
           ...auditInTx('user.deleted'),
         ],
-        'Memberships must be found to be removed; no membership, no extra writes.',
+        "Memberships must be found to be removed; no membership, no extra writes. A user linked to a person also reads its keys' holders and its person (one BatchGetItem and one GetItem, in parallel) and releases them in the transaction; the bench's seeded users have no person link (bench/lib/seed.ts writes users directly), so that part is not in this minimum.",
       );
     case 'oauth.token':
       return minimum(
@@ -172,6 +197,15 @@ export interface MeasuredCost {
 }
 
 /**
+ * Measured minus minimum, per figure (round trips, read and write capacity units); undefined
+ * when either side is missing.
+ */
+export function gapOf(measured: MeasuredCost | undefined, min: Minimum | undefined): { roundTrips: number; readCapacityUnits: number; writeCapacityUnits: number } | undefined {
+  if (!measured || !min) return undefined;
+  return { roundTrips: measured.roundTrips - min.roundTrips, readCapacityUnits: round(measured.readCapacityUnits - min.readUnits), writeCapacityUnits: round(measured.writeCapacityUnits - min.writeUnits) };
+}
+
+/**
  * Why the measured figures differ from the minimum (or that they do not), from the per-command
  * round trips and the code paths behind them. Written against the code as it is; a change in the
  * code that moves the numbers shows up as a generic gap until explained here.
@@ -190,6 +224,9 @@ export function explainGap(operationId: string, measured: MeasuredCost | undefin
       }
       break;
     case 'scim.users.list.withGroups':
+      if (extraTrips < 0 && calls('BatchGetItemCommand') === 1) {
+        notes.push("None of the page's users is in a group (their summaries are empty), so the groups' display names are not read: one BatchGetItem fewer than a page with members.");
+      }
       if (calls('QueryCommand') > 3) {
         notes.push(
           `${calls('QueryCommand') - 2} of the ${calls('QueryCommand')} queries are gsi1 queries for users without a complete group summary (shared/scim/users.ts usersGroups falls back to one query per such user): users written before summaries existed, until the backfill-user-group-summaries worker completes them — or a seeding path that writes memberships without their summaries (bench/lib/seed.ts seedMemberships writes both).`,
@@ -214,6 +251,11 @@ export function explainGap(operationId: string, measured: MeasuredCost | undefin
       notes.push('Every list page also writes its page boundary (1 PutItem), so this read route needs table write access; it is what keeps walking pages in order from re-reading earlier ones.');
       break;
     case 'scim.users.patch.replace':
+      if (calls('BatchGetItemCommand') >= 1) {
+        notes.push(
+          `The sampled users are seeded without a person link (bench/lib/seed.ts writes users, claims and summaries directly), so their first PATCH correlates them (shared/directory/person-correlation.ts personChange): it reads their correlation keys' holders (1 BatchGetItem) and founds a person with its link and keys in the same transaction (${measured.writeCapacityUnits - min.writeUnits} WCU more). A user created through the API has its link from the start, and a PATCH of title then costs the minimum.`,
+        );
+      }
       notes.push('Read-modify-write with a version condition: the whole user item is put again, so both of its index entries are rewritten even when only title changed (the indexes project ALL attributes, so an UpdateExpression would cost the same).');
       break;
     default:
